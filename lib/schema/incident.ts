@@ -1,0 +1,133 @@
+import { z } from "zod";
+import { dateSchema, dateTimeSchema, idSchema, oneOf, stringList } from "./common";
+
+export const SEVERITIES = ["SEV1", "SEV2", "SEV3", "SEV4"] as const;
+export const STATUSES = ["draft", "in-review", "published"] as const;
+export const KINDS = ["incident", "near-miss"] as const;
+export const VISIBILITIES = ["internal", "restricted"] as const;
+export const TIMELINE_KINDS = ["trigger", "detection", "response", "mitigation", "resolution", "note"] as const;
+export const COUNTERMEASURE_TYPES = ["prevent", "detect", "mitigate", "process"] as const;
+export const COUNTERMEASURE_STATUSES = ["open", "in-progress", "done", "wont-do"] as const;
+export const KEY_TIMES = ["started_at", "detected_at", "mitigated_at", "resolved_at"] as const;
+
+export type Severity = (typeof SEVERITIES)[number];
+export type IncidentStatus = (typeof STATUSES)[number];
+export type TimelineKind = (typeof TIMELINE_KINDS)[number];
+export type CountermeasureType = (typeof COUNTERMEASURE_TYPES)[number];
+export type CountermeasureStatus = (typeof COUNTERMEASURE_STATUSES)[number];
+
+const unknownKeys = {
+  error: (iss: { code: string; keys?: string[] }) =>
+    iss.code === "unrecognized_keys" ? `unknown field(s): ${(iss.keys ?? []).join(", ")}` : undefined,
+};
+
+export const timelineEntrySchema = z.strictObject(
+  {
+    at: dateTimeSchema,
+    event: z.string({ error: "expected text" }).min(1, "required"),
+    kind: oneOf(TIMELINE_KINDS).optional(),
+  },
+  unknownKeys,
+);
+
+export const factorRefSchema = z.strictObject(
+  {
+    factor: idSchema,
+    note: z.string().optional(),
+  },
+  unknownKeys,
+);
+
+export const countermeasureSchema = z.strictObject(
+  {
+    id: idSchema,
+    title: z.string({ error: "expected text" }).min(1, "required"),
+    type: oneOf(COUNTERMEASURE_TYPES),
+    owner: z.string({ error: "expected an owner (e-mail or handle)" }).min(1, "required"),
+    due: dateSchema,
+    status: oneOf(COUNTERMEASURE_STATUSES),
+    done_at: dateSchema.optional(),
+    ticket: z.string().optional(),
+    addresses: z.array(idSchema).optional(),
+  },
+  unknownKeys,
+);
+
+export const sourceSchema = z.strictObject(
+  {
+    url: z.string().optional(),
+    uuid: z.string().optional(),
+    company: z.string().optional(),
+  },
+  unknownKeys,
+);
+
+const baseIncidentSchema = z.strictObject(
+  {
+    title: z.string({ error: "required" }).min(1, "required"),
+    status: oneOf(STATUSES),
+    kind: oneOf(KINDS).default("incident"),
+    severity: oneOf(SEVERITIES, "SEV1..SEV4").optional(),
+    visibility: oneOf(VISIBILITIES).default("internal"),
+    groups: stringList.default([]),
+    started_at: dateTimeSchema.optional(),
+    detected_at: dateTimeSchema.optional(),
+    mitigated_at: dateTimeSchema.optional(),
+    resolved_at: dateTimeSchema.optional(),
+    services: stringList.default([]),
+    teams: stringList.default([]),
+    tags: stringList.default([]),
+    authors: stringList.default([]),
+    summary: z.string().default(""),
+    impact: z.string().default(""),
+    timeline: z.array(timelineEntrySchema).default([]),
+    contributing_factors: z.array(factorRefSchema).default([]),
+    countermeasures: z.array(countermeasureSchema).default([]),
+    source: sourceSchema.optional(),
+  },
+  unknownKeys,
+);
+
+/**
+ * Incident frontmatter with the rules that need no outside knowledge: severity required for incidents, key times in
+ * order, timeline sorted, countermeasure ids unique, `done_at` only with status done. Factor ids are checked against the
+ * taxonomy separately (see validateAgainstTaxonomy).
+ */
+export const incidentSchema = baseIncidentSchema.superRefine((fm, ctx) => {
+  if (fm.kind === "incident" && !fm.severity) {
+    ctx.addIssue({ code: "custom", path: ["severity"], message: "required for incidents (one of SEV1..SEV4)" });
+  }
+  let prev: { key: string; t: number } | undefined;
+  for (const key of KEY_TIMES) {
+    const v = fm[key];
+    if (!v) continue;
+    const t = Date.parse(v);
+    if (prev && t < prev.t) {
+      ctx.addIssue({ code: "custom", path: [key], message: `must not be before ${prev.key}` });
+    }
+    prev = { key, t };
+  }
+  fm.timeline.forEach((entry, i) => {
+    const before = fm.timeline[i - 1];
+    if (before && Date.parse(entry.at) < Date.parse(before.at)) {
+      ctx.addIssue({ code: "custom", path: ["timeline", i, "at"], message: `timeline is not sorted: ${entry.at} comes after ${before.at}` });
+    }
+  });
+  const seen = new Set<string>();
+  fm.countermeasures.forEach((cm, i) => {
+    if (seen.has(cm.id)) ctx.addIssue({ code: "custom", path: ["countermeasures", i, "id"], message: `duplicate countermeasure id "${cm.id}"` });
+    seen.add(cm.id);
+    if (cm.done_at && cm.status !== "done") {
+      ctx.addIssue({ code: "custom", path: ["countermeasures", i, "done_at"], message: `only allowed when status is done (status is ${cm.status})` });
+    }
+  });
+  if (fm.visibility === "restricted" && fm.groups.length === 0) {
+    ctx.addIssue({ code: "custom", path: ["groups"], message: "a restricted incident needs at least one group that may read it" });
+  }
+});
+
+export type IncidentFrontmatter = z.infer<typeof incidentSchema>;
+export type IncidentFrontmatterInput = z.input<typeof incidentSchema>;
+export type TimelineEntry = z.infer<typeof timelineEntrySchema>;
+export type Countermeasure = z.infer<typeof countermeasureSchema>;
+export type FactorRef = z.infer<typeof factorRefSchema>;
