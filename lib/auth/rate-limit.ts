@@ -1,0 +1,43 @@
+/**
+ * A fixed-window-free token bucket per key: `capacity` attempts, refilled at `refillPerMinute`. In memory, which is
+ * right for one process; replicas each limit on their own (documented in the README).
+ */
+export class RateLimiter {
+  private buckets = new Map<string, { tokens: number; at: number }>();
+  constructor(
+    private readonly capacity: number,
+    private readonly refillPerMinute: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Takes one token; false when the key is out of tokens. */
+  take(key: string): boolean {
+    const t = this.now();
+    const b = this.buckets.get(key) ?? { tokens: this.capacity, at: t };
+    b.tokens = Math.min(this.capacity, b.tokens + ((t - b.at) / 60_000) * this.refillPerMinute);
+    b.at = t;
+    if (b.tokens < 1) {
+      this.buckets.set(key, b);
+      return false;
+    }
+    b.tokens -= 1;
+    this.buckets.set(key, b);
+    if (this.buckets.size > 10_000) this.prune(t);
+    return true;
+  }
+
+  /** Seconds until one more attempt is allowed. */
+  retryAfter(key: string): number {
+    const b = this.buckets.get(key);
+    if (!b || b.tokens >= 1) return 0;
+    return Math.ceil(((1 - b.tokens) / this.refillPerMinute) * 60);
+  }
+
+  reset(key: string): void {
+    this.buckets.delete(key);
+  }
+
+  private prune(t: number): void {
+    for (const [k, b] of this.buckets) if (t - b.at > 3_600_000) this.buckets.delete(k);
+  }
+}

@@ -1,0 +1,66 @@
+import "server-only";
+import { getServerSession } from "next-auth";
+import { headers } from "next/headers";
+import { redirect } from "next/navigation";
+import { AppError } from "../errors";
+import { audit } from "./audit";
+import { readAuthConfig } from "./config";
+import { buildAuthOptions } from "./options";
+import { findUser, toViewer } from "./users";
+import { viewerSchema, type Viewer } from "./viewer";
+
+/**
+ * The signed-in viewer, or null. Local accounts are re-read on every request so that a removed user or a changed
+ * role takes effect at once, not when the session cookie expires.
+ */
+export async function getViewer(): Promise<Viewer | null> {
+  if (readAuthConfig().problems.length > 0) return null;
+  const session = (await getServerSession(buildAuthOptions())) as { viewer?: unknown } | null;
+  const parsed = viewerSchema.safeParse(session?.viewer);
+  if (!parsed.success) return null;
+  const v = parsed.data;
+  if (v.id.includes(":")) return v; // identity-provider accounts carry their claims in the session
+  const local = await findUser(v.id);
+  return local ? toViewer(local) : null;
+}
+
+/** For pages: the viewer, or a redirect to sign-in (or to the configuration error when auth is misconfigured). */
+export async function requireViewer(returnTo = "/"): Promise<Viewer> {
+  if (readAuthConfig().problems.length > 0) redirect("/signin?error=Configuration");
+  const v = await getViewer();
+  if (!v) redirect(`/signin?callbackUrl=${encodeURIComponent(returnTo)}`);
+  return v;
+}
+
+/** For route handlers and server actions: the viewer, or a 401 AppError. */
+export async function requireApiViewer(): Promise<Viewer> {
+  const problems = readAuthConfig().problems;
+  if (problems.length > 0) throw new AppError("unavailable", `sign-in is not configured: ${problems.join("; ")}`);
+  const v = await getViewer();
+  if (!v) throw new AppError("unauthorized", "sign in first");
+  return v;
+}
+
+/**
+ * Refuses cross-site requests to mutating endpoints: the Origin header must be present, not "null", and name this
+ * host. (Server actions get the same check from Next; route handlers and our own actions check again.)
+ */
+export async function assertSameOrigin(): Promise<void> {
+  const h = await headers();
+  const origin = h.get("origin");
+  const host = h.get("x-forwarded-host") ?? h.get("host");
+  if (!origin || origin === "null") throw new AppError("forbidden", "cross-site request refused (no Origin)");
+  let originHost: string;
+  try {
+    originHost = new URL(origin).host;
+  } catch {
+    throw new AppError("forbidden", "cross-site request refused (bad Origin)");
+  }
+  if (!host || originHost !== host) throw new AppError("forbidden", "cross-site request refused");
+}
+
+/** Records a denial in the audit log and returns the error to throw. */
+export async function denied(viewer: Viewer | null, action: string, target: string, reason: string): Promise<AppError> {
+  await audit({ type: "denied", user: viewer?.id ?? null, action, target, reason });
+  return new AppError(reason === "not found" ? "not_found" : "forbidden", reason === "not found" ? "not found" : `not allowed: ${reason}`);
+}

@@ -1,0 +1,123 @@
+import fs from "node:fs/promises";
+import path from "node:path";
+import { randomBytes } from "node:crypto";
+import { z } from "zod";
+import { dataDir } from "../env";
+import { AppError } from "../errors";
+import { generatePassword, hashPassword, verifyPassword } from "./password";
+import { roleSchema, type Role, type Viewer } from "./viewer";
+
+const USERNAME = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+
+export const userSchema = z.object({
+  username: z.string().regex(USERNAME),
+  name: z.string(),
+  email: z.string(),
+  role: roleSchema,
+  groups: z.array(z.string()).default([]),
+  passwordHash: z.string(),
+  /** Secret for the per-user calendar feed (countermeasure due dates). */
+  feedToken: z.string().default(() => randomBytes(18).toString("base64url")),
+  demo: z.boolean().default(false),
+});
+const usersFileSchema = z.object({ users: z.array(userSchema) });
+export type LocalUser = z.infer<typeof userSchema>;
+
+export function usersFile(dir = dataDir()): string {
+  return path.join(dir, "users.json");
+}
+
+export async function loadUsers(dir = dataDir()): Promise<LocalUser[]> {
+  try {
+    const raw = await fs.readFile(usersFile(dir), "utf8");
+    return usersFileSchema.parse(JSON.parse(raw)).users;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return [];
+    throw new AppError("internal", `users file ${usersFile(dir)} is invalid: ${(err as Error).message}`);
+  }
+}
+
+async function saveUsers(users: LocalUser[], dir = dataDir()): Promise<void> {
+  await fs.mkdir(dir, { recursive: true });
+  const file = usersFile(dir);
+  const tmp = `${file}.${process.pid}.tmp`;
+  await fs.writeFile(tmp, JSON.stringify({ users }, null, 2) + "\n", { mode: 0o600 });
+  await fs.rename(tmp, file);
+}
+
+export function toViewer(u: LocalUser): Viewer {
+  return { id: u.username, name: u.name, email: u.email, role: u.role, groups: u.groups };
+}
+
+export async function addUser(input: { username: string; name?: string; email?: string; role: Role; groups?: string[]; password?: string; demo?: boolean }, dir = dataDir()): Promise<{ user: LocalUser; password: string }> {
+  if (!USERNAME.test(input.username)) throw new AppError("bad_request", `invalid username "${input.username}" (lowercase letters, digits, . _ -)`);
+  const users = await loadUsers(dir);
+  if (users.some((u) => u.username === input.username)) throw new AppError("conflict", `user "${input.username}" already exists`);
+  const password = input.password ?? generatePassword();
+  if (password.length < 10) throw new AppError("bad_request", "passwords need at least 10 characters");
+  const user = userSchema.parse({
+    username: input.username,
+    name: input.name ?? input.username,
+    email: input.email ?? `${input.username}@localhost`,
+    role: input.role,
+    groups: input.groups ?? [],
+    passwordHash: await hashPassword(password),
+    demo: input.demo ?? false,
+  });
+  await saveUsers([...users, user], dir);
+  return { user, password };
+}
+
+export async function updateUser(username: string, patch: Partial<Pick<LocalUser, "role" | "groups" | "name" | "email">>, dir = dataDir()): Promise<LocalUser> {
+  const users = await loadUsers(dir);
+  const u = users.find((x) => x.username === username);
+  if (!u) throw new AppError("not_found", `no user "${username}"`);
+  Object.assign(u, patch);
+  await saveUsers(users, dir);
+  return u;
+}
+
+export async function removeUser(username: string, dir = dataDir()): Promise<void> {
+  const users = await loadUsers(dir);
+  if (!users.some((u) => u.username === username)) throw new AppError("not_found", `no user "${username}"`);
+  await saveUsers(users.filter((u) => u.username !== username), dir);
+}
+
+/** Checks a username (or e-mail) and password; the same work is done for unknown users so timing tells nothing. */
+export async function verifyCredentials(login: string, password: string, dir = dataDir()): Promise<LocalUser | null> {
+  const users = await loadUsers(dir);
+  const u = users.find((x) => x.username === login.toLowerCase() || x.email.toLowerCase() === login.toLowerCase());
+  const ok = await verifyPassword(password, u?.passwordHash ?? "scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+  return u && ok ? u : null;
+}
+
+export async function findByFeedToken(token: string, dir = dataDir()): Promise<LocalUser | null> {
+  if (!token) return null;
+  return (await loadUsers(dir)).find((u) => u.feedToken === token) ?? null;
+}
+
+export async function findUser(username: string, dir = dataDir()): Promise<LocalUser | null> {
+  return (await loadUsers(dir)).find((u) => u.username === username) ?? null;
+}
+
+/**
+ * On the very first start with no users: a demo admin, author and reader, with passwords returned once to be printed.
+ * Does nothing when any user exists.
+ */
+export async function ensureDemoUsers(dir = dataDir()): Promise<{ username: string; role: Role; password: string }[]> {
+  if ((await loadUsers(dir)).length > 0) return [];
+  const created = [];
+  for (const [username, role, name, groups] of [
+    ["admin", "admin", "Demo Admin", ["security"]],
+    ["author", "author", "Demo Author", []],
+    ["reader", "reader", "Demo Reader", []],
+  ] as const) {
+    const { password } = await addUser({ username, role, name, email: `${username}@demo.kaizen`, groups: [...groups], demo: true }, dir);
+    created.push({ username, role, password });
+  }
+  return created;
+}
+
+export async function isDemoMode(dir = dataDir()): Promise<boolean> {
+  return (await loadUsers(dir)).some((u) => u.demo);
+}

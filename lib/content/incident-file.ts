@@ -1,0 +1,75 @@
+import { checkMdx } from "../mdx/validate";
+import { incidentSchema, type IncidentFrontmatter } from "../schema/incident";
+import { fieldPath, type Problem } from "../schema/problems";
+import type { Taxonomy } from "../knowledge/taxonomy";
+import { splitDocument } from "./frontmatter";
+import { locateYamlPath } from "./yaml-locate";
+
+export type ParsedIncident =
+  | { ok: true; frontmatter: IncidentFrontmatter; body: string; bodyLine: number; warnings: Problem[] }
+  | { ok: false; problems: Problem[] };
+
+/**
+ * Parses and validates one incident file: YAML frontmatter against the schema, factor ids against the taxonomy, and
+ * the MDX body against the safety rules. Every problem names the file, line, column and field.
+ */
+export function parseIncidentText(file: string, raw: string, taxonomy: Taxonomy): ParsedIncident {
+  const split = splitDocument(raw);
+  if (!split.ok) return { ok: false, problems: [{ file, ...split.problem }] };
+  const { doc } = split;
+  const at = (path: readonly PropertyKey[]) => {
+    const loc = locateYamlPath(doc.yaml, path);
+    return { line: loc.line + doc.yamlLine - 1, col: loc.col };
+  };
+  const problems: Problem[] = [];
+  const warnings: Problem[] = [];
+  const parsed = incidentSchema.safeParse(doc.data ?? {});
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const path = issue.code === "unrecognized_keys" ? [...issue.path, issue.keys[0] ?? ""] : issue.path;
+      problems.push({ file, ...at(path), field: fieldPath(issue.path), message: issue.message, severity: "error" });
+    }
+  }
+  const fm = parsed.success ? parsed.data : undefined;
+  if (fm && taxonomy.factors.length > 0) {
+    const listed = new Set<string>();
+    fm.contributing_factors.forEach((ref, i) => {
+      listed.add(ref.factor);
+      const f = taxonomy.get(ref.factor);
+      if (!f) {
+        const hint = taxonomy.didYouMean(ref.factor);
+        problems.push({
+          file,
+          ...at(["contributing_factors", i, "factor"]),
+          field: `contributing_factors[${i}].factor`,
+          message: `unknown factor "${ref.factor}"${hint.length ? ` (did you mean ${hint.map((h) => `"${h}"`).join(" or ")}?)` : ""}`,
+          severity: "error",
+        });
+      } else if (f.merged_into) {
+        warnings.push({
+          file,
+          ...at(["contributing_factors", i, "factor"]),
+          field: `contributing_factors[${i}].factor`,
+          message: `factor "${f.id}" was merged into "${taxonomy.canonicalId(f.id)}"; use the new id`,
+          severity: "warning",
+        });
+      }
+    });
+    fm.countermeasures.forEach((cm, i) => {
+      (cm.addresses ?? []).forEach((id, j) => {
+        const where = { file, ...at(["countermeasures", i, "addresses", j]), field: `countermeasures[${i}].addresses[${j}]` };
+        if (!taxonomy.get(id)) {
+          const hint = taxonomy.didYouMean(id);
+          problems.push({ ...where, message: `unknown factor "${id}"${hint.length ? ` (did you mean "${hint[0]}"?)` : ""}`, severity: "error" });
+        } else if (!listed.has(id)) {
+          warnings.push({ ...where, message: `"${id}" is not among this incident's contributing factors`, severity: "warning" });
+        }
+      });
+    });
+  }
+  for (const p of checkMdx(doc.body)) {
+    problems.push({ file, line: p.line + doc.bodyLine - 1, col: p.col, field: "body", message: p.message, severity: "error" });
+  }
+  if (problems.length > 0 || !fm) return { ok: false, problems: problems.sort((a, b) => a.line - b.line || a.col - b.col) };
+  return { ok: true, frontmatter: fm, body: doc.body, bodyLine: doc.bodyLine, warnings };
+}
