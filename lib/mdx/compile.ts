@@ -64,6 +64,7 @@ export function compileMdx(body: string): CompiledMdx {
   });
   const root: Root = converted.type === "root" ? converted : { type: "root", children: [converted as RootContent] };
   addHeadingIds(root);
+  liftSummaries(root);
 
   // Defense in depth: validation passed, but the sanitizer decides what reaches the page.
   const clean = plain(sanitize(root, sanitizeSchema));
@@ -90,10 +91,23 @@ function jsxElement(state: State, node: JsxElement): ElementContent | ElementCon
 
 function addHeadingIds(root: Root): void {
   const slugger = new GithubSlugger();
+  slugger.slug("footnote-label"); // reserved by the GFM footnotes section
   walk(root, (el) => {
     if (!HEADINGS.includes(el.tagName) || el.properties.id !== undefined) return;
     const text = textOf(el).trim();
     if (text) el.properties.id = slugger.slug(text);
+  });
+}
+
+/** `<summary>` on its own line parses as a paragraph holding it; `<p><summary>` is invalid HTML and breaks hydration. */
+function liftSummaries(root: Root): void {
+  walk(root, (el) => {
+    el.children = el.children.map((child) => {
+      if (child.type !== "element" || child.tagName !== "p") return child;
+      const content = child.children.filter((c) => !(c.type === "text" && c.value.trim() === ""));
+      const only = content[0];
+      return content.length === 1 && only?.type === "element" && only.tagName === "summary" ? only : child;
+    });
   });
 }
 

@@ -5,7 +5,6 @@ const ALLOWED_SCHEMES = new Set(["http", "https", "mailto"]);
  * `javascript:`), so the check strips all of them, anywhere, before reading the scheme.
  */
 function normalize(url: string): string {
-  // eslint-disable-next-line no-control-regex
   return url.replace(/[\u0000-\u0020\u007f]/g, "").toLowerCase();
 }
 
@@ -24,5 +23,6 @@ export function isSafeUrl(url: string): boolean {
 /** True for absolute http(s) URLs (including protocol-relative `//host`), which get `rel="noopener noreferrer"`. */
 export function isExternalUrl(url: string): boolean {
   const scheme = urlScheme(url);
-  return scheme === "http" || scheme === "https" || normalize(url).startsWith("//") || normalize(url).startsWith("\\\\");
+  // Browsers read `\` as `/` in http URLs, so `/\host` is protocol-relative too.
+  return scheme === "http" || scheme === "https" || /^[\\/]{2}/.test(normalize(url));
 }

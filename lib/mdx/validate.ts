@@ -197,9 +197,11 @@ function isCommentOnly(node: Expression): boolean {
 function syntaxProblem(err: unknown): MdxProblem {
   if (err && typeof err === "object") {
     const e = err as { line?: unknown; column?: unknown; reason?: unknown; message?: unknown };
-    const line = typeof e.line === "number" && e.line > 0 ? e.line : 1;
-    const col = typeof e.column === "number" && e.column > 0 ? e.column : 1;
     const reason = typeof e.reason === "string" ? e.reason : typeof e.message === "string" ? e.message : String(err);
+    // Some messages (an unclosed tag) carry no place, only "(5:1-5:10)" in the text.
+    const inText = /\((\d+):(\d+)(?:-\d+:\d+)?\)/.exec(reason);
+    const line = typeof e.line === "number" && e.line > 0 ? e.line : Number(inText?.[1] ?? 1);
+    const col = typeof e.column === "number" && e.column > 0 ? e.column : Number(inText?.[2] ?? 1);
     return { line, col, message: `MDX syntax error: ${reason}` };
   }
   return { line: 1, col: 1, message: `MDX syntax error: ${String(err)}` };
