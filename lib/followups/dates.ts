@@ -1,0 +1,77 @@
+/**
+ * Calendar arithmetic in the organization's time zone. Due dates are calendar dates (`YYYY-MM-DD`) that end at local
+ * midnight, so "today" must be computed in that zone, not in the server's.
+ */
+
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    // Throws a RangeError for an unknown zone: a misconfigured KAIZEN_TIME_ZONE should be loud, not silently UTC.
+    f = new Intl.DateTimeFormat("en-US", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" });
+    formatters.set(timeZone, f);
+  }
+  return f;
+}
+
+/** The organization's time zone: KAIZEN_TIME_ZONE, else UTC. */
+export function defaultTimeZone(env: NodeJS.ProcessEnv = process.env): string {
+  const tz = env.KAIZEN_TIME_ZONE?.trim();
+  if (!tz) return "UTC";
+  if (!isValidTimeZone(tz)) throw new Error(`KAIZEN_TIME_ZONE is not a known IANA time zone: "${tz}"`);
+  return tz;
+}
+
+/** True when Intl knows this IANA zone name. */
+export function isValidTimeZone(timeZone: string): boolean {
+  try {
+    formatter(timeZone);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The calendar date (YYYY-MM-DD) of an instant in a time zone. */
+export function localDate(instant: Date | number, timeZone: string): string {
+  const parts = formatter(timeZone).formatToParts(instant);
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
+  return `${get("year")}-${get("month")}-${get("day")}`;
+}
+
+/** True for a plain calendar date such as 2025-03-31 (as opposed to a date-time). */
+export function isDateOnly(s: string): boolean {
+  return DATE_ONLY.test(s);
+}
+
+/** The calendar date of a `YYYY-MM-DD` or ISO date-time value, in a time zone. */
+export function toLocalDate(value: string, timeZone: string): string {
+  return isDateOnly(value) ? value : localDate(Date.parse(value), timeZone);
+}
+
+/** Days since 1970-01-01 for a calendar date; differences of these are whole calendar days, immune to DST. */
+export function dayNumber(date: string): number {
+  const [y, m, d] = date.split("-").map(Number);
+  return Math.round(Date.UTC(y ?? 1970, (m ?? 1) - 1, d ?? 1) / 86_400_000);
+}
+
+/** Whole calendar days from `from` to `to` (negative when `to` is earlier). */
+export function daysBetween(from: string, to: string): number {
+  return dayNumber(to) - dayNumber(from);
+}
+
+/** The calendar date `n` days after `date`. */
+export function addDays(date: string, n: number): string {
+  return new Date((dayNumber(date) + n) * 86_400_000).toISOString().slice(0, 10);
+}
+
+/**
+ * Has this due moment passed? A calendar date is due at the end of that day in `timeZone`; a date-time is due at
+ * that instant.
+ */
+export function isPastDue(due: string, now: Date, timeZone: string): boolean {
+  if (isDateOnly(due)) return localDate(now, timeZone) > due;
+  return now.getTime() > Date.parse(due);
+}
