@@ -1,0 +1,232 @@
+import type { Severity } from "../schema/incident";
+import { incidentFactors, memoByList, startedAt, type KnowledgeIncident } from "./incident-view";
+import type { Taxonomy } from "./taxonomy";
+import { normalize, stemsWithSurface, termFrequencies, terms, type SparseVector } from "./text";
+
+/** TF-IDF vectors of every incident's title, summary and body, with an inverted index for fast cosine queries. */
+export interface TextIndex {
+  size: number;
+  idf: Map<string, number>;
+  vectors: Map<string, SparseVector>;
+  postings: Map<string, { id: string; w: number }[]>;
+  /** A readable word for each stem. */
+  surface: Map<string, string>;
+}
+
+// Long documents keep their strongest terms only: enough for similarity, and postings stay short at scale.
+const MAX_TERMS_PER_DOC = 200;
+const MAX_BODY_CHARS = 20_000;
+
+function incidentText(inc: KnowledgeIncident): string {
+  const fm = inc.frontmatter;
+  // The title is repeated: it is the densest statement of what happened.
+  return `${fm.title}. ${fm.title}. ${fm.summary}. ${(inc.body ?? "").slice(0, MAX_BODY_CHARS)}`;
+}
+
+function weigh(tf: Map<string, number>, idf: Map<string, number>, fallbackIdf: number): SparseVector {
+  const v: SparseVector = new Map();
+  for (const [t, c] of tf) {
+    const w = (1 + Math.log(c)) * (idf.get(t) ?? fallbackIdf);
+    if (w > 0) v.set(t, w);
+  }
+  return v;
+}
+
+function prune(v: SparseVector): SparseVector {
+  if (v.size <= MAX_TERMS_PER_DOC) return normalize(v);
+  return normalize(new Map([...v].sort((a, b) => b[1] - a[1]).slice(0, MAX_TERMS_PER_DOC)));
+}
+
+const textIndexCache = new WeakMap<readonly KnowledgeIncident[], TextIndex>();
+
+/** Builds (once per incident list, memoized on its identity) the TF-IDF index of the incidents' text. */
+export function buildTextIndex(incidents: readonly KnowledgeIncident[]): TextIndex {
+  const hit = textIndexCache.get(incidents);
+  if (hit) return hit;
+  const surface = new Map<string, string>();
+  const tfs = new Map<string, Map<string, number>>();
+  const df = new Map<string, number>();
+  for (const inc of incidents) {
+    const tf = termFrequencies(terms(stemsWithSurface(incidentText(inc), surface)));
+    tfs.set(inc.id, tf);
+    for (const t of tf.keys()) df.set(t, (df.get(t) ?? 0) + 1);
+  }
+  const n = incidents.length;
+  const idf = new Map<string, number>();
+  for (const [t, d] of df) idf.set(t, Math.log((n + 1) / d));
+  const vectors = new Map<string, SparseVector>();
+  const postings = new Map<string, { id: string; w: number }[]>();
+  for (const [id, tf] of tfs) {
+    const v = prune(weigh(tf, idf, 0));
+    vectors.set(id, v);
+    for (const [t, w] of v) {
+      let p = postings.get(t);
+      if (!p) postings.set(t, (p = []));
+      p.push({ id, w });
+    }
+  }
+  const index = { size: n, idf, vectors, postings, surface };
+  textIndexCache.set(incidents, index);
+  return index;
+}
+
+/** The TF-IDF vector of free text against an index (unknown words weigh as the rarest known ones). */
+export function textVector(index: TextIndex, text: string): SparseVector {
+  const tf = termFrequencies(terms(stemsWithSurface(text, new Map())));
+  return prune(weigh(tf, index.idf, Math.log(index.size + 1)));
+}
+
+/** Cosine similarity of a vector with every indexed incident sharing a term; highest first. */
+export function similarByText(index: TextIndex, v: SparseVector, exclude?: string): Map<string, number> {
+  const scores = new Map<string, number>();
+  for (const [t, w] of v) {
+    for (const p of index.postings.get(t) ?? []) {
+      if (p.id === exclude) continue;
+      scores.set(p.id, (scores.get(p.id) ?? 0) + w * p.w);
+    }
+  }
+  return scores;
+}
+
+/** The terms that contribute most to the similarity of two vectors, as readable words ("connection pool"). */
+export function sharedTerms(index: TextIndex, a: SparseVector, b: SparseVector, limit = 3): string[] {
+  const contrib: { t: string; c: number }[] = [];
+  for (const [t, w] of a) {
+    const y = b.get(t);
+    if (y !== undefined) contrib.push({ t, c: w * y });
+  }
+  contrib.sort((x, y) => y.c - x.c || x.t.localeCompare(y.t));
+  const out: string[] = [];
+  const covered = new Set<string>();
+  for (const { t } of contrib) {
+    const parts = t.split(" ");
+    if (parts.every((p) => covered.has(p))) continue;
+    parts.forEach((p) => covered.add(p));
+    out.push(parts.map((p) => index.surface.get(p) ?? p).join(" "));
+    if (out.length >= limit) break;
+  }
+  return out;
+}
+
+export interface RelatedIncident {
+  id: string;
+  title: string;
+  started_at: string | null;
+  severity: Severity | null;
+  /** 0..1: 0.6 × factor similarity + 0.4 × text similarity. */
+  score: number;
+  factorScore: number;
+  textScore: number;
+  sharedFactors: { factor: string; name: string }[];
+  sharedTerms: string[];
+  /** e.g. "shares 2 factors: retry-storm, missing-monitoring", "similar text: connection pool, timeout". */
+  reasons: string[];
+}
+
+export interface RelatedOptions {
+  limit?: number;
+  /** Results scoring below this are dropped (default 0.05). */
+  minScore?: number;
+}
+
+const FACTOR_WEIGHT = 0.6;
+const TEXT_WEIGHT = 0.4;
+
+const factorIdf = memoByList((incidents: readonly KnowledgeIncident[], taxonomy: Taxonomy) => {
+  const df = new Map<string, number>();
+  const byIncident = new Map<string, string[]>();
+  for (const inc of incidents) {
+    const ids = incidentFactors(inc, taxonomy).map((f) => f.factor);
+    byIncident.set(inc.id, ids);
+    for (const f of ids) df.set(f, (df.get(f) ?? 0) + 1);
+  }
+  const idf = new Map<string, number>();
+  // A factor everyone has says little about two incidents being alike; a rare shared one says a lot.
+  for (const [f, d] of df) idf.set(f, Math.log(1 + incidents.length / d));
+  const postings = new Map<string, string[]>();
+  for (const [id, ids] of byIncident) {
+    for (const f of ids) {
+      let p = postings.get(f);
+      if (!p) postings.set(f, (p = []));
+      p.push(id);
+    }
+  }
+  return { idf, byIncident, postings };
+});
+
+/**
+ * Incidents related to `id` in the given list, from shared factors (weighted by rarity, IDF cosine) and text similarity
+ * (TF-IDF cosine over title, summary and body), each with its reasons. Empty when `id` is not in the list.
+ */
+export function relatedIncidents(incidents: readonly KnowledgeIncident[], taxonomy: Taxonomy, id: string, opts: RelatedOptions = {}): RelatedIncident[] {
+  const limit = opts.limit ?? 5;
+  const minScore = opts.minScore ?? 0.05;
+  const byId = new Map(incidents.map((i) => [i.id, i]));
+  if (!byId.has(id)) return [];
+  const { idf, byIncident, postings } = factorIdf(incidents, taxonomy);
+  const mine = byIncident.get(id) ?? [];
+  const idfOf = (f: string) => idf.get(f) ?? 0;
+  const normOf = (ids: string[]) => Math.sqrt(ids.reduce((s, f) => s + idfOf(f) ** 2, 0));
+  const myNorm = normOf(mine);
+
+  const factorScores = new Map<string, number>();
+  for (const f of mine) {
+    for (const other of postings.get(f) ?? []) {
+      if (other !== id) factorScores.set(other, (factorScores.get(other) ?? 0) + idfOf(f) ** 2);
+    }
+  }
+  const index = buildTextIndex(incidents);
+  const myVec = index.vectors.get(id) ?? new Map<string, number>();
+  const textScores = similarByText(index, myVec, id);
+
+  const candidates = new Set([...factorScores.keys(), ...textScores.keys()]);
+  const out: RelatedIncident[] = [];
+  for (const cand of candidates) {
+    const inc = byId.get(cand);
+    if (!inc) continue;
+    const theirs = byIncident.get(cand) ?? [];
+    const denom = myNorm * normOf(theirs);
+    const fs = denom > 0 ? (factorScores.get(cand) ?? 0) / denom : 0;
+    const ts = textScores.get(cand) ?? 0;
+    const score = FACTOR_WEIGHT * fs + TEXT_WEIGHT * ts;
+    if (score < minScore) continue;
+    const shared = mine.filter((f) => theirs.includes(f)).sort((a, b) => idfOf(b) - idfOf(a) || a.localeCompare(b));
+    const words = ts > 0 ? sharedTerms(index, myVec, index.vectors.get(cand) ?? new Map()) : [];
+    const reasons: string[] = [];
+    if (shared.length) reasons.push(`shares ${shared.length === 1 ? "1 factor" : `${shared.length} factors`}: ${shared.join(", ")}`);
+    if (words.length && ts >= 0.05) reasons.push(`similar text: ${words.join(", ")}`);
+    const r = (x: number) => Math.round(x * 1000) / 1000;
+    out.push({
+      id: cand,
+      title: inc.frontmatter.title,
+      started_at: startedAt(inc),
+      severity: inc.frontmatter.severity ?? null,
+      score: r(score),
+      factorScore: r(fs),
+      textScore: r(ts),
+      sharedFactors: shared.map((f) => ({ factor: f, name: taxonomy.get(f)?.name ?? f })),
+      sharedTerms: words,
+      reasons,
+    });
+  }
+  out.sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
+  return out.slice(0, limit);
+}
+
+/** Past incidents whose text is most like a draft's (for the editor), with the words they share. */
+export function similarIncidentsForText(
+  incidents: readonly KnowledgeIncident[],
+  text: string,
+  limit = 5,
+): { id: string; title: string; score: number; sharedTerms: string[] }[] {
+  const index = buildTextIndex(incidents);
+  const v = textVector(index, text);
+  const byId = new Map(incidents.map((i) => [i.id, i]));
+  return [...similarByText(index, v)]
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .slice(0, limit)
+    .flatMap(([id, score]) => {
+      const inc = byId.get(id);
+      return inc ? [{ id, title: inc.frontmatter.title, score: Math.round(score * 1000) / 1000, sharedTerms: sharedTerms(index, v, index.vectors.get(id) ?? new Map()) }] : [];
+    });
+}
