@@ -1,0 +1,92 @@
+import { ContentStore } from "../../lib/content/store";
+import { contentDir } from "../../lib/env";
+import { defaultTimeZone } from "../../lib/followups/dates";
+import { buildFollowupRows, groupRows, parseFollowupFilters, queryFollowups, type FollowupRow } from "../../lib/followups/model";
+import { buildNudgeMessage, postWebhook } from "../../lib/followups/notify";
+import { flagNumber, flagString, UsageError, type CliArgs } from "../cli-args";
+
+const USAGE =
+  "followups [--content DIR] [--overdue] [--due-within DAYS] [--owner X] [--team T] [--severity SEV1,SEV2] [--all] [--json] " +
+  "[--notify URL [--base-url URL] [--retries N] [--timeout MS] [--include-restricted]]";
+
+function when(r: FollowupRow): string {
+  if (r.overdue) return `${r.daysOverdue} d overdue`;
+  if (r.status === "done" || r.status === "wont-do") return r.status;
+  return r.dueInDays === 0 ? "due today" : `in ${r.dueInDays} d`;
+}
+
+const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
+
+function printTable(rows: readonly FollowupRow[]): void {
+  for (const g of groupRows(rows, "owner")) {
+    const overdue = g.rows.filter((r) => r.overdue).length;
+    console.log(`${g.label}  (${g.rows.length} countermeasure${g.rows.length === 1 ? "" : "s"}${overdue ? `, ${overdue} overdue` : ""})`);
+    for (const r of g.rows) {
+      console.log(`  ${when(r).padEnd(14)} ${r.dueDate}  ${r.type.padEnd(8)} ${r.status.padEnd(11)} ${clip(r.key, 48).padEnd(48)}  ${clip(r.title, 80)}`);
+    }
+    console.log("");
+  }
+}
+
+function nonNegativeInt(args: CliArgs, name: string, fallback: number): number {
+  const n = flagNumber(args, name, fallback);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`--${name} expects a whole number ≥ 0\n  ${USAGE}`);
+  return n;
+}
+
+export const command = {
+  summary: "countermeasure follow-ups grouped by owner (--overdue, --due-within DAYS, --json, --notify URL)",
+  async run(args: CliArgs): Promise<number> {
+    const dueWithin = args.flags["due-within"] === undefined ? undefined : nonNegativeInt(args, "due-within", 0);
+    if (args.flags["due-within"] === true) throw new UsageError(`--due-within needs a number of days\n  ${USAGE}`);
+    if (args.flags.notify === true) throw new UsageError(`--notify needs a webhook URL\n  ${USAGE}`);
+    const notify = flagString(args, "notify");
+    const baseUrl = flagString(args, "base-url") ?? process.env.KAIZEN_BASE_URL ?? process.env.NEXTAUTH_URL ?? "http://localhost:3000";
+    if (!/^https?:\/\//.test(baseUrl)) throw new UsageError(`--base-url must be an http(s) URL, got "${baseUrl}"`);
+
+    const params = new URLSearchParams();
+    if (args.flags.all !== true) params.set("status", "open,in-progress");
+    if (args.flags.overdue === true) params.set("overdue", "1");
+    if (dueWithin !== undefined) params.set("dueWithin", String(dueWithin));
+    for (const name of ["owner", "team", "severity"] as const) {
+      const v = flagString(args, name);
+      if (v) params.set(name, v);
+    }
+    const filters = parseFollowupFilters(params);
+
+    const timeZone = defaultTimeZone();
+    const store = new ContentStore(contentDir());
+    const snap = await store.snapshot();
+    if (snap.broken.length > 0) console.error(`warning: ${snap.broken.length} incident file(s) could not be read and are left out (run: kaizen lint)`);
+    const all = buildFollowupRows(snap.incidents, snap.taxonomy, { timeZone });
+    const rows = queryFollowups(all, filters, snap.taxonomy);
+
+    if (args.flags.json === true) console.log(JSON.stringify(rows, null, 2));
+    else {
+      printTable(rows);
+      const overdue = rows.filter((r) => r.overdue).length;
+      const owners = new Set(rows.map((r) => r.owner.toLowerCase())).size;
+      console.error(`${rows.length} countermeasure(s), ${overdue} overdue, ${owners} owner(s); due dates read in ${timeZone}`);
+    }
+
+    if (notify === undefined) return 0;
+    // A webhook channel is wider than the content repository's readers: restricted incidents stay out unless asked.
+    const shared = args.flags["include-restricted"] === true ? rows : rows.filter((r) => r.incident.visibility !== "restricted");
+    const withheld = rows.length - shared.length;
+    if (withheld > 0) console.error(`${withheld} countermeasure(s) of restricted incidents left out of the notification (--include-restricted to send them)`);
+    if (shared.length === 0) {
+      console.error("notify: nothing to send");
+      return 0;
+    }
+    const result = await postWebhook(notify, buildNudgeMessage(shared, baseUrl), {
+      retries: nonNegativeInt(args, "retries", 3),
+      timeoutMs: nonNegativeInt(args, "timeout", 5000),
+    });
+    if (result.ok) {
+      console.error(`notify: sent ${shared.length} countermeasure(s), HTTP ${result.status} after ${result.attempts} attempt(s)`);
+      return 0;
+    }
+    console.error(`notify: failed after ${result.attempts} attempt(s): ${result.error ?? `HTTP ${result.status}`}`);
+    return 1;
+  },
+};
