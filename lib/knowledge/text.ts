@@ -1,12 +1,13 @@
 /** Word-level text handling shared by suggestions and related incidents: normalization, tokens, a light stemmer. */
 
+// Negations and particles ("no alert", "out of memory", "scale up") are kept: they carry the meaning of many phrases.
 const STOPWORDS = new Set(
   (
-    "a about above after again against all also am an and any are as at be because been before being below between both but by " +
-    "can could did do does doing down during each few for from further had has have having he her here hers him his how i if in " +
-    "into is it its itself just me more most my no nor not now of off on once only or other our ours out over own same she should " +
-    "so some such than that the their theirs them then there these they this those through to too under until up very was we were " +
-    "what when where which while who whom why will with would you your yours us via per within without across among upon onto " +
+    "a about above after again against also am an and any are as at be because been before being below between both but by " +
+    "can could did do does doing during each few for from further had has have having he her here hers him his how i if in " +
+    "into is it its itself just me more most my now of on or other our ours own she should " +
+    "so some such than that the their theirs them then there these they this those through to until very was we were " +
+    "what when where which while who whom why will with would you your yours us via per within across among upon onto " +
     "yet however also may might must shall one two three first second new use used using get got make made see seen take took"
   ).split(" "),
 );

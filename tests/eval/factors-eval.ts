@@ -104,7 +104,7 @@ async function main(): Promise<number> {
   const root = path.resolve(import.meta.dirname, "../..");
   const corpus = path.resolve(root, flagString(args, "corpus") ?? "../shared/corpus/postmortems-app");
   const content = path.resolve(root, flagString(args, "content") ?? "content");
-  const threshold = flagNumber(args, "threshold", 0.5);
+  const threshold = flagNumber(args, "threshold", 0.4);
   if (!fs.existsSync(corpus)) {
     console.error(`corpus not found at ${corpus}; pass --corpus DIR`);
     return 2;
