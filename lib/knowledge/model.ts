@@ -1,0 +1,121 @@
+import { canRead, type Viewer } from "../auth/viewer";
+import { factorLink, factorLinks, monthlySeries, type FactorLink } from "./factor-links";
+import { memoByList, type KnowledgeIncident } from "./incident-view";
+import { globalLearnings, type Learning, type LearningsOptions } from "./learnings";
+import { overview, type Overview } from "./overview";
+import {
+  recurrences,
+  recurrencesForCountermeasure,
+  recurrencesForFactor,
+  recurrencesForIncident,
+  type Recurrence,
+} from "./recurrence";
+import { relatedIncidents, similarIncidentsForText, type RelatedIncident, type RelatedOptions } from "./related";
+import { suggestFactors, type FactorSuggestion, type SuggestInput, type SuggestOptions } from "./suggest";
+import type { Taxonomy } from "./taxonomy";
+import { taxonomyCare, type TaxonomyCare } from "./taxonomy-care";
+
+export interface SnapshotLike<T extends KnowledgeIncident = KnowledgeIncident> {
+  incidents: readonly T[];
+  taxonomy: Taxonomy;
+}
+
+/**
+ * The knowledge model over one list of incidents (already filtered for the viewer). Every method returns plain,
+ * serializable data; heavy parts are computed on first use and memoized on the list's identity.
+ */
+export interface Knowledge {
+  readonly incidents: readonly KnowledgeIncident[];
+  readonly taxonomy: Taxonomy;
+  readonly now: Date;
+  factorLinks(): FactorLink[];
+  factorLink(id: string): FactorLink | null;
+  /** A factor's incidents per month for the last `months` months (sparkline data). */
+  factorSparkline(id: string, months?: number): { month: string; count: number }[];
+  recurrences(): Recurrence[];
+  recurrencesForFactor(factor: string): Recurrence[];
+  recurrencesForIncident(incidentId: string): { recurred: Recurrence[]; notHeld: Recurrence[] };
+  recurrencesForCountermeasure(incidentId: string, countermeasureId: string): Recurrence[];
+  learnings(opts?: Omit<LearningsOptions, "now">): Learning[];
+  related(incidentId: string, opts?: RelatedOptions): RelatedIncident[];
+  overview(opts?: { months?: number; topN?: number }): Overview;
+  taxonomyCare(): TaxonomyCare;
+  suggest(input: SuggestInput, opts?: SuggestOptions): FactorSuggestion[];
+  similarToText(text: string, limit?: number): { id: string; title: string; score: number; sharedTerms: string[] }[];
+}
+
+function create(incidents: readonly KnowledgeIncident[], taxonomy: Taxonomy, now: Date): Knowledge {
+  let overviewCache: Overview | null = null;
+  let careCache: TaxonomyCare | null = null;
+  return {
+    incidents,
+    taxonomy,
+    now,
+    factorLinks: () => factorLinks(incidents, taxonomy),
+    factorLink: (id) => factorLink(incidents, taxonomy, id),
+    factorSparkline: (id, months = 12) => monthlySeries(factorLink(incidents, taxonomy, id)?.monthly ?? [], now, months),
+    recurrences: () => recurrences(incidents, taxonomy),
+    recurrencesForFactor: (factor) => recurrencesForFactor(incidents, taxonomy, factor),
+    recurrencesForIncident: (id) => recurrencesForIncident(incidents, taxonomy, id),
+    recurrencesForCountermeasure: (id, cm) => recurrencesForCountermeasure(incidents, taxonomy, id, cm),
+    learnings: (opts = {}) => globalLearnings(incidents, taxonomy, { ...opts, now }),
+    related: (id, opts) => relatedIncidents(incidents, taxonomy, id, opts),
+    overview: (opts) => {
+      if (opts) return overview(incidents, taxonomy, now, opts);
+      return (overviewCache ??= overview(incidents, taxonomy, now));
+    },
+    taxonomyCare: () => (careCache ??= taxonomyCare(incidents, taxonomy)),
+    suggest: (input, opts) => suggestFactors(input, taxonomy, incidents, opts),
+    similarToText: (text, limit) => similarIncidentsForText(incidents, text, limit),
+  };
+}
+
+const byDay = memoByList<readonly KnowledgeIncident[], Taxonomy, Map<string, Knowledge>>(() => new Map());
+
+/**
+ * The knowledge model for a snapshot-like `{ incidents, taxonomy }`. Memoized on the identity of both and on the UTC
+ * day of `now` (recency and "last 12 months" only move by day), so repeated calls for one snapshot share the work.
+ * Pass only incidents the viewer may read (see visibleKnowledge).
+ */
+export function buildKnowledge(snapshot: SnapshotLike, now: Date = new Date()): Knowledge {
+  const days = byDay(snapshot.incidents, snapshot.taxonomy);
+  const key = now.toISOString().slice(0, 10);
+  let k = days.get(key);
+  if (!k) {
+    // One entry per day is enough; older days are dropped so a long-running process does not accumulate them.
+    days.clear();
+    k = create(snapshot.incidents, snapshot.taxonomy, now);
+    days.set(key, k);
+  }
+  return k;
+}
+
+type ReadableIncident = KnowledgeIncident & { frontmatter: { visibility: "internal" | "restricted"; groups: string[] } };
+
+const visibleLists = new WeakMap<readonly ReadableIncident[], Map<string, readonly ReadableIncident[]>>();
+
+function viewerKey(viewer: Viewer | null | undefined): string {
+  if (!viewer) return "anonymous";
+  return viewer.role === "admin" ? "admin" : `groups:${[...viewer.groups].sort().join(",")}`;
+}
+
+/**
+ * The incidents of a list this viewer may read (canRead), as one stable array per list and access level, so the
+ * memoized model is shared by viewers who see the same incidents and never by viewers who do not.
+ */
+export function visibleIncidents<T extends ReadableIncident>(incidents: readonly T[], viewer: Viewer | null | undefined): readonly T[] {
+  let perViewer = visibleLists.get(incidents);
+  if (!perViewer) visibleLists.set(incidents, (perViewer = new Map()));
+  const key = viewerKey(viewer);
+  const hit = perViewer.get(key);
+  // The cache holds the filtered copy of this very list, so its elements are the caller's T.
+  if (hit) return hit as readonly T[];
+  const list = incidents.filter((inc) => canRead(viewer, inc.frontmatter));
+  perViewer.set(key, list);
+  return list;
+}
+
+/** buildKnowledge over the incidents this viewer may read. */
+export function visibleKnowledge(snapshot: SnapshotLike<ReadableIncident>, viewer: Viewer | null | undefined, now: Date = new Date()): Knowledge {
+  return buildKnowledge({ incidents: visibleIncidents(snapshot.incidents, viewer), taxonomy: snapshot.taxonomy }, now);
+}
