@@ -29,7 +29,7 @@ export function parseArgs(argv: string[]): CliArgs {
 }
 
 /** Flags that take a value; everything else is boolean. */
-const VALUE_FLAGS = new Set(["content", "limit", "offset", "role", "groups", "name", "email", "password", "due-within", "notify", "queries", "corpus", "date", "team", "severity", "out", "data", "owner", "timeout", "retries", "sizes", "base-url"]);
+const VALUE_FLAGS = new Set(["content", "limit", "offset", "role", "groups", "name", "email", "password", "due-within", "notify", "queries", "corpus", "date", "team", "severity", "out", "data", "owner", "timeout", "retries", "sizes", "base-url", "category", "from", "to", "threshold"]);
 
 export function flagString(args: CliArgs, name: string): string | undefined {
   const v = args.flags[name];
