@@ -249,7 +249,8 @@ export const followupFilterSchema = z.object({
   group: oneOfOrUndefined(FOLLOWUP_GROUPS),
 });
 
-export type FollowupFilters = z.infer<typeof followupFilterSchema>;
+/** Every field optional: a page may also build filters by hand. */
+export type FollowupFilters = Partial<z.infer<typeof followupFilterSchema>>;
 
 export type SearchParamsInput = URLSearchParams | Record<string, string | string[] | undefined>;
 

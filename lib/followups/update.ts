@@ -62,15 +62,15 @@ const isContent = (s: string) => s.trim() !== "" && !s.trimStart().startsWith("#
  */
 function findField(yamlLines: readonly string[], index: number, field: Field): { line: number; col: number } | null {
   const yamlText = yamlLines.join("\n");
-  const loc = locateYamlPath(yamlText, ["countermeasures", index, field]);
-  const line = loc.line - 1;
-  const col = loc.col - 1;
+  // Only the line is taken from locateYamlPath; the key's column is read here, whatever column it reports.
+  const line = locateYamlPath(yamlText, ["countermeasures", index, field]).line - 1;
   const text = yamlLines[line] ?? "";
-  const m = new RegExp(`^${field}[ \\t]*:[ \\t]+(\\S.*)$`).exec(text.slice(col));
+  const m = new RegExp(`^(\\s*(?:-\\s+)?)${field}[ \\t]*:[ \\t]+(\\S.*)$`).exec(text);
   if (!m) return null;
-  if (/^[|>&*!]/.test(m[1] ?? "")) return null;
+  const col = m[1]?.length ?? 0;
+  if (/^[|>&*!]/.test(m[2] ?? "")) return null;
   // The item must really be the one we mean: locateYamlPath falls back to the deepest part it found.
-  if (locateYamlPath(yamlText, ["countermeasures", index]).line > loc.line) return null;
+  if (locateYamlPath(yamlText, ["countermeasures", index]).line - 1 > line) return null;
   for (let i = line + 1; i < yamlLines.length; i++) {
     const next = yamlLines[i] ?? "";
     if (!isContent(next)) continue;
@@ -145,10 +145,10 @@ function replaceItem(yamlLines: readonly string[], index: number, cmId: string, 
   const updated = updatedItems(yamlLines.join("\n"), cmId, target);
   const item = updated?.items[index];
   if (!item) return null;
-  const loc = locateYamlPath(yamlLines.join("\n"), ["countermeasures", index]);
-  const start = loc.line - 1;
-  const dashIndent = loc.col - 1;
-  if (!/^-(\s|$)/.test((yamlLines[start] ?? "").slice(dashIndent))) return null;
+  const start = locateYamlPath(yamlLines.join("\n"), ["countermeasures", index]).line - 1;
+  const dash = /^(\s*)-(\s|$)/.exec(yamlLines[start] ?? "");
+  if (!dash) return null;
+  const dashIndent = dash[1]?.length ?? 0;
   let end = start + 1;
   for (let i = start + 1; i < yamlLines.length; i++) {
     const s = yamlLines[i] ?? "";

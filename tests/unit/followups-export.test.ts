@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { incidentSchema, type IncidentFrontmatterInput } from "../../lib/schema/incident";
+import { incidentSchema } from "../../lib/schema/incident";
 import { buildFollowupRows, type FollowupSource } from "../../lib/followups/model";
 import { csvCell, rowsToCsv } from "../../lib/followups/csv";
 import { escapeText, foldLine, rowsToICalendar } from "../../lib/followups/ical";
 
-function incident(id: string, fm: Partial<IncidentFrontmatterInput>): FollowupSource {
+function incident(id: string, fm: Record<string, unknown>): FollowupSource {
   return { id, frontmatter: incidentSchema.parse({ title: `Incident ${id}`, status: "published", severity: "SEV2", ...fm }) };
 }
 const cm = (id: string, rest: Record<string, unknown>) => ({ id, title: `Countermeasure ${id}`, type: "detect", owner: "ana@x.example", due: "2026-03-10", status: "open", ...rest });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Taxonomy } from "../../lib/knowledge/taxonomy";
-import { incidentSchema, type IncidentFrontmatterInput } from "../../lib/schema/incident";
+import { incidentSchema } from "../../lib/schema/incident";
 import {
   buildFollowupRows,
   filterRows,
@@ -12,7 +12,7 @@ import {
   type FollowupSource,
 } from "../../lib/followups/model";
 
-function incident(id: string, fm: Partial<IncidentFrontmatterInput>): FollowupSource {
+function incident(id: string, fm: Record<string, unknown>): FollowupSource {
   return { id, frontmatter: incidentSchema.parse({ title: `Incident ${id}`, status: "published", severity: "SEV2", ...fm }) };
 }
 

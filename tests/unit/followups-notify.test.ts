@@ -1,7 +1,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { incidentSchema, type IncidentFrontmatterInput } from "../../lib/schema/incident";
+import { incidentSchema } from "../../lib/schema/incident";
 import { buildFollowupRows, type FollowupSource } from "../../lib/followups/model";
 import { buildNudgeMessage, postWebhook } from "../../lib/followups/notify";
 
@@ -108,7 +108,7 @@ describe("postWebhook", () => {
   });
 });
 
-function incident(id: string, fm: Partial<IncidentFrontmatterInput>): FollowupSource {
+function incident(id: string, fm: Record<string, unknown>): FollowupSource {
   return { id, frontmatter: incidentSchema.parse({ title: `Incident ${id}`, status: "published", severity: "SEV2", ...fm }) };
 }
 
