@@ -1,0 +1,196 @@
+// Text analysis shared by indexing, querying and snippets, so the three always agree on what a "term" is.
+//
+// A compound such as `us-east-1`, `OOMKilled`, `CVE-2024-1234`, `HTTP/3` or `node.js` yields its parts as ordinary
+// sequence tokens (so `east` or `killed` find it, and phrases see them in order) plus the joined whole as an extra
+// term (`useast1`, `oomkill`, `http3`), so the identifier typed in any spelling matches it exactly.
+// CJK runs have no spaces between words: they are indexed as overlapping character bigrams.
+
+const COMPOUND = /[\p{L}\p{N}]+(?:['’][\p{L}]+)*(?:[-_./:@][\p{L}\p{N}]+(?:['’][\p{L}]+)*)*/gu;
+const SUBPART = /\p{Lu}+(?!\p{Ll})|\p{Lu}?\p{Ll}+|\p{N}+|\p{L}+/gu;
+const CJK = /[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]/;
+const CJK_RUN = /[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]+|[^\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]+/g;
+const NON_ASCII = /[^\x00-\x7f]/;
+const MAX_WHOLE = 40;
+
+/** Words too common to carry meaning in free text; still indexed so phrases containing them work. */
+export const STOPWORDS: ReadonlySet<string> = new Set(
+  ("a about above after again against all also am an and any are as at be because been before being below between both but by " +
+    "can could did do does doing down during each few for from further had has have having he her here hers him his how i if in " +
+    "into is it its itself me more most my no nor not of off on once only or other our ours out over own same she should so " +
+    "some such than that the their theirs them then there these they this those through to too under until up very was we were " +
+    "what when where which while who whom why will with would you your yours ever couldnt wasnt didnt dont doesnt isnt wont cant").split(" "),
+);
+
+/** One token: `term` is the normalized (stemmed) index term, `surface` the lowercased word as written. */
+export interface Token {
+  term: string;
+  surface: string;
+  start: number;
+  end: number;
+  /** true for ordinary tokens (they have a position); false for the extra joined whole of a compound. */
+  seq: boolean;
+}
+
+export type TokenSink = (term: string, surface: string, start: number, end: number, seq: boolean) => void;
+
+/** Lowercases and folds diacritics (é → e); leaves non-Latin scripts as they are. */
+export function fold(s: string): string {
+  const lower = s.toLowerCase();
+  if (!NON_ASCII.test(lower)) return lower;
+  return lower.normalize("NFKD").replace(/[\u0300-\u036f]/g, "");
+}
+
+/** Calls `sink` for every token of `text`, in order. */
+export function analyze(text: string, sink: TokenSink): void {
+  COMPOUND.lastIndex = 0;
+  for (let m = COMPOUND.exec(text); m !== null; m = COMPOUND.exec(text)) {
+    analyzeCompound(m[0], m.index, sink);
+  }
+}
+
+/** Tokens of `text` as an array (convenient for queries and tests; indexing uses the callback form). */
+export function tokenize(text: string): Token[] {
+  const out: Token[] = [];
+  analyze(text, (term, surface, start, end, seq) => out.push({ term, surface, start, end, seq }));
+  return out;
+}
+
+interface Part {
+  text: string;
+  start: number;
+  end: number;
+}
+
+function analyzeCompound(raw: string, offset: number, sink: TokenSink): void {
+  const parts: Part[] = [];
+  // Pieces are separated by connectors; apostrophes inside words vanish (couldn't → couldnt).
+  const pieceRe = /[\p{L}\p{N}'’]+/gu;
+  for (let p = pieceRe.exec(raw); p !== null; p = pieceRe.exec(raw)) {
+    const piece = p[0];
+    const base = offset + p.index;
+    if (CJK.test(piece)) {
+      CJK_RUN.lastIndex = 0;
+      for (let r = CJK_RUN.exec(piece); r !== null; r = CJK_RUN.exec(piece)) {
+        if (CJK.test(r[0])) cjkBigrams(r[0], base + r.index, sink);
+        else subParts(r[0], base + r.index, parts);
+      }
+      continue;
+    }
+    subParts(piece, base, parts);
+  }
+  let whole = "";
+  for (const part of parts) {
+    const surface = fold(part.text).replace(/['’]/g, "");
+    if (!surface) continue;
+    whole += surface;
+    sink(stem(surface), surface, part.start, part.end, true);
+  }
+  if (parts.length > 1 && whole.length <= MAX_WHOLE) {
+    const first = parts[0];
+    const last = parts[parts.length - 1];
+    if (first && last) sink(/^[a-z]+$/.test(whole) ? stem(whole) : whole, whole, first.start, last.end, false);
+  }
+}
+
+function subParts(piece: string, base: number, parts: Part[]): void {
+  const clean = piece.replace(/['’]/g, "");
+  if (clean.length === piece.length && /^(?:[a-z]+|[0-9]+)$/.test(piece)) {
+    parts.push({ text: piece, start: base, end: base + piece.length });
+    return;
+  }
+  SUBPART.lastIndex = 0;
+  let consumed = 0;
+  for (let s = SUBPART.exec(piece); s !== null; s = SUBPART.exec(piece)) {
+    // Apostrophes split the regex match; glue a trailing contraction (couldn + t) back onto its word.
+    const gap = piece.slice(consumed, s.index);
+    const prev = parts[parts.length - 1];
+    if (prev && /^['’]+$/.test(gap) && /^\p{Ll}+$/u.test(s[0])) {
+      prev.text += s[0];
+      prev.end = base + s.index + s[0].length;
+    } else parts.push({ text: s[0], start: base + s.index, end: base + s.index + s[0].length });
+    consumed = s.index + s[0].length;
+  }
+}
+
+function cjkBigrams(run: string, base: number, sink: TokenSink): void {
+  const chars = Array.from(run);
+  if (chars.length === 1) {
+    sink(run, run, base, base + run.length, true);
+    return;
+  }
+  let pos = base;
+  for (let i = 0; i + 1 < chars.length; i++) {
+    const a = chars[i] ?? "";
+    const b = chars[i + 1] ?? "";
+    sink(a + b, a + b, pos, pos + a.length + b.length, true);
+    pos += a.length;
+  }
+}
+
+const STEP2: [string, string][] = [
+  ["ization", "ize"],
+  ["ational", "ate"],
+  ["fulness", "ful"],
+  ["iveness", "ive"],
+  ["ousness", "ous"],
+  ["tional", "tion"],
+  ["biliti", "ble"],
+  ["bility", "ble"],
+  ["ation", "ate"],
+  ["ality", "al"],
+  ["ivity", "ive"],
+  ["ement", ""],
+  ["ment", ""],
+  ["ness", ""],
+  ["ator", "ate"],
+  ["ency", ""],
+  ["tion", "t"],
+  ["sion", "s"],
+  ["ance", ""],
+  ["ence", ""],
+  ["ity", ""],
+  ["ent", ""],
+  ["ize", ""],
+  ["ly", ""],
+];
+
+const stemCache = new Map<string, string>();
+
+/** A light English stemmer (Porter-style plurals, -ed/-ing, common derivations); identical input → identical term. */
+export function stem(word: string): string {
+  if (word.length <= 3 || !/^[a-z]+$/.test(word)) return word;
+  const hit = stemCache.get(word);
+  if (hit !== undefined) return hit;
+  const out = stemUncached(word);
+  if (stemCache.size > 200_000) stemCache.clear();
+  stemCache.set(word, out);
+  return out;
+}
+
+const VOWEL = /[aeiouy]/;
+
+function stemUncached(word: string): string {
+  let w = word;
+  if (w.endsWith("sses")) w = w.slice(0, -2);
+  else if (w.endsWith("ies") && w.length > 4) w = w.slice(0, -3) + "y";
+  else if (w.endsWith("s") && !/(?:ss|us|is)$/.test(w) && w.length > 3) w = w.slice(0, -1);
+  let inflected = false;
+  if (w.endsWith("ied") && w.length > 4) w = w.slice(0, -3) + "y";
+  else if (w.endsWith("eed")) w = w.slice(0, -1);
+  else if (w.endsWith("ed") && w.length > 4 && VOWEL.test(w.slice(0, -2))) {
+    w = w.slice(0, -2);
+    inflected = true;
+  } else if (w.endsWith("ing") && w.length > 5 && VOWEL.test(w.slice(0, -3))) {
+    w = w.slice(0, -3);
+    inflected = true;
+  }
+  if (inflected && /([^aeiouylsz])\1$/.test(w)) w = w.slice(0, -1);
+  for (const [suffix, repl] of STEP2) {
+    if (w.endsWith(suffix) && w.length - suffix.length >= 4) {
+      w = w.slice(0, -suffix.length) + repl;
+      break;
+    }
+  }
+  if (w.endsWith("e") && w.length > 4) w = w.slice(0, -1);
+  return w;
+}

@@ -1,0 +1,67 @@
+// The one index builder (server, CLI, eval and benchmark all call it) and the incremental updater.
+import type { IncidentDoc, Snapshot } from "../content/store";
+import { normalizeName } from "../knowledge/fuzzy";
+import type { Taxonomy } from "../knowledge/taxonomy";
+import { toSearchDoc, type SearchDoc } from "./document";
+import { SearchIndex, type FactorNames } from "./search-index";
+
+/** Every id, name and alias of the taxonomy (normalized) → canonical factor id, for `factor:` filters. */
+export function factorNamesOf(taxonomy: Taxonomy): FactorNames {
+  const names: FactorNames = new Map();
+  for (const f of taxonomy.factors) {
+    const id = taxonomy.canonicalId(f.id) ?? f.id;
+    for (const n of [f.id, f.name, ...f.aliases]) {
+      const key = normalizeName(n);
+      if (key && !names.has(key)) names.set(key, id);
+    }
+  }
+  return names;
+}
+
+/** Builds a compacted index from search records. */
+export function buildSearchIndex(docs: Iterable<SearchDoc>, factorNames: FactorNames = new Map()): SearchIndex {
+  const index = new SearchIndex();
+  index.factorNames = factorNames;
+  for (const d of docs) index.add(d);
+  index.compact();
+  return index;
+}
+
+/** Builds the index of every valid incident of a content snapshot. */
+export function buildFromSnapshot(snapshot: Pick<Snapshot, "incidents" | "taxonomy">): SearchIndex {
+  return buildSearchIndex(
+    snapshot.incidents.map((d) => toSearchDoc(d, snapshot.taxonomy)),
+    factorNamesOf(snapshot.taxonomy),
+  );
+}
+
+export interface IndexChanges {
+  added: string[];
+  updated: string[];
+  removed: string[];
+}
+
+/**
+ * Brings an index in line with a snapshot by diffing blob ids: only incidents whose file changed are re-analyzed.
+ * Used by every write path (server saves, pulls, CLI) instead of rebuilding.
+ */
+export function syncWithSnapshot(index: SearchIndex, snapshot: Pick<Snapshot, "incidents" | "taxonomy">): IndexChanges {
+  const changes: IndexChanges = { added: [], updated: [], removed: [] };
+  const current = index.blobs();
+  const wanted = new Map<string, IncidentDoc>(snapshot.incidents.map((d) => [d.id, d]));
+  for (const id of current.keys()) {
+    if (!wanted.has(id)) {
+      index.remove(id);
+      changes.removed.push(id);
+    }
+  }
+  for (const [id, doc] of wanted) {
+    const blob = current.get(id);
+    if (blob === doc.blob) continue;
+    index.add(toSearchDoc(doc, snapshot.taxonomy));
+    (blob === undefined ? changes.added : changes.updated).push(id);
+  }
+  index.factorNames = factorNamesOf(snapshot.taxonomy);
+  if (index.needsCompaction()) index.compact();
+  return changes;
+}

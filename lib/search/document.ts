@@ -1,0 +1,68 @@
+// What the search index knows about one incident: plain records derived from the parsed file and the taxonomy.
+import type { IncidentDoc } from "../content/store";
+import type { Taxonomy } from "../knowledge/taxonomy";
+import { stripMdx } from "./text";
+
+export interface SearchDoc {
+  id: string;
+  /** git blob id of the file it was built from; the incremental updater diffs on it. */
+  blob: string;
+  title: string;
+  summary: string;
+  /** The body as plain text (MDX stripped). */
+  text: string;
+  factorIds: string[];
+  /** Factor ids, names, aliases and the notes explaining them. */
+  factorText: string;
+  countermeasures: string;
+  services: string[];
+  teams: string[];
+  tags: string[];
+  company: string;
+  severity: string | null;
+  status: string;
+  kind: string;
+  startedAt: string | null;
+}
+
+const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+
+/** The searchable record of one parsed incident. */
+export function toSearchDoc(doc: IncidentDoc, taxonomy: Taxonomy): SearchDoc {
+  const fm = doc.frontmatter;
+  const factorIds: string[] = [];
+  const factorText: string[] = [];
+  for (const ref of fm.contributing_factors) {
+    const f = taxonomy.canonical(ref.factor);
+    const id = f?.id ?? ref.factor;
+    if (!factorIds.includes(id)) factorIds.push(id);
+    factorText.push(id, f?.name ?? "", ...(f?.aliases ?? []), ref.note ?? "");
+  }
+  return {
+    id: doc.id,
+    blob: doc.blob,
+    title: fm.title,
+    summary: [fm.summary, fm.impact].filter(Boolean).join(" "),
+    text: stripMdx(doc.body),
+    factorIds,
+    factorText: factorText.filter(Boolean).join(" ; "),
+    countermeasures: fm.countermeasures.map((c) => c.title).join(" ; "),
+    services: fm.services,
+    teams: fm.teams,
+    tags: fm.tags,
+    company: fm.source?.company ?? "",
+    severity: fm.severity ?? null,
+    status: fm.status,
+    kind: fm.kind,
+    startedAt: fm.started_at ?? null,
+  };
+}
+
+/** Words for the month and year an incident started ("October 2023"), so dates written in queries match. */
+export function dateWords(startedAt: string | null): string {
+  if (!startedAt) return "";
+  const t = Date.parse(startedAt);
+  if (Number.isNaN(t)) return "";
+  const d = new Date(t);
+  return `${MONTHS[d.getUTCMonth()] ?? ""} ${d.getUTCFullYear()}`;
+}

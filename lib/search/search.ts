@@ -1,0 +1,587 @@
+// Query execution: candidate retrieval from the inverted index, BM25F scoring with query-term coverage, a proximity
+// re-rank of the best candidates, recency as the tie-breaker, facets and snippets. Visibility is applied while
+// reading postings, so restricted documents never reach scoring, counts or facets.
+import { analyze, fold, STOPWORDS, tokenize } from "./analyze";
+import { isBlank, parseQuery, LIST_FILTERS, type ParsedQuery } from "./query";
+import { FACETS, NF, SEQ_BREAK, type DocMeta, type Facet, type SearchIndex } from "./search-index";
+import { bestWindow, hitSpans, markAll, segmentsToHtml, type Segment } from "./snippet";
+import { maxEdits, prefixSurfaces, typoSurfaces } from "./vocabulary";
+import { normalizeName } from "../knowledge/fuzzy";
+
+export interface SearchOptions {
+  limit?: number;
+  offset?: number;
+  /** Whether the viewer may see an incident; documents it rejects are dropped before scoring and counting. */
+  canSee?: (id: string) => boolean;
+}
+
+export interface SearchResult {
+  id: string;
+  title: string;
+  score: number;
+  /** Best-matching window of the summary or body; render each segment as text, `hit` ones highlighted. */
+  snippet: Segment[];
+  /** The same snippet as HTML: all text escaped, hits wrapped in <mark>. */
+  snippetHtml: string;
+  titleSegments: Segment[];
+  titleHtml: string;
+  /** Distinct matched words as they appear in the text. */
+  highlights: string[];
+  severity: string | null;
+  status: string;
+  kind: string;
+  started_at: string | null;
+  services: string[];
+  teams: string[];
+  tags: string[];
+  factors: string[];
+}
+
+export type Facets = Record<Facet, Record<string, number>>;
+
+export interface SearchResponse {
+  total: number;
+  results: SearchResult[];
+  facets: Facets;
+  didYouMean?: string;
+  errors: string[];
+}
+
+// BM25F parameters per field (title, summary, body, factors, countermeasures, services, teams, tags, company, dates).
+const FIELD_WEIGHT = Float64Array.from([3, 1.5, 1, 0.5, 0.7, 1.5, 1, 1.5, 2, 1.2]);
+const FIELD_B = Float64Array.from([0.5, 0.6, 0.75, 0.4, 0.4, 0.3, 0.3, 0.3, 0.3, 0.3]);
+const K1 = 1.2;
+/** How strongly matching more of the query's (idf-weighted) terms is rewarded. */
+const COVERAGE_POWER = 2;
+const COVERAGE_FLOOR = 0.15;
+/** Weight of query-term pairs found near each other, relative to one term's idf. */
+const PROXIMITY_WEIGHT = 0.6;
+const PROXIMITY_WINDOW = 3;
+const RERANK = 100;
+const PREFIX_WEIGHT = 0.6;
+const TYPO_WEIGHT = [1, 0.7, 0.5];
+const MAX_LIMIT = 200;
+const MAX_GROUPS = 30;
+
+interface TermRef {
+  id: number;
+  w: number;
+}
+
+interface Group {
+  terms: TermRef[];
+  /** idf of the group's best term: its share of the query for coverage and proximity. */
+  importance: number;
+  required: boolean;
+}
+
+interface Plan {
+  groups: Group[];
+  phrases: number[][];
+  excludeTerms: number[];
+  excludePhrases: number[][];
+  /** index term → highlight weight. */
+  hitTerms: Map<string, number>;
+  corrections: Map<string, string>;
+  impossible: boolean;
+}
+
+/** Runs a query against the index. Never throws for bad input: problems come back in `errors`. */
+export function search(index: SearchIndex, query: string | ParsedQuery, opts: SearchOptions = {}): SearchResponse {
+  const q = typeof query === "string" ? parseQuery(query) : query;
+  const raw = typeof query === "string" ? query : q.words.map((w) => w.text).join(" ");
+  const limit = Math.max(0, Math.min(MAX_LIMIT, Math.floor(opts.limit ?? 20)));
+  const offset = Math.max(0, Math.floor(opts.offset ?? 0));
+  const errors = [...q.errors];
+  const none = (): SearchResponse => ({ total: 0, results: [], facets: emptyFacets(), errors });
+  if (errors.length > 0) return none();
+
+  // --- filters ---
+  const filterSets: { facet: number; codes: Set<number> }[] = [];
+  for (const key of LIST_FILTERS) {
+    const values = q.filters[key];
+    if (values.length === 0) continue;
+    const codes = new Set<number>();
+    for (const v of values) {
+      const c = key === "factor" ? resolveFactor(index, v, errors) : index.facets[key].find(v);
+      if (c !== undefined) codes.add(c);
+    }
+    if (codes.size === 0) return none();
+    filterSets.push({ facet: FACETS.indexOf(key), codes });
+  }
+  if (errors.length > 0) return none();
+
+  const plan = planQuery(index, q);
+  const n = index.meta.length;
+  const meta = index.meta;
+  const canSee = opts.canSee;
+  // 0 = not yet known, 1 = visible and passes filters, 2 = visible only, 3 = not visible.
+  const state = new Uint8Array(n);
+  const classify = (d: number): number => {
+    let s = state[d] ?? 0;
+    if (s !== 0) return s;
+    const m = meta[d];
+    if (!m || (canSee && !canSee(m.id))) s = 3;
+    else s = passesFilters(m, filterSets, q.after, q.before) ? 1 : 2;
+    state[d] = s;
+    return s;
+  };
+  if (plan.excludeTerms.length > 0) {
+    for (const t of plan.excludeTerms) forEachPosting(index, t, (d) => void (state[d] = 3));
+  }
+
+  let cands: number[] = [];
+  const score = new Float64Array(n);
+  const cov = new Float64Array(n);
+  let totalImportance = 0;
+  const scoring = plan.groups.length > 0;
+  if (plan.impossible) return { ...none(), didYouMean: didYouMean(raw, plan) };
+
+  if (scoring) {
+    const tmp = new Float64Array(n);
+    const gacc = new Float64Array(n);
+    const gw = new Float64Array(n);
+    const mask = new Int32Array(n);
+    const avg = new Float64Array(NF);
+    const live = Math.max(1, index.live);
+    for (let f = 0; f < NF; f++) avg[f] = Math.max(1, (index.sumLen[f] ?? 0) / live);
+    const fieldLen = index.fieldLen.data;
+    const tlist: number[] = [];
+    const glist: number[] = [];
+    let requiredMask = 0;
+    plan.groups.forEach((g, gi) => {
+      for (const t of g.terms) {
+        let df = 0;
+        let last = -1;
+        tlist.length = 0;
+        forEachPosting(index, t.id, (d, code) => {
+          const s = classify(d);
+          if (s === 3) return;
+          if (d !== last) {
+            df++;
+            last = d;
+            if (s === 1) tlist.push(d);
+          }
+          if (s !== 1) return;
+          const f = code >>> 12;
+          const tf = code & 4095;
+          const b = FIELD_B[f] ?? 0.5;
+          tmp[d] = (tmp[d] ?? 0) + ((FIELD_WEIGHT[f] ?? 1) * tf) / (1 - b + (b * (fieldLen[d * NF + f] ?? 0)) / (avg[f] ?? 1));
+        });
+        const idf = Math.log(1 + (live - df + 0.5) / (df + 0.5));
+        g.importance = Math.max(g.importance, idf * t.w);
+        for (const d of tlist) {
+          const x = tmp[d] ?? 0;
+          tmp[d] = 0;
+          const v = (t.w * idf * x * (K1 + 1)) / (x + K1);
+          const prev = gacc[d] ?? 0;
+          if (v > prev) {
+            if (prev === 0) glist.push(d);
+            gacc[d] = v;
+            gw[d] = t.w;
+          }
+        }
+      }
+      if (g.required) requiredMask |= 1 << gi;
+      for (const d of glist) {
+        if ((mask[d] ?? 0) === 0) cands.push(d);
+        score[d] = (score[d] ?? 0) + (gacc[d] ?? 0);
+        cov[d] = (cov[d] ?? 0) + g.importance * (gw[d] ?? 1);
+        mask[d] = (mask[d] ?? 0) | (1 << gi);
+        gacc[d] = 0;
+      }
+      glist.length = 0;
+      if (g.terms.length > 0) totalImportance += g.importance;
+    });
+    if (requiredMask !== 0) cands = cands.filter((d) => ((mask[d] ?? 0) & requiredMask) === requiredMask);
+    if (plan.phrases.length > 0) cands = cands.filter((d) => plan.phrases.every((p) => containsPhrase(index.sequenceOf(d), p)));
+    if (plan.excludePhrases.length > 0) cands = cands.filter((d) => !plan.excludePhrases.some((p) => containsPhrase(index.sequenceOf(d), p)));
+    for (const d of cands) {
+      const c = totalImportance > 0 ? (cov[d] ?? 0) / totalImportance : 1;
+      score[d] = (score[d] ?? 0) * (COVERAGE_FLOOR + (1 - COVERAGE_FLOOR) * Math.pow(Math.min(1, c), COVERAGE_POWER));
+    }
+  } else if (!isBlank(q) || plan.phrases.length === 0) {
+    for (let d = 0; d < n; d++) if (classify(d) === 1) cands.push(d);
+    if (plan.excludePhrases.length > 0) cands = cands.filter((d) => !plan.excludePhrases.some((p) => containsPhrase(index.sequenceOf(d), p)));
+  }
+
+  const total = cands.length;
+  const facets = countFacets(index, cands);
+  const better = (a: number, b: number): number => {
+    const ds = (score[b] ?? 0) - (score[a] ?? 0);
+    if (ds !== 0) return ds;
+    const ta = meta[a]?.startedMs ?? NaN;
+    const tb = meta[b]?.startedMs ?? NaN;
+    const ra = Number.isNaN(ta) ? -Infinity : ta;
+    const rb = Number.isNaN(tb) ? -Infinity : tb;
+    if (ra !== rb) return rb > ra ? 1 : -1;
+    return a - b;
+  };
+  const wanted = Math.min(total, Math.max(offset + limit, scoring ? RERANK : 0));
+  const top = topK(cands, wanted, better);
+  if (scoring && plan.groups.length > 1) {
+    const head = top.slice(0, RERANK);
+    proximityRerank(index, plan, head, score, cov, totalImportance);
+    head.sort(better);
+    top.splice(0, head.length, ...head);
+  }
+  const page = top.slice(offset, offset + limit);
+  const results = page.map((d) => toResult(index, d, score[d] ?? 0, plan));
+  const response: SearchResponse = { total, results, facets, errors };
+  const dym = total === 0 || plan.corrections.size > 0 ? didYouMean(raw, plan, total === 0 ? index : undefined, q) : undefined;
+  if (dym && dym !== raw) response.didYouMean = dym;
+  return response;
+}
+
+function resolveFactor(index: SearchIndex, value: string, errors: string[]): number | undefined {
+  const key = normalizeName(value);
+  const id = index.factorNames.get(key) ?? key;
+  const code = index.facets.factor.find(id);
+  if (code !== undefined) return code;
+  if (!index.factorNames.has(key)) {
+    const near = [...new Set(index.factorNames.values())].filter((f) => f.includes(key) || key.includes(f)).slice(0, 3);
+    errors.push(`unknown factor "${value}"${near.length ? ` (did you mean ${near.map((f) => `factor:${f}`).join(" or ")}?)` : ""}`);
+  }
+  return undefined;
+}
+
+function passesFilters(m: DocMeta, sets: readonly { facet: number; codes: Set<number> }[], after: number | undefined, before: number | undefined): boolean {
+  for (const s of sets) {
+    const codes = m.codes[s.facet] ?? [];
+    if (!codes.some((c) => s.codes.has(c))) return false;
+  }
+  if (after !== undefined || before !== undefined) {
+    if (Number.isNaN(m.startedMs)) return false;
+    if (after !== undefined && m.startedMs < after) return false;
+    if (before !== undefined && m.startedMs >= before) return false;
+  }
+  return true;
+}
+
+/** Calls fn(doc, code) for every posting of a term, main segment then delta. */
+function forEachPosting(index: SearchIndex, term: number, fn: (doc: number, code: number) => void): void {
+  if (term + 1 < index.postOff.length) {
+    const a = index.postOff[term] ?? 0;
+    const b = index.postOff[term + 1] ?? 0;
+    const docs = index.postDoc;
+    const codes = index.postCode;
+    for (let i = a; i < b; i++) fn(docs[i] ?? 0, codes[i] ?? 0);
+  }
+  const d = index.deltaPost.get(term);
+  if (d) {
+    const data = d.data;
+    for (let i = 0; i < d.length; i += 2) fn(data[i] ?? 0, data[i + 1] ?? 0);
+  }
+}
+
+function planQuery(index: SearchIndex, q: ParsedQuery): Plan {
+  const plan: Plan = { groups: [], phrases: [], excludeTerms: [], excludePhrases: [], hitTerms: new Map(), corrections: new Map(), impossible: false };
+  const meaningful = q.words.filter((w) => !isStopword(w.text));
+  const words = meaningful.length > 0 ? meaningful : q.words;
+  const lastWord = q.words[q.words.length - 1];
+  const seen = new Set<string>();
+  for (const w of words) {
+    const toks = tokenize(w.text);
+    const whole = toks.find((t) => !t.seq);
+    const units = whole && index.termId.has(whole.term) ? [whole] : toks.filter((t) => t.seq);
+    for (const u of units) {
+      if (seen.has(u.term) || plan.groups.length >= MAX_GROUPS) continue;
+      seen.add(u.term);
+      const group: Group = { terms: [], importance: 0, required: false };
+      const add = (term: string, weight: number) => {
+        const id = index.termId.get(term);
+        if (id === undefined || group.terms.some((t) => t.id === id)) return;
+        group.terms.push({ id, w: weight });
+        plan.hitTerms.set(term, Math.max(plan.hitTerms.get(term) ?? 0, weight));
+      };
+      const exact = index.termId.get(u.term);
+      if (exact !== undefined && index.df(exact) > 0) add(u.term, 1);
+      const asPrefix = w.prefix || (q.openEnd && w === lastWord && u === units[units.length - 1]);
+      if (asPrefix && u.surface.length >= 2) {
+        for (const s of prefixSurfaces(index, u.surface, 12)) add(index.terms[index.surfaces.get(s) ?? -1] ?? "", w.prefix ? 1 : PREFIX_WEIGHT);
+      }
+      if (group.terms.length === 0 && maxEdits(u.surface) > 0 && !/^\d+$/.test(u.surface)) {
+        const typos = typoSurfaces(index, u.surface, 3);
+        for (const t of typos) add(index.terms[index.surfaces.get(t.surface) ?? -1] ?? "", TYPO_WEIGHT[t.distance] ?? 0.5);
+        const best = typos[0];
+        if (best) plan.corrections.set(w.text, best.surface);
+      }
+      plan.groups.push(group);
+    }
+  }
+  for (const phrase of q.phrases) {
+    const ids = phraseIds(index, phrase);
+    if (ids === null) {
+      plan.impossible = true;
+      continue;
+    }
+    plan.phrases.push(ids);
+    const toks = tokenize(phrase).filter((t) => t.seq);
+    const content = toks.filter((t) => !STOPWORDS.has(t.surface));
+    for (const t of content.length > 0 ? content : toks) {
+      const id = index.termId.get(t.term);
+      if (id === undefined) continue;
+      plan.hitTerms.set(t.term, 1);
+      if (seen.has(t.term)) {
+        // Already a free-word group: make it required.
+        const g = plan.groups.find((x) => x.terms.some((r) => r.id === id && r.w === 1));
+        if (g) g.required = true;
+        continue;
+      }
+      seen.add(t.term);
+      if (plan.groups.length < MAX_GROUPS) plan.groups.push({ terms: [{ id, w: 1 }], importance: 0, required: true });
+    }
+  }
+  for (const ex of q.excludes) {
+    if (/\s/.test(ex.trim())) {
+      const ids = phraseIds(index, ex);
+      if (ids) plan.excludePhrases.push(ids);
+      continue;
+    }
+    const toks = tokenize(ex);
+    const whole = toks.find((t) => !t.seq);
+    if (whole) {
+      const wid = index.termId.get(whole.term);
+      if (wid !== undefined) plan.excludeTerms.push(wid);
+      else {
+        const ids = phraseIds(index, ex);
+        if (ids) plan.excludePhrases.push(ids);
+      }
+      continue;
+    }
+    for (const t of toks) {
+      const id = index.termId.get(t.term);
+      if (id !== undefined) plan.excludeTerms.push(id);
+    }
+  }
+  return plan;
+}
+
+function isStopword(word: string): boolean {
+  const f = fold(word).replace(/['’]/g, "");
+  return STOPWORDS.has(f);
+}
+
+/** Term ids of a phrase's tokens in order; null when a word is not in the index (the phrase cannot match). */
+function phraseIds(index: SearchIndex, phrase: string): number[] | null {
+  const ids: number[] = [];
+  for (const t of tokenize(phrase)) {
+    if (!t.seq) continue;
+    const id = index.termId.get(t.term);
+    if (id === undefined) return null;
+    ids.push(id);
+  }
+  return ids.length > 0 ? ids : null;
+}
+
+function containsPhrase(seq: Int32Array, phrase: readonly number[]): boolean {
+  const first = phrase[0];
+  const len = phrase.length;
+  outer: for (let i = 0; i + len <= seq.length; i++) {
+    if (seq[i] !== first) continue;
+    for (let k = 1; k < len; k++) if (seq[i + k] !== phrase[k]) continue outer;
+    return true;
+  }
+  return false;
+}
+
+/** Adds a bonus for query terms that occur near each other (within a few words, in the same field). */
+function proximityRerank(index: SearchIndex, plan: Plan, docs: readonly number[], score: Float64Array, cov: Float64Array, totalImportance: number): void {
+  const G = plan.groups.length;
+  const groupOf = new Map<number, number>();
+  plan.groups.forEach((g, gi) => {
+    for (const t of g.terms) if (!groupOf.has(t.id)) groupOf.set(t.id, gi);
+  });
+  const lastPos = new Int32Array(G);
+  const pairSeen = new Uint8Array(G * G);
+  for (const d of docs) {
+    const seq = index.sequenceOf(d);
+    lastPos.fill(-1000);
+    pairSeen.fill(0);
+    let bonus = 0;
+    for (let p = 0; p < seq.length; p++) {
+      const t = seq[p] ?? SEQ_BREAK;
+      if (t === SEQ_BREAK) {
+        lastPos.fill(-1000);
+        continue;
+      }
+      const g = groupOf.get(t);
+      if (g === undefined) continue;
+      for (let h = 0; h < G; h++) {
+        if (h === g || p - (lastPos[h] ?? -1000) > PROXIMITY_WINDOW) continue;
+        const key = g < h ? g * G + h : h * G + g;
+        if (pairSeen[key]) continue;
+        pairSeen[key] = 1;
+        bonus += Math.min(plan.groups[g]?.importance ?? 0, plan.groups[h]?.importance ?? 0);
+      }
+      lastPos[g] = p;
+    }
+    if (bonus > 0) {
+      const c = totalImportance > 0 ? (cov[d] ?? 0) / totalImportance : 1;
+      score[d] = (score[d] ?? 0) + PROXIMITY_WEIGHT * bonus * (COVERAGE_FLOOR + (1 - COVERAGE_FLOOR) * Math.pow(Math.min(1, c), COVERAGE_POWER));
+    }
+  }
+}
+
+/** The best `k` of `items` in order, without sorting all of them. */
+function topK(items: readonly number[], k: number, cmp: (a: number, b: number) => number): number[] {
+  if (k <= 0) return [];
+  if (items.length <= k * 4 || items.length < 256) return [...items].sort(cmp).slice(0, k);
+  const out: number[] = [];
+  for (const x of items) {
+    if (out.length < k) {
+      out.push(x);
+      if (out.length === k) out.sort(cmp);
+      continue;
+    }
+    const worst = out[k - 1] ?? x;
+    if (cmp(x, worst) >= 0) continue;
+    // Binary insertion keeps `out` sorted; k is small (a page plus the re-rank window).
+    let lo = 0;
+    let hi = k - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (cmp(x, out[mid] ?? x) < 0) hi = mid;
+      else lo = mid + 1;
+    }
+    out.splice(lo, 0, x);
+    out.pop();
+  }
+  if (out.length < k) out.sort(cmp);
+  return out;
+}
+
+function emptyFacets(): Facets {
+  return { severity: {}, status: {}, kind: {}, service: {}, team: {}, factor: {}, tag: {} };
+}
+
+function countFacets(index: SearchIndex, docs: readonly number[]): Facets {
+  const out = emptyFacets();
+  const counts = FACETS.map((f) => new Int32Array(index.facets[f].values.length));
+  for (const d of docs) {
+    const m = index.meta[d];
+    if (!m) continue;
+    for (let f = 0; f < FACETS.length; f++) {
+      const arr = counts[f];
+      const codes = m.codes[f];
+      if (!arr || !codes) continue;
+      for (const c of codes) arr[c] = (arr[c] ?? 0) + 1;
+    }
+  }
+  FACETS.forEach((f, fi) => {
+    const arr = counts[fi];
+    if (!arr) return;
+    const values = index.facets[f].values;
+    for (let c = 0; c < arr.length; c++) if ((arr[c] ?? 0) > 0) out[f][values[c] ?? ""] = arr[c] ?? 0;
+  });
+  return out;
+}
+
+function toResult(index: SearchIndex, d: number, score: number, plan: Plan): SearchResult {
+  const m = index.meta[d];
+  if (!m) throw new Error(`slot ${d} has no document`);
+  const { summary, body } = index.textOf(d);
+  const hits = plan.hitTerms;
+  const titleSpans = hitSpans(m.title, hits);
+  const titleSegments = markAll(m.title, titleSpans);
+  let snippet: Segment[];
+  const highlights = new Set<string>();
+  for (const s of titleSpans) highlights.add(m.title.slice(s.start, s.end));
+  const sumSpans = hits.size > 0 ? hitSpans(summary, hits) : [];
+  const sumWin = bestWindow(summary, sumSpans);
+  if (hits.size === 0 || (sumWin.score > 0 && sumSpans.length > 0 && coversAll(summary, sumSpans, plan))) {
+    snippet = summary ? sumWin.segments : bestWindow(body, []).segments;
+  } else {
+    const region = bodyRegion(body, hits);
+    const bodySpans = hitSpans(region.text, hits);
+    const bodyWin = bestWindow(region.text, bodySpans);
+    snippet = bodyWin.score > sumWin.score || !summary ? withEllipses(bodyWin.segments, region.cutStart, region.cutEnd) : sumWin.segments;
+  }
+  for (const s of snippet) if (s.hit) highlights.add(s.text);
+  return {
+    id: m.id,
+    title: m.title,
+    score: Math.round(score * 10_000) / 10_000,
+    snippet,
+    snippetHtml: segmentsToHtml(snippet),
+    titleSegments,
+    titleHtml: segmentsToHtml(titleSegments),
+    highlights: [...highlights],
+    severity: m.severity,
+    status: m.status,
+    kind: m.kind,
+    started_at: m.startedAt,
+    services: m.services,
+    teams: m.teams,
+    tags: m.tags,
+    factors: m.factors,
+  };
+}
+
+// The summary is enough when it already shows as many distinct query terms as the query has groups.
+function coversAll(text: string, spans: readonly { start: number; end: number }[], plan: Plan): boolean {
+  const distinct = new Set(spans.map((s) => text.slice(s.start, s.end).toLowerCase()));
+  return distinct.size >= Math.min(plan.groups.length, 3);
+}
+
+/**
+ * A region of the body around its first matches. Analyzing a whole long body for every result would dominate the
+ * query time; the index terms are (nearly always) prefixes of the words they come from, so a plain substring search
+ * finds where to look.
+ */
+function bodyRegion(body: string, hits: ReadonlyMap<string, number>): { text: string; cutStart: boolean; cutEnd: boolean } {
+  const REGION = 1200;
+  if (body.length <= REGION) return { text: body, cutStart: false, cutEnd: false };
+  const lower = body.toLowerCase();
+  let first = -1;
+  for (const term of hits.keys()) {
+    if (term.length < 2) continue;
+    const i = lower.indexOf(term);
+    if (i >= 0 && (first < 0 || i < first)) first = i;
+  }
+  if (first < 0) return { text: body.slice(0, REGION), cutStart: false, cutEnd: true };
+  let start = Math.max(0, first - 200);
+  const sp = body.indexOf(" ", start);
+  if (start > 0 && sp >= 0 && sp < first) start = sp + 1;
+  const end = Math.min(body.length, start + REGION);
+  return { text: body.slice(start, end), cutStart: start > 0, cutEnd: end < body.length };
+}
+
+function withEllipses(segments: Segment[], cutStart: boolean, cutEnd: boolean): Segment[] {
+  const out = segments.map((s) => ({ ...s }));
+  const first = out[0];
+  if (cutStart && first && !first.hit && !first.text.startsWith("…")) first.text = `… ${first.text}`;
+  else if (cutStart && first && first.hit) out.unshift({ text: "… ", hit: false });
+  const last = out[out.length - 1];
+  if (cutEnd && last && !last.hit && !last.text.endsWith("…")) last.text = `${last.text} …`;
+  else if (cutEnd && last && last.hit) out.push({ text: " …", hit: false });
+  return out;
+}
+
+/** The query with unknown words replaced by their closest vocabulary words. */
+function didYouMean(raw: string, plan: Plan, index?: SearchIndex, q?: ParsedQuery): string | undefined {
+  const corrections = new Map(plan.corrections);
+  if (index && q) {
+    for (const w of q.words) {
+      if (corrections.has(w.text) || isStopword(w.text)) continue;
+      const known = tokenize(w.text).some((t) => {
+        const id = index.termId.get(t.term);
+        return id !== undefined && index.df(id) > 0;
+      });
+      if (known) continue;
+      const best = typoSurfaces(index, fold(w.text), 1)[0];
+      if (best) corrections.set(w.text, best.surface);
+    }
+  }
+  if (corrections.size === 0) return undefined;
+  let out = raw;
+  for (const [from, to] of corrections) out = out.replace(from, to);
+  return out;
+}
+
+/** Words of a text as the index sees them (exported for tests and tools). */
+export function indexTerms(text: string): string[] {
+  const out: string[] = [];
+  analyze(text, (term) => out.push(term));
+  return out;
+}

@@ -1,0 +1,129 @@
+// Snippets: a short window of the best-matching text with the matches marked. Returned as segments (the UI renders
+// them as text) and as HTML in which everything is escaped and only the hits are wrapped in <mark>.
+import { analyze } from "./analyze";
+
+export interface Segment {
+  text: string;
+  hit: boolean;
+}
+
+const WINDOW = 220;
+
+/** Escapes text for HTML element content and attribute values. */
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => (c === "&" ? "&amp;" : c === "<" ? "&lt;" : c === ">" ? "&gt;" : c === '"' ? "&quot;" : "&#39;"));
+}
+
+/** Segments as HTML: text escaped, hits wrapped in <mark>. */
+export function segmentsToHtml(segments: readonly Segment[]): string {
+  return segments.map((s) => (s.hit ? `<mark>${escapeHtml(s.text)}</mark>` : escapeHtml(s.text))).join("");
+}
+
+/** Segments as plain text. */
+export function segmentsToText(segments: readonly Segment[]): string {
+  return segments.map((s) => s.text).join("");
+}
+
+interface Span {
+  start: number;
+  end: number;
+  weight: number;
+}
+
+/** Spans of `text` whose term is in `hits` (term → weight). Compound wholes cover their parts. */
+export function hitSpans(text: string, hits: ReadonlyMap<string, number>): Span[] {
+  const spans: Span[] = [];
+  analyze(text, (term, _surface, start, end) => {
+    const w = hits.get(term);
+    if (w === undefined) return;
+    const last = spans[spans.length - 1];
+    if (last && start < last.end) {
+      // A compound's whole arrives after its parts: merge into one highlighted span.
+      last.start = Math.min(last.start, start);
+      last.end = Math.max(last.end, end);
+      last.weight = Math.max(last.weight, w);
+      return;
+    }
+    spans.push({ start, end, weight: w });
+  });
+  // The whole of a compound ends after parts already pushed: fold overlapping spans together.
+  spans.sort((a, b) => a.start - b.start);
+  const merged: Span[] = [];
+  for (const s of spans) {
+    const last = merged[merged.length - 1];
+    if (last && s.start <= last.end) {
+      last.end = Math.max(last.end, s.end);
+      last.weight = Math.max(last.weight, s.weight);
+    } else merged.push({ ...s });
+  }
+  return merged;
+}
+
+/** Whole text split into segments at the hit spans. */
+export function markAll(text: string, spans: readonly Span[]): Segment[] {
+  return cut(text, spans, 0, text.length);
+}
+
+/** Best window of `text` (most distinct, heaviest hits), as segments with `…` where the text was cut. */
+export function bestWindow(text: string, spans: readonly Span[], size = WINDOW): { segments: Segment[]; score: number } {
+  if (text.length <= size) return { segments: cut(text, spans, 0, text.length), score: spans.reduce((a, s) => a + s.weight, 0) };
+  let best = 0;
+  let bestScore = -1;
+  const words = spans.map((sp) => text.slice(sp.start, sp.end).toLowerCase());
+  for (let i = 0; i < spans.length; i++) {
+    const si = spans[i];
+    if (!si) break;
+    const seen = new Set<string>();
+    let sum = 0;
+    // Repeats of the same word count less than different words.
+    for (let j = i; j < spans.length && (spans[j]?.end ?? 0) <= si.start + size; j++) {
+      const w = words[j] ?? "";
+      sum += seen.has(w) ? (spans[j]?.weight ?? 0) * 0.25 : (spans[j]?.weight ?? 0);
+      seen.add(w);
+    }
+    if (sum > bestScore) {
+      bestScore = sum;
+      best = i;
+    }
+  }
+  if (spans.length === 0) return { segments: cut(text, [], 0, wordEnd(text, size)), score: 0 };
+  const first = spans[best];
+  const from = first ? wordStart(text, Math.max(0, first.start - 50)) : 0;
+  const to = wordEnd(text, Math.min(text.length, from + size));
+  return { segments: cut(text, spans, from, to), score: Math.max(0, bestScore) };
+}
+
+function wordStart(text: string, i: number): number {
+  if (i <= 0) return 0;
+  const sp = text.indexOf(" ", i);
+  return sp < 0 || sp - i > 20 ? i : sp + 1;
+}
+
+function wordEnd(text: string, i: number): number {
+  if (i >= text.length) return text.length;
+  const sp = text.lastIndexOf(" ", i);
+  return sp < 0 || i - sp > 20 ? i : sp;
+}
+
+function cut(text: string, spans: readonly Span[], from: number, to: number): Segment[] {
+  const out: Segment[] = [];
+  const push = (t: string, hit: boolean) => {
+    if (!t) return;
+    const last = out[out.length - 1];
+    if (last && last.hit === hit) last.text += t;
+    else out.push({ text: t, hit });
+  };
+  if (from > 0) push("… ", false);
+  let pos = from;
+  for (const s of spans) {
+    if (s.end <= from || s.start >= to) continue;
+    const a = Math.max(s.start, from);
+    const b = Math.min(s.end, to);
+    push(text.slice(pos, a), false);
+    push(text.slice(a, b), true);
+    pos = b;
+  }
+  push(text.slice(pos, to), false);
+  if (to < text.length) push(" …", false);
+  return out;
+}

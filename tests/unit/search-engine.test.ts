@@ -1,0 +1,157 @@
+import { describe, expect, it } from "vitest";
+import { buildSearchIndex } from "../../lib/search/build";
+import { search } from "../../lib/search/search";
+import { segmentsToText } from "../../lib/search/snippet";
+import { FIXTURE, sdoc } from "./search-fixtures";
+
+const index = buildSearchIndex(FIXTURE, new Map([["config-push", "config-push"], ["unvalidated-config-push", "config-push"]]));
+const ids = (q: string, opts = {}) => search(index, q, opts).results.map((r) => r.id);
+
+describe("search", () => {
+  it("finds identifiers by their whole and by their parts", () => {
+    expect(ids("us-east-1")[0]).toBe("dns-outage");
+    expect(ids("useast1")[0]).toBe("dns-outage");
+    expect(ids("OOMKilled")[0]).toBe("dns-outage");
+    expect(ids("killed")).toContain("dns-outage");
+    expect(ids("CVE-2024-1234")[0]).toBe("dns-outage");
+    expect(ids("5xx")[0]).toBe("dns-outage");
+    expect(ids("HTTP/3")[0]).toBe("http3-hang");
+    expect(ids("http3")[0]).toBe("http3-hang");
+  });
+
+  it("finds CJK text", () => {
+    expect(ids("数据库")[0]).toBe("cjk");
+    expect(ids("故障")[0]).toBe("cjk");
+  });
+
+  it("tolerates a typo and says what it matched", () => {
+    const r = search(index, "certificat expird");
+    expect(r.results[0]?.id).toBe("cert-expiry");
+    expect(search(index, "failovr").results[0]?.id).toBe("db-failover");
+  });
+
+  it("matches a prefix while typing", () => {
+    expect(ids("replic")).toContain("db-failover");
+    expect(ids("certif*")).toEqual(["cert-expiry"]);
+  });
+
+  it("requires an exact phrase", () => {
+    expect(ids('"committed transactions"')).toEqual(["db-failover"]);
+    expect(ids('"transactions committed"')).toEqual([]);
+  });
+
+  it("excludes a word", () => {
+    expect(ids("database")).toContain("cert-expiry");
+    expect(ids("database -certificate")).not.toContain("cert-expiry");
+  });
+
+  it("applies each filter", () => {
+    expect(ids("severity:SEV1").sort()).toEqual(["db-failover", "dns-outage"]);
+    expect(ids("status:in-review")).toEqual(["db-failover"]);
+    expect(ids("kind:near-miss")).toEqual(["cjk"]);
+    expect(ids("service:payments-gateway")).toEqual(["cert-expiry"]);
+    expect(ids("team:NETWORK")).toEqual(["dns-outage"]);
+    expect(ids("tag:http3")).toEqual(["http3-hang"]);
+    expect(ids("factor:unvalidated-config-push")).toEqual(["dns-outage"]);
+    expect(ids("after:2024-01-01").sort()).toEqual(["cert-expiry", "dns-outage"]);
+    expect(ids("before:2023-01-01")).toEqual(["http3-hang"]);
+    expect(ids("database severity:SEV1")).toEqual(["db-failover"]);
+  });
+
+  it("reports an unknown factor and returns nothing", () => {
+    const r = search(index, "factor:no-such-factor");
+    expect(r.total).toBe(0);
+    expect(r.errors[0]).toMatch(/unknown factor/);
+  });
+
+  it("returns parse errors instead of throwing", () => {
+    const r = search(index, "colour:red");
+    expect(r.errors[0]).toMatch(/unknown filter/);
+    expect(r.results).toEqual([]);
+  });
+
+  it("counts facets over every match, not just the page", () => {
+    const r = search(index, "database", { limit: 1 });
+    expect(r.results).toHaveLength(1);
+    expect(r.total).toBe(3);
+    expect(r.facets.severity).toEqual({ SEV1: 1, SEV2: 1, SEV3: 1 });
+    expect(r.facets.tag.database).toBe(2);
+  });
+
+  it("suggests a correction when nothing matches", () => {
+    const r = search(index, "certifcate");
+    expect(r.didYouMean).toBe("certificate");
+    const none = search(index, "zzzqqq");
+    expect(none.total).toBe(0);
+    expect(none.didYouMean).toBeUndefined();
+  });
+
+  it("ranks a title match above a body mention and breaks ties by recency", () => {
+    const ix = buildSearchIndex([
+      sdoc("old", { title: "Disk full", startedAt: "2020-01-01T00:00:00Z" }),
+      sdoc("new", { title: "Disk full", startedAt: "2024-01-01T00:00:00Z" }),
+      sdoc("body", { title: "Other", text: "the disk was full", startedAt: "2025-01-01T00:00:00Z" }),
+    ]);
+    expect(search(ix, "disk full").results.map((r) => r.id)).toEqual(["new", "old", "body"]);
+  });
+});
+
+describe("snippets", () => {
+  it("escapes HTML in content and marks only the hits", () => {
+    const r = search(index, "script alert");
+    const hit = r.results.find((x) => x.id === "cert-expiry");
+    expect(hit).toBeDefined();
+    expect(hit?.snippetHtml).not.toContain("<script>");
+    expect(hit?.snippetHtml).toContain("&lt;<mark>script</mark>&gt;");
+    expect(hit?.snippetHtml.replace(/<\/?mark>/g, "")).not.toMatch(/<|>/);
+    expect(hit?.snippet.some((s) => s.hit && s.text === "script")).toBe(true);
+    expect(segmentsToText(hit?.snippet ?? [])).toContain("<script>alert(1)</script>");
+  });
+
+  it("highlights matches in the title", () => {
+    const r = search(index, "certificate");
+    expect(r.results[0]?.titleSegments).toContainEqual({ text: "certificate", hit: true });
+  });
+});
+
+describe("pagination", () => {
+  const many = buildSearchIndex(Array.from({ length: 57 }, (_, i) => sdoc(`d${i}`, { title: `Disk alert ${i}`, text: i % 3 === 0 ? "disk disk disk" : "disk", startedAt: new Date(Date.UTC(2020, 0, 1 + i)).toISOString() })));
+
+  it("never returns more than the limit and pages are disjoint and complete", () => {
+    const seen: string[] = [];
+    for (let offset = 0; offset < 70; offset += 10) {
+      const r = search(many, "disk", { limit: 10, offset });
+      expect(r.results.length).toBeLessThanOrEqual(10);
+      expect(r.total).toBe(57);
+      seen.push(...r.results.map((x) => x.id));
+    }
+    expect(seen).toHaveLength(57);
+    expect(new Set(seen).size).toBe(57);
+    expect(seen).toEqual(search(many, "disk", { limit: 100 }).results.map((r) => r.id));
+  });
+
+  it("returns nothing past the end and nothing for limit 0", () => {
+    expect(search(many, "disk", { offset: 100 }).results).toEqual([]);
+    expect(search(many, "disk", { limit: 0 }).results).toEqual([]);
+  });
+});
+
+describe("restricted incidents", () => {
+  const hidden = new Set(["db-failover"]);
+  const outsider = (id: string) => !hidden.has(id);
+
+  it("are dropped before totals and facets for a viewer who may not see them", () => {
+    const r = search(index, "database", { canSee: outsider });
+    expect(r.results.map((x) => x.id)).not.toContain("db-failover");
+    expect(r.total).toBe(2);
+    expect(r.facets.severity.SEV1).toBeUndefined();
+    expect(r.facets.tag.failover).toBeUndefined();
+    expect(search(index, "severity:SEV1", { canSee: outsider }).total).toBe(1);
+  });
+
+  it("are included for a viewer who may see them", () => {
+    const r = search(index, "database", { canSee: () => true });
+    expect(r.total).toBe(3);
+    expect(r.facets.severity.SEV1).toBe(1);
+  });
+});
