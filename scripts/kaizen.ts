@@ -4,16 +4,20 @@ import { parseArgs, flagString, UsageError, type CliArgs } from "./cli-args";
 
 type Command = { summary: string; run: (args: CliArgs) => Promise<number> };
 
-const commands: Record<string, () => Promise<Command>> = {
-  lint: async () => (await import("./commands/lint")).command,
-  new: async () => (await import("./commands/new")).command,
-  users: async () => (await import("./commands/users")).command,
-  index: async () => (await import("./commands/index-cmd")).command,
-  search: async () => (await import("./commands/search")).command,
-  import: async () => (await import("./commands/import")).command,
-  factors: async () => (await import("./commands/factors")).command,
-  followups: async () => (await import("./commands/followups")).command,
+// Each command lives in scripts/commands/<file>.ts and exports `command`; loaded on demand so `kaizen lint` stays fast.
+const files: Record<string, string> = {
+  lint: "lint",
+  new: "new",
+  users: "users",
+  index: "index-cmd",
+  search: "search",
+  import: "import",
+  factors: "factors",
+  followups: "followups",
 };
+const commands: Record<string, () => Promise<Command>> = Object.fromEntries(
+  Object.entries(files).map(([name, file]) => [name, async () => ((await import(`./commands/${file}.ts`)) as { command: Command }).command]),
+);
 
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));

@@ -1,6 +1,7 @@
 // Setup steps shared by `npm start` and `npm test`: each one is idempotent and cheap when already done,
 // so a fresh clone on a new machine needs nothing done by hand.
 import { spawnSync, execFileSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -93,3 +94,14 @@ export function ensureContentRepo(dir, { source = path.join(root, "content"), qu
 
 export const defaultContentDir = path.join(root, ".kaizen", "content");
 export const defaultDataDir = path.join(root, ".kaizen", "data");
+
+/** AUTH_SECRET from the environment, else one generated on first start and kept in the data directory. */
+export function ensureAuthSecret(dataDir) {
+  if (process.env.AUTH_SECRET || process.env.NEXTAUTH_SECRET) return process.env.AUTH_SECRET ?? process.env.NEXTAUTH_SECRET;
+  const file = path.join(dataDir, "auth-secret");
+  if (!fs.existsSync(file)) {
+    fs.mkdirSync(dataDir, { recursive: true });
+    fs.writeFileSync(file, randomBytes(32).toString("base64url") + "\n", { mode: 0o600 });
+  }
+  return fs.readFileSync(file, "utf8").trim();
+}

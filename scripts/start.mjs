@@ -1,18 +1,24 @@
 // `npm start`: install what is missing, create the demo content repository, build if needed, serve on :3000.
 import { spawn } from "node:child_process";
 import path from "node:path";
-import { ensureDeps, ensureBuild, ensureContentRepo, defaultContentDir, defaultDataDir, root, run } from "./setup.mjs";
+import { ensureDeps, ensureBuild, ensureContentRepo, ensureAuthSecret, defaultContentDir, defaultDataDir, root, run } from "./setup.mjs";
 
 try {
   ensureDeps();
   const contentDir = process.env.KAIZEN_CONTENT_DIR ? path.resolve(process.env.KAIZEN_CONTENT_DIR) : defaultContentDir;
   const dataDir = process.env.KAIZEN_DATA_DIR ? path.resolve(process.env.KAIZEN_DATA_DIR) : defaultDataDir;
   if (!process.env.KAIZEN_CONTENT_DIR) ensureContentRepo(contentDir);
-  const env = { ...process.env, KAIZEN_CONTENT_DIR: contentDir, KAIZEN_DATA_DIR: dataDir };
+  const port = process.env.PORT ?? "3000";
+  const env = {
+    ...process.env,
+    KAIZEN_CONTENT_DIR: contentDir,
+    KAIZEN_DATA_DIR: dataDir,
+    AUTH_SECRET: ensureAuthSecret(dataDir),
+    NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? `http://localhost:${port}`,
+  };
   // Demo accounts are created on the very first start only, and their passwords are printed once.
   run(path.join(root, "node_modules", ".bin", "tsx"), ["scripts/kaizen.ts", "users", "ensure-demo"], { env });
   ensureBuild();
-  const port = process.env.PORT ?? "3000";
   console.log(`\x1b[36m[kaizen]\x1b[0m serving ${contentDir} on http://localhost:${port}`);
   const child = spawn(path.join(root, "node_modules", ".bin", "next"), ["start", "-p", port], { stdio: "inherit", cwd: root, env });
   for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => child.kill(sig));

@@ -1,6 +1,7 @@
 import "server-only";
 import { getServerSession } from "next-auth";
 import { headers } from "next/headers";
+import { connection } from "next/server";
 import { redirect } from "next/navigation";
 import { AppError } from "../errors";
 import { audit } from "./audit";
@@ -14,6 +15,8 @@ import { viewerSchema, type Viewer } from "./viewer";
  * role takes effect at once, not when the session cookie expires.
  */
 export async function getViewer(): Promise<Viewer | null> {
+  // Who is asking is known only per request: this keeps every page that asks out of static prerendering.
+  await connection();
   if (readAuthConfig().problems.length > 0) return null;
   const session = (await getServerSession(buildAuthOptions())) as { viewer?: unknown } | null;
   const parsed = viewerSchema.safeParse(session?.viewer);
@@ -26,6 +29,7 @@ export async function getViewer(): Promise<Viewer | null> {
 
 /** For pages: the viewer, or a redirect to sign-in (or to the configuration error when auth is misconfigured). */
 export async function requireViewer(returnTo = "/"): Promise<Viewer> {
+  await connection();
   if (readAuthConfig().problems.length > 0) redirect("/signin?error=Configuration");
   const v = await getViewer();
   if (!v) redirect(`/signin?callbackUrl=${encodeURIComponent(returnTo)}`);
@@ -34,6 +38,7 @@ export async function requireViewer(returnTo = "/"): Promise<Viewer> {
 
 /** For route handlers and server actions: the viewer, or a 401 AppError. */
 export async function requireApiViewer(): Promise<Viewer> {
+  await connection();
   const problems = readAuthConfig().problems;
   if (problems.length > 0) throw new AppError("unavailable", `sign-in is not configured: ${problems.join("; ")}`);
   const v = await getViewer();

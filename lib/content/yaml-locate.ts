@@ -58,7 +58,10 @@ export function locateYamlPath(yaml: string, path: readonly PropertyKey[]): { li
       }
     }
     if (found === -1) break;
-    best = { line: found + 1, col: foundCol + 1 };
+    // Point at the value when it stands on the key's line (that is what needs fixing), else at the key.
+    const rest = (lines[found] ?? "").slice(foundCol);
+    const valueAt = /^[^:]*:\s+(?=\S)(?!#)/.exec(rest);
+    best = { line: found + 1, col: foundCol + 1 + (valueAt ? valueAt[0].length : 0) };
     let stop = end;
     for (let i = found + 1; i < end; i++) {
       const s = lines[i] ?? "";

@@ -1,0 +1,73 @@
+import Link from "next/link";
+import type { CountermeasureRowView } from "@/lib/incidents";
+import { StatusBadge } from "./badges";
+import { formatDate } from "./format";
+
+
+export function CountermeasureTable({ rows }: { rows: CountermeasureRowView[] }) {
+  if (rows.length === 0) return <p className="muted">No countermeasures recorded yet.</p>;
+  return (
+    <div className="table-wrap">
+      <table className="table">
+        <thead>
+          <tr>
+            <th scope="col">Countermeasure</th>
+            <th scope="col">Type</th>
+            <th scope="col">Owner</th>
+            <th scope="col">Due</th>
+            <th scope="col">Status</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((cm) => (
+            <tr key={cm.id} className={cm.overdueDays !== null ? "is-overdue" : undefined}>
+              <td>
+                <div style={{ fontWeight: 600 }}>{cm.title}</div>
+                <div className="row small muted" style={{ marginTop: 2 }}>
+                  <span>{cm.id}</span>
+                  {cm.ticket && /^https?:\/\//.test(cm.ticket) ? (
+                    <a href={cm.ticket} rel="noopener noreferrer">
+                      {cm.ticket.replace(/^https?:\/\/[^/]+\//, "")}
+                    </a>
+                  ) : (
+                    cm.ticket && <span>{cm.ticket}</span>
+                  )}
+                  {cm.addressesNames.map((f) => (
+                    <Link key={f.id} className="chip" href={`/factors/${f.id}`}>
+                      {f.name}
+                    </Link>
+                  ))}
+                </div>
+                {cm.recurred && cm.recurred.length > 0 && (
+                  <div className="small" style={{ marginTop: 4 }}>
+                    <span className="badge badge--recurred">Recurred after done</span>{" "}
+                    {cm.recurred.map((r, i) => (
+                      <span key={r.incidentId}>
+                        {i > 0 && ", "}
+                        <Link href={`/incidents/${r.incidentId}`}>{r.title}</Link>
+                      </span>
+                    ))}
+                  </div>
+                )}
+              </td>
+              <td style={{ textTransform: "capitalize" }}>{cm.type}</td>
+              <td>{cm.owner}</td>
+              <td style={{ whiteSpace: "nowrap" }}>
+                {formatDate(cm.due)}
+                {cm.overdueDays !== null && (
+                  <div>
+                    <span className="badge badge--overdue">{cm.overdueDays} d overdue</span>
+                  </div>
+                )}
+                {cm.status === "done" && cm.done_at && <div className="small muted">done {formatDate(cm.done_at)}</div>}
+              </td>
+              <td>
+                <StatusBadge status={cm.status} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

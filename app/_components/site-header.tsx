@@ -1,0 +1,35 @@
+import Link from "next/link";
+import { LogoMark } from "./logo";
+import type { Viewer } from "@/lib/auth/viewer";
+import { HeaderSearch } from "./header-search";
+import { NavLinks } from "./nav-links";
+import { SignOutButton } from "./sign-out-button";
+
+export function SiteHeader({ viewer }: { viewer: Viewer }) {
+  const links = [
+    { href: "/", label: "Overview" },
+    { href: "/incidents", label: "Incidents" },
+    { href: "/search", label: "Search" },
+    { href: "/factors", label: "Factors" },
+    { href: "/learnings", label: "Learnings" },
+    { href: "/countermeasures", label: "Countermeasures" },
+    ...(viewer.role === "admin" ? [{ href: "/admin/audit", label: "Audit" }] : []),
+  ];
+  return (
+    <header className="site-header">
+      <div className="site-header__inner">
+        <Link href="/" className="brand" aria-label="Kaizen home">
+          <LogoMark />
+          Kaizen
+        </Link>
+        <NavLinks links={links} />
+        <HeaderSearch />
+        <div className="user-menu">
+          <span className="user-menu__name">{viewer.name}</span>
+          <span className="user-menu__role">{viewer.role}</span>
+          <SignOutButton />
+        </div>
+      </div>
+    </header>
+  );
+}

@@ -1,0 +1,54 @@
+import type { TimelineEntry } from "@/lib/schema/incident";
+import { formatDateTime, formatTime } from "./format";
+
+const KINDS = ["trigger", "detection", "response", "mitigation", "resolution", "note"] as const;
+
+/** Events on a time axis (position proportional to time, kinds coloured) above the full list. */
+export function Timeline({ entries }: { entries: TimelineEntry[] }) {
+  if (entries.length === 0) return <p className="muted">No timeline yet.</p>;
+  const times = entries.map((e) => Date.parse(e.at));
+  const t0 = Math.min(...times);
+  const t1 = Math.max(...times);
+  const span = Math.max(1, t1 - t0);
+  const sameDay = new Date(t0).toISOString().slice(0, 10) === new Date(t1).toISOString().slice(0, 10);
+  const label = (iso: string) => (sameDay ? formatTime(iso) : formatDateTime(iso).replace(" UTC", ""));
+  const used = KINDS.filter((k) => entries.some((e) => (e.kind ?? "note") === k));
+  return (
+    <div>
+      <div className="tl-axis" role="img" aria-label={`Timeline from ${formatDateTime(entries[0]?.at)} to ${formatDateTime(entries[entries.length - 1]?.at)}`}>
+        <div className="tl-axis__line" />
+        {entries.map((e, i) => (
+          <span key={i} className={`tl-axis__dot k-${e.kind ?? "note"}`} style={{ left: `${((Date.parse(e.at) - t0) / span) * 100}%` }} title={`${label(e.at)} · ${e.kind ?? "note"}: ${e.event}`} />
+        ))}
+        <span className="tl-axis__tick tl-axis__tick--start" style={{ left: 0 }}>
+          {label(entries[0]!.at)}
+        </span>
+        <span className="tl-axis__tick tl-axis__tick--end" style={{ left: "100%" }}>
+          {label(entries[entries.length - 1]!.at)}
+        </span>
+      </div>
+      <div className="tl-legend" aria-hidden="true">
+        {used.map((k) => (
+          <span key={k}>
+            <i className={`k-${k}`} />
+            {k}
+          </span>
+        ))}
+      </div>
+      <ol className="tl-list" aria-label="Timeline events">
+        {entries.map((e, i) => (
+          <li key={i} className="tl-item">
+            <time className="tl-item__time" dateTime={e.at}>
+              {label(e.at)}
+            </time>
+            <span className={`tl-item__dot k-${e.kind ?? "note"}`} aria-hidden="true" />
+            <div>
+              <span className={`tl-item__kind k-${e.kind ?? "note"}`}>{e.kind ?? "note"}</span>
+              {e.event}
+            </div>
+          </li>
+        ))}
+      </ol>
+    </div>
+  );
+}

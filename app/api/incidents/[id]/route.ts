@@ -1,0 +1,16 @@
+import { requireApiViewer } from "@/lib/auth/session";
+import { getIncidentEntry } from "@/lib/incidents";
+import { AppError, handle, json } from "@/lib/http";
+import { incidentMetrics } from "@/lib/knowledge/metrics";
+
+export async function GET(_req: Request, ctx: { params: Promise<{ id: string }> }) {
+  return handle(async () => {
+    const viewer = await requireApiViewer();
+    const { id } = await ctx.params;
+    const entry = await getIncidentEntry(viewer, id);
+    // Unknown and not-allowed look the same, so a restricted incident's existence is not revealed.
+    if (!entry) throw new AppError("not_found", "not found");
+    if (!entry.ok) return json({ id: entry.id, path: entry.path, valid: false, problems: entry.problems }, { status: 422 });
+    return json({ id: entry.id, path: entry.path, revision: entry.blob, valid: true, frontmatter: entry.frontmatter, metrics: incidentMetrics(entry.frontmatter), body: entry.body });
+  });
+}

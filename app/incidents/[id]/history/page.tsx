@@ -1,0 +1,92 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { requireViewer } from "@/lib/auth/session";
+import { incidentDiff, incidentHistory } from "@/lib/incidents";
+import { DiffView } from "../../../_components/diff-view";
+import { formatDateTime } from "../../../_components/format";
+
+export const metadata: Metadata = { title: "History" };
+
+type Props = { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | undefined>> };
+
+export default async function HistoryPage({ params, searchParams }: Props) {
+  const { id } = await params;
+  const sp = await searchParams;
+  const viewer = await requireViewer(`/incidents/${encodeURIComponent(id)}/history`);
+  const data = await incidentHistory(viewer, id);
+  if (!data) notFound();
+  const { history, entry } = data;
+  const title = entry.ok ? entry.frontmatter.title : id;
+  const from = sp.from ?? history[1]?.commit;
+  const to = sp.to ?? history[0]?.commit;
+  let diff: string | null = null;
+  let error: string | null = null;
+  if (from && to && history.length > 1) {
+    try {
+      diff = await incidentDiff(viewer, id, from, to);
+    } catch (err) {
+      error = (err as Error).message;
+    }
+  }
+  return (
+    <main id="main">
+      <div className="page-head">
+        <div>
+          <div className="eyebrow">
+            <Link href={`/incidents/${id}`}>{title}</Link>
+          </div>
+          <h1>History</h1>
+          <p>
+            {history.length} revision{history.length === 1 ? "" : "s"}, newest first
+          </p>
+        </div>
+      </div>
+      <div className="grid grid-2" style={{ gridTemplateColumns: "minmax(0, 2fr) minmax(0, 3fr)", alignItems: "start" }}>
+        <form className="card card--flush" method="get" aria-label="Choose two revisions to compare">
+          <div className="table-wrap">
+            <table className="table">
+              <thead>
+                <tr>
+                  <th scope="col">From</th>
+                  <th scope="col">To</th>
+                  <th scope="col">Revision</th>
+                </tr>
+              </thead>
+              <tbody>
+                {history.map((c) => (
+                  <tr key={c.commit}>
+                    <td>
+                      <input type="radio" name="from" value={c.commit} defaultChecked={from === c.commit} aria-label={`Compare from ${c.short}`} />
+                    </td>
+                    <td>
+                      <input type="radio" name="to" value={c.commit} defaultChecked={to === c.commit} aria-label={`Compare to ${c.short}`} />
+                    </td>
+                    <td>
+                      <div style={{ fontWeight: 600 }}>{c.subject}</div>
+                      <div className="small muted">
+                        <code>{c.short}</code> · {c.authorName} · {formatDateTime(c.date)}
+                      </div>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          {history.length > 1 && (
+            <div style={{ padding: "12px 16px", borderTop: "1px solid var(--border)" }}>
+              <button className="btn btn--primary" type="submit">
+                Compare revisions
+              </button>
+            </div>
+          )}
+        </form>
+        <section aria-label="Changes">
+          {error && <div className="alert alert--danger">{error}</div>}
+          {history.length < 2 && <div className="card empty">Only one revision so far: nothing to compare yet.</div>}
+          {diff !== null && (diff.trim() ? <DiffView diff={diff} /> : <div className="card empty">These two revisions have the same text.</div>)}
+        </section>
+      </div>
+    </main>
+  );
+}

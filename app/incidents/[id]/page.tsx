@@ -1,0 +1,172 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { requireViewer } from "@/lib/auth/session";
+import { getIncidentPage } from "@/lib/incidents";
+import { formatDuration } from "@/lib/knowledge/metrics";
+import { MdxContent } from "@/lib/mdx/render";
+import { KindBadge, RestrictedBadge, SeverityBadge, StatusBadge } from "../../_components/badges";
+import { BrokenIncidentView } from "../../_components/broken-incident";
+import { CountermeasureTable } from "../../_components/countermeasure-table";
+import { formatDateTime } from "../../_components/format";
+import { Timeline } from "../../_components/timeline";
+
+type Props = { params: Promise<{ id: string }> };
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  // Titles come from the page data below; a generic title here avoids a second authorization path.
+  const { id } = await params;
+  return { title: id };
+}
+
+export default async function IncidentPage({ params }: Props) {
+  const { id } = await params;
+  const viewer = await requireViewer(`/incidents/${encodeURIComponent(id)}`);
+  const data = await getIncidentPage(viewer, id);
+  if (!data) notFound();
+  if ("ok" in data) return <BrokenIncidentView id={data.id} problems={data.problems} />;
+  const { incident, compiled, metrics, factors, countermeasures } = data;
+  const fm = incident.frontmatter;
+  return (
+    <main id="main">
+      <div className="incident-head">
+        <div className="row">
+          <SeverityBadge severity={fm.severity} />
+          <StatusBadge status={fm.status} />
+          <KindBadge kind={fm.kind} />
+          {fm.visibility === "restricted" && <RestrictedBadge groups={fm.groups} />}
+          <span className="spacer" />
+          <Link className="btn btn--small" href={`/incidents/${incident.id}/history`}>
+            History
+          </Link>
+          {data.canEdit && (
+            <Link className="btn btn--small btn--primary" href={`/incidents/${incident.id}/edit`}>
+              Edit
+            </Link>
+          )}
+        </div>
+        <h1>{fm.title}</h1>
+        {fm.summary && <p className="summary-lead">{fm.summary}</p>}
+      </div>
+      <div className="grid grid-main">
+        <div className="stack">
+          <section className="card" aria-labelledby="h-facts">
+            <h2 id="h-facts" className="visually-hidden">
+              Key facts
+            </h2>
+            <div className="metrics">
+              <div className="metric-box">
+                <div className="metric-box__value">{formatDuration(metrics.timeToDetect)}</div>
+                <div className="metric-box__label">Time to detect</div>
+              </div>
+              <div className="metric-box">
+                <div className="metric-box__value">{formatDuration(metrics.timeToMitigate)}</div>
+                <div className="metric-box__label">Time to mitigate</div>
+              </div>
+              <div className="metric-box">
+                <div className="metric-box__value">{formatDuration(metrics.timeToResolve)}</div>
+                <div className="metric-box__label">Time to resolve</div>
+              </div>
+            </div>
+            <dl className="meta-grid">
+              <div>
+                <dt>Started</dt>
+                <dd>{formatDateTime(fm.started_at)}</dd>
+              </div>
+              <div>
+                <dt>Detected</dt>
+                <dd>{formatDateTime(fm.detected_at)}</dd>
+              </div>
+              <div>
+                <dt>Mitigated</dt>
+                <dd>{formatDateTime(fm.mitigated_at)}</dd>
+              </div>
+              <div>
+                <dt>Resolved</dt>
+                <dd>{formatDateTime(fm.resolved_at)}</dd>
+              </div>
+              <div>
+                <dt>Services</dt>
+                <dd className="row">{fm.services.length ? fm.services.map((s) => <Link key={s} className="chip" href={`/incidents?service=${encodeURIComponent(s)}`}>{s}</Link>) : "—"}</dd>
+              </div>
+              <div>
+                <dt>Teams</dt>
+                <dd className="row">{fm.teams.length ? fm.teams.map((s) => <Link key={s} className="chip" href={`/incidents?team=${encodeURIComponent(s)}`}>{s}</Link>) : "—"}</dd>
+              </div>
+              <div>
+                <dt>Authors</dt>
+                <dd>{fm.authors.join(", ") || "—"}</dd>
+              </div>
+              {fm.tags.length > 0 && (
+                <div>
+                  <dt>Tags</dt>
+                  <dd className="row">{fm.tags.map((t) => <span key={t} className="chip">{t}</span>)}</dd>
+                </div>
+              )}
+            </dl>
+            {fm.impact && (
+              <>
+                <h3 style={{ marginTop: 16 }}>Impact</h3>
+                <p style={{ margin: 0 }}>{fm.impact}</p>
+              </>
+            )}
+          </section>
+          <section className="card" aria-labelledby="h-timeline">
+            <h2 id="h-timeline">Timeline</h2>
+            <Timeline entries={fm.timeline} />
+          </section>
+          <section className="card" aria-labelledby="h-factors">
+            <h2 id="h-factors">Contributing factors</h2>
+            {factors.length === 0 ? (
+              <p className="muted">No contributing factors recorded yet.</p>
+            ) : (
+              <ul className="factor-list">
+                {factors.map((f) => (
+                  <li key={f.id}>
+                    <div className="row">
+                      <Link href={`/factors/${f.id}`} style={{ fontWeight: 600 }}>
+                        {f.name}
+                      </Link>
+                      {f.category && <span className="chip">{f.category}</span>}
+                    </div>
+                    {f.note && <p className="small" style={{ margin: "2px 0 0", color: "var(--text-2)" }}>{f.note}</p>}
+                  </li>
+                ))}
+              </ul>
+            )}
+          </section>
+          <section className="card" aria-labelledby="h-cms">
+            <h2 id="h-cms">Countermeasures</h2>
+            <CountermeasureTable rows={countermeasures} />
+          </section>
+          <article className="card prose" aria-label="Post-mortem">
+            <MdxContent hast={compiled.hast} />
+          </article>
+        </div>
+        <aside className="stack toc">
+          {compiled.toc.length > 0 && (
+            <nav className="card" aria-label="On this page">
+              <h2 style={{ fontSize: "0.85rem", textTransform: "uppercase", letterSpacing: "0.05em", color: "var(--text-3)" }}>On this page</h2>
+              <ol>
+                <li>
+                  <a href="#h-timeline">Timeline</a>
+                </li>
+                <li>
+                  <a href="#h-factors">Contributing factors</a>
+                </li>
+                <li>
+                  <a href="#h-cms">Countermeasures</a>
+                </li>
+                {compiled.toc.map((t) => (
+                  <li key={t.id} className={`depth-${t.depth}`}>
+                    <a href={`#${t.id}`}>{t.text}</a>
+                  </li>
+                ))}
+              </ol>
+            </nav>
+          )}
+        </aside>
+      </div>
+    </main>
+  );
+}

@@ -1,0 +1,152 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { requireViewer } from "@/lib/auth/session";
+import { canAuthor } from "@/lib/auth/viewer";
+import { facetValues, filterIncidents, parseIncidentFilters, toRowData, visibleContent } from "@/lib/incidents";
+import { KINDS, SEVERITIES, STATUSES } from "@/lib/schema/incident";
+import { BrokenCard } from "../_components/broken-card";
+import { IncidentRow } from "../_components/incident-row";
+
+export const metadata: Metadata = { title: "Incidents" };
+
+const LABEL: Record<string, string> = { draft: "Draft", "in-review": "In review", published: "Published", incident: "Incident", "near-miss": "Near miss" };
+
+export default async function IncidentsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const viewer = await requireViewer("/incidents");
+  const filters = parseIncidentFilters(await searchParams);
+  const { snapshot, incidents, broken } = await visibleContent(viewer);
+  const rows = filterIncidents(incidents, filters, (id) => snapshot.taxonomy.canonicalId(id));
+  const facets = facetValues(incidents);
+  const active = filters.severity.length + filters.status.length + filters.kind.length + [filters.service, filters.team, filters.factor, filters.from, filters.to, filters.q].filter(Boolean).length;
+  return (
+    <main id="main">
+      <div className="page-head">
+        <div>
+          <div className="eyebrow">Knowledge base</div>
+          <h1>Incidents</h1>
+          <p>
+            {rows.length} of {incidents.length} post-mortems{active > 0 ? " match the filters" : ""}
+          </p>
+        </div>
+        {canAuthor(viewer) && (
+          <Link className="btn btn--primary" href="/incidents/new">
+            New post-mortem
+          </Link>
+        )}
+      </div>
+      <form className="card" method="get" action="/incidents" aria-label="Filter incidents" style={{ marginBottom: 16 }}>
+        <div className="filters">
+          <div className="field field--wide">
+            <label htmlFor="f-q">Title or summary contains</label>
+            <input id="f-q" name="q" type="search" defaultValue={filters.q ?? ""} placeholder="e.g. connection pool" />
+          </div>
+          <fieldset className="field field--wide" style={{ border: 0, padding: 0, margin: 0 }}>
+            <legend className="label">Severity</legend>
+            <div className="checks">
+              {SEVERITIES.map((s) => (
+                <label key={s}>
+                  <input type="checkbox" name="severity" value={s} defaultChecked={filters.severity.includes(s)} /> {s}
+                </label>
+              ))}
+            </div>
+          </fieldset>
+          <fieldset className="field field--wide" style={{ border: 0, padding: 0, margin: 0 }}>
+            <legend className="label">Status</legend>
+            <div className="checks">
+              {STATUSES.map((s) => (
+                <label key={s}>
+                  <input type="checkbox" name="status" value={s} defaultChecked={filters.status.includes(s)} /> {LABEL[s]}
+                </label>
+              ))}
+            </div>
+          </fieldset>
+          <div className="field">
+            <label htmlFor="f-kind">Kind</label>
+            <select id="f-kind" name="kind" defaultValue={filters.kind[0] ?? ""}>
+              <option value="">Any</option>
+              {KINDS.map((k) => (
+                <option key={k} value={k}>
+                  {LABEL[k]}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor="f-service">Service</label>
+            <select id="f-service" name="service" defaultValue={filters.service ?? ""}>
+              <option value="">Any</option>
+              {facets.services.map((s) => (
+                <option key={s}>{s}</option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor="f-team">Team</label>
+            <select id="f-team" name="team" defaultValue={filters.team ?? ""}>
+              <option value="">Any</option>
+              {facets.teams.map((s) => (
+                <option key={s}>{s}</option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor="f-factor">Contributing factor</label>
+            <select id="f-factor" name="factor" defaultValue={filters.factor ?? ""}>
+              <option value="">Any</option>
+              {snapshot.taxonomy.active.map((f) => (
+                <option key={f.id} value={f.id}>
+                  {f.name}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor="f-from">Started from</label>
+            <input id="f-from" name="from" type="date" defaultValue={filters.from ?? ""} />
+          </div>
+          <div className="field">
+            <label htmlFor="f-to">Started until</label>
+            <input id="f-to" name="to" type="date" defaultValue={filters.to ?? ""} />
+          </div>
+          <div className="field">
+            <label htmlFor="f-sort">Sort by</label>
+            <select id="f-sort" name="sort" defaultValue={filters.sort}>
+              <option value="newest">Newest first</option>
+              <option value="oldest">Oldest first</option>
+              <option value="severity">Severity</option>
+              <option value="ttr">Longest to resolve</option>
+              <option value="title">Title</option>
+            </select>
+          </div>
+          <div className="filters__actions">
+            <button className="btn btn--primary" type="submit">
+              Apply
+            </button>
+            {active > 0 && (
+              <Link className="btn" href="/incidents">
+                Clear
+              </Link>
+            )}
+          </div>
+        </div>
+      </form>
+      <section className="card card--flush" aria-label="Incident list">
+        {broken.map((b) => (
+          <BrokenCard key={b.id} id={b.id} problems={b.problems} />
+        ))}
+        {rows.length === 0 ? (
+          <div className="empty">
+            <strong>No incidents match these filters.</strong>
+            Widen the date range or <Link href="/incidents">clear the filters</Link>.
+          </div>
+        ) : (
+          <ul className="incident-list">
+            {rows.map((i) => (
+              <IncidentRow key={i.id} i={toRowData(i)} />
+            ))}
+          </ul>
+        )}
+      </section>
+    </main>
+  );
+}

@@ -1,0 +1,27 @@
+import type { Metadata, Viewport } from "next";
+import "./globals.css";
+import { getViewer } from "@/lib/auth/session";
+import { SiteHeader } from "./_components/site-header";
+
+export const metadata: Metadata = {
+  title: { default: "Kaizen", template: "%s · Kaizen" },
+  description: "Blameless post-mortems, searchable, with recurring contributing factors and follow-ups.",
+};
+
+export const viewport: Viewport = { width: "device-width", initialScale: 1, themeColor: "#101828" };
+
+export default async function RootLayout({ children }: { children: React.ReactNode }) {
+  // The layout only decides whether to show the navigation; every page authorizes for itself.
+  const viewer = await getViewer();
+  return (
+    <html lang="en">
+      <body>
+        <a className="skip-link" href="#main">
+          Skip to content
+        </a>
+        {viewer && <SiteHeader viewer={viewer} />}
+        {children}
+      </body>
+    </html>
+  );
+}

@@ -1,0 +1,118 @@
+import Link from "next/link";
+import { requireViewer } from "@/lib/auth/session";
+import { getOverview } from "@/lib/overview";
+import { monthLabel, SEVERITY_SERIES, StackedBars } from "./_components/charts/stacked-bars";
+import { IncidentRow } from "./_components/incident-row";
+
+export default async function OverviewPage() {
+  const viewer = await requireViewer("/");
+  const o = await getOverview(viewer);
+  return (
+    <main id="main">
+      <div className="page-head">
+        <div>
+          <div className="eyebrow">Overview</div>
+          <h1>What we are learning from incidents</h1>
+          <p>Post-mortems, recurring contributing factors and the countermeasures we promised.</p>
+        </div>
+        {o.broken > 0 && (
+          <Link className="badge badge--overdue" href="/incidents">
+            {o.broken} file{o.broken === 1 ? "" : "s"} with errors
+          </Link>
+        )}
+      </div>
+      <section className="grid grid-4" aria-label="At a glance">
+        <div className="card stat">
+          <span className="stat__value">{o.totals.lastYear}</span>
+          <span className="stat__label">Incidents in the last 12 months</span>
+          <span className="stat__sub">{o.totals.incidents} in the knowledge base</span>
+        </div>
+        <div className="card stat">
+          <span className="stat__value">{o.totals.sev1}</span>
+          <span className="stat__label">SEV1 in the last 12 months</span>
+          <span className="stat__sub">{o.totals.nearMisses} near misses recorded</span>
+        </div>
+        <Link className="card stat" href="/countermeasures?status=open,in-progress" style={{ color: "inherit", textDecoration: "none" }}>
+          <span className="stat__value">{o.countermeasures.open}</span>
+          <span className="stat__label">Open countermeasures</span>
+          <span className="stat__sub">{o.countermeasures.done} done so far</span>
+        </Link>
+        <Link className={`card stat${o.countermeasures.overdue ? " stat--danger" : ""}`} href="/countermeasures?overdue=1" style={{ color: "inherit", textDecoration: "none" }}>
+          <span className="stat__value">{o.countermeasures.overdue}</span>
+          <span className="stat__label">Overdue countermeasures</span>
+          <span className="stat__sub">past their due date and not done</span>
+        </Link>
+      </section>
+      <div className="grid grid-main" style={{ marginTop: 16 }}>
+        <div className="stack">
+          <section className="card" aria-labelledby="h-sev">
+            <h2 id="h-sev">Incidents by severity, last 12 months</h2>
+            <StackedBars title="Incidents per month by severity" data={o.byMonth.map((m) => ({ ...m, x: m.month }))} series={SEVERITY_SERIES} formatX={monthLabel} />
+          </section>
+          <section className="card card--flush" aria-labelledby="h-recent">
+            <h2 id="h-recent">
+              Recent incidents <Link className="small" href="/incidents">All incidents →</Link>
+            </h2>
+            {o.recent.length === 0 ? (
+              <div className="empty">
+                <strong>No incidents yet.</strong>Write the first post-mortem to start learning.
+              </div>
+            ) : (
+              <ul className="incident-list" style={{ marginTop: 8 }}>
+                {o.recent.map((i) => (
+                  <IncidentRow key={i.id} i={i} />
+                ))}
+              </ul>
+            )}
+          </section>
+        </div>
+        <div className="stack">
+          <section className="card" aria-labelledby="h-factors">
+            <h2 id="h-factors">
+              Most recurring factors <Link className="small" href="/learnings">Learnings →</Link>
+            </h2>
+            {o.topFactors.length === 0 ? (
+              <p className="muted small">No factor has appeared in more than one incident yet.</p>
+            ) : (
+              <ol className="rank-list">
+                {o.topFactors.map((f) => (
+                  <li key={f.factor}>
+                    <Link href={`/factors/${f.factor}`}>{f.name}</Link>
+                    <span className="small muted">
+                      {f.incidents} incidents · {f.teams} team{f.teams === 1 ? "" : "s"}
+                      {f.recurrences > 0 && (
+                        <>
+                          {" · "}
+                          <span className="badge badge--recurred">recurred after fix</span>
+                        </>
+                      )}
+                    </span>
+                  </li>
+                ))}
+              </ol>
+            )}
+          </section>
+          <section className="card" aria-labelledby="h-overdue">
+            <h2 id="h-overdue">
+              Most overdue <Link className="small" href="/countermeasures?overdue=1">Review →</Link>
+            </h2>
+            {o.overdue.length === 0 ? (
+              <p className="muted small">Nothing is overdue. 🎉</p>
+            ) : (
+              <ul className="rank-list" style={{ listStyle: "none", paddingLeft: 0 }}>
+                {o.overdue.map((r) => (
+                  <li key={r.key}>
+                    <Link href={`/incidents/${r.incidentId}#h-cms`}>{r.title}</Link>
+                    <span className="small muted">
+                      {r.owner} · <span className="badge badge--overdue">{r.daysOverdue} d overdue</span>
+                    </span>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </section>
+        </div>
+      </div>
+    </main>
+  );
+}

@@ -1,0 +1,228 @@
+import "server-only";
+import { z } from "zod";
+import { canAuthor, canEdit, canRead, type Viewer } from "./auth/viewer";
+import { buildFollowupRows, type FollowupRow } from "./followups/model";
+import { compileMdxCached } from "./mdx/cache";
+import type { CompiledMdx } from "./mdx/compile";
+import { getStore, type BrokenIncident, type IncidentDoc, type Snapshot } from "./content";
+import { INCIDENTS_DIR } from "./content/store";
+import { AppError } from "./errors";
+import { incidentMetrics, type IncidentMetrics } from "./knowledge/metrics";
+import { ID_PATTERN } from "./schema/common";
+import { KINDS, SEVERITIES, STATUSES, type Countermeasure, type IncidentFrontmatter } from "./schema/incident";
+
+/** What a viewer may see of the knowledge base right now: every list, count and chart starts from this. */
+export interface VisibleContent {
+  snapshot: Snapshot;
+  incidents: IncidentDoc[];
+  broken: BrokenIncident[];
+}
+
+const visibleCache = new WeakMap<Snapshot, Map<string, VisibleContent>>();
+
+function viewerKey(v: Viewer): string {
+  return `${v.role}|${[...v.groups].sort().join(",")}`;
+}
+
+/** Broken files: shown when their visibility is known and allows it; unknown visibility only to authors and admins. */
+export function canSeeBroken(viewer: Viewer, b: BrokenIncident): boolean {
+  return b.access ? canRead(viewer, b.access) : canAuthor(viewer);
+}
+
+export async function visibleContent(viewer: Viewer): Promise<VisibleContent> {
+  const snapshot = await getStore().snapshot();
+  let byViewer = visibleCache.get(snapshot);
+  if (!byViewer) visibleCache.set(snapshot, (byViewer = new Map()));
+  const key = viewerKey(viewer);
+  let v = byViewer.get(key);
+  if (!v) {
+    v = {
+      snapshot,
+      incidents: snapshot.incidents.filter((i) => canRead(viewer, i.frontmatter)),
+      broken: snapshot.broken.filter((b) => canSeeBroken(viewer, b)),
+    };
+    byViewer.set(key, v);
+  }
+  return v;
+}
+
+/** One incident as the viewer may see it, or null (unknown id and not-allowed look the same: 404). */
+export async function getIncidentEntry(viewer: Viewer, id: string): Promise<IncidentDoc | BrokenIncident | null> {
+  if (!ID_PATTERN.test(id)) return null;
+  const snapshot = await getStore().snapshot();
+  const entry = snapshot.byId.get(id);
+  if (!entry) return null;
+  if (entry.ok) return canRead(viewer, entry.frontmatter) ? entry : null;
+  return canSeeBroken(viewer, entry) ? entry : null;
+}
+
+const list = (s: z.ZodType<string>) =>
+  z.preprocess((v) => (v === undefined || v === "" ? [] : Array.isArray(v) ? v : String(v).split(",")), z.array(s).catch([]));
+
+export const incidentFilterSchema = z.object({
+  q: z.string().max(200).optional().catch(undefined),
+  severity: list(z.enum(SEVERITIES)),
+  status: list(z.enum(STATUSES)),
+  kind: list(z.enum(KINDS)),
+  service: z.string().max(100).optional().catch(undefined),
+  team: z.string().max(100).optional().catch(undefined),
+  factor: z.string().max(100).optional().catch(undefined),
+  from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional().catch(undefined),
+  to: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional().catch(undefined),
+  sort: z.enum(["newest", "oldest", "severity", "title", "ttr"]).default("newest").catch("newest"),
+});
+export type IncidentFilters = z.infer<typeof incidentFilterSchema>;
+
+export function parseIncidentFilters(params: Record<string, string | string[] | undefined>): IncidentFilters {
+  return incidentFilterSchema.parse(params);
+}
+
+const sevRank: Record<string, number> = { SEV1: 1, SEV2: 2, SEV3: 3, SEV4: 4 };
+
+export function startedAt(fm: IncidentFrontmatter): string | undefined {
+  return fm.started_at ?? fm.timeline[0]?.at ?? fm.detected_at;
+}
+
+/** Applies list filters and sort to the viewer's incidents. */
+export function filterIncidents(incidents: IncidentDoc[], f: IncidentFilters, taxonomyCanonical: (id: string) => string | undefined): IncidentDoc[] {
+  const q = f.q?.toLowerCase().trim();
+  const from = f.from ? Date.parse(`${f.from}T00:00:00Z`) : null;
+  const to = f.to ? Date.parse(`${f.to}T23:59:59Z`) : null;
+  const out = incidents.filter(({ frontmatter: fm, id }) => {
+    if (f.severity.length && !(fm.severity && f.severity.includes(fm.severity))) return false;
+    if (f.status.length && !f.status.includes(fm.status)) return false;
+    if (f.kind.length && !f.kind.includes(fm.kind)) return false;
+    if (f.service && !fm.services.includes(f.service)) return false;
+    if (f.team && !fm.teams.includes(f.team)) return false;
+    if (f.factor && !fm.contributing_factors.some((c) => (taxonomyCanonical(c.factor) ?? c.factor) === f.factor)) return false;
+    const s = startedAt(fm);
+    const t = s ? Date.parse(s) : NaN;
+    if (from !== null && !(t >= from)) return false;
+    if (to !== null && !(t <= to)) return false;
+    if (q && !`${id} ${fm.title} ${fm.summary}`.toLowerCase().includes(q)) return false;
+    return true;
+  });
+  const time = (i: IncidentDoc) => Date.parse(startedAt(i.frontmatter) ?? "") || 0;
+  const cmp: Record<IncidentFilters["sort"], (a: IncidentDoc, b: IncidentDoc) => number> = {
+    newest: (a, b) => time(b) - time(a),
+    oldest: (a, b) => time(a) - time(b),
+    severity: (a, b) => (sevRank[a.frontmatter.severity ?? ""] ?? 9) - (sevRank[b.frontmatter.severity ?? ""] ?? 9) || time(b) - time(a),
+    title: (a, b) => a.frontmatter.title.localeCompare(b.frontmatter.title),
+    ttr: (a, b) => (incidentMetrics(b.frontmatter).timeToResolve ?? -1) - (incidentMetrics(a.frontmatter).timeToResolve ?? -1),
+  };
+  return out.sort(cmp[f.sort]);
+}
+
+/** Distinct values of services, teams and tags across incidents, most used first (filters and autocomplete). */
+export function facetValues(incidents: IncidentDoc[]): { services: string[]; teams: string[]; tags: string[] } {
+  const count = (pick: (fm: IncidentFrontmatter) => string[]) => {
+    const m = new Map<string, number>();
+    for (const i of incidents) for (const v of pick(i.frontmatter)) m.set(v, (m.get(v) ?? 0) + 1);
+    return [...m.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([k]) => k);
+  };
+  return { services: count((fm) => fm.services), teams: count((fm) => fm.teams), tags: count((fm) => fm.tags) };
+}
+
+export interface HistoryEntry {
+  commit: string;
+  short: string;
+  authorName: string;
+  authorEmail: string;
+  date: string;
+  subject: string;
+  path: string;
+}
+
+/** Revisions of an incident's file (following renames), newest first. */
+export async function incidentHistory(viewer: Viewer, id: string): Promise<{ entry: IncidentDoc | BrokenIncident; history: HistoryEntry[] } | null> {
+  const entry = await getIncidentEntry(viewer, id);
+  if (!entry) return null;
+  const log = await getStore().repo.log(`${INCIDENTS_DIR}/${id}.mdx`);
+  return { entry, history: log.map((c) => ({ ...c, short: c.commit.slice(0, 7) })) };
+}
+
+/** Unified diff of the incident's file between two of its revisions. */
+export async function incidentDiff(viewer: Viewer, id: string, from: string, to: string): Promise<string | null> {
+  const h = await incidentHistory(viewer, id);
+  if (!h) return null;
+  const a = h.history.find((c) => c.commit.startsWith(from));
+  const b = h.history.find((c) => c.commit.startsWith(to));
+  if (!a || !b) throw new AppError("bad_request", "choose two revisions of this incident");
+  return getStore().repo.diff(a.commit, b.commit, a.path, b.path);
+}
+
+export interface IncidentRowData {
+  id: string;
+  title: string;
+  summary: string;
+  severity?: string;
+  status: string;
+  kind: string;
+  visibility: string;
+  groups: string[];
+  teams: string[];
+  services: string[];
+  startedAt?: string;
+}
+
+/** The plain data a list row shows. */
+export function toRowData(i: IncidentDoc): IncidentRowData {
+  const fm = i.frontmatter;
+  return { id: i.id, title: fm.title, summary: fm.summary, severity: fm.severity, status: fm.status, kind: fm.kind, visibility: fm.visibility, groups: fm.groups, teams: fm.teams, services: fm.services, startedAt: startedAt(fm) };
+}
+
+const followupCache = new WeakMap<IncidentDoc[], FollowupRow[]>();
+
+/** Countermeasure rows (overdue, recurrence after done) over exactly the incidents this viewer may see. */
+export function followupRowsFor(visible: VisibleContent): FollowupRow[] {
+  let rows = followupCache.get(visible.incidents);
+  if (!rows) {
+    rows = buildFollowupRows(visible.incidents, visible.snapshot.taxonomy);
+    followupCache.set(visible.incidents, rows);
+  }
+  return rows;
+}
+
+export interface IncidentPageData {
+  incident: IncidentDoc;
+  compiled: CompiledMdx;
+  metrics: IncidentMetrics;
+  factors: { id: string; name: string; category: string; note?: string; known: boolean }[];
+  countermeasures: CountermeasureRowView[];
+  canEdit: boolean;
+}
+
+export interface CountermeasureRowView extends Countermeasure {
+  overdueDays: number | null;
+  addressesNames: { id: string; name: string }[];
+  recurred: { incidentId: string; title: string }[];
+}
+
+/** Everything the incident page shows, for this viewer; null when it does not exist or may not be seen. */
+export async function getIncidentPage(viewer: Viewer, id: string): Promise<IncidentPageData | BrokenIncident | null> {
+  const entry = await getIncidentEntry(viewer, id);
+  if (!entry || !entry.ok) return entry;
+  const visible = await visibleContent(viewer);
+  const { taxonomy } = visible.snapshot;
+  const fm = entry.frontmatter;
+  const rows = followupRowsFor(visible).filter((r) => r.incident.id === entry.id);
+  return {
+    incident: entry,
+    compiled: await compileMdxCached(entry.body),
+    metrics: incidentMetrics(fm),
+    factors: fm.contributing_factors.map((ref) => {
+      const f = taxonomy.canonical(ref.factor);
+      return { id: f?.id ?? ref.factor, name: f?.name ?? ref.factor, category: taxonomy.category(f?.category ?? "")?.name ?? "", note: ref.note, known: !!f };
+    }),
+    countermeasures: fm.countermeasures.map((cm) => {
+      const row = rows.find((r) => r.id === cm.id);
+      return {
+        ...cm,
+        overdueDays: row?.overdue ? row.daysOverdue : null,
+        addressesNames: (cm.addresses ?? []).map((a) => ({ id: taxonomy.canonicalId(a) ?? a, name: taxonomy.canonical(a)?.name ?? a })),
+        recurred: (row?.recurredAfterDone ?? []).map((h) => ({ incidentId: h.incidentId, title: h.title })),
+      };
+    }),
+    canEdit: canEdit(viewer, fm),
+  };
+}

@@ -1,0 +1,43 @@
+import { defineConfig } from "@playwright/test";
+import { E2E } from "./tests/e2e/env";
+
+const chromium = process.env.KAIZEN_CHROMIUM ?? "/usr/bin/chromium";
+const baseURL = `http://localhost:${E2E.port}`;
+
+export default defineConfig({
+  testDir: "tests/e2e",
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: false,
+  workers: 2,
+  retries: process.env.CI ? 1 : 0,
+  reporter: process.env.CI ? [["list"]] : [["list"]],
+  use: {
+    baseURL,
+    trace: "off",
+    screenshot: "only-on-failure",
+    launchOptions: {
+      executablePath: chromium,
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    },
+  },
+  projects: [
+    { name: "setup", testMatch: /auth\.setup\.ts/ },
+    { name: "e2e", testMatch: /.*\.spec\.ts/, dependencies: ["setup"] },
+  ],
+  webServer: {
+    command: `node_modules/.bin/tsx tests/e2e/fixture.ts && node_modules/.bin/next start -p ${E2E.port}`,
+    url: `${baseURL}/api/health`,
+    timeout: 120_000,
+    reuseExistingServer: false,
+    stdout: "ignore",
+    stderr: "pipe",
+    env: {
+      KAIZEN_CONTENT_DIR: E2E.contentDir,
+      KAIZEN_DATA_DIR: E2E.dataDir,
+      AUTH_SECRET: E2E.secret,
+      NEXTAUTH_URL: baseURL,
+      KAIZEN_TIME_ZONE: "UTC",
+    },
+  },
+});
