@@ -79,8 +79,13 @@ export function textVector(index: TextIndex, text: string): SparseVector {
 /** Cosine similarity of a vector with every indexed incident sharing a term; highest first. */
 export function similarByText(index: TextIndex, v: SparseVector, exclude?: string): Map<string, number> {
   const scores = new Map<string, number>();
+  // Terms in a fifth of all incidents or more add little to a cosine and cost the most to walk, so large knowledge
+  // bases skip them (the figure then slightly underestimates similarity; the ranking barely moves).
+  const maxPostings = Math.max(200, index.size / 5);
   for (const [t, w] of v) {
-    for (const p of index.postings.get(t) ?? []) {
+    const postings = index.postings.get(t) ?? [];
+    if (postings.length > maxPostings) continue;
+    for (const p of postings) {
       if (p.id === exclude) continue;
       scores.set(p.id, (scores.get(p.id) ?? 0) + w * p.w);
     }
@@ -151,7 +156,7 @@ const factorIdf = memoByList((incidents: readonly KnowledgeIncident[], taxonomy:
       p.push(id);
     }
   }
-  return { idf, byIncident, postings };
+  return { idf, byIncident, postings, byId: new Map(incidents.map((i) => [i.id, i])) };
 });
 
 /**
@@ -161,9 +166,8 @@ const factorIdf = memoByList((incidents: readonly KnowledgeIncident[], taxonomy:
 export function relatedIncidents(incidents: readonly KnowledgeIncident[], taxonomy: Taxonomy, id: string, opts: RelatedOptions = {}): RelatedIncident[] {
   const limit = opts.limit ?? 5;
   const minScore = opts.minScore ?? 0.05;
-  const byId = new Map(incidents.map((i) => [i.id, i]));
+  const { idf, byIncident, postings, byId } = factorIdf(incidents, taxonomy);
   if (!byId.has(id)) return [];
-  const { idf, byIncident, postings } = factorIdf(incidents, taxonomy);
   const mine = byIncident.get(id) ?? [];
   const idfOf = (f: string) => idf.get(f) ?? 0;
   const normOf = (ids: string[]) => Math.sqrt(ids.reduce((s, f) => s + idfOf(f) ** 2, 0));
@@ -179,38 +183,41 @@ export function relatedIncidents(incidents: readonly KnowledgeIncident[], taxono
   const myVec = index.vectors.get(id) ?? new Map<string, number>();
   const textScores = similarByText(index, myVec, id);
 
-  const candidates = new Set([...factorScores.keys(), ...textScores.keys()]);
-  const out: RelatedIncident[] = [];
-  for (const cand of candidates) {
-    const inc = byId.get(cand);
-    if (!inc) continue;
-    const theirs = byIncident.get(cand) ?? [];
-    const denom = myNorm * normOf(theirs);
+  // Score every candidate cheaply, then explain only the ones returned.
+  const scored: { id: string; fs: number; ts: number; score: number }[] = [];
+  for (const cand of new Set([...factorScores.keys(), ...textScores.keys()])) {
+    const denom = myNorm * normOf(byIncident.get(cand) ?? []);
     const fs = denom > 0 ? (factorScores.get(cand) ?? 0) / denom : 0;
     const ts = textScores.get(cand) ?? 0;
     const score = FACTOR_WEIGHT * fs + TEXT_WEIGHT * ts;
-    if (score < minScore) continue;
+    if (score >= minScore) scored.push({ id: cand, fs, ts, score });
+  }
+  const r = (x: number) => Math.round(x * 1000) / 1000;
+  scored.sort((a, b) => r(b.score) - r(a.score) || a.id.localeCompare(b.id));
+  return scored.slice(0, limit).flatMap(({ id: cand, fs, ts, score }) => {
+    const inc = byId.get(cand);
+    if (!inc) return [];
+    const theirs = byIncident.get(cand) ?? [];
     const shared = mine.filter((f) => theirs.includes(f)).sort((a, b) => idfOf(b) - idfOf(a) || a.localeCompare(b));
     const words = ts > 0 ? sharedTerms(index, myVec, index.vectors.get(cand) ?? new Map()) : [];
     const reasons: string[] = [];
     if (shared.length) reasons.push(`shares ${shared.length === 1 ? "1 factor" : `${shared.length} factors`}: ${shared.join(", ")}`);
     if (words.length && ts >= 0.05) reasons.push(`similar text: ${words.join(", ")}`);
-    const r = (x: number) => Math.round(x * 1000) / 1000;
-    out.push({
-      id: cand,
-      title: inc.frontmatter.title,
-      started_at: startedAt(inc),
-      severity: inc.frontmatter.severity ?? null,
-      score: r(score),
-      factorScore: r(fs),
-      textScore: r(ts),
-      sharedFactors: shared.map((f) => ({ factor: f, name: taxonomy.get(f)?.name ?? f })),
-      sharedTerms: words,
-      reasons,
-    });
-  }
-  out.sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
-  return out.slice(0, limit);
+    return [
+      {
+        id: cand,
+        title: inc.frontmatter.title,
+        started_at: startedAt(inc),
+        severity: inc.frontmatter.severity ?? null,
+        score: r(score),
+        factorScore: r(fs),
+        textScore: r(ts),
+        sharedFactors: shared.map((f) => ({ factor: f, name: taxonomy.get(f)?.name ?? f })),
+        sharedTerms: words,
+        reasons,
+      },
+    ];
+  });
 }
 
 /** Past incidents whose text is most like a draft's (for the editor), with the words they share. */
