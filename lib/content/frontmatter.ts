@@ -1,6 +1,7 @@
 import matter from "gray-matter";
 import yaml from "js-yaml";
 import type { Problem } from "../schema/problems";
+import { locateYamlPath } from "./yaml-locate";
 
 const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
 
@@ -24,7 +25,7 @@ export class FrontmatterError extends Error {
 export function parseYaml(text: string): unknown {
   try {
     const value = yaml.load(text, { schema: yaml.CORE_SCHEMA, json: false });
-    rejectPrototypeKeys(value, []);
+    rejectPrototypeKeys(value, [], text);
     return value;
   } catch (err) {
     if (err instanceof FrontmatterError) throw err;
@@ -36,15 +37,16 @@ export function parseYaml(text: string): unknown {
   }
 }
 
-function rejectPrototypeKeys(value: unknown, path: string[]): void {
+function rejectPrototypeKeys(value: unknown, path: (string | number)[], text: string): void {
   if (Array.isArray(value)) {
-    value.forEach((v, i) => rejectPrototypeKeys(v, [...path, String(i)]));
+    value.forEach((v, i) => rejectPrototypeKeys(v, [...path, i], text));
   } else if (value && typeof value === "object") {
     for (const key of Reflect.ownKeys(value)) {
       if (typeof key === "string" && FORBIDDEN_KEYS.has(key)) {
-        throw new FrontmatterError(`key "${key}" is not allowed${path.length ? ` (in ${path.join(".")})` : ""}`, 1, 1);
+        const at = locateYamlPath(text, [...path, key]);
+        throw new FrontmatterError(`key "${key}" is not allowed${path.length ? ` (in ${path.join(".")})` : ""}`, at.line, at.col);
       }
-      rejectPrototypeKeys((value as Record<string, unknown>)[key as string], [...path, String(key)]);
+      rejectPrototypeKeys((value as Record<string, unknown>)[key as string], [...path, String(key)], text);
     }
   }
 }
@@ -98,7 +100,8 @@ export function splitDocument(raw: string): SplitResult {
     return { ok: true, doc: { data: yamlText.trim() === "" ? {} : data, yaml: yamlText, body: parsed.content, yamlLine: 2, bodyLine: headerLines } };
   } catch (err) {
     if (err instanceof FrontmatterError) {
-      return { ok: false, problem: { line: err.line + 1, col: err.col, field: "frontmatter", message: err.message, severity: "error" } };
+      // gray-matter hands the engine the text from the end of the opening `---` line on, so its lines are file lines.
+      return { ok: false, problem: { line: err.line, col: err.col, field: "frontmatter", message: err.message, severity: "error" } };
     }
     return { ok: false, problem: { line: 1, col: 1, field: "frontmatter", message: `could not read the frontmatter: ${(err as Error).message}`, severity: "error" } };
   }

@@ -21,13 +21,21 @@ export function parseIncidentText(file: string, raw: string, taxonomy: Taxonomy)
     const loc = locateYamlPath(doc.yaml, path);
     return { line: loc.line + doc.yamlLine - 1, col: loc.col };
   };
+  // An unknown field is fixed by renaming or removing its key, so point at the key rather than at its value.
+  const atKey = (path: readonly PropertyKey[], key: string) => {
+    const loc = at(path);
+    const text = doc.yaml.split(/\r?\n/)[loc.line - doc.yamlLine] ?? "";
+    const m = new RegExp(`(^|[\\s-])${key.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\s*:`).exec(text);
+    return m ? { line: loc.line, col: m.index + (m[1] ?? "").length + 1 } : loc;
+  };
   const problems: Problem[] = [];
   const warnings: Problem[] = [];
   const parsed = incidentSchema.safeParse(doc.data ?? {});
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
-      const path = issue.code === "unrecognized_keys" ? [...issue.path, issue.keys[0] ?? ""] : issue.path;
-      problems.push({ file, ...at(path), field: fieldPath(issue.path), message: issue.message, severity: "error" });
+      const unknownKey = issue.code === "unrecognized_keys" ? (issue.keys[0] ?? "") : null;
+      const loc = unknownKey === null ? at(issue.path) : atKey([...issue.path, unknownKey], unknownKey);
+      problems.push({ file, ...loc, field: fieldPath(issue.path), message: issue.message, severity: "error" });
     }
   }
   const fm = parsed.success ? parsed.data : undefined;
