@@ -4,22 +4,14 @@
 // result against the corpus categories: precision, recall and F1 per category and micro-averaged.
 import fs from "node:fs";
 import path from "node:path";
-import { z } from "zod";
-import { splitDocument } from "../../lib/content/frontmatter";
 import { parseTaxonomy } from "../../lib/content/store";
 import { factorCategoryMap } from "../../lib/knowledge/category-map";
 import { suggestFactors } from "../../lib/knowledge/suggest";
 import type { Taxonomy } from "../../lib/knowledge/taxonomy";
 import { flagNumber, flagString, parseArgs } from "../../scripts/cli-args";
+import { loadCorpus } from "./corpus";
 
 const CATEGORIES = ["config-change", "cloud", "automation", "security", "cascading-failure", "hardware", "time"] as const;
-
-const reportSchema = z.object({
-  uuid: z.string(),
-  title: z.string().nullish(),
-  summary: z.string().nullish(),
-  categories: z.array(z.string()).nullish(),
-});
 
 interface Report {
   uuid: string;
@@ -27,27 +19,6 @@ interface Report {
   summary: string;
   body: string;
   categories: Set<string>;
-}
-
-function loadReports(dir: string): { reports: Report[]; skipped: number } {
-  const reports: Report[] = [];
-  let skipped = 0;
-  for (const name of fs.readdirSync(dir).filter((n) => n.endsWith(".md")).sort()) {
-    const split = splitDocument(fs.readFileSync(path.join(dir, name), "utf8"));
-    const parsed = split.ok ? reportSchema.safeParse(split.doc.data) : null;
-    if (!split.ok || !parsed?.success) {
-      skipped++;
-      continue;
-    }
-    reports.push({
-      uuid: parsed.data.uuid,
-      title: parsed.data.title ?? "",
-      summary: parsed.data.summary ?? "",
-      body: split.doc.body,
-      categories: new Set(parsed.data.categories ?? []),
-    });
-  }
-  return { reports, skipped };
 }
 
 interface Counts {
@@ -114,7 +85,7 @@ async function main(): Promise<number> {
     for (const p of problems) console.error(`${p.file}:${p.line}:${p.col}  ${p.field}  ${p.message}`);
     return 1;
   }
-  const { reports: all, skipped } = loadReports(corpus);
+  const all: Report[] = (await loadCorpus(corpus)).map((r) => ({ ...r, categories: new Set(r.categories) }));
   // Reports without categories cannot be scored: every prediction would count as a false positive against "no label".
   const reports = all.filter((r) => r.categories.size > 0);
   const started = performance.now();
@@ -129,10 +100,10 @@ async function main(): Promise<number> {
   });
   const overall = { ...micro, ...prf(micro) };
   if (args.flags.json === true) {
-    console.log(JSON.stringify({ corpus, reports: reports.length, unlabeled: all.length - reports.length, skipped, threshold, perCategory: rows, micro: overall, sweep }, null, 2));
+    console.log(JSON.stringify({ corpus, reports: reports.length, unlabeled: all.length - reports.length, threshold, perCategory: rows, micro: overall, sweep }, null, 2));
     return 0;
   }
-  console.log(`corpus ${corpus}: ${reports.length} labelled reports scored (${all.length - reports.length} without categories, ${skipped} unreadable)`);
+  console.log(`corpus ${corpus}: ${reports.length} labelled reports scored (${all.length - reports.length} without categories)`);
   console.log(`suggestions for all reports in ${ms.toFixed(0)} ms (${(ms / Math.max(1, reports.length)).toFixed(2)} ms per report)\n`);
   console.log(`threshold sweep (micro):\n  conf   P     R     F1`);
   for (const s of sweep) console.log(`  ${s.t.toFixed(2)}  ${pct(s.precision)}  ${pct(s.recall)}  ${pct(s.f1)}`);
