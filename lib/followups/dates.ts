@@ -36,6 +36,7 @@ export function isValidTimeZone(timeZone: string): boolean {
 
 /** The calendar date (YYYY-MM-DD) of an instant in a time zone. */
 export function localDate(instant: Date | number, timeZone: string): string {
+  if (timeZone === "UTC") return new Date(instant).toISOString().slice(0, 10);
   const parts = formatter(timeZone).formatToParts(instant);
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
   return `${get("year")}-${get("month")}-${get("day")}`;
@@ -53,8 +54,7 @@ export function toLocalDate(value: string, timeZone: string): string {
 
 /** Days since 1970-01-01 for a calendar date; differences of these are whole calendar days, immune to DST. */
 export function dayNumber(date: string): number {
-  const [y, m, d] = date.split("-").map(Number);
-  return Math.round(Date.UTC(y ?? 1970, (m ?? 1) - 1, d ?? 1) / 86_400_000);
+  return Math.round(Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10))) / 86_400_000);
 }
 
 /** Whole calendar days from `from` to `to` (negative when `to` is earlier). */

@@ -38,13 +38,13 @@ export function countermeasureEffectiveness(rows: readonly FollowupRow[], taxono
   const done = rows.filter((r) => r.status === "done" && r.done_at && r.factors.length > 0);
   const byType = COUNTERMEASURE_TYPES.map((type) => {
     const of = done.filter((r) => r.type === type);
-    return { type, ...figures(`${type}-type countermeasures`, of.length, of.filter((r) => r.recurredAfterDone.length > 0).length) };
+    return { type, ...figures(`${type}-type countermeasures`, of.length, of.filter((r) => r.recurrenceCount > 0).length) };
   });
 
   const categoryOf = (factor: string) => taxonomy?.get(factor)?.category ?? "uncategorized";
   const counts = new Map<string, { done: number; recurred: number }>();
   for (const r of done) {
-    const recurred = new Set(r.recurredAfterDone.flatMap((h) => h.factors).map(categoryOf));
+    const recurred = new Set(r.recurredFactors.map(categoryOf));
     for (const c of new Set(r.factors.map(categoryOf))) {
       const n = counts.get(c) ?? { done: 0, recurred: 0 };
       n.done++;

@@ -116,6 +116,37 @@ describe("rows", () => {
       { now: new Date("2026-03-01T00:00:00Z"), timeZone: "UTC" },
     );
     expect(rows[0]?.recurredAfterDone).toEqual([{ incidentId: "later", title: "Later", started_at: "2026-02-01T00:00:00Z", factors: ["missing-alerts"] }]);
+    expect(rows[0]).toMatchObject({ recurrenceCount: 1, recurredFactors: ["missing-alerts"] });
+  });
+
+  it("counts each later incident once across several addressed factors and lists the earliest few", () => {
+    const later = (n: number, factors: string[]) =>
+      incident(`later-${n}`, { started_at: `2026-02-${String(n).padStart(2, "0")}T00:00:00Z`, contributing_factors: factors.map((factor) => ({ factor })) });
+    const rows = buildFollowupRows(
+      [
+        incident("first", {
+          started_at: "2026-01-01T00:00:00Z",
+          contributing_factors: [{ factor: "missing-alerts" }, { factor: "retry-storm" }],
+          countermeasures: [cm("cm-1", { status: "done", done_at: "2026-01-10", addresses: ["missing-alerts", "retry-storm"] }), cm("cm-2", { status: "done", done_at: "2026-01-10", addresses: ["retry-storm"] })],
+        }),
+        later(1, ["missing-alerts"]),
+        later(2, ["missing-alerts", "retry-storm"]),
+        later(3, ["retry-storm"]),
+        ...[4, 5, 6, 7, 8].map((n) => later(n, ["no-alerting"])),
+      ],
+      taxonomy,
+      { now: new Date("2026-03-01T00:00:00Z"), timeZone: "UTC" },
+    );
+    expect(rows[0]?.recurrenceCount).toBe(8);
+    expect(rows[0]?.recurredAfterDone.map((h) => [h.incidentId, h.factors])).toEqual([
+      ["later-1", ["missing-alerts"]],
+      ["later-2", ["missing-alerts", "retry-storm"]],
+      ["later-3", ["retry-storm"]],
+      ["later-4", ["missing-alerts"]],
+      ["later-5", ["missing-alerts"]],
+    ]);
+    expect(rows[0]?.recurredFactors).toEqual(["missing-alerts", "retry-storm"]);
+    expect(rows[1]).toMatchObject({ recurrenceCount: 2, recurredFactors: ["retry-storm"] });
   });
 });
 
