@@ -1,6 +1,7 @@
 import "server-only";
 import { NextResponse } from "next/server";
 import { AppError, isAppError } from "./errors";
+import type { SaveResult } from "./editor/save";
 
 /** Responses that may contain incident data are never stored by shared caches or the browser. */
 export const PRIVATE_HEADERS = { "Cache-Control": "private, no-store" };
@@ -21,3 +22,25 @@ export async function handle(fn: () => Promise<Response>): Promise<Response> {
 }
 
 export { AppError };
+
+const MAX_BODY = 1_100_000;
+
+/** Reads a JSON body with a size limit; malformed JSON is a 400, an oversized body a 413. */
+export async function readJsonBody(req: Request): Promise<unknown> {
+  const len = Number(req.headers.get("content-length") ?? 0);
+  if (len > MAX_BODY) throw new AppError("payload_too_large", "request body too large");
+  const text = await req.text();
+  if (text.length > MAX_BODY) throw new AppError("payload_too_large", "request body too large");
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new AppError("bad_request", "the body is not valid JSON");
+  }
+}
+
+/** Maps a save result to HTTP: 200/201, 409 with the current text, 422 with the problems. */
+export function saveResponse(result: SaveResult): Response {
+  if (result.ok) return json(result, { status: result.created ? 201 : 200 });
+  if (result.reason === "conflict") return json({ error: "conflict", ...result }, { status: 409 });
+  return json({ error: "invalid", ...result }, { status: 422 });
+}

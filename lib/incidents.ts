@@ -226,3 +226,13 @@ export async function getIncidentPage(viewer: Viewer, id: string): Promise<Incid
     canEdit: canEdit(viewer, fm),
   };
 }
+
+/** Where an incident that was renamed lives now, if the viewer may see it there (old URLs keep working). */
+export async function renamedIncident(viewer: Viewer, id: string): Promise<string | null> {
+  if (!ID_PATTERN.test(id)) return null;
+  const map = await getStore().repo.renames();
+  const to = map.get(`${INCIDENTS_DIR}/${id}.mdx`);
+  const newId = to?.startsWith(`${INCIDENTS_DIR}/`) ? to.slice(INCIDENTS_DIR.length + 1).replace(/\.mdx$/, "") : null;
+  if (!newId || newId === id) return null;
+  return (await getIncidentEntry(viewer, newId)) ? newId : null;
+}

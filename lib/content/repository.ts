@@ -49,6 +49,8 @@ export interface ContentRepository {
   show(rev: string, rel: string): Promise<string | null>;
   diff(fromRev: string, toRev: string, relFrom: string, relTo: string): Promise<string>;
   commit(changes: FileChange[], message: string, author: Author): Promise<string>;
+  /** Old path → newest path for every file renamed in history (chains followed). */
+  renames(): Promise<Map<string, string>>;
 }
 
 const REV = /^[0-9a-f]{7,40}$/;
@@ -69,13 +71,19 @@ async function writeAtomic(file: string, text: string): Promise<void> {
 
 export class GitRepository implements ContentRepository {
   readonly root: string;
+  private realRoot: string | undefined;
   constructor(root: string) {
     this.root = path.resolve(root);
   }
 
   async readFile(rel: string): Promise<string | null> {
     try {
-      return await fs.readFile(resolveInside(this.root, rel), "utf8");
+      const abs = resolveInside(this.root, rel);
+      // Content arrives through git, which stores symlinks: one pointing outside must not expose that file.
+      const real = await fs.realpath(abs);
+      const realRoot = (this.realRoot ??= await fs.realpath(this.root));
+      if (real !== realRoot && !real.startsWith(realRoot + path.sep)) throw new AppError("bad_request", `${rel} points outside the content directory`);
+      return await fs.readFile(real, "utf8");
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === "ENOENT") return null;
       throw err;
@@ -159,18 +167,22 @@ export class GitRepository implements ContentRepository {
         }
       }
       const touched: string[] = [];
+      // `git mv` has already staged the removal of a rename's old path; `git add` would fail on it (no such file).
+      const toAdd: string[] = [];
       try {
         for (const ch of changes) {
           if (ch.renamedFrom && ch.renamedFrom !== ch.path) {
-            await this.retry(() => runGit(this.root, ["mv", "--", ch.renamedFrom!, ch.path]));
-            touched.push(ch.renamedFrom);
+            const from = ch.renamedFrom;
+            await this.retry(() => runGit(this.root, ["mv", "--", from, ch.path]));
+            touched.push(from);
           }
           const abs = resolveInside(this.root, ch.path);
           if (ch.content === null) await fs.rm(abs, { force: true });
           else await writeAtomic(abs, ch.content);
           touched.push(ch.path);
+          toAdd.push(ch.path);
         }
-        await this.retry(() => runGit(this.root, ["add", "-A", "--", ...touched]));
+        await this.retry(() => runGit(this.root, ["add", "-A", "--", ...toAdd]));
         const env = { GIT_AUTHOR_NAME: author.name, GIT_AUTHOR_EMAIL: author.email, GIT_COMMITTER_NAME: "Kaizen", GIT_COMMITTER_EMAIL: "kaizen@localhost" };
         await this.retry(() => runGit(this.root, ["commit", "-q", "--no-verify", "-m", message, "--", ...touched], { env }));
         const head = await this.head();
@@ -181,6 +193,26 @@ export class GitRepository implements ContentRepository {
         throw err;
       }
     });
+  }
+
+  private renameCache: { head: string | null; map: Map<string, string> } | null = null;
+
+  async renames(): Promise<Map<string, string>> {
+    const head = await this.head();
+    if (this.renameCache && this.renameCache.head === head) return this.renameCache.map;
+    const map = new Map<string, string>();
+    if (head) {
+      // Oldest first, so a later rename of the new name extends the chain.
+      const out = (await runGit(this.root, ["log", "--reverse", "--diff-filter=R", "-M", "--name-status", "--format="])).stdout;
+      for (const line of out.split("\n")) {
+        const [status, from, to] = line.split("\t");
+        if (!status?.startsWith("R") || !from || !to) continue;
+        for (const [k, v] of map) if (v === from) map.set(k, to);
+        map.set(from, to);
+      }
+    }
+    this.renameCache = { head, map };
+    return map;
   }
 
   private async restore(previous: Map<string, string | null>, touched: string[]): Promise<void> {

@@ -1,6 +1,7 @@
-import { requireApiViewer } from "@/lib/auth/session";
+import { assertSameOrigin, requireApiViewer } from "@/lib/auth/session";
+import { saveIncident } from "@/lib/editor/save";
 import { filterIncidents, parseIncidentFilters, toRowData, visibleContent } from "@/lib/incidents";
-import { handle, json } from "@/lib/http";
+import { handle, json, readJsonBody, saveResponse } from "@/lib/http";
 
 export async function GET(req: Request) {
   return handle(async () => {
@@ -14,5 +15,15 @@ export async function GET(req: Request) {
       incidents: rows.map(toRowData),
       invalid: visible.broken.map((b) => ({ id: b.id, path: b.path, problems: b.problems })),
     });
+  });
+}
+
+/** Creates an incident from `{ text }` (the whole file); answers 201 with its id, 422 with problems. */
+export async function POST(req: Request) {
+  return handle(async () => {
+    await assertSameOrigin();
+    const viewer = await requireApiViewer();
+    const body = await readJsonBody(req);
+    return saveResponse(await saveIncident(viewer, { ...(body as object), id: undefined, baseBlob: null }));
   });
 }

@@ -1,8 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { notFound } from "next/navigation";
+import { notFound, permanentRedirect } from "next/navigation";
 import { requireViewer } from "@/lib/auth/session";
-import { getIncidentPage } from "@/lib/incidents";
+import { getIncidentPage, renamedIncident } from "@/lib/incidents";
 import { formatDuration } from "@/lib/knowledge/metrics";
 import { MdxContent } from "@/lib/mdx/render";
 import { KindBadge, RestrictedBadge, SeverityBadge, StatusBadge } from "../../_components/badges";
@@ -23,7 +23,11 @@ export default async function IncidentPage({ params }: Props) {
   const { id } = await params;
   const viewer = await requireViewer(`/incidents/${encodeURIComponent(id)}`);
   const data = await getIncidentPage(viewer, id);
-  if (!data) notFound();
+  if (!data) {
+    const moved = await renamedIncident(viewer, id);
+    if (moved) permanentRedirect(`/incidents/${moved}`);
+    notFound();
+  }
   if ("ok" in data) return <BrokenIncidentView id={data.id} problems={data.problems} />;
   const { incident, compiled, metrics, factors, countermeasures } = data;
   const fm = incident.frontmatter;

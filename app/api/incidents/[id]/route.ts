@@ -1,6 +1,7 @@
-import { requireApiViewer } from "@/lib/auth/session";
+import { assertSameOrigin, requireApiViewer } from "@/lib/auth/session";
+import { saveIncident } from "@/lib/editor/save";
 import { getIncidentEntry } from "@/lib/incidents";
-import { AppError, handle, json } from "@/lib/http";
+import { AppError, handle, json, readJsonBody, saveResponse } from "@/lib/http";
 import { incidentMetrics } from "@/lib/knowledge/metrics";
 
 export async function GET(_req: Request, ctx: { params: Promise<{ id: string }> }) {
@@ -12,5 +13,16 @@ export async function GET(_req: Request, ctx: { params: Promise<{ id: string }> 
     if (!entry) throw new AppError("not_found", "not found");
     if (!entry.ok) return json({ id: entry.id, path: entry.path, valid: false, problems: entry.problems }, { status: 422 });
     return json({ id: entry.id, path: entry.path, revision: entry.blob, valid: true, frontmatter: entry.frontmatter, metrics: incidentMetrics(entry.frontmatter), body: entry.body });
+  });
+}
+
+/** Saves a new version from `{ text, baseBlob, newId? }`: 200, 409 with the current text, or 422 with problems. */
+export async function PUT(req: Request, ctx: { params: Promise<{ id: string }> }) {
+  return handle(async () => {
+    await assertSameOrigin();
+    const viewer = await requireApiViewer();
+    const { id } = await ctx.params;
+    const body = await readJsonBody(req);
+    return saveResponse(await saveIncident(viewer, { ...(body as object), id }));
   });
 }
