@@ -180,9 +180,16 @@ export class ContentStore {
         if (!st || !st.isFile()) return;
         const prev = this.files.get(rel);
         if (prev && prev.mtimeMs === st.mtimeMs && prev.size === st.size) return;
-        const raw = await this.repo.readFile(rel);
-        if (raw === null) return;
-        const entry = parseEntry(rel, name.slice(0, -4), raw, taxonomy);
+        let entry: IncidentEntry;
+        try {
+          const raw = await this.repo.readFile(rel);
+          if (raw === null) return;
+          entry = parseEntry(rel, name.slice(0, -4), raw, taxonomy);
+        } catch (err) {
+          // An unreadable file (e.g. a symlink leaving the content directory) is one broken entry, not a failed snapshot.
+          const problem: Problem = { file: rel, line: 1, col: 1, field: "file", message: `could not be read: ${(err as Error).message}`, severity: "error" };
+          entry = { ok: false, id: name.slice(0, -4), path: rel, blob: "", problems: [problem], access: null };
+        }
         if (prev && prev.entry.blob === entry.blob) {
           this.files.set(rel, { mtimeMs: st.mtimeMs, size: st.size, entry: prev.entry });
           return;
