@@ -49,6 +49,8 @@ export interface ContentRepository {
   show(rev: string, rel: string): Promise<string | null>;
   diff(fromRev: string, toRev: string, relFrom: string, relTo: string): Promise<string>;
   commit(changes: FileChange[], message: string, author: Author): Promise<string>;
+  /** Old path → newest path for every file renamed in history (chains followed). */
+  renames(): Promise<Map<string, string>>;
 }
 
 const REV = /^[0-9a-f]{7,40}$/;
@@ -191,6 +193,26 @@ export class GitRepository implements ContentRepository {
         throw err;
       }
     });
+  }
+
+  private renameCache: { head: string | null; map: Map<string, string> } | null = null;
+
+  async renames(): Promise<Map<string, string>> {
+    const head = await this.head();
+    if (this.renameCache && this.renameCache.head === head) return this.renameCache.map;
+    const map = new Map<string, string>();
+    if (head) {
+      // Oldest first, so a later rename of the new name extends the chain.
+      const out = (await runGit(this.root, ["log", "--reverse", "--diff-filter=R", "-M", "--name-status", "--format="])).stdout;
+      for (const line of out.split("\n")) {
+        const [status, from, to] = line.split("\t");
+        if (!status?.startsWith("R") || !from || !to) continue;
+        for (const [k, v] of map) if (v === from) map.set(k, to);
+        map.set(from, to);
+      }
+    }
+    this.renameCache = { head, map };
+    return map;
   }
 
   private async restore(previous: Map<string, string | null>, touched: string[]): Promise<void> {
