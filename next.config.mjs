@@ -17,6 +17,8 @@ const csp = [
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   poweredByHeader: false,
+  // Several builds can live side by side (parallel work trees of one checkout); CI and `npm start` use the default.
+  distDir: process.env.KAIZEN_DIST_DIR ?? ".next",
   // `npm test` runs `tsc --noEmit` over the whole project as its own step before building; checking again inside
   // `next build` would only double the time.
   typescript: { ignoreBuildErrors: true },

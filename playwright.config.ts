@@ -6,6 +6,7 @@ const baseURL = `http://localhost:${E2E.port}`;
 
 export default defineConfig({
   testDir: "tests/e2e",
+  outputDir: `${E2E.root}/test-results`,
   timeout: 60_000,
   expect: { timeout: 10_000 },
   fullyParallel: false,

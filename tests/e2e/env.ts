@@ -1,6 +1,6 @@
 import path from "node:path";
 
-const root = path.resolve(".kaizen", "e2e");
+const root = path.resolve(process.env.KAIZEN_E2E_DIR ?? path.join(".kaizen", "e2e"));
 
 /** Shared facts of the browser-test environment (fixture, server and tests agree on them). */
 export const E2E = {
