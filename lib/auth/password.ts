@@ -24,8 +24,13 @@ export async function verifyPassword(password: string, stored: string): Promise<
   const [, n, r, p, saltB64, keyB64] = parts;
   const expected = Buffer.from(keyB64 ?? "", "base64url");
   if (expected.length < 16) return false;
-  const key = await scryptAsync(password, Buffer.from(saltB64 ?? "", "base64url"), expected.length, { N: Number(n), r: Number(r), p: Number(p) });
-  return timingSafeEqual(key, expected);
+  try {
+    const key = await scryptAsync(password, Buffer.from(saltB64 ?? "", "base64url"), expected.length, { N: Number(n), r: Number(r), p: Number(p) });
+    return timingSafeEqual(key, expected);
+  } catch {
+    // A damaged or hand-edited hash (invalid scrypt parameters) is a failed sign-in, not a server error.
+    return false;
+  }
 }
 
 /** A random password that is easy to read aloud: four groups of four characters. */

@@ -1,3 +1,5 @@
+const EPSILON = 1e-9;
+
 /**
  * A fixed-window-free token bucket per key: `capacity` attempts, refilled at `refillPerMinute`. In memory, which is
  * right for one process; replicas each limit on their own (documented in the README).
@@ -16,11 +18,12 @@ export class RateLimiter {
     const b = this.buckets.get(key) ?? { tokens: this.capacity, at: t };
     b.tokens = Math.min(this.capacity, b.tokens + ((t - b.at) / 60_000) * this.refillPerMinute);
     b.at = t;
-    if (b.tokens < 1) {
+    // Refills are summed in floating point, so a token due exactly now may show up as 0.9999999.
+    if (b.tokens < 1 - EPSILON) {
       this.buckets.set(key, b);
       return false;
     }
-    b.tokens -= 1;
+    b.tokens = Math.max(0, b.tokens - 1);
     this.buckets.set(key, b);
     if (this.buckets.size > 10_000) this.prune(t);
     return true;
@@ -29,7 +32,7 @@ export class RateLimiter {
   /** Seconds until one more attempt is allowed. */
   retryAfter(key: string): number {
     const b = this.buckets.get(key);
-    if (!b || b.tokens >= 1) return 0;
+    if (!b || b.tokens >= 1 - EPSILON) return 0;
     return Math.ceil(((1 - b.tokens) / this.refillPerMinute) * 60);
   }
 
