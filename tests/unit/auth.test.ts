@@ -2,7 +2,7 @@ import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { readAuthConfig, roleFromGroups } from "../../lib/auth/config";
+import { readAuthConfig as readConfig, roleFromGroups } from "../../lib/auth/config";
 import { generatePassword, hashPassword, verifyPassword } from "../../lib/auth/password";
 import { RateLimiter } from "../../lib/auth/rate-limit";
 import { addUser, ensureDemoUsers, findByFeedToken, loadUsers, removeUser, toViewer, updateUser, usersFile, verifyCredentials } from "../../lib/auth/users";
@@ -164,6 +164,7 @@ describe("RateLimiter", () => {
 
 describe("readAuthConfig", () => {
   const SECRET = "x".repeat(32);
+  const readAuthConfig = (vars: Record<string, string>) => readConfig({ NODE_ENV: "test", ...vars });
 
   it("reports a missing secret", () => {
     const cfg = readAuthConfig({});
