@@ -15,9 +15,9 @@ const MAX_WHOLE = 40;
 /** Words too common to carry meaning in free text; still indexed so phrases containing them work. */
 export const STOPWORDS: ReadonlySet<string> = new Set(
   ("a about above after again against all also am an and any are as at be because been before being below between both but by " +
-    "can could did do does doing down during each few for from further had has have having he her here hers him his how i if in " +
-    "into is it its itself me more most my no nor not of off on once only or other our ours out over own same she should so " +
-    "some such than that the their theirs them then there these they this those through to too under until up very was we were " +
+    "can could did do does doing during each few for from further had has have having he her here hers him his how i if in " +
+    "into is it its itself me more most my no nor not of on once only or other our ours own same she should so " +
+    "some such than that the their theirs them then there these they this those through to too under until very was we were " +
     "what when where which while who whom why will with would you your yours ever couldnt wasnt didnt dont doesnt isnt wont cant").split(" "),
 );
 

@@ -12,7 +12,7 @@ export interface SearchDoc {
   /** The body as plain text (MDX stripped). */
   text: string;
   factorIds: string[];
-  /** Factor ids, names, aliases and the notes explaining them. */
+  /** Factor ids, names and the notes explaining them. */
   factorText: string;
   countermeasures: string;
   services: string[];
@@ -36,7 +36,8 @@ export function toSearchDoc(doc: IncidentDoc, taxonomy: Taxonomy): SearchDoc {
     const f = taxonomy.canonical(ref.factor);
     const id = f?.id ?? ref.factor;
     if (!factorIds.includes(id)) factorIds.push(id);
-    factorText.push(id, f?.name ?? "", ...(f?.aliases ?? []), ref.note ?? "");
+    // Aliases are left out: they describe the factor in general, not this incident, and mostly add noise.
+    factorText.push(id, f?.name ?? "", ref.note ?? "");
   }
   return {
     id: doc.id,

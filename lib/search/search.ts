@@ -47,19 +47,30 @@ export interface SearchResponse {
   errors: string[];
 }
 
-// BM25F parameters per field (title, summary, body, factors, countermeasures, services, teams, tags, company, dates).
-const FIELD_WEIGHT = Float64Array.from([3, 1.5, 1, 0.5, 0.7, 1.5, 1, 1.5, 2, 1.2]);
-const FIELD_B = Float64Array.from([0.5, 0.6, 0.75, 0.4, 0.4, 0.3, 0.3, 0.3, 0.3, 0.3]);
-const K1 = 1.2;
-/** How strongly matching more of the query's (idf-weighted) terms is rewarded. */
-const COVERAGE_POWER = 2;
-const COVERAGE_FLOOR = 0.15;
-/** Weight of query-term pairs found near each other, relative to one term's idf. */
-const PROXIMITY_WEIGHT = 0.6;
-const PROXIMITY_WINDOW = 3;
+/** Ranking parameters (tuned on the dev queries as a whole; no rule names a query, company or document). */
+export const RANKING = {
+  /** BM25F weight per field: title, summary, body, factors, countermeasures, services, teams, tags, company, dates. */
+  fieldWeight: [3, 1.5, 1, 0.5, 0.7, 1.5, 1, 1.5, 2, 1.2],
+  /** BM25 length normalization per field. */
+  fieldB: [0.5, 0.2, 0.75, 0.4, 0.4, 0.3, 0.3, 0.3, 0.3, 0.3],
+  k1: 1.2,
+  /** How strongly matching more of the query's (idf-weighted) terms is rewarded. */
+  coveragePower: 2,
+  coverageFloor: 0.15,
+  /** Weight of query-term pairs found near each other, relative to one term's idf. */
+  proximityWeight: 0.6,
+  proximityWindow: 3,
+  /** Weight of words completing the last, still-typed word. */
+  prefixWeight: 0.6,
+  /** Weight of typo-corrected words by edit distance. */
+  typoWeight: [1, 0.7, 0.5],
+  /** Pseudo-relevance feedback for longer queries: weight, documents read, terms added. */
+  feedbackWeight: 0.3,
+  feedbackDocs: 5,
+  feedbackTerms: 30,
+  feedbackMinWords: 3,
+};
 const RERANK = 100;
-const PREFIX_WEIGHT = 0.6;
-const TYPO_WEIGHT = [1, 0.7, 0.5];
 const MAX_LIMIT = 200;
 const MAX_GROUPS = 30;
 
@@ -146,6 +157,9 @@ export function search(index: SearchIndex, query: string | ParsedQuery, opts: Se
     const live = Math.max(1, index.live);
     for (let f = 0; f < NF; f++) avg[f] = Math.max(1, (index.sumLen[f] ?? 0) / live);
     const fieldLen = index.fieldLen.data;
+    const fieldWeight = RANKING.fieldWeight;
+    const fieldB = RANKING.fieldB;
+    const K1 = RANKING.k1;
     const tlist: number[] = [];
     const glist: number[] = [];
     let requiredMask = 0;
@@ -165,8 +179,8 @@ export function search(index: SearchIndex, query: string | ParsedQuery, opts: Se
           if (s !== 1) return;
           const f = code >>> 12;
           const tf = code & 4095;
-          const b = FIELD_B[f] ?? 0.5;
-          tmp[d] = (tmp[d] ?? 0) + ((FIELD_WEIGHT[f] ?? 1) * tf) / (1 - b + (b * (fieldLen[d * NF + f] ?? 0)) / (avg[f] ?? 1));
+          const b = fieldB[f] ?? 0.5;
+          tmp[d] = (tmp[d] ?? 0) + ((fieldWeight[f] ?? 1) * tf) / (1 - b + (b * (fieldLen[d * NF + f] ?? 0)) / (avg[f] ?? 1));
         });
         const idf = Math.log(1 + (live - df + 0.5) / (df + 0.5));
         g.importance = Math.max(g.importance, idf * t.w);
@@ -195,11 +209,44 @@ export function search(index: SearchIndex, query: string | ParsedQuery, opts: Se
     });
     if (requiredMask !== 0) cands = cands.filter((d) => ((mask[d] ?? 0) & requiredMask) === requiredMask);
     if (plan.phrases.length > 0) cands = cands.filter((d) => plan.phrases.every((p) => containsPhrase(index.sequenceOf(d), p)));
-    if (plan.excludePhrases.length > 0) cands = cands.filter((d) => !plan.excludePhrases.some((p) => containsPhrase(index.sequenceOf(d), p)));
     for (const d of cands) {
       const c = totalImportance > 0 ? (cov[d] ?? 0) / totalImportance : 1;
-      score[d] = (score[d] ?? 0) * (COVERAGE_FLOOR + (1 - COVERAGE_FLOOR) * Math.pow(Math.min(1, c), COVERAGE_POWER));
+      score[d] = (score[d] ?? 0) * coverageFactor(c);
     }
+    const contentGroups = plan.groups.filter((g) => g.terms.length > 0).length;
+    if (RANKING.feedbackWeight > 0 && contentGroups >= RANKING.feedbackMinWords && plan.phrases.length === 0 && cands.length > 0) {
+      const expansion = feedbackTerms(index, plan, cands, score, live);
+      for (const e of expansion) {
+        let df = 0;
+        let last = -1;
+        tlist.length = 0;
+        forEachPosting(index, e.id, (d, code) => {
+          const s = classify(d);
+          if (s === 3) return;
+          if (d !== last) {
+            df++;
+            last = d;
+            if (s === 1) tlist.push(d);
+          }
+          if (s !== 1) return;
+          const f = code >>> 12;
+          const b = fieldB[f] ?? 0.5;
+          tmp[d] = (tmp[d] ?? 0) + ((fieldWeight[f] ?? 1) * (code & 4095)) / (1 - b + (b * (fieldLen[d * NF + f] ?? 0)) / (avg[f] ?? 1));
+        });
+        const idf = Math.log(1 + (live - df + 0.5) / (df + 0.5));
+        for (const d of tlist) {
+          const x = tmp[d] ?? 0;
+          tmp[d] = 0;
+          if ((mask[d] ?? 0) === 0) {
+            mask[d] = 1 << 30;
+            cands.push(d);
+          }
+          const c = totalImportance > 0 ? (cov[d] ?? 0) / totalImportance : 1;
+          score[d] = (score[d] ?? 0) + RANKING.feedbackWeight * e.w * idf * ((x * (K1 + 1)) / (x + K1)) * coverageFactor(c);
+        }
+      }
+    }
+    if (plan.excludePhrases.length > 0) cands = cands.filter((d) => !plan.excludePhrases.some((p) => containsPhrase(index.sequenceOf(d), p)));
   } else if (!isBlank(q) || plan.phrases.length === 0) {
     for (let d = 0; d < n; d++) if (classify(d) === 1) cands.push(d);
     if (plan.excludePhrases.length > 0) cands = cands.filter((d) => !plan.excludePhrases.some((p) => containsPhrase(index.sequenceOf(d), p)));
@@ -231,6 +278,10 @@ export function search(index: SearchIndex, query: string | ParsedQuery, opts: Se
   const dym = total === 0 || plan.corrections.size > 0 ? didYouMean(raw, plan, total === 0 ? index : undefined, q) : undefined;
   if (dym && dym !== raw) response.didYouMean = dym;
   return response;
+}
+
+function coverageFactor(c: number): number {
+  return RANKING.coverageFloor + (1 - RANKING.coverageFloor) * Math.pow(Math.min(1, c), RANKING.coveragePower);
 }
 
 function resolveFactor(index: SearchIndex, value: string, errors: string[]): number | undefined {
@@ -298,11 +349,11 @@ function planQuery(index: SearchIndex, q: ParsedQuery): Plan {
       if (exact !== undefined && index.df(exact) > 0) add(u.term, 1);
       const asPrefix = w.prefix || (q.openEnd && w === lastWord && u === units[units.length - 1]);
       if (asPrefix && u.surface.length >= 2) {
-        for (const s of prefixSurfaces(index, u.surface, 12)) add(index.terms[index.surfaces.get(s) ?? -1] ?? "", w.prefix ? 1 : PREFIX_WEIGHT);
+        for (const s of prefixSurfaces(index, u.surface, 12)) add(index.terms[index.surfaces.get(s) ?? -1] ?? "", w.prefix ? 1 : RANKING.prefixWeight);
       }
       if (group.terms.length === 0 && maxEdits(u.surface) > 0 && !/^\d+$/.test(u.surface)) {
         const typos = typoSurfaces(index, u.surface, 3);
-        for (const t of typos) add(index.terms[index.surfaces.get(t.surface) ?? -1] ?? "", TYPO_WEIGHT[t.distance] ?? 0.5);
+        for (const t of typos) add(index.terms[index.surfaces.get(t.surface) ?? -1] ?? "", RANKING.typoWeight[t.distance] ?? 0.5);
         const best = typos[0];
         if (best) plan.corrections.set(w.text, best.surface);
       }
@@ -385,6 +436,48 @@ function containsPhrase(seq: Int32Array, phrase: readonly number[]): boolean {
   return false;
 }
 
+/**
+ * Pseudo-relevance feedback: the words that characterize the best first-pass matches (title, summary and body, by
+ * frequency and rarity), to find related incidents that describe the same thing in other words.
+ */
+function feedbackTerms(index: SearchIndex, plan: Plan, cands: readonly number[], score: Float64Array, live: number): { id: number; w: number }[] {
+  const top = topK(cands, RANKING.feedbackDocs, (a, b) => (score[b] ?? 0) - (score[a] ?? 0) || a - b);
+  const best = score[top[0] ?? 0] ?? 0;
+  if (best <= 0) return [];
+  const inQuery = new Set<number>();
+  for (const g of plan.groups) for (const t of g.terms) inQuery.add(t.id);
+  const weight = new Map<number, number>();
+  for (const d of top) {
+    const seq = index.sequenceOf(d);
+    const rw = (score[d] ?? 0) / best;
+    let len = 0;
+    const tf = new Map<number, number>();
+    for (let p = 0, field = 0; p < seq.length && field < 3; p++) {
+      const t = seq[p] ?? SEQ_BREAK;
+      if (t === SEQ_BREAK) {
+        field++;
+        continue;
+      }
+      len++;
+      if (inQuery.has(t)) continue;
+      tf.set(t, (tf.get(t) ?? 0) + (field < 2 ? 3 : 1));
+    }
+    for (const [t, n] of tf) weight.set(t, (weight.get(t) ?? 0) + (rw * n) / Math.max(1, len));
+  }
+  const out: { id: number; w: number }[] = [];
+  for (const [t, w] of weight) {
+    const term = index.terms[t] ?? "";
+    if (term.length < 3 || STOPWORDS.has(term) || /^\d+$/.test(term)) continue;
+    const df = index.df(t);
+    if (df < 2 || df > live * 0.2) continue;
+    out.push({ id: t, w: w * Math.log(1 + live / df) });
+  }
+  out.sort((a, b) => b.w - a.w || a.id - b.id);
+  const chosen = out.slice(0, RANKING.feedbackTerms);
+  const max = chosen[0]?.w ?? 1;
+  return chosen.map((e) => ({ id: e.id, w: e.w / max }));
+}
+
 /** Adds a bonus for query terms that occur near each other (within a few words, in the same field). */
 function proximityRerank(index: SearchIndex, plan: Plan, docs: readonly number[], score: Float64Array, cov: Float64Array, totalImportance: number): void {
   const G = plan.groups.length;
@@ -408,7 +501,7 @@ function proximityRerank(index: SearchIndex, plan: Plan, docs: readonly number[]
       const g = groupOf.get(t);
       if (g === undefined) continue;
       for (let h = 0; h < G; h++) {
-        if (h === g || p - (lastPos[h] ?? -1000) > PROXIMITY_WINDOW) continue;
+        if (h === g || p - (lastPos[h] ?? -1000) > RANKING.proximityWindow) continue;
         const key = g < h ? g * G + h : h * G + g;
         if (pairSeen[key]) continue;
         pairSeen[key] = 1;
@@ -418,7 +511,7 @@ function proximityRerank(index: SearchIndex, plan: Plan, docs: readonly number[]
     }
     if (bonus > 0) {
       const c = totalImportance > 0 ? (cov[d] ?? 0) / totalImportance : 1;
-      score[d] = (score[d] ?? 0) + PROXIMITY_WEIGHT * bonus * (COVERAGE_FLOOR + (1 - COVERAGE_FLOOR) * Math.pow(Math.min(1, c), COVERAGE_POWER));
+      score[d] = (score[d] ?? 0) + RANKING.proximityWeight * bonus * coverageFactor(c);
     }
   }
 }

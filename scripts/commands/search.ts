@@ -1,0 +1,50 @@
+import readline from "node:readline";
+import { ContentStore } from "../../lib/content/store";
+import { contentDir } from "../../lib/env";
+import { openIndex } from "../../lib/search/open";
+import { indexDir, saveIndex } from "../../lib/search/persist";
+import { search } from "../../lib/search/search";
+import { segmentsToText } from "../../lib/search/snippet";
+import { flagNumber, type CliArgs } from "../cli-args";
+
+export const command = {
+  summary: 'ranked search: search "<query>" [--limit N] [--offset N] [--json]; no query: one query per stdin line, one JSON array per line',
+  async run(args: CliArgs): Promise<number> {
+    const limit = flagNumber(args, "limit", 10);
+    const offset = flagNumber(args, "offset", 0);
+    const snapshot = await new ContentStore(contentDir()).snapshot();
+    const opened = openIndex(snapshot);
+    if (opened.source !== "persisted") {
+      try {
+        saveIndex(opened.index, opened.revision, indexDir());
+      } catch {
+        // A read-only data directory only costs the next run a rebuild.
+      }
+    }
+    const run = (q: string) => search(opened.index, q, { limit, offset });
+    const asJson = (q: string) => run(q).results.map((r) => ({ id: r.id, title: r.title, score: r.score, snippet: segmentsToText(r.snippet) }));
+
+    const query = args.positionals.join(" ").trim();
+    if (!query) {
+      const rl = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
+      for await (const line of rl) console.log(JSON.stringify(line.trim() ? asJson(line) : []));
+      return 0;
+    }
+    const res = run(query);
+    if (res.errors.length > 0) {
+      for (const e of res.errors) console.error(e);
+      return 2;
+    }
+    if (args.flags.json === true) {
+      console.log(JSON.stringify(asJson(query), null, 2));
+      return 0;
+    }
+    if (res.total === 0) console.log(`no results${res.didYouMean ? ` — did you mean "${res.didYouMean}"?` : ""}`);
+    res.results.forEach((r, i) => {
+      const meta = [r.severity, r.started_at?.slice(0, 10), r.status].filter(Boolean).join(" · ");
+      console.log(`${String(offset + i + 1).padStart(3)}. ${r.title}  [${r.id}]  ${r.score.toFixed(2)}\n     ${meta}\n     ${segmentsToText(r.snippet).replace(/\s+/g, " ")}\n`);
+    });
+    if (res.total > 0) console.error(`${res.total} result(s)${res.didYouMean ? `; did you mean "${res.didYouMean}"?` : ""}`);
+    return 0;
+  },
+};
