@@ -1,0 +1,77 @@
+import { describe, expect, it } from "vitest";
+import { guessTimelineKind, parseTimelinePaste } from "../../lib/editor/timeline-paste";
+
+describe("parseTimelinePaste", () => {
+  it("reads plain lines, chat lines and dated lines with the incident's date", () => {
+    const { rows, skipped } = parseTimelinePaste(
+      ["14:02 UTC paged on-call", "[14:05] alice: rolled back", "2026-03-14 14:07 mitigated by restart", "14:30 - all clear, error rate back to normal"].join("\n"),
+      "2026-03-14",
+    );
+    expect(skipped).toEqual([]);
+    expect(rows).toEqual([
+      { at: "2026-03-14T14:02Z", event: "paged on-call", kind: "detection" },
+      { at: "2026-03-14T14:05Z", event: "alice: rolled back", kind: "mitigation" },
+      { at: "2026-03-14T14:07Z", event: "mitigated by restart", kind: "mitigation" },
+      { at: "2026-03-14T14:30Z", event: "all clear, error rate back to normal", kind: "resolution" },
+    ]);
+  });
+
+  it("uses the base date of a full ISO time and keeps seconds", () => {
+    const { rows } = parseTimelinePaste("[2026-03-15 09:01:30] bob: deployed v2.3 to eu-west", "2026-03-14T22:00:00Z");
+    expect(rows).toEqual([{ at: "2026-03-15T09:01:30Z", event: "bob: deployed v2.3 to eu-west", kind: "trigger" }]);
+  });
+
+  it("rolls over to the next day when a log crosses midnight", () => {
+    const { rows } = parseTimelinePaste("23:50 deploy started\n00:10 alert fired for 5xx", "2026-03-14");
+    expect(rows.map((r) => r.at)).toEqual(["2026-03-14T23:50Z", "2026-03-15T00:10Z"]);
+  });
+
+  it("does not roll over for a slightly out-of-order line", () => {
+    const { rows } = parseTimelinePaste("14:05 restarted workers\n14:01 noticed errors", "2026-03-14");
+    expect(rows.map((r) => r.at)).toEqual(["2026-03-14T14:05Z", "2026-03-14T14:01Z"]);
+  });
+
+  it("converts written offsets and 12-hour times to UTC", () => {
+    const { rows } = parseTimelinePaste("2:05 PM +02:00 failover to the replica\n11:40 pm checked again\n12:15 am note for later", "2026-03-14");
+    expect(rows[0]).toEqual({ at: "2026-03-14T12:05Z", event: "failover to the replica", kind: "mitigation" });
+    expect(rows.slice(1).map((r) => r.at)).toEqual(["2026-03-14T23:40Z", "2026-03-15T00:15Z"]);
+  });
+
+  it("joins lines without a time to the previous event and reports leading ones", () => {
+    const { rows, skipped } = parseTimelinePaste("Incident chat export\n14:02 carol: looking at dashboards\nseeing 5xx on checkout\n", "2026-03-14");
+    expect(skipped).toEqual(["Incident chat export"]);
+    expect(rows).toEqual([{ at: "2026-03-14T14:02Z", event: "carol: looking at dashboards seeing 5xx on checkout", kind: "response" }]);
+  });
+
+  it("does not take a word starting with Z or am for a zone or a meridiem", () => {
+    const { rows } = parseTimelinePaste("14:02 Zookeeper leader lost\n14:03 amended the config", "2026-03-14");
+    expect(rows.map((r) => [r.at, r.event])).toEqual([
+      ["2026-03-14T14:02Z", "Zookeeper leader lost"],
+      ["2026-03-14T14:03Z", "amended the config"],
+    ]);
+  });
+
+  it("refuses a missing base date", () => {
+    expect(() => parseTimelinePaste("14:02 x", "")).toThrow(/base date/);
+  });
+});
+
+describe("guessTimelineKind", () => {
+  it.each([
+    ["PagerDuty paged the on-call", "detection"],
+    ["alert fired: p99 latency", "detection"],
+    ["rolled back release 41", "mitigation"],
+    ["restarted the consumers", "mitigation"],
+    ["failover to us-east-2", "mitigation"],
+    ["recovered after the rollback", "resolution"],
+    ["deployed config change to the flag service", "trigger"],
+    ["escalated to the database team", "response"],
+    ["coffee", "note"],
+  ] as const)("%s → %s", (text, kind) => {
+    expect(guessTimelineKind(text)).toBe(kind);
+  });
+
+  it("treats an unlabelled chat message as response", () => {
+    expect(guessTimelineKind("anyone around?", true)).toBe("response");
+  });
+});
