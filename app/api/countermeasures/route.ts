@@ -1,0 +1,15 @@
+import { assertSameOrigin, requireApiViewer } from "@/lib/auth/session";
+import { updateCountermeasure } from "@/lib/countermeasures-page";
+import { handle, readJsonBody, saveResponse } from "@/lib/http";
+
+/**
+ * Inline countermeasure update `{ incidentId, cmId, baseBlob, patch: { status?, owner?, due? } }`: 200 with the new
+ * blob, 409 with the current state when the incident changed since `baseBlob`, 422 when the result does not validate.
+ */
+export async function POST(req: Request) {
+  return handle(async () => {
+    await assertSameOrigin();
+    const viewer = await requireApiViewer();
+    return saveResponse(await updateCountermeasure(viewer, await readJsonBody(req)));
+  });
+}

@@ -1,0 +1,387 @@
+import "server-only";
+import { headers } from "next/headers";
+import { z } from "zod";
+import { denied } from "./auth/session";
+import { findByFeedToken, findUser, toViewer } from "./auth/users";
+import { canAuthor, type Viewer } from "./auth/viewer";
+import { loadForEdit, saveIncident, type SaveResult } from "./editor/save";
+import { AppError } from "./errors";
+import { rowsToCsv } from "./followups/csv";
+import { defaultTimeZone, daysBetween, localDate } from "./followups/dates";
+import { countermeasureEffectiveness, type Effectiveness } from "./followups/effectiveness";
+import { rowsToICalendar } from "./followups/ical";
+import {
+  filterRows,
+  followupFiltersToSearchParams,
+  groupRows,
+  parseFollowupFilters,
+  queryFollowups,
+  type FollowupFilters,
+  type FollowupGroupBy,
+  type FollowupRow,
+  type SearchParamsInput,
+} from "./followups/model";
+import { summarizeFollowups, type FollowupSummary } from "./followups/summary";
+import { applyCountermeasureUpdate, countermeasurePatchSchema } from "./followups/update";
+import { followupRowsFor, visibleContent, type VisibleContent } from "./incidents";
+import type { Taxonomy } from "./knowledge/taxonomy";
+import { ID_PATTERN } from "./schema/common";
+import type { CountermeasureStatus, CountermeasureType, Severity } from "./schema/incident";
+
+/** One countermeasure as the dashboard and review mode show it: plain data, safe to pass to client components. */
+export interface CountermeasureItem {
+  key: string;
+  id: string;
+  title: string;
+  type: CountermeasureType;
+  status: CountermeasureStatus;
+  owner: string;
+  due: string;
+  dueDate: string;
+  doneAt: string | null;
+  ticket: string | null;
+  /** The ticket as a link when it is an http(s) URL. */
+  ticketUrl: string | null;
+  overdue: boolean;
+  daysOverdue: number;
+  dueInDays: number;
+  factors: { id: string; name: string }[];
+  /** Later incidents where an addressed factor came back after this was done (earliest first). */
+  recurred: { incidentId: string; title: string }[];
+  recurrenceCount: number;
+  incident: { id: string; title: string; severity: Severity | null; teams: string[]; restricted: boolean };
+  /** The incident file's blob: the base revision of an inline update. */
+  incidentBlob: string;
+}
+
+export interface CountermeasureGroupView {
+  key: string;
+  label: string;
+  items: CountermeasureItem[];
+}
+
+export interface CountermeasureFacets {
+  owners: string[];
+  teams: string[];
+  services: string[];
+  factors: { id: string; name: string }[];
+}
+
+export interface CountermeasuresPageData {
+  filters: FollowupFilters;
+  /** How many filters (other than sort and grouping) are set. */
+  activeFilters: number;
+  /** Matching rows, at most MAX_ROWS of them. */
+  items: CountermeasureItem[];
+  /** Set when grouping is chosen. */
+  groups: CountermeasureGroupView[] | null;
+  matching: number;
+  /** Every countermeasure the viewer may see. */
+  total: number;
+  /** Figures for the rows in scope: the filters except status, overdue and due-within (those would make them trivial). */
+  summary: FollowupSummary;
+  scoped: boolean;
+  effectiveness: Effectiveness;
+  facets: CountermeasureFacets;
+  canEdit: boolean;
+  /** The current filters as a query string (no leading ?), for export and review links. */
+  query: string;
+  /** The scope filters only, for the review link. */
+  scopeQuery: string;
+  today: string;
+}
+
+/** Rows rendered on one dashboard page; beyond this the CSV export has everything. */
+export const MAX_ROWS = 300;
+
+const REVIEW_WINDOW_DAYS = 14;
+
+function itemsFor(visible: VisibleContent) {
+  const { taxonomy, byId } = visible.snapshot;
+  const name = (id: string) => taxonomy.get(id)?.name ?? id;
+  return (r: FollowupRow): CountermeasureItem => {
+    const entry = byId.get(r.incident.id);
+    return {
+      key: r.key,
+      id: r.id,
+      title: r.title,
+      type: r.type,
+      status: r.status,
+      owner: r.owner,
+      due: r.due,
+      dueDate: r.dueDate,
+      doneAt: r.done_at ?? null,
+      ticket: r.ticket ?? null,
+      ticketUrl: r.ticket && /^https?:\/\//i.test(r.ticket) ? r.ticket : null,
+      overdue: r.overdue,
+      daysOverdue: r.daysOverdue,
+      dueInDays: r.dueInDays,
+      factors: r.factors.map((id) => ({ id, name: name(id) })),
+      recurred: r.recurredAfterDone.map((h) => ({ incidentId: h.incidentId, title: h.title })),
+      recurrenceCount: r.recurrenceCount,
+      incident: { id: r.incident.id, title: r.incident.title, severity: r.incident.severity, teams: r.incident.teams, restricted: r.incident.visibility === "restricted" },
+      incidentBlob: entry?.blob ?? "",
+    };
+  };
+}
+
+function byUse(values: Iterable<string>): string[] {
+  const counts = new Map<string, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  return [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([v]) => v);
+}
+
+function facetsOf(rows: readonly FollowupRow[], taxonomy: Taxonomy): CountermeasureFacets {
+  const factorIds = new Set(rows.flatMap((r) => r.factors));
+  return {
+    owners: byUse(rows.map((r) => r.owner)).sort((a, b) => a.localeCompare(b)),
+    teams: byUse(rows.flatMap((r) => r.incident.teams)),
+    services: byUse(rows.flatMap((r) => r.incident.services)),
+    factors: [...factorIds].map((id) => ({ id, name: taxonomy.get(id)?.name ?? id })).sort((a, b) => a.name.localeCompare(b.name)),
+  };
+}
+
+/** The filters that choose which countermeasures are in scope (not their state): owner, team, type and so on. */
+function scopeOf(filters: FollowupFilters): FollowupFilters {
+  return { ...filters, status: undefined, overdue: undefined, dueWithin: undefined, sort: undefined, group: undefined };
+}
+
+const countActive = (f: FollowupFilters) =>
+  Object.entries(f).filter(([k, v]) => k !== "sort" && k !== "group" && v !== undefined).length;
+
+const summaryCache = new WeakMap<readonly FollowupRow[], FollowupSummary>();
+const effectivenessCache = new WeakMap<readonly FollowupRow[], Effectiveness>();
+
+function today(): string {
+  return localDate(new Date(), defaultTimeZone());
+}
+
+/** Everything the countermeasure dashboard shows for this viewer and these URL filters. */
+export async function getCountermeasuresPage(viewer: Viewer, searchParams: SearchParamsInput): Promise<CountermeasuresPageData> {
+  const filters = parseFollowupFilters(searchParams);
+  const visible = await visibleContent(viewer);
+  const { taxonomy } = visible.snapshot;
+  const all = followupRowsFor(visible);
+  const matching = queryFollowups(all, filters, taxonomy);
+  const scope = scopeOf(filters);
+  const scoped = countActive(scope) > 0;
+  const inScope = scoped ? filterRows(all, scope, taxonomy) : all;
+
+  let summary = scoped ? undefined : summaryCache.get(all);
+  if (!summary) {
+    summary = summarizeFollowups(inScope);
+    if (!scoped) summaryCache.set(all, summary);
+  }
+  let effectiveness = effectivenessCache.get(all);
+  if (!effectiveness) {
+    // Effectiveness is about the whole record of what was done, so it ignores the filters.
+    effectiveness = countermeasureEffectiveness(all, taxonomy);
+    effectivenessCache.set(all, effectiveness);
+  }
+
+  const shown = matching.slice(0, MAX_ROWS);
+  const toItem = itemsFor(visible);
+  const items = shown.map(toItem);
+  const byKey = new Map(items.map((i) => [i.key, i]));
+  const groupBy: FollowupGroupBy | undefined = filters.group;
+  const groups = groupBy
+    ? groupRows(shown, groupBy).map((g) => ({ key: g.key, label: g.label, items: g.rows.map((r) => byKey.get(r.key) ?? toItem(r)) }))
+    : null;
+
+  return {
+    filters,
+    activeFilters: countActive(filters),
+    items,
+    groups,
+    matching: matching.length,
+    total: all.length,
+    summary,
+    scoped,
+    effectiveness,
+    facets: facetsOf(all, taxonomy),
+    canEdit: canAuthor(viewer),
+    query: followupFiltersToSearchParams(filters).toString(),
+    scopeQuery: followupFiltersToSearchParams({ ...scope, createdFrom: filters.createdFrom, createdTo: filters.createdTo }).toString(),
+    today: today(),
+  };
+}
+
+export interface ReviewIncident {
+  id: string;
+  title: string;
+  severity: Severity | null;
+  summary: string;
+  startedAt: string | null;
+  /** Whole days from the incident's start to today; null without a start. */
+  daysSince: number | null;
+  teams: string[];
+  services: string[];
+  restricted: boolean;
+  factors: { id: string; name: string; category: string; note: string | null }[];
+  /** The incident's other countermeasures. */
+  others: CountermeasureItem[];
+}
+
+export interface ReviewPageData {
+  /** 1-based position of the current item; 0 when nothing is to review. */
+  position: number;
+  count: number;
+  overdue: number;
+  dueSoon: number;
+  item: CountermeasureItem | null;
+  incident: ReviewIncident | null;
+  /** Scope filters as a query string (no leading ?), kept on Previous/Next links. */
+  scopeQuery: string;
+  canEdit: boolean;
+  windowDays: number;
+}
+
+/**
+ * The weekly review: open countermeasures overdue or due within two weeks, soonest due first, one at a time (`i` is
+ * 1-based and clamped), with the incident around it.
+ */
+export async function getReviewPage(viewer: Viewer, searchParams: SearchParamsInput): Promise<ReviewPageData> {
+  const filters = parseFollowupFilters(searchParams);
+  const scope = scopeOf(filters);
+  const visible = await visibleContent(viewer);
+  const { taxonomy } = visible.snapshot;
+  const all = followupRowsFor(visible);
+  const queue = queryFollowups(all, { ...scope, dueWithin: REVIEW_WINDOW_DAYS, sort: "due" }, taxonomy);
+  const raw = searchParams instanceof URLSearchParams ? searchParams.get("i") : [searchParams.i].flat()[0];
+  const asked = Number.parseInt(raw ?? "1", 10);
+  const position = queue.length === 0 ? 0 : Math.min(Math.max(Number.isFinite(asked) ? asked : 1, 1), queue.length);
+  const row = queue[position - 1];
+  const toItem = itemsFor(visible);
+  const base = {
+    position,
+    count: queue.length,
+    overdue: queue.filter((r) => r.overdue).length,
+    dueSoon: queue.filter((r) => !r.overdue).length,
+    scopeQuery: followupFiltersToSearchParams(scope).toString(),
+    canEdit: canAuthor(viewer),
+    windowDays: REVIEW_WINDOW_DAYS,
+  };
+  if (!row) return { ...base, item: null, incident: null };
+
+  const doc = visible.incidents.find((i) => i.id === row.incident.id);
+  const fm = doc?.frontmatter;
+  const startedAt = row.createdAt;
+  const now = today();
+  const incident: ReviewIncident = {
+    id: row.incident.id,
+    title: row.incident.title,
+    severity: row.incident.severity,
+    summary: fm?.summary ?? "",
+    startedAt,
+    daysSince: row.createdDate ? daysBetween(row.createdDate, now) : null,
+    teams: row.incident.teams,
+    services: row.incident.services,
+    restricted: row.incident.visibility === "restricted",
+    factors: (fm?.contributing_factors ?? []).map((ref) => {
+      const f = taxonomy.canonical(ref.factor);
+      return { id: f?.id ?? ref.factor, name: f?.name ?? ref.factor, category: taxonomy.category(f?.category ?? "")?.name ?? "", note: ref.note ?? null };
+    }),
+    others: all.filter((r) => r.incident.id === row.incident.id && r.key !== row.key).map(toItem),
+  };
+  return { ...base, item: toItem(row), incident };
+}
+
+/** The base URL links in exports and feeds point at: KAIZEN_BASE_URL, NEXTAUTH_URL, else this request's host. */
+export async function requestBaseUrl(): Promise<string> {
+  const configured = process.env.KAIZEN_BASE_URL ?? process.env.NEXTAUTH_URL;
+  if (configured && /^https?:\/\//.test(configured)) return configured.replace(/\/+$/, "");
+  const h = await headers();
+  const host = h.get("x-forwarded-host") ?? h.get("host") ?? "localhost";
+  const proto = h.get("x-forwarded-proto") ?? "http";
+  return `${proto}://${host}`;
+}
+
+/** The CSV export of the rows matching these filters, as this viewer may see them. */
+export async function countermeasuresCsv(viewer: Viewer, searchParams: SearchParamsInput, baseUrl: string): Promise<string> {
+  const visible = await visibleContent(viewer);
+  return rowsToCsv(queryFollowups(followupRowsFor(visible), parseFollowupFilters(searchParams), visible.snapshot.taxonomy), baseUrl);
+}
+
+/**
+ * The iCalendar feed for a feed token: the token's user decides visibility as if signed in. `owner` narrows it to
+ * one owner's countermeasures. Null for an unknown token.
+ */
+export async function countermeasuresCalendar(token: string, owner: string | null, baseUrl: string): Promise<string | null> {
+  if (!token || token.length > 200) return null;
+  const user = await findByFeedToken(token);
+  if (!user) return null;
+  const visible = await visibleContent(toViewer(user));
+  const filters = parseFollowupFilters(owner ? { owner } : {});
+  const rows = queryFollowups(followupRowsFor(visible), filters, visible.snapshot.taxonomy);
+  return rowsToICalendar(rows, { baseUrl, calendarName: owner ? `Kaizen countermeasures: ${owner}` : "Kaizen countermeasures" });
+}
+
+export interface CalendarFeedLinks {
+  /** Every open countermeasure the viewer may see. */
+  all: string;
+  /** Only the viewer's own (owner = their e-mail). */
+  mine: string | null;
+  owner: string | null;
+}
+
+/** The signed-in user's personal calendar feed URLs; null for accounts without a local feed token (identity providers). */
+export async function calendarFeedLinks(viewer: Viewer, baseUrl: string): Promise<CalendarFeedLinks | null> {
+  const user = await findUser(viewer.id);
+  if (!user) return null;
+  const url = (owner?: string) => {
+    const p = new URLSearchParams({ token: user.feedToken });
+    if (owner) p.set("owner", owner);
+    return `${baseUrl}/api/countermeasures.ics?${p.toString()}`;
+  };
+  const owner = user.email.includes("@") ? user.email : null;
+  return { all: url(), mine: owner ? url(owner) : null, owner };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Inline updates
+
+export const countermeasureUpdateSchema = z.strictObject({
+  incidentId: z.string().regex(ID_PATTERN),
+  cmId: z.string().regex(ID_PATTERN),
+  baseBlob: z.string().regex(/^[0-9a-f]{40}$/),
+  patch: countermeasurePatchSchema,
+});
+
+export interface CountermeasureState {
+  status: CountermeasureStatus;
+  owner: string;
+  due: string;
+}
+
+/** A save result; a conflict also says what the countermeasure looks like now. */
+export type CountermeasureUpdateResult = SaveResult & { current?: CountermeasureState | null };
+
+const CONFLICT = "Someone changed this incident since the page loaded. Your values are kept: check the current state and save again.";
+
+/**
+ * Changes status, owner or due date of one countermeasure from the dashboard: who is asking → may they → is the base
+ * revision still current → edit only those YAML lines → the editor's compare-and-swap save.
+ */
+export async function updateCountermeasure(viewer: Viewer, raw: unknown): Promise<CountermeasureUpdateResult> {
+  const parsed = countermeasureUpdateSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new AppError("bad_request", parsed.error.issues.map((i) => `${i.path.join(".") || "input"}: ${i.message}`).join("; "));
+  }
+  const { incidentId, cmId, baseBlob, patch } = parsed.data;
+  if (!canAuthor(viewer)) throw await denied(viewer, "update countermeasure", incidentId, "authors and admins only");
+  const loaded = await loadForEdit(viewer, incidentId);
+  if (!loaded) throw await denied(viewer, "update countermeasure", incidentId, "not found");
+
+  const stateOf = (doc: typeof loaded.doc): CountermeasureState | null => {
+    const cm = doc?.frontmatter.countermeasures.find((c) => c.id === cmId);
+    return cm ? { status: cm.status, owner: cm.owner, due: cm.due } : null;
+  };
+  if (loaded.blob !== baseBlob) {
+    return { ok: false, reason: "conflict", currentText: loaded.text, currentBlob: loaded.blob, message: CONFLICT, current: stateOf(loaded.doc) };
+  }
+  const text = applyCountermeasureUpdate(loaded.text, cmId, patch, today(), { file: loaded.doc?.path, taxonomy: loaded.doc ? (await visibleContent(viewer)).snapshot.taxonomy : undefined });
+  const result = await saveIncident(viewer, { id: incidentId, baseBlob, text });
+  if (result.ok || result.reason !== "conflict") return result;
+  const now = await loadForEdit(viewer, incidentId);
+  return { ...result, message: CONFLICT, current: now ? stateOf(now.doc) : null };
+}
