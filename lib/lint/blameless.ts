@@ -17,7 +17,23 @@ interface Rule {
   re: RegExp;
   message: string;
   suggestion: string;
+  /** A match that only looks like this rule (e.g. "caused by Kafka": a product, not a person). */
+  ignore?: (m: RegExpMatchArray) => boolean;
 }
+
+// Capitalized words after "caused by" that name things, not people: products and tools often found in post-mortems,
+// days and months. A person-as-cause hit is only a hint, so a short list that removes the common false alarms is enough.
+const NOT_PEOPLE = new Set(
+  (
+    "kafka postgres redis kubernetes docker linux java python node terraform ansible jenkins nginx envoy istio consul " +
+    "vault elasticsearch cassandra mongo memcached rabbitmq zookeeper celery sidekiq helm spark hadoop flink airflow " +
+    "prometheus grafana datadog kibana splunk sentry pagerduty slack jira github gitlab bitbucket cloudflare akamai fastly " +
+    "amazon google microsoft azure oracle apple android chrome firefox safari windows ubuntu debian vercel heroku stripe " +
+    "okta auth0 twilio openssl go rust ruby rails django spring tomcat varnish haproxy traefik ceph etcd vitess " +
+    "monday tuesday wednesday thursday friday saturday sunday january february march april may june july august " +
+    "september october november december christmas easter"
+  ).split(" "),
+);
 
 const RULES: Rule[] = [
   {
@@ -52,9 +68,10 @@ const RULES: Rule[] = [
   },
   {
     kind: "person-as-cause",
-    re: /\b(?:caused by|fault of|blame[sd]? (?:on)?|mistake (?:by|of)|error (?:by|of)|because of)\s+(?!the\b|a\b|an\b)([A-Z][a-z]+(?:\s[A-Z][a-z]+)?)(?![\w-]*(?:\s+(?:service|cluster|api|db|server|node|job|queue|team|deploy|config|outage|bug|issue|incident|release)))|\b([A-Z][a-z]+)'s (?:mistake|error|fault|negligence)\b/g,
+    re: /\b(?:caused by|fault of|blame[sd]? (?:on)?|mistake (?:by|of)|error (?:by|of)|because of)\s+(?!the\b|a\b|an\b)([A-Z][a-z]+(?:\s[A-Z][a-z]+)?)\b(?![\w-]*(?:\s+(?:service|cluster|api|db|server|node|job|queue|team|deploy|config|outage|bug|issue|incident|release)))|\b([A-Z][a-z]+)'s (?:mistake|error|fault|negligence)\b/g,
     message: "A named person as the cause: incidents have contributing factors, not culprits.",
     suggestion: "Describe the action and the conditions around it without naming who, e.g. \"a configuration change was applied to…\".",
+    ignore: (m) => (m[1] ?? m[2] ?? "").split(/\s+/).some((w) => NOT_PEOPLE.has(w.toLowerCase())),
   },
 ];
 
@@ -88,7 +105,7 @@ export function lintBlameless(text: string, firstLine = 1, opts: { maskQuotes?: 
     rule.re.lastIndex = 0;
     for (const m of masked.matchAll(rule.re)) {
       const index = m.index ?? 0;
-      if (taken.has(index)) continue;
+      if (taken.has(index) || rule.ignore?.(m)) continue;
       taken.add(index);
       hints.push({ ...locate(index), length: m[0].length, phrase: m[0], kind: rule.kind, message: rule.message, suggestion: rule.suggestion });
     }
