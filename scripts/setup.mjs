@@ -27,8 +27,10 @@ export function ensureDeps() {
   const lock = path.join(root, "package-lock.json");
   const stale = !fs.existsSync(marker) || fs.statSync(lock).mtimeMs > fs.statSync(marker).mtimeMs + 1000;
   if (!stale) return;
-  log("installing npm dependencies (npm ci)…");
-  run("npm", ["ci", "--no-audit", "--no-fund"]);
+  // `npm install` rather than `npm ci`: with the lock file present it installs the same versions, and it tolerates
+  // registries (mirrors) that only serve this platform's optional binaries, where `npm ci` refuses the lock file.
+  log("installing npm dependencies…");
+  run("npm", ["install", "--no-audit", "--no-fund"]);
 }
 
 export const chromiumPath = process.env.KAIZEN_CHROMIUM ?? "/usr/bin/chromium";
