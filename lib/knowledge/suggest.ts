@@ -1,7 +1,7 @@
 import { editDistance } from "./fuzzy";
 import { incidentFactors, memoByList, type KnowledgeIncident } from "./incident-view";
 import type { Taxonomy } from "./taxonomy";
-import { dot, normalize, stems, termFrequencies, type SparseVector } from "./text";
+import { dot, normalize, phraseStems, stems, termFrequencies, type SparseVector } from "./text";
 
 export interface FactorSuggestion {
   factor: string;
@@ -62,7 +62,7 @@ function buildMatcher(taxonomy: Taxonomy): Matcher {
     if (taxonomy.get(target)?.merged_into) continue;
     // A merged factor's aliases and name keep pointing at the factor it was merged into.
     for (const text of [f.name, f.id.replace(/-/g, " "), ...f.aliases]) {
-      const s = stems(text);
+      const s = phraseStems(text);
       if (s.length === 0) continue;
       const key = s.join(" ");
       let entry = byKey.get(key);
@@ -145,7 +145,7 @@ function collectMatches(m: Matcher, input: SuggestInput, evidence: Map<string, E
     return e;
   };
   for (const { text, weight } of fields(input)) {
-    const tokens = stems(text);
+    const tokens = phraseStems(text);
     for (let i = 0; i < tokens.length; i++) {
       let key = "";
       let matched = false;

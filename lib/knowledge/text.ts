@@ -63,6 +63,20 @@ export function stems(text: string): string[] {
   return out;
 }
 
+// Numerals and "new" are stopwords for similarity, but inside a phrase they carry its meaning: without them "leap
+// second" would be just "leap", "two-factor" would match every "factor" and "new version" every "version".
+const PHRASE_WORDS = new Set(["one", "two", "three", "first", "second", "new"]);
+
+/** Like `stems`, but keeps the few stopwords that change what a phrase means; for matching phrases against text. */
+export function phraseStems(text: string): string[] {
+  const out: string[] = [];
+  for (const w of words(text)) {
+    if (w.length < 2 || (STOPWORDS.has(w) && !PHRASE_WORDS.has(w))) continue;
+    out.push(stem(w));
+  }
+  return out;
+}
+
 /** Stems with a readable surface form for each (the first word seen that produced it), for reasons shown to people. */
 export function stemsWithSurface(text: string, surface: Map<string, string>): string[] {
   const out: string[] = [];
