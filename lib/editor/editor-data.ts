@@ -1,0 +1,140 @@
+import "server-only";
+import { z } from "zod";
+import { AppError } from "../errors";
+import { ID_PATTERN } from "../schema/common";
+import { canAuthor, canManageVisibility, type Viewer } from "../auth/viewer";
+import { splitDocument } from "../content/frontmatter";
+import { facetValues, visibleContent } from "../incidents";
+import { incidentFactors, startedAt, type KnowledgeIncident } from "../knowledge/incident-view";
+import { similarIncidentsForText } from "../knowledge/related";
+import type { TaxonomyFile } from "../schema/factors";
+import type { Problem } from "../schema/problems";
+import { formFromData, type EditorForm } from "./form";
+import { loadForEdit } from "./save";
+import { BODY_TEMPLATE, newIncidentFrontmatter } from "./template";
+
+// Past incidents the browser gets for factor suggestions: recent ones with factors, trimmed to what suggestions read.
+const SUGGEST_SAMPLE = 300;
+
+/** Everything the editor page needs, as plain data for the client component. */
+export interface EditorData {
+  mode: "new" | "edit";
+  id: string | null;
+  baseBlob: string | null;
+  form: EditorForm;
+  /** Problems the file had when it was opened (a broken file still opens in the editor). */
+  loadProblems: Problem[];
+  taxonomy: TaxonomyFile;
+  facets: { services: string[]; teams: string[]; tags: string[]; groups: string[]; people: string[] };
+  /** Visible incidents per canonical factor id ("how often did this recur?"). */
+  factorCounts: Record<string, number>;
+  pastIncidents: KnowledgeIncident[];
+  viewer: { email: string; name: string; canManageVisibility: boolean };
+}
+
+/** Editor data for a new incident (id null) or an existing one; null when the viewer may not author or see it. */
+export async function getEditorData(viewer: Viewer, id: string | null): Promise<EditorData | null> {
+  if (!canAuthor(viewer)) return null;
+  let form: EditorForm;
+  let baseBlob: string | null = null;
+  let loadProblems: Problem[] = [];
+  if (id === null) {
+    const fm = newIncidentFrontmatter("", viewer.email || undefined);
+    form = formFromData(fm, BODY_TEMPLATE);
+  } else {
+    const loaded = await loadForEdit(viewer, id);
+    if (!loaded) return null;
+    baseBlob = loaded.blob;
+    const split = splitDocument(loaded.text);
+    form = split.ok ? formFromData(split.doc.data, split.doc.body) : formFromData({}, loaded.text);
+    if (!loaded.doc) {
+      const snap = await visibleContent(viewer);
+      loadProblems = snap.broken.find((b) => b.id === id)?.problems ?? [];
+    }
+  }
+  const visible = await visibleContent(viewer);
+  const { taxonomy } = visible.snapshot;
+  const facets = facetValues(visible.incidents);
+  const groups = new Set<string>(viewer.groups);
+  const people = new Map<string, number>();
+  const factorCounts: Record<string, number> = {};
+  for (const inc of visible.incidents) {
+    for (const g of inc.frontmatter.groups) groups.add(g);
+    for (const p of [...inc.frontmatter.authors, ...inc.frontmatter.countermeasures.map((c) => c.owner)]) people.set(p, (people.get(p) ?? 0) + 1);
+    for (const f of incidentFactors(inc, taxonomy)) factorCounts[f.factor] = (factorCounts[f.factor] ?? 0) + 1;
+  }
+  const past = visible.incidents
+    .filter((i) => i.id !== id && i.frontmatter.contributing_factors.length > 0)
+    .sort((a, b) => (startedAt(b) ?? "").localeCompare(startedAt(a) ?? ""))
+    .slice(0, SUGGEST_SAMPLE)
+    .map((i) => ({ id: i.id, frontmatter: { ...i.frontmatter, impact: "", timeline: [], countermeasures: [], authors: [] } }));
+  return {
+    mode: id === null ? "new" : "edit",
+    id,
+    baseBlob,
+    form,
+    loadProblems,
+    taxonomy: { categories: taxonomy.categories, factors: taxonomy.factors },
+    facets: { ...facets, groups: [...groups].sort(), people: [...people.entries()].sort((a, b) => b[1] - a[1]).map(([p]) => p).slice(0, 200) },
+    factorCounts,
+    pastIncidents: past,
+    viewer: { email: viewer.email, name: viewer.name, canManageVisibility: canManageVisibility(viewer) },
+  };
+}
+
+export interface SimilarIncident {
+  id: string;
+  title: string;
+  reason: string;
+}
+
+export const similarRequestSchema = z.object({
+  text: z.string().max(20_000),
+  factors: z.array(z.string().max(100)).max(50).default([]),
+  exclude: z.string().regex(ID_PATTERN).optional(),
+});
+
+/**
+ * "Seen before?": the viewer's visible incidents most like a draft (`{ text, factors, exclude? }`), by text (TF-IDF
+ * cosine) and shared factors, with the reason in words. The draft itself (`exclude`) is left out.
+ */
+export async function similarForDraft(viewer: Viewer, raw: unknown, limit = 5): Promise<SimilarIncident[]> {
+  const parsed = similarRequestSchema.safeParse(raw);
+  if (!parsed.success) throw new AppError("bad_request", parsed.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; "));
+  const input = parsed.data;
+  const visible = await visibleContent(viewer);
+  const { taxonomy } = visible.snapshot;
+  const incidents = visible.incidents.filter((i) => i.id !== input.exclude);
+  const chosen = new Set(input.factors.map((f) => taxonomy.canonicalId(f) ?? f));
+  const scores = new Map<string, { score: number; reasons: string[] }>();
+  const entry = (id: string) => {
+    let e = scores.get(id);
+    if (!e) scores.set(id, (e = { score: 0, reasons: [] }));
+    return e;
+  };
+  if (input.text.trim()) {
+    for (const s of similarIncidentsForText(incidents, input.text, 20)) {
+      if (s.score < 0.05) continue;
+      const e = entry(s.id);
+      e.score += s.score;
+      if (s.sharedTerms.length) e.reasons.push(`similar words: ${s.sharedTerms.join(", ")}`);
+    }
+  }
+  if (chosen.size) {
+    for (const inc of incidents) {
+      const shared = incidentFactors(inc, taxonomy).filter((f) => chosen.has(f.factor));
+      if (!shared.length) continue;
+      const e = entry(inc.id);
+      e.score += (0.3 * shared.length) / chosen.size;
+      e.reasons.unshift(`shares ${shared.map((f) => taxonomy.get(f.factor)?.name ?? f.factor).join(", ")}`);
+    }
+  }
+  const byId = new Map(incidents.map((i) => [i.id, i]));
+  return [...scores]
+    .sort((a, b) => b[1].score - a[1].score || a[0].localeCompare(b[0]))
+    .slice(0, limit)
+    .flatMap(([id, e]) => {
+      const inc = byId.get(id);
+      return inc ? [{ id, title: inc.frontmatter.title, reason: e.reasons.join("; ") }] : [];
+    });
+}

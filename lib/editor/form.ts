@@ -1,0 +1,277 @@
+import {
+  COUNTERMEASURE_STATUSES,
+  COUNTERMEASURE_TYPES,
+  KINDS,
+  SEVERITIES,
+  STATUSES,
+  TIMELINE_KINDS,
+  VISIBILITIES,
+  type CountermeasureStatus,
+  type CountermeasureType,
+  type IncidentFrontmatterInput,
+  type IncidentStatus,
+  type Severity,
+  type TimelineKind,
+} from "../schema/incident";
+import type { Problem } from "../schema/problems";
+import { serializeIncident } from "./serialize";
+
+/** Editable state of the structured editor. Pure data (survives JSON), so it is also the local draft. */
+export interface EditorForm {
+  title: string;
+  kind: (typeof KINDS)[number];
+  severity: Severity | "";
+  status: IncidentStatus;
+  visibility: (typeof VISIBILITIES)[number];
+  groups: string[];
+  started_at: string;
+  detected_at: string;
+  mitigated_at: string;
+  resolved_at: string;
+  services: string[];
+  teams: string[];
+  tags: string[];
+  authors: string[];
+  summary: string;
+  impact: string;
+  timeline: TimelineRow[];
+  factors: FactorRow[];
+  countermeasures: CountermeasureRow[];
+  source: { url?: string; uuid?: string; company?: string } | null;
+  body: string;
+}
+
+export interface TimelineRow {
+  key: string;
+  at: string;
+  event: string;
+  kind: TimelineKind | "";
+}
+
+export interface FactorRow {
+  factor: string;
+  note: string;
+}
+
+export interface CountermeasureRow {
+  key: string;
+  id: string;
+  title: string;
+  type: CountermeasureType;
+  owner: string;
+  due: string;
+  status: CountermeasureStatus;
+  done_at: string;
+  ticket: string;
+  addresses: string[];
+}
+
+export const KEY_TIME_FIELDS = ["started_at", "detected_at", "mitigated_at", "resolved_at"] as const;
+export type KeyTimeField = (typeof KEY_TIME_FIELDS)[number];
+/** Which timeline kind gives each key time (the first row of that kind). */
+export const KEY_TIME_SOURCE: Record<KeyTimeField, TimelineKind> = { started_at: "trigger", detected_at: "detection", mitigated_at: "mitigation", resolved_at: "resolution" };
+
+let keySeq = 0;
+/** A row key unique within this page (React keys and problem mapping; never written to the file). */
+export function rowKey(prefix = "r"): string {
+  keySeq += 1;
+  return `${prefix}${Date.now().toString(36)}${keySeq}`;
+}
+
+function oneOfOr<const T extends readonly string[], F>(values: T, fallback: F, v: unknown): T[number] | F {
+  return typeof v === "string" && (values as readonly string[]).includes(v) ? v : fallback;
+}
+const text = (v: unknown): string => (typeof v === "string" ? v : typeof v === "number" ? String(v) : "");
+const list = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : typeof v === "string" && v ? [v] : []);
+const rows = (v: unknown): Record<string, unknown>[] => (Array.isArray(v) ? v.map((x) => objectOf(x)) : []);
+function objectOf(v: unknown): Record<string, unknown> {
+  return v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v)) : {};
+}
+function sourceOf(v: unknown): EditorForm["source"] {
+  const o = objectOf(v);
+  const s: NonNullable<EditorForm["source"]> = {};
+  for (const k of ["url", "uuid", "company"] as const) {
+    const x = o[k];
+    if (typeof x === "string") s[k] = x;
+  }
+  return Object.keys(s).length ? s : null;
+}
+
+/** The form for frontmatter data as parsed from YAML (valid or not) and a body. */
+// Lenient on purpose: a file with mistakes (from a hand edit or a pull) still opens, keeping every value it can, and
+// the editor's validation then shows what is wrong field by field.
+export function formFromData(data: unknown, body: string): EditorForm {
+  const d = objectOf(data);
+  return {
+    title: text(d.title),
+    kind: oneOfOr(KINDS, "incident" as const, d.kind),
+    severity: oneOfOr(SEVERITIES, "" as const, d.severity),
+    status: oneOfOr(STATUSES, "draft" as const, d.status),
+    visibility: oneOfOr(VISIBILITIES, "internal" as const, d.visibility),
+    groups: list(d.groups),
+    started_at: text(d.started_at),
+    detected_at: text(d.detected_at),
+    mitigated_at: text(d.mitigated_at),
+    resolved_at: text(d.resolved_at),
+    services: list(d.services),
+    teams: list(d.teams),
+    tags: list(d.tags),
+    authors: list(d.authors),
+    summary: text(d.summary),
+    impact: text(d.impact),
+    timeline: rows(d.timeline).map((r) => ({ key: rowKey("t"), at: text(r.at), event: text(r.event), kind: oneOfOr(TIMELINE_KINDS, "" as const, r.kind) })),
+    factors: rows(d.contributing_factors).map((r) => ({ factor: text(r.factor), note: text(r.note) })),
+    countermeasures: rows(d.countermeasures).map((r) => ({
+      key: rowKey("c"),
+      id: text(r.id),
+      title: text(r.title),
+      type: oneOfOr(COUNTERMEASURE_TYPES, "prevent" as const, r.type),
+      owner: text(r.owner),
+      due: text(r.due),
+      status: oneOfOr(COUNTERMEASURE_STATUSES, "open" as const, r.status),
+      done_at: text(r.done_at),
+      ticket: text(r.ticket),
+      addresses: list(r.addresses),
+    })),
+    source: sourceOf(d.source),
+    body: body.replace(/^\n+/, ""),
+  };
+}
+
+const timeOf = (at: string) => {
+  const t = Date.parse(at);
+  return Number.isNaN(t) ? Number.POSITIVE_INFINITY : t;
+};
+
+/** Timeline rows in time order (stable; rows without a valid time last), as the file stores them. */
+export function sortedTimeline(rows: readonly TimelineRow[]): TimelineRow[] {
+  return rows
+    .map((r, i) => ({ r, i }))
+    .sort((a, b) => timeOf(a.r.at) - timeOf(b.r.at) || a.i - b.i)
+    .map((x) => x.r);
+}
+
+/** Frontmatter for a form: empty values left out, timeline sorted by time. */
+export function formToFrontmatter(form: EditorForm): IncidentFrontmatterInput {
+  const opt = (s: string) => (s.trim() === "" ? undefined : s);
+  return {
+    title: form.title.trim(),
+    status: form.status,
+    kind: form.kind,
+    severity: form.severity || undefined,
+    visibility: form.visibility,
+    groups: form.groups,
+    started_at: opt(form.started_at),
+    detected_at: opt(form.detected_at),
+    mitigated_at: opt(form.mitigated_at),
+    resolved_at: opt(form.resolved_at),
+    services: form.services,
+    teams: form.teams,
+    tags: form.tags,
+    authors: form.authors,
+    summary: form.summary.trim(),
+    impact: form.impact.trim(),
+    timeline: sortedTimeline(form.timeline).map((r) => ({ at: r.at, event: r.event.trim(), kind: r.kind || undefined })),
+    contributing_factors: form.factors.map((f) => ({ factor: f.factor, note: opt(f.note.trim()) })),
+    countermeasures: form.countermeasures.map((c) => ({
+      id: c.id.trim(),
+      title: c.title.trim(),
+      type: c.type,
+      owner: c.owner.trim(),
+      due: c.due,
+      status: c.status,
+      done_at: opt(c.done_at),
+      ticket: opt(c.ticket.trim()),
+      addresses: c.addresses.length ? c.addresses : undefined,
+    })),
+    source: form.source ?? undefined,
+  };
+}
+
+/** The file text the form saves as. */
+export function formToText(form: EditorForm): string {
+  return serializeIncident(formToFrontmatter(form), form.body);
+}
+
+/** 1-based line of the file where the body starts (serializeIncident writes `---`, YAML, `---`, a blank line, body). */
+export function bodyStartLine(text: string): number {
+  const lines = text.split("\n");
+  const close = lines.indexOf("---", 1);
+  return close < 0 ? 1 : close + 3;
+}
+
+/** Where problems belong in the form: by field path (timeline indexes mapped back to row keys), body lines, the rest. */
+export interface PlacedProblems {
+  byField: Map<string, string[]>;
+  body: { line: number; col: number; message: string }[];
+  other: Problem[];
+}
+
+/**
+ * Places validation problems on the form: `timeline[i].at` in the sorted file becomes `timeline:<rowKey>.at`,
+ * `countermeasures[i].owner` becomes `countermeasures:<rowKey>.owner`, body problems get body-relative lines.
+ */
+export function placeProblems(problems: readonly Problem[], form: EditorForm, text: string): PlacedProblems {
+  const byField = new Map<string, string[]>();
+  const body: PlacedProblems["body"] = [];
+  const other: Problem[] = [];
+  const order = sortedTimeline(form.timeline);
+  const start = bodyStartLine(text);
+  const add = (k: string, m: string) => byField.set(k, [...(byField.get(k) ?? []), m]);
+  for (const p of problems) {
+    if (p.field === "body") {
+      body.push({ line: Math.max(1, p.line - start + 1), col: p.col, message: p.message });
+      continue;
+    }
+    const tl = /^timeline\[(\d+)\](?:\.(\w+))?$/.exec(p.field);
+    const cm = /^countermeasures\[(\d+)\](?:\.(\w+))?(?:\[\d+\])?$/.exec(p.field);
+    const cf = /^contributing_factors\[(\d+)\](?:\.(\w+))?$/.exec(p.field);
+    if (tl) {
+      const row = order[Number(tl[1])];
+      if (row) add(`timeline:${row.key}.${tl[2] ?? "at"}`, p.message);
+      else other.push(p);
+    } else if (cm) {
+      const row = form.countermeasures[Number(cm[1])];
+      if (row) add(`countermeasures:${row.key}.${cm[2] ?? "title"}`, p.message);
+      else other.push(p);
+    } else if (cf) {
+      const row = form.factors[Number(cf[1])];
+      if (row) add(`factors:${row.factor}`, p.message);
+      else other.push(p);
+    } else if (/^(title|kind|severity|status|visibility|groups|started_at|detected_at|mitigated_at|resolved_at|services|teams|tags|authors|summary|impact)(\[\d+\])?$/.test(p.field)) {
+      add(p.field.replace(/\[\d+\]$/, ""), p.message);
+    } else other.push(p);
+  }
+  return { byField, body, other };
+}
+
+/** The next free countermeasure id: cm-1, cm-2, … */
+export function nextCountermeasureId(rows: readonly { id: string }[]): string {
+  let n = 1;
+  const taken = new Set(rows.map((r) => r.id));
+  while (taken.has(`cm-${n}`)) n++;
+  return `cm-${n}`;
+}
+
+/** Key times taken from the first timeline row of each kind (trigger → started, detection → detected, …). */
+export function keyTimesFromTimeline(rows: readonly TimelineRow[]): Partial<Record<KeyTimeField, string>> {
+  const out: Partial<Record<KeyTimeField, string>> = {};
+  const sorted = sortedTimeline(rows);
+  for (const field of KEY_TIME_FIELDS) {
+    const row = sorted.find((r) => r.kind === KEY_TIME_SOURCE[field] && !Number.isNaN(Date.parse(r.at)));
+    if (row) out[field] = row.at;
+  }
+  return out;
+}
+
+/** `2026-03-14T14:02:00Z` → `2026-03-14T14:02` for a datetime-local input showing UTC. */
+export function toUtcInput(iso: string): string {
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return "";
+  return new Date(t).toISOString().slice(0, 16);
+}
+
+/** A datetime-local value read as UTC → `2026-03-14T14:02:00Z` (empty stays empty). */
+export function fromUtcInput(value: string): string {
+  return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(value) ? `${value}:00Z` : value;
+}

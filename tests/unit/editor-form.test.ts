@@ -1,0 +1,130 @@
+import { describe, expect, it } from "vitest";
+import { splitDocument } from "../../lib/content/frontmatter";
+import { parseIncidentText } from "../../lib/content/incident-file";
+import { formFromData, formToText, keyTimesFromTimeline, nextCountermeasureId, placeProblems, sortedTimeline, fromUtcInput, toUtcInput } from "../../lib/editor/form";
+import { lineDiff } from "../../lib/editor/line-diff";
+import { Taxonomy } from "../../lib/knowledge/taxonomy";
+
+const taxonomy = new Taxonomy({
+  categories: [],
+  factors: [{ id: "missing-alert", name: "Missing alert", category: "observability", description: "No alert fired.", aliases: [] }],
+});
+
+const FILE = `---
+title: Queue stall
+status: published
+severity: SEV2
+started_at: 2026-03-14T14:00:00Z
+services: [queue]
+timeline:
+  - at: 2026-03-14T14:00:00Z
+    event: deploy of the consumer
+    kind: trigger
+  - at: 2026-03-14T14:09:00Z
+    event: alert fired
+    kind: detection
+contributing_factors:
+  - factor: missing-alert
+    note: no lag alert
+countermeasures:
+  - id: cm-1
+    title: Add a lag alert
+    type: detect
+    owner: ana@example.com
+    due: 2026-04-01
+    status: open
+    addresses: [missing-alert]
+---
+
+## Summary
+
+The consumer stalled.
+`;
+
+function formOf(text: string) {
+  const split = splitDocument(text);
+  if (!split.ok) throw new Error("fixture does not parse");
+  return formFromData(split.doc.data, split.doc.body);
+}
+
+describe("editor form", () => {
+  it("round-trips a valid file through the form to a file that validates the same", () => {
+    const form = formOf(FILE);
+    const text = formToText(form);
+    const a = parseIncidentText("incidents/q.mdx", FILE, taxonomy);
+    const b = parseIncidentText("incidents/q.mdx", text, taxonomy);
+    expect(a.ok && b.ok).toBe(true);
+    if (a.ok && b.ok) {
+      expect(b.frontmatter).toEqual(a.frontmatter);
+      expect(b.body.trim()).toBe(a.body.trim());
+    }
+  });
+
+  it("opens a file with wrong values, keeping what it can", () => {
+    const form = formFromData({ title: "X", severity: "sev 1", services: "api", timeline: [{ at: "14:02", event: 5 }] }, "\n\nBody");
+    expect(form).toMatchObject({ title: "X", severity: "", services: ["api"], status: "draft", body: "Body" });
+    expect(form.timeline[0]).toMatchObject({ at: "14:02", event: "5", kind: "" });
+  });
+
+  it("sorts the timeline on save and maps problems back to the row that has them", () => {
+    const form = formOf(FILE);
+    const [first, second] = form.timeline;
+    if (!first || !second) throw new Error("fixture");
+    form.timeline = [{ ...second }, { ...first, event: "" }];
+    const text = formToText(form);
+    const tl = text.slice(text.indexOf("timeline:"));
+    expect(tl.indexOf("at: 2026-03-14T14:00:00Z")).toBeLessThan(tl.indexOf("at: 2026-03-14T14:09:00Z"));
+    const r = parseIncidentText("incidents/q.mdx", text, taxonomy);
+    expect(r.ok).toBe(false);
+    const placed = placeProblems(r.ok ? [] : r.problems, form, text);
+    expect(placed.byField.get(`timeline:${first.key}.event`)).toEqual(["expected text"]);
+  });
+
+  it("places countermeasure, top-level and body problems", () => {
+    const form = formOf(FILE);
+    form.title = "";
+    const cm = form.countermeasures[0];
+    if (!cm) throw new Error("fixture");
+    cm.owner = "";
+    form.body = "## Summary\n\n{1 + 1}\n";
+    const text = formToText(form);
+    const r = parseIncidentText("incidents/q.mdx", text, taxonomy);
+    const placed = placeProblems(r.ok ? [] : r.problems, form, text);
+    expect(placed.byField.get("title")).toEqual(["required"]);
+    expect(placed.byField.get(`countermeasures:${cm.key}.owner`)).toBeDefined();
+    expect(placed.body[0]?.line).toBe(3);
+  });
+
+  it("takes key times from the first row of each kind", () => {
+    const form = formOf(FILE);
+    expect(keyTimesFromTimeline(form.timeline)).toEqual({ started_at: "2026-03-14T14:00:00Z", detected_at: "2026-03-14T14:09:00Z" });
+    expect(sortedTimeline([]).length).toBe(0);
+  });
+
+  it("numbers countermeasures cm-1, cm-2, … skipping taken ids", () => {
+    expect(nextCountermeasureId([])).toBe("cm-1");
+    expect(nextCountermeasureId([{ id: "cm-1" }, { id: "cm-3" }])).toBe("cm-2");
+  });
+
+  it("shows and reads datetime-local values as UTC", () => {
+    expect(toUtcInput("2026-03-14T16:02:00+02:00")).toBe("2026-03-14T14:02");
+    expect(fromUtcInput("2026-03-14T14:02")).toBe("2026-03-14T14:02:00Z");
+    expect(fromUtcInput("")).toBe("");
+  });
+});
+
+describe("lineDiff", () => {
+  it("marks removed and added lines around the common ones", () => {
+    expect(lineDiff("a\nb\nc\nd", "a\nc\nx\nd")).toEqual([
+      { op: "same", text: "a" },
+      { op: "del", text: "b" },
+      { op: "same", text: "c" },
+      { op: "add", text: "x" },
+      { op: "same", text: "d" },
+    ]);
+  });
+
+  it("is all same for equal texts", () => {
+    expect(lineDiff("a\nb", "a\nb").every((l) => l.op === "same")).toBe(true);
+  });
+});
