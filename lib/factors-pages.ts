@@ -1,0 +1,369 @@
+import "server-only";
+import { z } from "zod";
+import type { Viewer } from "./auth/viewer";
+import type { IncidentDoc } from "./content";
+import { toRowData, visibleContent, type IncidentRowData, type VisibleContent } from "./incidents";
+import type { CountermeasureCounts, FactorCoOccurrence, FactorCountermeasure } from "./knowledge/factor-links";
+import { emptySeverityMix, lastMonths, monthKey, startedMs, type SeverityKey } from "./knowledge/incident-view";
+import type { Learning } from "./knowledge/learnings";
+import { buildKnowledge, type Knowledge } from "./knowledge/model";
+import { recurrenceCounts, type Recurrence } from "./knowledge/recurrence";
+import type { TaxonomyCare } from "./knowledge/taxonomy-care";
+import { ID_PATTERN } from "./schema/common";
+import type { Severity } from "./schema/incident";
+
+// The page-data layer of /factors, /factors/[id], /learnings, the incident page's "Seen before?" section and the
+// suggestion API. Every function starts from visibleContent(viewer): the model is built over the incidents this viewer
+// may read, so counts, charts and recurrences never include a restricted incident the viewer cannot open.
+
+/** The knowledge model over what this viewer may see (buildKnowledge memoizes on the visible list's identity). */
+function knowledgeFor(visible: VisibleContent, now: Date): Knowledge {
+  return buildKnowledge({ incidents: visible.incidents, taxonomy: visible.snapshot.taxonomy }, now);
+}
+
+const docIndex = new WeakMap<readonly IncidentDoc[], Map<string, IncidentDoc>>();
+
+function docsById(incidents: readonly IncidentDoc[]): Map<string, IncidentDoc> {
+  let m = docIndex.get(incidents);
+  if (!m) docIndex.set(incidents, (m = new Map(incidents.map((i) => [i.id, i]))));
+  return m;
+}
+
+const UNKNOWN_CATEGORY = { id: "unknown", name: "Not in the taxonomy", description: "Ids used by incidents that factors.yml does not define: add them or fix the incidents." };
+
+// ---------------------------------------------------------------------------------------------------------------------
+// /factors
+
+export const FACTOR_SORTS = ["incidents", "teams", "recency", "name"] as const;
+export type FactorSort = (typeof FACTOR_SORTS)[number];
+
+/** The `?sort=` of /factors; anything else falls back to the default. */
+export function parseFactorSort(v: unknown): FactorSort {
+  return z.enum(FACTOR_SORTS).catch("incidents").parse(Array.isArray(v) ? v[0] : v);
+}
+
+export interface FactorSummary {
+  id: string;
+  name: string;
+  description: string;
+  known: boolean;
+  incidents: number;
+  teams: string[];
+  lastSeen: string | null;
+  /** Incidents per month, last 12 months, oldest first. */
+  sparkline: { month: string; count: number }[];
+  /** Distinct incidents that had this factor after a countermeasure addressing it was done. */
+  recurrences: number;
+}
+
+export interface FactorsIndexData {
+  sort: FactorSort;
+  categories: { id: string; name: string; description: string; incidents: number; factors: FactorSummary[] }[];
+  totals: { factors: number; used: number; crossTeam: number; recurred: number };
+  care: TaxonomyCare;
+}
+
+const time = (iso: string | null) => (iso ? Date.parse(iso) || 0 : 0);
+
+const factorOrder: Record<FactorSort, (a: FactorSummary, b: FactorSummary) => number> = {
+  incidents: (a, b) => b.incidents - a.incidents || b.teams.length - a.teams.length || a.name.localeCompare(b.name),
+  teams: (a, b) => b.teams.length - a.teams.length || b.incidents - a.incidents || a.name.localeCompare(b.name),
+  recency: (a, b) => time(b.lastSeen) - time(a.lastSeen) || a.name.localeCompare(b.name),
+  name: (a, b) => a.name.localeCompare(b.name),
+};
+
+/** /factors: every factor by category with counts, teams, a 12-month sparkline and the recurrence flag; taxonomy care. */
+export async function getFactorsIndex(viewer: Viewer, sort: FactorSort = "incidents", now = new Date()): Promise<FactorsIndexData> {
+  const visible = await visibleContent(viewer);
+  const k = knowledgeFor(visible, now);
+  const rec = recurrenceCounts(k.recurrences());
+  const byCategory = new Map<string, FactorSummary[]>();
+  for (const link of k.factorLinks()) {
+    const list = byCategory.get(link.category) ?? [];
+    byCategory.set(link.category, list);
+    list.push({
+      id: link.factor,
+      name: link.name,
+      description: link.description,
+      known: link.known,
+      incidents: link.incidents.length,
+      teams: link.teams.map((t) => t.name),
+      lastSeen: link.lastSeen,
+      sparkline: k.factorSparkline(link.factor, 12),
+      recurrences: rec.get(link.factor) ?? 0,
+    });
+  }
+  const cats = [...k.taxonomy.categories, ...(byCategory.has(UNKNOWN_CATEGORY.id) ? [UNKNOWN_CATEGORY] : [])];
+  const categories = cats
+    .map((c) => {
+      const factors = (byCategory.get(c.id) ?? []).sort(factorOrder[sort]);
+      // Incidents with several factors of one category count once for it.
+      const incidents = new Set(factors.flatMap((f) => k.factorLink(f.id)?.incidents.map((i) => i.id) ?? [])).size;
+      return { id: c.id, name: c.name, description: c.description, incidents, factors };
+    })
+    .filter((c) => c.factors.length > 0);
+  const all = categories.flatMap((c) => c.factors);
+  return {
+    sort,
+    categories,
+    totals: {
+      factors: all.length,
+      used: all.filter((f) => f.incidents > 0).length,
+      crossTeam: all.filter((f) => f.teams.length > 1).length,
+      recurred: all.filter((f) => f.recurrences > 0).length,
+    },
+    care: k.taxonomyCare(),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// /factors/[id]
+
+export interface FactorCountermeasureView extends FactorCountermeasure {
+  overdue: boolean;
+  /** Later incidents that had the factor although this countermeasure was done. */
+  recurredIn: { incidentId: string; title: string; started_at: string }[];
+}
+
+export interface FactorPageData {
+  factor: {
+    id: string;
+    name: string;
+    description: string;
+    category: { id: string; name: string };
+    aliases: string[];
+    mergedIds: string[];
+    known: boolean;
+  };
+  totals: { incidents: number; teams: number; services: number; firstSeen: string | null; lastSeen: string | null; recurrences: number };
+  severity: Record<SeverityKey, number>;
+  /** Incidents per month by severity, over the factor's span within 12 to 24 months up to now. */
+  chart: { months: number; data: ({ x: string } & Record<SeverityKey, number>)[]; inWindow: number };
+  /** Newest first. */
+  incidents: (IncidentRowData & { note: string | null })[];
+  teams: { name: string; count: number }[];
+  services: { name: string; count: number }[];
+  coOccurring: FactorCoOccurrence[];
+  countermeasures: FactorCountermeasureView[];
+  countermeasureCounts: CountermeasureCounts;
+  /** One entry per done countermeasure that was followed by the factor again. */
+  recurrences: { countermeasure: { incidentId: string; incidentTitle: string; id: string; title: string; done_at: string }; recurredIn: { incidentId: string; title: string; started_at: string }[] }[];
+}
+
+function monthsBetween(fromIso: string, now: Date): number {
+  const a = new Date(fromIso);
+  return (now.getUTCFullYear() - a.getUTCFullYear()) * 12 + now.getUTCMonth() - a.getUTCMonth() + 1;
+}
+
+/**
+ * /factors/[id]: everything about one factor for this viewer; `{ redirectTo }` for an old merged id; null when no
+ * factor has this id (or only incidents the viewer may not read use it).
+ */
+export async function getFactorPage(viewer: Viewer, id: string, now = new Date()): Promise<FactorPageData | { redirectTo: string } | null> {
+  if (!ID_PATTERN.test(id)) return null;
+  const visible = await visibleContent(viewer);
+  const k = knowledgeFor(visible, now);
+  const { taxonomy } = k;
+  const canonical = taxonomy.canonicalId(id);
+  if (canonical && canonical !== id) return { redirectTo: `/factors/${canonical}` };
+  const link = k.factorLink(id);
+  if (!link) return null;
+  const def = taxonomy.get(link.factor);
+
+  const span = link.firstSeen ? monthsBetween(link.firstSeen, now) : 0;
+  const months = Math.min(24, Math.max(12, span));
+  const data = lastMonths(now, months).map((x) => ({ x, ...emptySeverityMix() }));
+  const slot = new Map(data.map((d) => [d.x, d]));
+  let inWindow = 0;
+  for (const i of link.incidents) {
+    const d = i.started_at ? slot.get(monthKey(Date.parse(i.started_at))) : undefined;
+    if (d) {
+      d[i.severity ?? "none"]++;
+      inWindow++;
+    }
+  }
+
+  const recs = k.recurrencesForFactor(link.factor);
+  const recurredAfter = (incidentId: string, cmId: string) =>
+    recs.filter((r) => r.countermeasure.incidentId === incidentId && r.countermeasure.id === cmId).map((r) => r.recurredIn);
+  const grouped = new Map<string, FactorPageData["recurrences"][number]>();
+  for (const r of recs) {
+    const key = `${r.countermeasure.incidentId}#${r.countermeasure.id}`;
+    let g = grouped.get(key);
+    if (!g) grouped.set(key, (g = { countermeasure: r.countermeasure, recurredIn: [] }));
+    g.recurredIn.push(r.recurredIn);
+  }
+
+  const docs = docsById(visible.incidents);
+  const today = now.toISOString().slice(0, 10);
+  return {
+    factor: {
+      id: link.factor,
+      name: link.name,
+      description: link.description,
+      category: { id: link.category, name: taxonomy.category(link.category)?.name ?? UNKNOWN_CATEGORY.name },
+      aliases: def?.aliases ?? [],
+      mergedIds: link.mergedIds,
+      known: link.known,
+    },
+    totals: {
+      incidents: link.incidents.length,
+      teams: link.teams.length,
+      services: link.services.length,
+      firstSeen: link.firstSeen,
+      lastSeen: link.lastSeen,
+      recurrences: new Set(recs.map((r) => r.recurredIn.incidentId)).size,
+    },
+    severity: link.severity,
+    chart: { months, data, inWindow },
+    incidents: [...link.incidents].reverse().flatMap((i) => {
+      const doc = docs.get(i.id);
+      return doc ? [{ ...toRowData(doc), note: i.note }] : [];
+    }),
+    teams: link.teams,
+    services: link.services,
+    coOccurring: link.coOccurring,
+    countermeasures: link.countermeasures.map((cm) => ({
+      ...cm,
+      overdue: (cm.status === "open" || cm.status === "in-progress") && cm.due < today,
+      recurredIn: cm.status === "done" ? recurredAfter(cm.incidentId, cm.id) : [],
+    })),
+    countermeasureCounts: link.countermeasureCounts,
+    recurrences: [...grouped.values()],
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// /learnings
+
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+const first = (v: unknown) => (Array.isArray(v) ? v[0] : v === "" ? undefined : v);
+
+export const learningsFilterSchema = z.object({
+  category: z.preprocess(first, z.string().max(100).optional()).catch(undefined),
+  team: z.preprocess(first, z.string().max(100).optional()).catch(undefined),
+  from: z.preprocess(first, day.optional()).catch(undefined),
+  to: z.preprocess(first, day.optional()).catch(undefined),
+});
+export type LearningsFilters = z.infer<typeof learningsFilterSchema>;
+
+/** The /learnings filters from the URL's search params; invalid values are dropped. */
+export function parseLearningsFilters(params: Record<string, string | string[] | undefined>): LearningsFilters {
+  return learningsFilterSchema.parse(params);
+}
+
+export interface LearningsPageData {
+  filters: LearningsFilters;
+  learnings: Learning[];
+  options: { categories: { id: string; name: string }[]; teams: string[] };
+  categoryNames: Record<string, string>;
+}
+
+/** /learnings: the global learnings ranking (cross-team first) for this viewer, filtered by category, team and period. */
+export async function getLearnings(viewer: Viewer, filters: LearningsFilters, now = new Date()): Promise<LearningsPageData> {
+  const visible = await visibleContent(viewer);
+  const k = knowledgeFor(visible, now);
+  const teams = new Map<string, number>();
+  for (const i of visible.incidents) for (const t of i.frontmatter.teams) teams.set(t, (teams.get(t) ?? 0) + 1);
+  const categories = k.taxonomy.categories.map((c) => ({ id: c.id, name: c.name }));
+  return {
+    filters,
+    learnings: k.learnings({ category: filters.category, team: filters.team, from: filters.from, to: filters.to }),
+    options: { categories, teams: [...teams.keys()].sort((a, b) => a.localeCompare(b)) },
+    categoryNames: Object.fromEntries(categories.map((c) => [c.id, c.name])),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Incident page: "Seen before?"
+
+export interface IncidentKnowledge {
+  incidentId: string;
+  factors: {
+    id: string;
+    name: string;
+    /** Other incidents with this factor that started before this one. */
+    before: number;
+    /** Teams of those earlier incidents. */
+    teams: string[];
+    /** Every other incident with this factor, before or after. */
+    others: number;
+    /** The most recent earlier incident with this factor. */
+    last: { id: string; title: string; started_at: string | null } | null;
+  }[];
+  related: { id: string; title: string; started_at: string | null; severity: Severity | null; sharedFactors: { factor: string; name: string }[]; sharedTerms: string[]; reasons: string[] }[];
+  /** Done countermeasures of earlier incidents whose addressed factors this incident had again, one entry per countermeasure. */
+  recurred: { countermeasure: { incidentId: string; incidentTitle: string; id: string; title: string; done_at: string }; factors: { id: string; name: string }[] }[];
+  /** This incident's own done countermeasures followed by an addressed factor in later incidents, one entry per countermeasure. */
+  notHeld: { countermeasure: { id: string; title: string; done_at: string }; factors: { id: string; name: string }[]; recurredIn: { incidentId: string; title: string; started_at: string }[] }[];
+}
+
+/** Recurrences grouped by countermeasure (one countermeasure often addresses several factors), in first-seen order. */
+function byCountermeasure(list: readonly Recurrence[]) {
+  const groups = new Map<string, { countermeasure: Recurrence["countermeasure"]; factors: { id: string; name: string }[]; recurredIn: Recurrence["recurredIn"][] }>();
+  for (const r of list) {
+    const key = `${r.countermeasure.incidentId}#${r.countermeasure.id}`;
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = { countermeasure: r.countermeasure, factors: [], recurredIn: [] }));
+    if (!g.factors.some((f) => f.id === r.factor)) g.factors.push({ id: r.factor, name: r.factorName });
+    if (!g.recurredIn.some((i) => i.incidentId === r.recurredIn.incidentId)) g.recurredIn.push(r.recurredIn);
+  }
+  return [...groups.values()];
+}
+
+/** The "Seen before?" section of an incident page, for this viewer; null when the incident is not visible. */
+export async function getIncidentKnowledge(viewer: Viewer, id: string, now = new Date()): Promise<IncidentKnowledge | null> {
+  const visible = await visibleContent(viewer);
+  const doc = docsById(visible.incidents).get(id);
+  if (!doc) return null;
+  const k = knowledgeFor(visible, now);
+  const { taxonomy } = k;
+  const myStart = startedMs(doc);
+  const ids = [...new Set(doc.frontmatter.contributing_factors.map((c) => taxonomy.canonicalId(c.factor) ?? c.factor))];
+  const factors = ids.map((f) => {
+    const link = k.factorLink(f);
+    const others = (link?.incidents ?? []).filter((i) => i.id !== id);
+    const before = myStart === null ? [] : others.filter((i) => i.started_at !== null && Date.parse(i.started_at) < myStart);
+    const last = before.at(-1);
+    return {
+      id: f,
+      name: link?.name ?? taxonomy.get(f)?.name ?? f,
+      before: before.length,
+      teams: [...new Set(before.flatMap((i) => i.teams))].sort((a, b) => a.localeCompare(b)),
+      others: others.length,
+      last: last ? { id: last.id, title: last.title, started_at: last.started_at } : null,
+    };
+  });
+  const { recurred, notHeld } = k.recurrencesForIncident(id);
+  return {
+    incidentId: id,
+    factors,
+    related: k.related(id).map((r) => ({ id: r.id, title: r.title, started_at: r.started_at, severity: r.severity, sharedFactors: r.sharedFactors, sharedTerms: r.sharedTerms, reasons: r.reasons })),
+    recurred: byCountermeasure(recurred).map((g) => ({ countermeasure: g.countermeasure, factors: g.factors })),
+    notHeld: byCountermeasure(notHeld).map((g) => ({
+      countermeasure: { id: g.countermeasure.id, title: g.countermeasure.title, done_at: g.countermeasure.done_at },
+      factors: g.factors,
+      recurredIn: g.recurredIn,
+    })),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// /api/factors/suggest
+
+export const MAX_SUGGEST_TEXT = 5000;
+
+export interface SuggestedFactor {
+  factor: string;
+  name: string;
+  category: string;
+  confidence: number;
+  reasons: string[];
+}
+
+/** Factor suggestions for free text, using the past incidents this viewer may read as evidence. */
+export async function suggestFactorsFor(viewer: Viewer, text: string, now = new Date()): Promise<SuggestedFactor[]> {
+  const visible = await visibleContent(viewer);
+  const k = knowledgeFor(visible, now);
+  return k.suggest(text).map((s) => ({ factor: s.factor, name: s.name, category: k.taxonomy.get(s.factor)?.category ?? UNKNOWN_CATEGORY.id, confidence: s.confidence, reasons: s.reasons }));
+}
