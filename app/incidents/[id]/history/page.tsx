@@ -33,16 +33,16 @@ export default async function HistoryPage({ params, searchParams }: Props) {
     <main id="main">
       <div className="page-head">
         <div>
-          <div className="eyebrow">
-            <Link href={`/incidents/${id}`}>{title}</Link>
-          </div>
+          <Link className="back-link" href={`/incidents/${id}`}>
+            ← {title}
+          </Link>
           <h1>History</h1>
           <p>
             {history.length} revision{history.length === 1 ? "" : "s"}, newest first
           </p>
         </div>
       </div>
-      <div className="grid grid-2" style={{ gridTemplateColumns: "minmax(0, 2fr) minmax(0, 3fr)", alignItems: "start" }}>
+      <div className="grid grid-history">
         <form className="card card--flush" method="get" aria-label="Choose two revisions to compare">
           <div className="table-wrap">
             <table className="table">
