@@ -14,6 +14,7 @@ import {
   filterRows,
   followupFiltersToSearchParams,
   groupRows,
+  isOpen,
   parseFollowupFilters,
   queryFollowups,
   type FollowupFilters,
@@ -49,7 +50,7 @@ export interface CountermeasureItem {
   /** Later incidents where an addressed factor came back after this was done (earliest first). */
   recurred: { incidentId: string; title: string }[];
   recurrenceCount: number;
-  incident: { id: string; title: string; severity: Severity | null; teams: string[]; restricted: boolean };
+  incident: { id: string; title: string; severity: Severity | null; teams: string[]; restricted: boolean; groups: string[] };
   /** The incident file's blob: the base revision of an inline update. */
   incidentBlob: string;
 }
@@ -71,7 +72,7 @@ export interface CountermeasuresPageData {
   filters: FollowupFilters;
   /** How many filters (other than sort and grouping) are set. */
   activeFilters: number;
-  /** Matching rows, at most MAX_ROWS of them. */
+  /** Matching rows in the chosen order (open ones first unless a status is chosen), at most MAX_ROWS of them. */
   items: CountermeasureItem[];
   /** Set when grouping is chosen. */
   groups: CountermeasureGroupView[] | null;
@@ -89,6 +90,8 @@ export interface CountermeasuresPageData {
   /** The scope filters only, for the review link. */
   scopeQuery: string;
   today: string;
+  /** The viewer's personal calendar feed; null without a local account. */
+  feed: CalendarFeedLinks | null;
 }
 
 /** Rows rendered on one dashboard page; beyond this the CSV export has everything. */
@@ -119,7 +122,7 @@ function itemsFor(visible: VisibleContent) {
       factors: r.factors.map((id) => ({ id, name: name(id) })),
       recurred: r.recurredAfterDone.map((h) => ({ incidentId: h.incidentId, title: h.title })),
       recurrenceCount: r.recurrenceCount,
-      incident: { id: r.incident.id, title: r.incident.title, severity: r.incident.severity, teams: r.incident.teams, restricted: r.incident.visibility === "restricted" },
+      incident: { id: r.incident.id, title: r.incident.title, severity: r.incident.severity, teams: r.incident.teams, restricted: r.incident.visibility === "restricted", groups: entry?.ok ? entry.frontmatter.groups : [] },
       incidentBlob: entry?.blob ?? "",
     };
   };
@@ -162,7 +165,9 @@ export async function getCountermeasuresPage(viewer: Viewer, searchParams: Searc
   const visible = await visibleContent(viewer);
   const { taxonomy } = visible.snapshot;
   const all = followupRowsFor(visible);
-  const matching = queryFollowups(all, filters, taxonomy);
+  const sorted = queryFollowups(all, filters, taxonomy);
+  // Without a status filter, what still needs doing comes first; closed ones follow in the same order.
+  const matching = filters.status ? sorted : [...sorted.filter((r) => isOpen(r.status)), ...sorted.filter((r) => !isOpen(r.status))];
   const scope = scopeOf(filters);
   const scoped = countActive(scope) > 0;
   const inScope = scoped ? filterRows(all, scope, taxonomy) : all;
@@ -203,6 +208,7 @@ export async function getCountermeasuresPage(viewer: Viewer, searchParams: Searc
     query: followupFiltersToSearchParams(filters).toString(),
     scopeQuery: followupFiltersToSearchParams({ ...scope, createdFrom: filters.createdFrom, createdTo: filters.createdTo }).toString(),
     today: today(),
+    feed: await calendarFeedLinks(viewer, await requestBaseUrl()),
   };
 }
 

@@ -1,0 +1,203 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { requireViewer } from "@/lib/auth/session";
+import { getReviewPage } from "@/lib/countermeasures-page";
+import { RestrictedBadge, SeverityBadge, StatusBadge } from "../../_components/badges";
+import { formatDate } from "../../_components/format";
+import { DueNote, FactorChips, RecurredFlag, TicketLink } from "../_components/countermeasure-item";
+import { ReviewKeys } from "../_components/review-keys";
+import { CountermeasureUpdateForm } from "../_components/update-form";
+import "../countermeasures.css";
+
+export const metadata: Metadata = { title: "Countermeasure review" };
+
+/** "5 days", "3 weeks", "8 months", "2 years". */
+function since(days: number): string {
+  const unit = (n: number, w: string) => `${n} ${w}${n === 1 ? "" : "s"}`;
+  if (days < 14) return unit(days, "day");
+  if (days < 60) return unit(Math.round(days / 7), "week");
+  if (days < 730) return unit(Math.round(days / 30.44), "month");
+  return unit(Math.round(days / 365.25), "year");
+}
+
+export default async function ReviewPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const viewer = await requireViewer("/countermeasures/review");
+  const data = await getReviewPage(viewer, await searchParams);
+  const { item, incident } = data;
+  const href = (i: number) => `/countermeasures/review?${new URLSearchParams([...new URLSearchParams(data.scopeQuery), ["i", String(i)]]).toString()}`;
+  const prevHref = data.position > 1 ? href(data.position - 1) : null;
+  const nextHref = data.position < data.count ? href(data.position + 1) : null;
+  const back = `/countermeasures${data.scopeQuery ? `?${data.scopeQuery}` : ""}`;
+  return (
+    <main id="main" className="cms-page">
+      <div className="page-head">
+        <div>
+          <div className="eyebrow">Weekly follow-up review</div>
+          <h1>Review countermeasures</h1>
+          <p>
+            {data.overdue} overdue · {data.dueSoon} due in the next {data.windowDays} days
+          </p>
+        </div>
+        <Link className="btn" href={back}>
+          Back to the dashboard
+        </Link>
+      </div>
+
+      {!item || !incident ? (
+        <section className="card">
+          <div className="empty">
+            <strong>Nothing to review.</strong>
+            No countermeasure is overdue or due in the next {data.windowDays} days. <Link href={back}>See all countermeasures</Link>.
+          </div>
+        </section>
+      ) : (
+        <>
+          <div className="cms-review-bar">
+            <div className="cms-progress">
+              <span className="cms-progress__text" aria-live="polite">
+                {data.position} of {data.count}
+              </span>
+              <span className="cms-progress__track" role="progressbar" aria-label="Review progress" aria-valuemin={1} aria-valuemax={data.count} aria-valuenow={data.position} aria-valuetext={`${data.position} of ${data.count}`}>
+                <span style={{ width: `${(data.position / data.count) * 100}%` }} />
+              </span>
+            </div>
+            <nav className="cms-review-nav" aria-label="Review navigation">
+              {prevHref ? (
+                <Link className="btn btn--small" href={prevHref} rel="prev">
+                  ← Previous
+                </Link>
+              ) : (
+                <span className="btn btn--small" aria-disabled="true">
+                  ← Previous
+                </span>
+              )}
+              {nextHref ? (
+                <Link className="btn btn--small btn--primary" href={nextHref} rel="next">
+                  Next →
+                </Link>
+              ) : (
+                <span className="btn btn--small" aria-disabled="true">
+                  Next →
+                </span>
+              )}
+              <span className="cms-keys">
+                <kbd>k</kbd> <kbd>j</kbd> or <kbd>←</kbd> <kbd>→</kbd>
+              </span>
+            </nav>
+            <ReviewKeys prevHref={prevHref} nextHref={nextHref} />
+          </div>
+
+          <div className="cms-review">
+            <section className={`card${item.overdue ? " cms-review__card--overdue" : ""}`} aria-labelledby="h-cms-item">
+              <div className="row">
+                <StatusBadge status={item.status} />
+                <DueNote item={item} />
+                <span className="chip cms-type">{item.type}</span>
+              </div>
+              <h2 id="h-cms-item" className="cms-review__title">
+                {item.title}
+              </h2>
+              <dl className="cms-review__facts">
+                <div>
+                  <dt>Owner</dt>
+                  <dd>{item.owner}</dd>
+                </div>
+                <div>
+                  <dt>Due</dt>
+                  <dd>{formatDate(item.dueDate)}</dd>
+                </div>
+                <div>
+                  <dt>Ticket</dt>
+                  <dd>
+                    <TicketLink item={item} />
+                  </dd>
+                </div>
+                <div>
+                  <dt>Id</dt>
+                  <dd>
+                    <code>{item.id}</code>
+                  </dd>
+                </div>
+              </dl>
+              {item.factors.length > 0 && (
+                <div className="cms-review__section">
+                  <h3>Addresses</h3>
+                  <FactorChips item={item} />
+                </div>
+              )}
+              <RecurredFlag item={item} />
+              {data.canEdit && item.incidentBlob && (
+                <CountermeasureUpdateForm key={item.key} incidentId={item.incident.id} cmId={item.id} baseBlob={item.incidentBlob} title={item.title} values={{ status: item.status, owner: item.owner, due: item.due }} />
+              )}
+            </section>
+
+            <section className="card" aria-labelledby="h-cms-incident">
+              <div className="eyebrow">Incident</div>
+              <div className="row">
+                <SeverityBadge severity={incident.severity} />
+                {incident.restricted && <RestrictedBadge groups={item.incident.groups} />}
+                {incident.daysSince !== null && (
+                  <span className="small muted">
+                    {since(incident.daysSince)} ago · {formatDate(incident.startedAt)}
+                  </span>
+                )}
+              </div>
+              <h2 id="h-cms-incident" className="cms-review__title">
+                <Link href={`/incidents/${incident.id}`}>{incident.title}</Link>
+              </h2>
+              {incident.summary && <p className="small">{incident.summary}</p>}
+              {(incident.teams.length > 0 || incident.services.length > 0) && (
+                <div className="row small">
+                  {incident.teams.map((t) => (
+                    <span key={`t-${t}`} className="chip">
+                      team: {t}
+                    </span>
+                  ))}
+                  {incident.services.map((s) => (
+                    <span key={`s-${s}`} className="chip">
+                      {s}
+                    </span>
+                  ))}
+                </div>
+              )}
+              {incident.factors.length > 0 && (
+                <div className="cms-review__section">
+                  <h3>Contributing factors</h3>
+                  <ul className="cms-factors">
+                    {incident.factors.map((f) => (
+                      <li key={f.id}>
+                        <Link href={`/factors/${f.id}`}>{f.name}</Link>
+                        {f.category && <span className="small muted"> · {f.category}</span>}
+                        {f.note && <p>{f.note}</p>}
+                      </li>
+                    ))}
+                  </ul>
+                </div>
+              )}
+              <div className="cms-review__section">
+                <h3>Other countermeasures</h3>
+                {incident.others.length === 0 ? (
+                  <p className="small muted">This is the only one.</p>
+                ) : (
+                  <ul className="cms-others">
+                    {incident.others.map((o) => (
+                      <li key={o.key}>
+                        <span>{o.title}</span>
+                        <span className="cms-others__meta">
+                          <StatusBadge status={o.status} />
+                          <DueNote item={o} />
+                          <span>{o.owner}</span>
+                          <span>· due {formatDate(o.dueDate)}</span>
+                        </span>
+                      </li>
+                    ))}
+                  </ul>
+                )}
+              </div>
+            </section>
+          </div>
+        </>
+      )}
+    </main>
+  );
+}
