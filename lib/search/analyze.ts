@@ -5,7 +5,6 @@
 // term (`useast1`, `oomkill`, `http3`), so the identifier typed in any spelling matches it exactly.
 // CJK runs have no spaces between words: they are indexed as overlapping character bigrams.
 
-const COMPOUND = /[\p{L}\p{N}]+(?:['’][\p{L}]+)*(?:[-_./:@][\p{L}\p{N}]+(?:['’][\p{L}]+)*)*/gu;
 const SUBPART = /\p{Lu}+(?!\p{Ll})|\p{Lu}?\p{Ll}+|\p{N}+|\p{L}+/gu;
 const CJK = /[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]/;
 const CJK_RUN = /[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]+|[^\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]+/g;
@@ -40,12 +39,126 @@ export function fold(s: string): string {
   return lower.normalize("NFKD").replace(/[\u0300-\u036f]/g, "");
 }
 
-/** Calls `sink` for every token of `text`, in order. */
+const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
+
+function isWordCode(c: number): boolean {
+  if (c < 128) return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57);
+  if (c === 0x2019) return false;
+  return LETTER_OR_DIGIT.test(String.fromCharCode(c));
+}
+
+function isConnector(c: number): boolean {
+  return c === 45 || c === 95 || c === 46 || c === 47 || c === 58 || c === 64; // - _ . / : @
+}
+
+/**
+ * Calls `sink` for every token of `text`, in order. A hand-written scanner finds compounds (a regex over the whole
+ * text was the slowest part of indexing); plain ASCII compounds are split without regexes, others take the Unicode path.
+ */
 export function analyze(text: string, sink: TokenSink): void {
-  COMPOUND.lastIndex = 0;
-  for (let m = COMPOUND.exec(text); m !== null; m = COMPOUND.exec(text)) {
-    analyzeCompound(m[0], m.index, sink);
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    if (!isWordCode(text.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    const start = i;
+    let ascii = true;
+    let j = i;
+    while (j < n) {
+      const c = text.charCodeAt(j);
+      if (c < 128 ? isWordCode(c) : c !== 0x2019 && isWordCode(c)) {
+        if (c >= 128) ascii = false;
+        j++;
+      } else if ((c === 39 || c === 0x2019) && j + 1 < n && isLetterCode(text.charCodeAt(j + 1))) {
+        if (c >= 128) ascii = false;
+        j++;
+      } else if (isConnector(c) && j + 1 < n && isWordCode(text.charCodeAt(j + 1))) j++;
+      else break;
+    }
+    if (ascii) asciiCompound(text, start, j, sink);
+    else analyzeCompound(text.slice(start, j), start, sink);
+    i = j;
   }
+}
+
+function isLetterCode(c: number): boolean {
+  if (c < 128) return (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
+  return /\p{L}/u.test(String.fromCharCode(c));
+}
+
+const partStarts: number[] = [];
+const partEnds: number[] = [];
+
+/** ASCII compound text[from, to): parts at connectors, case changes (OOMKilled) and letter/digit changes (http3). */
+function asciiCompound(text: string, from: number, to: number, sink: TokenSink): void {
+  partStarts.length = 0;
+  partEnds.length = 0;
+  // kind: 0 = lower, 1 = upper, 2 = digit, 3 = apostrophe (glued into the word), -1 = connector
+  let ps = -1;
+  let prevKind = -1;
+  for (let k = from; k < to; k++) {
+    const c = text.charCodeAt(k);
+    const kind = c >= 97 && c <= 122 ? 0 : c >= 65 && c <= 90 ? 1 : c >= 48 && c <= 57 ? 2 : c === 39 ? 3 : -1;
+    if (kind === 3) continue;
+    if (kind === -1) {
+      if (ps >= 0) {
+        partStarts.push(ps);
+        partEnds.push(k);
+      }
+      ps = -1;
+      prevKind = -1;
+      continue;
+    }
+    if (ps < 0) ps = k;
+    else {
+      let boundary = false;
+      if (kind === 2 ? prevKind !== 2 : prevKind === 2) boundary = true;
+      else if (kind === 1 && prevKind === 0) boundary = true;
+      else if (kind === 0 && prevKind === 1 && k - 1 > ps) {
+        // "OOMKilled": the capital before the first lowercase letter starts a new part.
+        const prev = text.charCodeAt(k - 1);
+        if (prev >= 65 && prev <= 90) {
+          const prev2 = text.charCodeAt(k - 2);
+          if (prev2 >= 65 && prev2 <= 90) {
+            partStarts.push(ps);
+            partEnds.push(k - 1);
+            ps = k - 1;
+          }
+        }
+      }
+      if (boundary) {
+        partStarts.push(ps);
+        partEnds.push(k);
+        ps = k;
+      }
+    }
+    prevKind = kind;
+  }
+  if (ps >= 0) {
+    partStarts.push(ps);
+    partEnds.push(to);
+  }
+  const count = partStarts.length;
+  if (count === 1) {
+    const a = partStarts[0] ?? from;
+    const b = partEnds[0] ?? to;
+    let surface = text.slice(a, b).toLowerCase();
+    if (surface.includes("'")) surface = surface.replace(/'/g, "");
+    sink(stem(surface), surface, a, b, true);
+    return;
+  }
+  let whole = "";
+  for (let p = 0; p < count; p++) {
+    const a = partStarts[p] ?? from;
+    const b = partEnds[p] ?? to;
+    let surface = text.slice(a, b).toLowerCase();
+    if (surface.includes("'")) surface = surface.replace(/'/g, "");
+    whole += surface;
+    sink(stem(surface), surface, a, b, true);
+  }
+  if (count > 1 && whole.length <= MAX_WHOLE) sink(/^[a-z]+$/.test(whole) ? stem(whole) : whole, whole, partStarts[0] ?? from, partEnds[count - 1] ?? to, false);
 }
 
 /** Tokens of `text` as an array (convenient for queries and tests; indexing uses the callback form). */

@@ -6,7 +6,7 @@ import path from "node:path";
 import { z } from "zod";
 import type { Snapshot } from "../content/store";
 import { dataDir } from "../env";
-import { FACETS, NF, SearchIndex, type DocMeta } from "./search-index";
+import { FACETS, NF, SearchIndex, packCodes, type DocMeta } from "./search-index";
 
 const MAGIC = "KZSRCH02";
 const FILE = "index.bin";
@@ -81,7 +81,7 @@ export function serializeIndex(index: SearchIndex, revision: string): Buffer {
   const header = {
     revision,
     nf: NF,
-    meta: index.meta.map((m) => (m ? { ...m, startedMs: undefined } : null)).filter((m) => m !== null),
+    meta: index.meta.map((m) => (m ? { ...m, startedMs: undefined, packed: undefined } : null)).filter((m) => m !== null),
     terms: index.terms,
     surfaces,
     facets: Object.fromEntries(FACETS.map((f) => [f, index.facets[f].values])),
@@ -127,7 +127,7 @@ export function deserializeIndex(buf: Buffer): { index: SearchIndex; revision: s
     Buffer.from(out.buffer).set(b);
     return out;
   };
-  const meta: DocMeta[] = h.meta.map((m) => ({ ...m, startedMs: m.startedAt ? Date.parse(m.startedAt) : NaN }));
+  const meta: DocMeta[] = h.meta.map((m) => ({ ...m, startedMs: m.startedAt ? Date.parse(m.startedAt) : NaN, packed: packCodes(m.codes) }));
   const index = SearchIndex.restore({
     meta,
     fieldLen: i32("fieldLen"),

@@ -4,7 +4,7 @@
 import { analyze, fold, STOPWORDS, tokenize } from "./analyze";
 import { isBlank, parseQuery, LIST_FILTERS, type ParsedQuery } from "./query";
 import { FACETS, NF, SEQ_BREAK, type DocMeta, type Facet, type SearchIndex } from "./search-index";
-import { bestWindow, hitSpans, markAll, segmentsToHtml, type Segment } from "./snippet";
+import { bestWindow, findHitSpans, hitSpans, markAll, segmentsToHtml, type Segment } from "./snippet";
 import { maxEdits, prefixSurfaces, typoSurfaces } from "./vocabulary";
 import { normalizeName } from "../knowledge/fuzzy";
 
@@ -13,6 +13,8 @@ export interface SearchOptions {
   offset?: number;
   /** Whether the viewer may see an incident; documents it rejects are dropped before scoring and counting. */
   canSee?: (id: string) => boolean;
+  /** Also match the last word as a prefix while it is still being typed (search-as-you-type); `word*` always does. */
+  prefixLast?: boolean;
 }
 
 export interface SearchResult {
@@ -70,7 +72,7 @@ export const RANKING = {
   feedbackTerms: 30,
   feedbackMinWords: 3,
 };
-const RERANK = 100;
+const RERANK = 50;
 const MAX_LIMIT = 200;
 const MAX_GROUPS = 30;
 
@@ -122,15 +124,33 @@ export function search(index: SearchIndex, query: string | ParsedQuery, opts: Se
   }
   if (errors.length > 0) return none();
 
-  const plan = planQuery(index, q);
+  const plan = planQuery(index, q, opts.prefixLast === true);
   const n = index.meta.length;
   const meta = index.meta;
   const canSee = opts.canSee;
   // 0 = not yet known, 1 = visible and passes filters, 2 = visible only, 3 = not visible.
-  const state = new Uint8Array(n);
+  const scratch = scratchFor(index);
+  const { state, score, cov, tmp, gacc, gw, mask } = scratch;
+  const classified = scratch.classified;
+  classified.length = 0;
+  try {
+    return run();
+  } finally {
+    // Scratch arrays are shared between queries: put back the zeros this one touched.
+    for (const d of classified) {
+      state[d] = 0;
+      score[d] = 0;
+      cov[d] = 0;
+      mask[d] = 0;
+    }
+    classified.length = 0;
+  }
+
+  function run(): SearchResponse {
   const classify = (d: number): number => {
     let s = state[d] ?? 0;
     if (s !== 0) return s;
+    classified.push(d);
     const m = meta[d];
     if (!m || (canSee && !canSee(m.id))) s = 3;
     else s = passesFilters(m, filterSets, q.after, q.before) ? 1 : 2;
@@ -138,21 +158,20 @@ export function search(index: SearchIndex, query: string | ParsedQuery, opts: Se
     return s;
   };
   if (plan.excludeTerms.length > 0) {
-    for (const t of plan.excludeTerms) forEachPosting(index, t, (d) => void (state[d] = 3));
+    for (const t of plan.excludeTerms) {
+      forEachPosting(index, t, (d) => {
+        if ((state[d] ?? 0) === 0) classified.push(d);
+        state[d] = 3;
+      });
+    }
   }
 
   let cands: number[] = [];
-  const score = new Float64Array(n);
-  const cov = new Float64Array(n);
   let totalImportance = 0;
   const scoring = plan.groups.length > 0;
   if (plan.impossible) return { ...none(), didYouMean: didYouMean(raw, plan) };
 
   if (scoring) {
-    const tmp = new Float64Array(n);
-    const gacc = new Float64Array(n);
-    const gw = new Float64Array(n);
-    const mask = new Int32Array(n);
     const avg = new Float64Array(NF);
     const live = Math.max(1, index.live);
     for (let f = 0; f < NF; f++) avg[f] = Math.max(1, (index.sumLen[f] ?? 0) / live);
@@ -162,26 +181,19 @@ export function search(index: SearchIndex, query: string | ParsedQuery, opts: Se
     const K1 = RANKING.k1;
     const tlist: number[] = [];
     const glist: number[] = [];
+    const normA = new Float64Array(NF);
+    const normB = new Float64Array(NF);
+    for (let f = 0; f < NF; f++) {
+      const b = fieldB[f] ?? 0.5;
+      normA[f] = 1 - b;
+      normB[f] = b / (avg[f] ?? 1);
+    }
+    const acc: Accumulator = { state, classify, tmp, tlist, fieldLen, fieldWeight: Float64Array.from(fieldWeight), normA, normB };
     let requiredMask = 0;
     plan.groups.forEach((g, gi) => {
       for (const t of g.terms) {
-        let df = 0;
-        let last = -1;
         tlist.length = 0;
-        forEachPosting(index, t.id, (d, code) => {
-          const s = classify(d);
-          if (s === 3) return;
-          if (d !== last) {
-            df++;
-            last = d;
-            if (s === 1) tlist.push(d);
-          }
-          if (s !== 1) return;
-          const f = code >>> 12;
-          const tf = code & 4095;
-          const b = fieldB[f] ?? 0.5;
-          tmp[d] = (tmp[d] ?? 0) + ((fieldWeight[f] ?? 1) * tf) / (1 - b + (b * (fieldLen[d * NF + f] ?? 0)) / (avg[f] ?? 1));
-        });
+        const df = accumulate(index, t.id, acc);
         const idf = Math.log(1 + (live - df + 0.5) / (df + 0.5));
         g.importance = Math.max(g.importance, idf * t.w);
         for (const d of tlist) {
@@ -217,22 +229,8 @@ export function search(index: SearchIndex, query: string | ParsedQuery, opts: Se
     if (RANKING.feedbackWeight > 0 && contentGroups >= RANKING.feedbackMinWords && plan.phrases.length === 0 && cands.length > 0) {
       const expansion = feedbackTerms(index, plan, cands, score, live);
       for (const e of expansion) {
-        let df = 0;
-        let last = -1;
         tlist.length = 0;
-        forEachPosting(index, e.id, (d, code) => {
-          const s = classify(d);
-          if (s === 3) return;
-          if (d !== last) {
-            df++;
-            last = d;
-            if (s === 1) tlist.push(d);
-          }
-          if (s !== 1) return;
-          const f = code >>> 12;
-          const b = fieldB[f] ?? 0.5;
-          tmp[d] = (tmp[d] ?? 0) + ((fieldWeight[f] ?? 1) * (code & 4095)) / (1 - b + (b * (fieldLen[d * NF + f] ?? 0)) / (avg[f] ?? 1));
-        });
+        const df = accumulate(index, e.id, acc);
         const idf = Math.log(1 + (live - df + 0.5) / (df + 0.5));
         for (const d of tlist) {
           const x = tmp[d] ?? 0;
@@ -278,6 +276,38 @@ export function search(index: SearchIndex, query: string | ParsedQuery, opts: Se
   const dym = total === 0 || plan.corrections.size > 0 ? didYouMean(raw, plan, total === 0 ? index : undefined, q) : undefined;
   if (dym && dym !== raw) response.didYouMean = dym;
   return response;
+  }
+}
+
+interface Scratch {
+  size: number;
+  state: Uint8Array;
+  score: Float64Array;
+  cov: Float64Array;
+  tmp: Float64Array;
+  gacc: Float64Array;
+  gw: Float64Array;
+  mask: Int32Array;
+  classified: number[];
+  /** term id → query group (or -1), for the proximity pass. */
+  groupOf: Int32Array;
+}
+
+const scratches = new WeakMap<SearchIndex, Scratch>();
+
+// Per-index buffers reused by every query: allocating (and zeroing) several arrays of the index's size per query
+// would cost more than scoring a typical query.
+function scratchFor(index: SearchIndex): Scratch {
+  const n = index.meta.length;
+  const t = index.terms.length;
+  let s = scratches.get(index);
+  if (!s || s.size < n || s.groupOf.length < t) {
+    const size = Math.max(n, Math.ceil((s?.size ?? 0) * 1.25));
+    const groupOf = new Int32Array(Math.max(t, Math.ceil((s?.groupOf.length ?? 0) * 1.25)) + 1024).fill(-1);
+    s = { size, state: new Uint8Array(size), score: new Float64Array(size), cov: new Float64Array(size), tmp: new Float64Array(size), gacc: new Float64Array(size), gw: new Float64Array(size), mask: new Int32Array(size), classified: [], groupOf };
+    scratches.set(index, s);
+  }
+  return s;
 }
 
 function coverageFactor(c: number): number {
@@ -309,6 +339,49 @@ function passesFilters(m: DocMeta, sets: readonly { facet: number; codes: Set<nu
   return true;
 }
 
+interface Accumulator {
+  state: Uint8Array;
+  classify: (d: number) => number;
+  tmp: Float64Array;
+  tlist: number[];
+  fieldLen: Int32Array<ArrayBufferLike>;
+  fieldWeight: Float64Array;
+  normA: Float64Array;
+  normB: Float64Array;
+}
+
+/**
+ * Adds one term's length-normalized, field-weighted frequencies into `tmp` for every visible document passing the
+ * filters (listed in `tlist`); returns the term's document frequency among visible documents. The hot loop of
+ * every query, so written out over both segments instead of through a callback.
+ */
+function accumulate(index: SearchIndex, term: number, a: Accumulator): number {
+  let df = 0;
+  let last = -1;
+  const { state, tmp, tlist, fieldLen, fieldWeight, normA, normB } = a;
+  const run = (docs: Int32Array<ArrayBufferLike>, codes: ArrayLike<number>, from: number, to: number, step: number, codeAt: number) => {
+    for (let i = from; i < to; i += step) {
+      const d = docs[i] as number;
+      let s = state[d] as number;
+      if (s === 0) s = a.classify(d);
+      if (s === 3) continue;
+      if (d !== last) {
+        df++;
+        last = d;
+        if (s === 1) tlist.push(d);
+      }
+      if (s !== 1) continue;
+      const code = codes[i + codeAt] as number;
+      const f = code >>> 12;
+      tmp[d] = (tmp[d] as number) + ((fieldWeight[f] as number) * (code & 4095)) / ((normA[f] as number) + (normB[f] as number) * (fieldLen[d * NF + f] as number));
+    }
+  };
+  if (term + 1 < index.postOff.length) run(index.postDoc, index.postCode, index.postOff[term] ?? 0, index.postOff[term + 1] ?? 0, 1, 0);
+  const delta = index.deltaPost.get(term);
+  if (delta) run(delta.data, delta.data, 0, delta.length, 2, 1);
+  return df;
+}
+
 /** Calls fn(doc, code) for every posting of a term, main segment then delta. */
 function forEachPosting(index: SearchIndex, term: number, fn: (doc: number, code: number) => void): void {
   if (term + 1 < index.postOff.length) {
@@ -325,7 +398,7 @@ function forEachPosting(index: SearchIndex, term: number, fn: (doc: number, code
   }
 }
 
-function planQuery(index: SearchIndex, q: ParsedQuery): Plan {
+function planQuery(index: SearchIndex, q: ParsedQuery, prefixLast: boolean): Plan {
   const plan: Plan = { groups: [], phrases: [], excludeTerms: [], excludePhrases: [], hitTerms: new Map(), corrections: new Map(), impossible: false };
   const meaningful = q.words.filter((w) => !isStopword(w.text));
   const words = meaningful.length > 0 ? meaningful : q.words;
@@ -335,6 +408,8 @@ function planQuery(index: SearchIndex, q: ParsedQuery): Plan {
     const toks = tokenize(w.text);
     const whole = toks.find((t) => !t.seq);
     const units = whole && index.termId.has(whole.term) ? [whole] : toks.filter((t) => t.seq);
+    // Highlight the parts of an identifier matched as a whole (the text has `us-east-1`, not `useast1`).
+    if (units[0] === whole) for (const t of toks) if (t.seq && t.surface.length > 1) plan.hitTerms.set(t.term, Math.max(plan.hitTerms.get(t.term) ?? 0, 0.5));
     for (const u of units) {
       if (seen.has(u.term) || plan.groups.length >= MAX_GROUPS) continue;
       seen.add(u.term);
@@ -347,7 +422,7 @@ function planQuery(index: SearchIndex, q: ParsedQuery): Plan {
       };
       const exact = index.termId.get(u.term);
       if (exact !== undefined && index.df(exact) > 0) add(u.term, 1);
-      const asPrefix = w.prefix || (q.openEnd && w === lastWord && u === units[units.length - 1]);
+      const asPrefix = w.prefix || (prefixLast && q.openEnd && w === lastWord && u === units[units.length - 1]);
       if (asPrefix && u.surface.length >= 2) {
         for (const s of prefixSurfaces(index, u.surface, 12)) add(index.terms[index.surfaces.get(s) ?? -1] ?? "", w.prefix ? 1 : RANKING.prefixWeight);
       }
@@ -481,38 +556,50 @@ function feedbackTerms(index: SearchIndex, plan: Plan, cands: readonly number[],
 /** Adds a bonus for query terms that occur near each other (within a few words, in the same field). */
 function proximityRerank(index: SearchIndex, plan: Plan, docs: readonly number[], score: Float64Array, cov: Float64Array, totalImportance: number): void {
   const G = plan.groups.length;
-  const groupOf = new Map<number, number>();
+  const groupOf = scratchFor(index).groupOf;
+  const set: number[] = [];
   plan.groups.forEach((g, gi) => {
-    for (const t of g.terms) if (!groupOf.has(t.id)) groupOf.set(t.id, gi);
+    for (const t of g.terms) {
+      if ((groupOf[t.id] ?? -1) === -1) {
+        groupOf[t.id] = gi;
+        set.push(t.id);
+      }
+    }
   });
+  const importance = plan.groups.map((g) => g.importance);
   const lastPos = new Int32Array(G);
   const pairSeen = new Uint8Array(G * G);
-  for (const d of docs) {
-    const seq = index.sequenceOf(d);
-    lastPos.fill(-1000);
-    pairSeen.fill(0);
-    let bonus = 0;
-    for (let p = 0; p < seq.length; p++) {
-      const t = seq[p] ?? SEQ_BREAK;
-      if (t === SEQ_BREAK) {
-        lastPos.fill(-1000);
-        continue;
+  const window = RANKING.proximityWindow;
+  try {
+    for (const d of docs) {
+      const seq = index.sequenceOf(d);
+      lastPos.fill(-1000);
+      pairSeen.fill(0);
+      let bonus = 0;
+      for (let p = 0; p < seq.length; p++) {
+        const t = seq[p] ?? SEQ_BREAK;
+        if (t === SEQ_BREAK) {
+          lastPos.fill(-1000);
+          continue;
+        }
+        const g = groupOf[t] ?? -1;
+        if (g < 0) continue;
+        for (let h = 0; h < G; h++) {
+          if (h === g || p - (lastPos[h] ?? -1000) > window) continue;
+          const key = g < h ? g * G + h : h * G + g;
+          if (pairSeen[key]) continue;
+          pairSeen[key] = 1;
+          bonus += Math.min(importance[g] ?? 0, importance[h] ?? 0);
+        }
+        lastPos[g] = p;
       }
-      const g = groupOf.get(t);
-      if (g === undefined) continue;
-      for (let h = 0; h < G; h++) {
-        if (h === g || p - (lastPos[h] ?? -1000) > RANKING.proximityWindow) continue;
-        const key = g < h ? g * G + h : h * G + g;
-        if (pairSeen[key]) continue;
-        pairSeen[key] = 1;
-        bonus += Math.min(plan.groups[g]?.importance ?? 0, plan.groups[h]?.importance ?? 0);
+      if (bonus > 0) {
+        const c = totalImportance > 0 ? (cov[d] ?? 0) / totalImportance : 1;
+        score[d] = (score[d] ?? 0) + RANKING.proximityWeight * bonus * coverageFactor(c);
       }
-      lastPos[g] = p;
     }
-    if (bonus > 0) {
-      const c = totalImportance > 0 ? (cov[d] ?? 0) / totalImportance : 1;
-      score[d] = (score[d] ?? 0) + RANKING.proximityWeight * bonus * coverageFactor(c);
-    }
+  } finally {
+    for (const t of set) groupOf[t] = -1;
   }
 }
 
@@ -551,14 +638,14 @@ function emptyFacets(): Facets {
 function countFacets(index: SearchIndex, docs: readonly number[]): Facets {
   const out = emptyFacets();
   const counts = FACETS.map((f) => new Int32Array(index.facets[f].values.length));
+  const meta = index.meta;
   for (const d of docs) {
-    const m = index.meta[d];
-    if (!m) continue;
-    for (let f = 0; f < FACETS.length; f++) {
-      const arr = counts[f];
-      const codes = m.codes[f];
-      if (!arr || !codes) continue;
-      for (const c of codes) arr[c] = (arr[c] ?? 0) + 1;
+    const packed = meta[d]?.packed;
+    if (!packed) continue;
+    for (let k = 0; k < packed.length; k++) {
+      const v = packed[k] as number;
+      const arr = counts[v >>> 24];
+      if (arr) arr[v & 0xffffff] = (arr[v & 0xffffff] as number) + 1;
     }
   }
   FACETS.forEach((f, fi) => {
@@ -580,15 +667,13 @@ function toResult(index: SearchIndex, d: number, score: number, plan: Plan): Sea
   let snippet: Segment[];
   const highlights = new Set<string>();
   for (const s of titleSpans) highlights.add(m.title.slice(s.start, s.end));
-  const sumSpans = hits.size > 0 ? hitSpans(summary, hits) : [];
+  const sumSpans = hits.size > 0 ? findHitSpans(summary, hits) : [];
   const sumWin = bestWindow(summary, sumSpans);
-  if (hits.size === 0 || (sumWin.score > 0 && sumSpans.length > 0 && coversAll(summary, sumSpans, plan))) {
+  if (hits.size === 0 || (sumWin.score > 0 && coversAll(summary, sumSpans, plan))) {
     snippet = summary ? sumWin.segments : bestWindow(body, []).segments;
   } else {
-    const region = bodyRegion(body, hits);
-    const bodySpans = hitSpans(region.text, hits);
-    const bodyWin = bestWindow(region.text, bodySpans);
-    snippet = bodyWin.score > sumWin.score || !summary ? withEllipses(bodyWin.segments, region.cutStart, region.cutEnd) : sumWin.segments;
+    const bodyWin = bestWindow(body, findHitSpans(body, hits));
+    snippet = bodyWin.score > sumWin.score || !summary ? bodyWin.segments : sumWin.segments;
   }
   for (const s of snippet) if (s.hit) highlights.add(s.text);
   return {
@@ -615,40 +700,6 @@ function toResult(index: SearchIndex, d: number, score: number, plan: Plan): Sea
 function coversAll(text: string, spans: readonly { start: number; end: number }[], plan: Plan): boolean {
   const distinct = new Set(spans.map((s) => text.slice(s.start, s.end).toLowerCase()));
   return distinct.size >= Math.min(plan.groups.length, 3);
-}
-
-/**
- * A region of the body around its first matches. Analyzing a whole long body for every result would dominate the
- * query time; the index terms are (nearly always) prefixes of the words they come from, so a plain substring search
- * finds where to look.
- */
-function bodyRegion(body: string, hits: ReadonlyMap<string, number>): { text: string; cutStart: boolean; cutEnd: boolean } {
-  const REGION = 1200;
-  if (body.length <= REGION) return { text: body, cutStart: false, cutEnd: false };
-  const lower = body.toLowerCase();
-  let first = -1;
-  for (const term of hits.keys()) {
-    if (term.length < 2) continue;
-    const i = lower.indexOf(term);
-    if (i >= 0 && (first < 0 || i < first)) first = i;
-  }
-  if (first < 0) return { text: body.slice(0, REGION), cutStart: false, cutEnd: true };
-  let start = Math.max(0, first - 200);
-  const sp = body.indexOf(" ", start);
-  if (start > 0 && sp >= 0 && sp < first) start = sp + 1;
-  const end = Math.min(body.length, start + REGION);
-  return { text: body.slice(start, end), cutStart: start > 0, cutEnd: end < body.length };
-}
-
-function withEllipses(segments: Segment[], cutStart: boolean, cutEnd: boolean): Segment[] {
-  const out = segments.map((s) => ({ ...s }));
-  const first = out[0];
-  if (cutStart && first && !first.hit && !first.text.startsWith("…")) first.text = `… ${first.text}`;
-  else if (cutStart && first && first.hit) out.unshift({ text: "… ", hit: false });
-  const last = out[out.length - 1];
-  if (cutEnd && last && !last.hit && !last.text.endsWith("…")) last.text = `${last.text} …`;
-  else if (cutEnd && last && last.hit) out.push({ text: " …", hit: false });
-  return out;
 }
 
 /** The query with unknown words replaced by their closest vocabulary words. */

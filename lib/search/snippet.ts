@@ -1,6 +1,6 @@
 // Snippets: a short window of the best-matching text with the matches marked. Returned as segments (the UI renders
 // them as text) and as HTML in which everything is escaped and only the hits are wrapped in <mark>.
-import { analyze } from "./analyze";
+import { analyze, stem } from "./analyze";
 
 export interface Segment {
   text: string;
@@ -55,6 +55,49 @@ export function hitSpans(text: string, hits: ReadonlyMap<string, number>): Span[
       last.end = Math.max(last.end, s.end);
       last.weight = Math.max(last.weight, s.weight);
     } else merged.push({ ...s });
+  }
+  return merged;
+}
+
+function isWordChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 39 || (c >= 0xc0 && c !== 0x2019 && c < 0x3000);
+}
+
+/**
+ * Hit spans found by substring search instead of full analysis (much cheaper on long bodies): an index term is the
+ * start of the words it comes from, so each occurrence at a word start is checked by stemming just that word.
+ * CJK bigrams match anywhere.
+ */
+export function findHitSpans(text: string, hits: ReadonlyMap<string, number>): Span[] {
+  const lower = text.toLowerCase();
+  const spans: Span[] = [];
+  for (const [term, weight] of hits) {
+    if (!term) continue;
+    const cjk = term.charCodeAt(0) >= 0x3000;
+    for (let from = 0; spans.length < 500; ) {
+      const i = lower.indexOf(term, from);
+      if (i < 0) break;
+      from = i + term.length;
+      if (cjk) {
+        spans.push({ start: i, end: i + term.length, weight });
+        continue;
+      }
+      if (i > 0 && isWordChar(lower.charCodeAt(i - 1))) continue;
+      let e = i + term.length;
+      while (e < lower.length && isWordChar(lower.charCodeAt(e))) e++;
+      const word = lower.slice(i, e).replace(/'/g, "");
+      if (word !== term && stem(word) !== term) continue;
+      spans.push({ start: i, end: e, weight });
+    }
+  }
+  spans.sort((a, b) => a.start - b.start);
+  const merged: Span[] = [];
+  for (const sp of spans) {
+    const last = merged[merged.length - 1];
+    if (last && sp.start <= last.end) {
+      last.end = Math.max(last.end, sp.end);
+      last.weight = Math.max(last.weight, sp.weight);
+    } else merged.push({ ...sp });
   }
   return merged;
 }

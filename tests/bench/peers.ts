@@ -19,6 +19,8 @@ export interface PeerDoc {
 
 export interface PeerQuery {
   text: string;
+  /** Match the (single) word as a prefix. */
+  prefix?: boolean;
   /** Required exact phrase (engines without phrase support check it on the stored text). */
   phrase?: string;
   severity?: string;
@@ -66,7 +68,7 @@ export class MiniSearchPeer implements Peer {
   search(q: PeerQuery, limit: number): string[] {
     const text = [q.text, q.phrase ?? ""].join(" ").trim();
     const keep = phraseFilter(q, this.byId);
-    return this.ms.search(text, { filter: (r) => keep(String(r.id)) }).slice(0, limit).map((r) => String(r.id));
+    return this.ms.search(text, { filter: (r) => keep(String(r.id)), prefix: q.prefix === true }).slice(0, limit).map((r) => String(r.id));
   }
   save(dir: string): number {
     const json = JSON.stringify(this.ms);
@@ -107,7 +109,7 @@ export class LunrPeer implements Peer {
     const keep = phraseFilter(q, this.byId);
     return this.idx
       .query((b) => {
-        for (const t of terms) b.term(t, {});
+        for (const t of terms) b.term(t, q.prefix ? { wildcard: lunr.Query.wildcard.TRAILING, usePipeline: false } : {});
       })
       .filter((r) => keep(r.ref))
       .slice(0, limit)
@@ -148,7 +150,7 @@ export class Fts5Peer implements Peer {
   }
   search(q: PeerQuery, limit: number): string[] {
     if (!this.db) return [];
-    const terms = words(q.text).map((t) => `"${t}"`);
+    const terms = words(q.text).map((t) => (q.prefix ? `"${t}"*` : `"${t}"`));
     const parts: string[] = [];
     if (terms.length) parts.push(`(${terms.join(" OR ")})`);
     if (q.phrase) parts.push(`"${words(q.phrase).join(" ")}"`);

@@ -31,7 +31,8 @@ describe("search", () => {
   });
 
   it("matches a prefix while typing", () => {
-    expect(ids("replic")).toContain("db-failover");
+    expect(ids("asynchr", { prefixLast: true })).toEqual(["db-failover"]);
+    expect(ids("asynchr")).toEqual([]);
     expect(ids("certif*")).toEqual(["cert-expiry"]);
   });
 

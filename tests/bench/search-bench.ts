@@ -1,0 +1,292 @@
+// Search benchmark: Kaizen beside minisearch, lunr, SQLite FTS5, plain flexsearch and ripgrep over files, on the real
+// corpus and on synthetic corpora generated from its vocabulary. Prints each figure with its ratio to the best peer.
+//   npm run bench [-- --corpus DIR --sizes 242,1000,10000,50000 --quick]
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { buildSearchIndex } from "../../lib/search/build";
+import type { SearchDoc } from "../../lib/search/document";
+import { loadIndex, saveIndex } from "../../lib/search/persist";
+import { search } from "../../lib/search/search";
+import type { SearchIndex } from "../../lib/search/search-index";
+import { stripMdx } from "../../lib/search/text";
+import { STOPWORDS } from "../../lib/search/analyze";
+import { severityFromText } from "../../lib/import/postmortems-app";
+import { flagString, parseArgs } from "../../scripts/cli-args";
+import { loadCorpus } from "../eval/corpus";
+import { Fts5Peer, FlexsearchPeer, LunrPeer, MiniSearchPeer, type Peer, type PeerDoc, type PeerQuery } from "./peers";
+import { learn, rng, synthesize } from "./synth";
+
+const CLASSES = ["single-term", "three-term", "prefix", "filtered", "phrase", "not-found"] as const;
+type QClass = (typeof CLASSES)[number];
+interface BenchQuery {
+  kaizen: string;
+  peer: PeerQuery & { prefix?: boolean };
+  rg: string[] | null;
+}
+
+const gc = (globalThis as { gc?: () => void }).gc;
+function heap(): number {
+  if (gc) {
+    gc();
+    gc();
+  }
+  const m = process.memoryUsage();
+  return m.heapUsed + m.arrayBuffers;
+}
+
+function pct(samples: number[], p: number): number {
+  const s = [...samples].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
+}
+
+function time<T>(fn: () => T): { ms: number; value: T } {
+  const t = process.hrtime.bigint();
+  const value = fn();
+  return { ms: Number(process.hrtime.bigint() - t) / 1e6, value };
+}
+
+function toPeerDoc(d: SearchDoc): PeerDoc {
+  return { id: d.id, title: d.title, summary: d.summary, body: d.text, tags: d.tags.join(" "), company: [d.company, ...d.services].join(" "), severity: d.severity ?? "" };
+}
+
+function makeQueries(docs: readonly SearchDoc[], perClass: number, seed: number): Record<QClass, BenchQuery[]> {
+  const r = rng(seed);
+  const pickDoc = () => docs[Math.floor(r() * docs.length)] as SearchDoc;
+  const contentWords = (d: SearchDoc) => (d.text.toLowerCase().match(/[a-z]{4,}/g) ?? []).filter((w) => !STOPWORDS.has(w));
+  const word = (min = 4): string => {
+    for (;;) {
+      const ws = contentWords(pickDoc()).filter((w) => w.length >= min);
+      if (ws.length) return ws[Math.floor(r() * ws.length)] as string;
+    }
+  };
+  const out = {} as Record<QClass, BenchQuery[]>;
+  for (const c of CLASSES) out[c] = [];
+  for (let i = 0; i < perClass; i++) {
+    const w = word();
+    out["single-term"].push({ kaizen: w, peer: { text: w }, rg: ["-F", "-e", w] });
+    let three: string[] = [];
+    while (three.length < 3) {
+      const ws = [...new Set(contentWords(pickDoc()))];
+      if (ws.length < 3) continue;
+      three = [0, 1, 2].map(() => ws[Math.floor(r() * ws.length)] as string);
+      if (new Set(three).size < 3) three = [];
+    }
+    out["three-term"].push({ kaizen: three.join(" "), peer: { text: three.join(" ") }, rg: ["-F", ...three.flatMap((t) => ["-e", t])] });
+    const long = word(7);
+    const pre = long.slice(0, 4 + Math.floor(r() * 2));
+    out.prefix.push({ kaizen: `${pre}*`, peer: { text: pre, prefix: true }, rg: ["-e", `\\b${pre}`] });
+    const f = word();
+    out.filtered.push({ kaizen: `severity:SEV1 ${f}`, peer: { text: f, severity: "SEV1" }, rg: null });
+    let phrase = "";
+    while (!phrase) {
+      const ws = pickDoc().text.toLowerCase().match(/[a-z]{3,}/g) ?? [];
+      const k = Math.floor(r() * Math.max(1, ws.length - 1));
+      const a = ws[k];
+      const b = ws[k + 1];
+      if (a && b && !STOPWORDS.has(a) && !STOPWORDS.has(b)) phrase = `${a} ${b}`;
+    }
+    out.phrase.push({ kaizen: `"${phrase}"`, peer: { text: "", phrase }, rg: ["-F", "-e", phrase] });
+    const nonsense = Array.from({ length: 9 }, () => "bcdfghjklmnpqrstvwxz"[Math.floor(r() * 20)]).join("");
+    out["not-found"].push({ kaizen: nonsense, peer: { text: nonsense }, rg: ["-F", "-e", nonsense] });
+  }
+  return out;
+}
+
+interface EngineResult {
+  build?: number;
+  boot?: number;
+  heap?: number;
+  size?: number;
+  update?: number;
+  latency: Partial<Record<QClass, { p50: number; p95: number; p99: number }>>;
+}
+
+function measureLatency(run: (q: BenchQuery) => void, queries: Record<QClass, BenchQuery[]>, passes: number, skip: (c: QClass, q: BenchQuery) => boolean = () => false): EngineResult["latency"] {
+  const out: EngineResult["latency"] = {};
+  for (const c of CLASSES) {
+    const qs = queries[c].filter((q) => !skip(c, q));
+    if (qs.length === 0) continue;
+    for (const q of qs) run(q); // warm-up
+    const samples: number[] = [];
+    for (let p = 0; p < passes; p++) for (const q of qs) samples.push(time(() => run(q)).ms);
+    out[c] = { p50: pct(samples, 50), p95: pct(samples, 95), p99: pct(samples, 99) };
+  }
+  return out;
+}
+
+function benchKaizen(docs: SearchDoc[], queries: Record<QClass, BenchQuery[]>, tmp: string, passes: number): EngineResult {
+  const before = heap();
+  const built = time(() => buildSearchIndex(docs));
+  let index: SearchIndex | null = built.value;
+  const h = heap() - before;
+  const dir = path.join(tmp, "kaizen");
+  const size = saveIndex(index, "bench", dir);
+  const latency = measureLatency((q) => void search(index!, q.kaizen, { limit: 10 }), queries, passes);
+  const r = rng(7);
+  const updates: number[] = [];
+  for (let i = 0; i < 20; i++) {
+    const d = docs[Math.floor(r() * docs.length)] as SearchDoc;
+    const changed = { ...d, blob: `${d.blob}-u${i}`, text: `${d.text} Follow-up note ${i}: the runbook was updated.` };
+    updates.push(time(() => index!.add(changed)).ms);
+  }
+  index = null;
+  const boot = time(() => loadIndex(dir));
+  if (!boot.value) throw new Error("persisted index did not load");
+  return { build: built.ms, boot: boot.ms, heap: h, size, update: pct(updates, 50), latency };
+}
+
+function benchPeer(make: () => Peer, docs: SearchDoc[], queries: Record<QClass, BenchQuery[]>, tmp: string, passes: number): EngineResult {
+  const pdocs = docs.map(toPeerDoc);
+  const before = heap();
+  let peer: Peer | null = make();
+  const built = time(() => peer!.build(pdocs));
+  const h = heap() - before;
+  const dir = path.join(tmp, peer.name);
+  fs.mkdirSync(dir, { recursive: true });
+  const size = peer.save(dir);
+  const noPrefix = peer.name === "flexsearch";
+  const latency = measureLatency((q) => void peer!.search(q.peer, 10), queries, passes, (c) => c === "prefix" && noPrefix);
+  const r = rng(7);
+  const updates: number[] = [];
+  const rounds = peer.name === "lunr" ? (docs.length > 2000 ? 0 : 3) : 20;
+  for (let i = 0; i < rounds; i++) {
+    const d = pdocs[Math.floor(r() * pdocs.length)] as PeerDoc;
+    updates.push(time(() => peer!.update({ ...d, body: `${d.body} Follow-up note ${i}: the runbook was updated.` }, pdocs)).ms);
+  }
+  const name = peer.name;
+  peer = null;
+  const fresh = make();
+  const boot = time(() => fresh.load(dir, pdocs));
+  void name;
+  return { build: built.ms, boot: boot.ms, heap: h, size, update: updates.length ? pct(updates, 50) : built.ms, latency };
+}
+
+function benchRg(docs: SearchDoc[], queries: Record<QClass, BenchQuery[]>, tmp: string): EngineResult {
+  const dir = path.join(tmp, "files");
+  fs.mkdirSync(dir, { recursive: true });
+  for (const d of docs) fs.writeFileSync(path.join(dir, `${d.id}.md`), `# ${d.title}\n\n${d.summary}\n\n${d.text}\n`);
+  const sub: Record<QClass, BenchQuery[]> = Object.fromEntries(CLASSES.map((c) => [c, queries[c].slice(0, 15)])) as Record<QClass, BenchQuery[]>;
+  const latency = measureLatency((q) => void spawnSync("/usr/bin/rg", ["-l", "-i", "--no-messages", ...(q.rg ?? []), dir], { encoding: "utf8", maxBuffer: 64 << 20 }), sub, 1, (_c, q) => q.rg === null);
+  return { latency };
+}
+
+function fmtMs(ms: number | undefined): string {
+  if (ms === undefined || Number.isNaN(ms)) return "–";
+  return ms < 1 ? `${(ms * 1000).toFixed(0)}µs` : ms < 1000 ? `${ms.toFixed(ms < 10 ? 2 : 0)}ms` : `${(ms / 1000).toFixed(2)}s`;
+}
+function fmtBytes(b: number | undefined): string {
+  if (b === undefined) return "–";
+  return b > 1 << 20 ? `${(b / (1 << 20)).toFixed(1)}MB` : `${(b / 1024).toFixed(0)}KB`;
+}
+
+function printTable(size: number, textBytes: number, results: Map<string, EngineResult>): void {
+  const names = [...results.keys()];
+  const peers = names.filter((n) => n !== "kaizen");
+  const k = results.get("kaizen");
+  const rows: { label: string; get: (e: EngineResult) => number | undefined; fmt: (v: number | undefined) => string }[] = [
+    { label: "cold build", get: (e) => e.build, fmt: fmtMs },
+    { label: "boot from persisted", get: (e) => e.boot, fmt: fmtMs },
+    { label: "heap+buffers after GC", get: (e) => e.heap, fmt: fmtBytes },
+    { label: "persisted size", get: (e) => e.size, fmt: fmtBytes },
+    { label: "update one incident", get: (e) => e.update, fmt: fmtMs },
+  ];
+  for (const c of CLASSES) {
+    for (const p of ["p50", "p95", "p99"] as const) rows.push({ label: `${c} ${p}`, get: (e) => e.latency[c]?.[p], fmt: fmtMs });
+  }
+  const w = 12;
+  console.log(`\n## ${size} incidents (corpus text ${fmtBytes(textBytes)})\n`);
+  console.log(`${"metric".padEnd(24)}${names.map((n) => n.padStart(w)).join("")}${"kaizen/best".padStart(13)}`);
+  for (const row of rows) {
+    const vals = names.map((n) => {
+      const e = results.get(n);
+      return e ? row.get(e) : undefined;
+    });
+    const peerVals = peers.map((n) => {
+      const e = results.get(n);
+      return e ? row.get(e) : undefined;
+    }).filter((v): v is number => v !== undefined && !Number.isNaN(v) && v > 0);
+    const best = peerVals.length ? Math.min(...peerVals) : undefined;
+    const kv = k ? row.get(k) : undefined;
+    const ratio = kv !== undefined && best !== undefined ? `${(kv / best).toFixed(2)}×` : "–";
+    console.log(`${row.label.padEnd(24)}${vals.map((v) => row.fmt(v).padStart(w)).join("")}${ratio.padStart(13)}`);
+  }
+  if (k?.heap !== undefined) console.log(`kaizen heap+buffers / corpus text: ${(k.heap / textBytes).toFixed(2)}×`);
+}
+
+async function main(): Promise<number> {
+  const args = parseArgs(process.argv.slice(2));
+  const corpusDir = path.resolve(flagString(args, "corpus") ?? path.join(process.cwd(), "../shared/corpus/postmortems-app"));
+  if (!fs.existsSync(corpusDir)) {
+    console.log(`bench skipped: corpus not found at ${corpusDir}`);
+    return 0;
+  }
+  const quick = args.flags.quick === true;
+  const sizes = (flagString(args, "sizes") ?? (quick ? "242,1000,10000" : "242,1000,10000,50000")).split(",").map((s) => Number(s.trim())).filter((n) => n > 0);
+  if (!gc) console.log("note: run with --expose-gc (npm run bench does) for heap figures after GC");
+  const reports = await loadCorpus(corpusDir);
+  const real: SearchDoc[] = reports.map((r) => ({
+    id: r.uuid.toLowerCase(),
+    blob: r.uuid,
+    title: r.title || [r.company, r.product].filter(Boolean).join(" ") || r.uuid,
+    summary: r.summary,
+    text: stripMdx(r.body),
+    factorIds: [],
+    factorText: "",
+    countermeasures: "",
+    services: r.product ? [r.product] : [],
+    teams: [],
+    tags: r.keywords,
+    company: r.company,
+    severity: severityFromText(`${r.title} ${r.summary} ${r.body}`),
+    status: "published",
+    kind: "incident",
+    startedAt: Number.isNaN(Date.parse(r.start_time)) ? null : new Date(Date.parse(r.start_time)).toISOString(),
+  }));
+  const model = learn(real);
+  console.log(`Search benchmark on ${os.cpus().length} cores, node ${process.version}; sizes ${sizes.join(", ")}; latency includes snippets and facets for Kaizen (limit 10)`);
+  const summary: string[] = [];
+  for (const size of sizes) {
+    const docs = size <= real.length ? real.slice(0, size) : [...real, ...synthesize(model, size - real.length, size)];
+    const textBytes = docs.reduce((a, d) => a + Buffer.byteLength(d.title) + Buffer.byteLength(d.summary) + Buffer.byteLength(d.text) + d.tags.join(" ").length + d.company.length, 0);
+    const queries = makeQueries(docs, size >= 50_000 ? 60 : 100, size);
+    const passes = size >= 50_000 ? 2 : 3;
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "kaizen-bench-"));
+    const results = new Map<string, EngineResult>();
+    try {
+      results.set("kaizen", benchKaizen(docs, queries, tmp, passes));
+      const peers: [string, () => Peer][] = [
+        ["sqlite-fts5", () => new Fts5Peer(path.join(tmp, "fts5-live.sqlite"))],
+        ["minisearch", () => new MiniSearchPeer()],
+        ["lunr", () => new LunrPeer()],
+        ["flexsearch", () => new FlexsearchPeer()],
+      ];
+      for (const [name, make] of peers) {
+        if (name === "lunr" && size > 10_000) continue; // lunr takes minutes at this size
+        results.set(name, benchPeer(make, docs, queries, tmp, passes));
+      }
+      results.set("rg", benchRg(docs, queries, tmp));
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+    printTable(size, textBytes, results);
+    const k = results.get("kaizen");
+    if (k) {
+      const fastestPeerP95 = (c: QClass) => Math.min(...[...results.entries()].filter(([n]) => n !== "kaizen").map(([, e]) => e.latency[c]?.p95 ?? Infinity));
+      const worst = Math.max(...CLASSES.map((c) => k.latency[c]?.p95 ?? 0));
+      const minSpeedup = Math.min(...CLASSES.map((c) => fastestPeerP95(c) / (k.latency[c]?.p95 ?? Infinity)));
+      summary.push(`${String(size).padStart(6)}: worst-class p95 ${fmtMs(worst)}, single-term p95 ${fmtMs(k.latency["single-term"]?.p95)}, min speed-up vs fastest peer at p95 ${minSpeedup.toFixed(1)}×, build ${fmtMs(k.build)}, boot ${fmtMs(k.boot)}, update ${fmtMs(k.update)}, heap/text ${k.heap !== undefined ? (k.heap / textBytes).toFixed(2) : "–"}×`);
+    }
+  }
+  console.log(`\n## Kaizen summary\n${summary.join("\n")}`);
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
