@@ -8,7 +8,7 @@ export function CountermeasureTable({ rows }: { rows: CountermeasureRowView[] })
   if (rows.length === 0) return <p className="muted">No countermeasures recorded yet.</p>;
   return (
     <div className="table-wrap">
-      <table className="table">
+      <table className="table table--stack">
         <thead>
           <tr>
             <th scope="col">Countermeasure</th>
@@ -21,7 +21,7 @@ export function CountermeasureTable({ rows }: { rows: CountermeasureRowView[] })
         <tbody>
           {rows.map((cm) => (
             <tr key={cm.id} className={cm.overdueDays !== null ? "is-overdue" : undefined}>
-              <td>
+              <td data-label="Countermeasure">
                 <div style={{ fontWeight: 600 }}>{cm.title}</div>
                 <div className="row small muted" style={{ marginTop: 2 }}>
                   <span>{cm.id}</span>
@@ -50,9 +50,9 @@ export function CountermeasureTable({ rows }: { rows: CountermeasureRowView[] })
                   </div>
                 )}
               </td>
-              <td style={{ textTransform: "capitalize" }}>{cm.type}</td>
-              <td>{cm.owner}</td>
-              <td style={{ whiteSpace: "nowrap" }}>
+              <td data-label="Type" style={{ textTransform: "capitalize" }}>{cm.type}</td>
+              <td data-label="Owner">{cm.owner}</td>
+              <td data-label="Due" style={{ whiteSpace: "nowrap" }}>
                 {formatDate(cm.due)}
                 {cm.overdueDays !== null && (
                   <div>
@@ -61,7 +61,7 @@ export function CountermeasureTable({ rows }: { rows: CountermeasureRowView[] })
                 )}
                 {cm.status === "done" && cm.done_at && <div className="small muted">done {formatDate(cm.done_at)}</div>}
               </td>
-              <td>
+              <td data-label="Status">
                 <StatusBadge status={cm.status} />
               </td>
             </tr>
