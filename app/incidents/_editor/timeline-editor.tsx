@@ -1,0 +1,200 @@
+"use client";
+
+import { useState } from "react";
+import { KEY_TIME_FIELDS, KEY_TIME_SOURCE, fromUtcInput, keyTimesFromTimeline, rowKey, sortedTimeline, toUtcInput, type EditorForm, type KeyTimeField, type TimelineRow } from "@/lib/editor/form";
+import { parseTimelinePaste } from "@/lib/editor/timeline-paste";
+import { TIMELINE_KINDS, type TimelineKind } from "@/lib/schema/incident";
+import { Field, FieldErrors } from "./inputs";
+
+type SetForm = (fn: (f: EditorForm) => EditorForm) => void;
+
+const KEY_LABELS: Record<KeyTimeField, string> = { started_at: "Started", detected_at: "Detected", mitigated_at: "Mitigated", resolved_at: "Resolved" };
+const KIND_LABELS: Record<TimelineKind, string> = { trigger: "Trigger", detection: "Detection", response: "Response", mitigation: "Mitigation", resolution: "Resolution", note: "Note" };
+
+/** The four key times (UTC), each fillable from the first timeline row of the matching kind. */
+export function KeyTimes({ form, setForm, errors }: { form: EditorForm; setForm: SetForm; errors: (f: string) => string[] | undefined }) {
+  const fromTimeline = keyTimesFromTimeline(form.timeline);
+  const fillable = KEY_TIME_FIELDS.filter((k) => fromTimeline[k] && fromTimeline[k] !== form[k]);
+  return (
+    <div className="ed-keytimes">
+      <div className="ed-keytimes__grid">
+        {KEY_TIME_FIELDS.map((k) => (
+          <Field
+            key={k}
+            label={
+              <>
+                {KEY_LABELS[k]} <span className="ed-utc">UTC</span>
+              </>
+            }
+            htmlFor={`ed-${k}`}
+            errors={errors(k)}
+          >
+            <div className="ed-inline">
+              <input
+                id={`ed-${k}`}
+                type="datetime-local"
+                value={toUtcInput(form[k])}
+                aria-describedby={errors(k) ? `ed-${k}-errors` : undefined}
+                onChange={(e) => {
+                  const v = fromUtcInput(e.target.value);
+                  setForm((f) => ({ ...f, [k]: v }));
+                }}
+              />
+              {fromTimeline[k] && fromTimeline[k] !== form[k] && (
+                <button
+                  type="button"
+                  className="btn btn--small ed-ghost"
+                  title={`Use the first ${KEY_TIME_SOURCE[k]} row of the timeline`}
+                  aria-label={`Take ${KEY_LABELS[k].toLowerCase()} time from the first ${KEY_TIME_SOURCE[k]} row`}
+                  onClick={() => setForm((f) => ({ ...f, [k]: fromTimeline[k] ?? f[k] }))}
+                >
+                  From timeline
+                </button>
+              )}
+            </div>
+          </Field>
+        ))}
+      </div>
+      {fillable.length > 1 && (
+        <button type="button" className="btn btn--small" onClick={() => setForm((f) => ({ ...f, ...keyTimesFromTimeline(f.timeline) }))}>
+          Take all key times from the timeline
+        </button>
+      )}
+    </div>
+  );
+}
+
+/** Rows of the timeline: add, edit, remove, reorder, sort, and paste lines from a chat log. */
+export function TimelineEditor({ form, setForm, errors }: { form: EditorForm; setForm: SetForm; errors: (f: string) => string[] | undefined }) {
+  const rows = form.timeline;
+  const setRows = (fn: (rows: TimelineRow[]) => TimelineRow[]) => setForm((f) => ({ ...f, timeline: fn(f.timeline) }));
+  const update = (key: string, patch: Partial<TimelineRow>) => setRows((rs) => rs.map((r) => (r.key === key ? { ...r, ...patch } : r)));
+  const move = (i: number, d: -1 | 1) =>
+    setRows((rs) => {
+      const out = [...rs];
+      const a = out[i];
+      const b = out[i + d];
+      if (!a || !b) return rs;
+      out[i] = b;
+      out[i + d] = a;
+      return out;
+    });
+  const sorted = sortedTimeline(rows);
+  const inOrder = sorted.every((r, i) => r === rows[i]);
+  const lastAt = rows[rows.length - 1]?.at ?? form.started_at;
+
+  return (
+    <div className="ed-timeline">
+      {rows.length === 0 ? (
+        <p className="muted small ed-empty-note">No events yet. Add them one by one, or paste lines from your incident channel below.</p>
+      ) : (
+        <ol className="ed-tl-list" aria-label="Timeline rows">
+          {rows.map((r, i) => {
+            const atErr = errors(`timeline:${r.key}.at`);
+            const evErr = errors(`timeline:${r.key}.event`);
+            const kindErr = errors(`timeline:${r.key}.kind`);
+            const n = i + 1;
+            return (
+              <li key={r.key} className={`ed-tl-row ${atErr || evErr ? "ed-invalid" : ""}`}>
+                <span className={`ed-tl-dot k-${r.kind || "note"}`} aria-hidden="true" />
+                <input
+                  type="datetime-local"
+                  aria-label={`Row ${n} time (UTC)`}
+                  value={toUtcInput(r.at)}
+                  onChange={(e) => update(r.key, { at: fromUtcInput(e.target.value) })}
+                />
+                <select aria-label={`Row ${n} kind`} value={r.kind} onChange={(e) => update(r.key, { kind: TIMELINE_KINDS.find((k) => k === e.target.value) ?? "" })}>
+                  <option value="">—</option>
+                  {TIMELINE_KINDS.map((k) => (
+                    <option key={k} value={k}>
+                      {KIND_LABELS[k]}
+                    </option>
+                  ))}
+                </select>
+                <input
+                  id={`ed-tl-${r.key}`}
+                  type="text"
+                  aria-label={`Row ${n} event`}
+                  placeholder="What happened, as people saw it then"
+                  value={r.event}
+                  onChange={(e) => update(r.key, { event: e.target.value })}
+                />
+                <div className="ed-row-actions">
+                  <button type="button" className="ed-icon" aria-label={`Move row ${n} up`} disabled={i === 0} onClick={() => move(i, -1)}>
+                    ↑
+                  </button>
+                  <button type="button" className="ed-icon" aria-label={`Move row ${n} down`} disabled={i === rows.length - 1} onClick={() => move(i, 1)}>
+                    ↓
+                  </button>
+                  <button type="button" className="ed-icon ed-icon--danger" aria-label={`Remove row ${n}`} onClick={() => setRows((rs) => rs.filter((x) => x.key !== r.key))}>
+                    ×
+                  </button>
+                </div>
+                <FieldErrors messages={[...(atErr ?? []), ...(evErr ?? []), ...(kindErr ?? [])]} />
+              </li>
+            );
+          })}
+        </ol>
+      )}
+      <div className="row ed-tl-actions">
+        <button
+          type="button"
+          className="btn btn--small"
+          onClick={() => {
+            const t = Date.parse(lastAt);
+            const at = Number.isNaN(t) ? "" : new Date(t + 60_000).toISOString().replace(/:\d{2}\.\d{3}Z$/, ":00Z");
+            setRows((rs) => [...rs, { key: rowKey("t"), at, event: "", kind: "" }]);
+          }}
+        >
+          + Add event
+        </button>
+        {!inOrder && (
+          <button type="button" className="btn btn--small" onClick={() => setRows((rs) => sortedTimeline(rs))}>
+            Sort by time
+          </button>
+        )}
+        {!inOrder && <span className="muted small">Rows are sorted by time when you save.</span>}
+      </div>
+      <PasteLines baseDate={form.started_at || rows[0]?.at || new Date().toISOString()} onRows={(added) => setRows((rs) => [...rs, ...added])} />
+    </div>
+  );
+}
+
+function PasteLines({ baseDate, onRows }: { baseDate: string; onRows: (rows: TimelineRow[]) => void }) {
+  const [text, setText] = useState("");
+  const [result, setResult] = useState<string | null>(null);
+  const day = baseDate.slice(0, 10);
+  return (
+    <details className="ed-paste">
+      <summary>Paste lines from a chat log or notes</summary>
+      <p className="muted small">
+        One event per line, starting with a time: <code>14:02 UTC paged on-call</code>, <code>[14:05] alice: rolled back</code> or{" "}
+        <code>2026-03-14 14:07 mitigated by restart</code>. Times without a date are on {day} (UTC); the kind is guessed from the words and can be changed.
+      </p>
+      <label htmlFor="ed-paste" className="visually-hidden">
+        Lines to turn into timeline rows
+      </label>
+      <textarea id="ed-paste" rows={5} value={text} onChange={(e) => setText(e.target.value)} placeholder={"14:02 UTC paged on-call\n[14:05] alice: rolled back the deploy"} />
+      <div className="row">
+        <button
+          type="button"
+          className="btn btn--small"
+          disabled={!text.trim()}
+          onClick={() => {
+            const { rows, skipped } = parseTimelinePaste(text, day);
+            onRows(rows.map((r) => ({ ...r, key: rowKey("t") })));
+            setResult(`Added ${rows.length} row${rows.length === 1 ? "" : "s"}${skipped.length ? `; skipped ${skipped.length} line${skipped.length === 1 ? "" : "s"} without a time` : ""}.`);
+            if (rows.length) setText("");
+          }}
+        >
+          Add rows
+        </button>
+        {result && (
+          <span className="muted small" role="status">
+            {result}
+          </span>
+        )}
+      </div>
+    </details>
+  );
+}
