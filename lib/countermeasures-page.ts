@@ -95,7 +95,7 @@ export interface CountermeasuresPageData {
 }
 
 /** Rows rendered on one dashboard page; beyond this the CSV export has everything. */
-export const MAX_ROWS = 300;
+export const MAX_ROWS = 200;
 
 const REVIEW_WINDOW_DAYS = 14;
 

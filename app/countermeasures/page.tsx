@@ -116,7 +116,7 @@ export default async function CountermeasuresPage({ searchParams }: { searchPara
               {data.matching === data.total ? `All ${data.total} countermeasures` : `${data.matching} of ${data.total} countermeasures`}
             </span>
             <span className="small muted cms-list-sort">sorted by {filters.sort === "age" ? "age, oldest first" : filters.sort === "severity" ? "incident severity" : "due date"}
-              {filters.status ? "" : ", open first"}</span>
+              {filters.status || filters.overdue || filters.dueWithin !== undefined ? "" : ", open first"}</span>
           </h2>
           {data.matching > data.items.length && (
             <p className="alert alert--info cms-limit">

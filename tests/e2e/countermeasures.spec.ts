@@ -141,8 +141,11 @@ test.describe("as an author", () => {
     await expect(list(page).getByRole("listitem", { name: title, exact: true })).toHaveCount(0);
     await expect(overdueStat(page)).toHaveAttribute("aria-label", `Overdue: ${before - 1}`);
 
+    // The newest revision is the update, committed with the signed-in author's name.
     await page.goto(`/incidents/${incidentId}/history`);
-    await expect(page.getByText("Ari Author").first()).toBeVisible();
+    const newest = page.getByRole("form", { name: "Choose two revisions to compare" }).getByRole("row").nth(1);
+    await expect(newest).toContainText("Ari Author");
+    await expect(newest).toContainText("update countermeasures");
 
     await page.goto(`/countermeasures?status=done`);
     // done_at was set to today by the update.
