@@ -386,6 +386,8 @@ export async function updateCountermeasure(viewer: Viewer, raw: unknown): Promis
     return { ok: false, reason: "conflict", currentText: loaded.text, currentBlob: loaded.blob, message: CONFLICT, current: stateOf(loaded.doc) };
   }
   const text = applyCountermeasureUpdate(loaded.text, cmId, patch, today(), { file: loaded.doc?.path, taxonomy: loaded.doc ? (await visibleContent(viewer)).snapshot.taxonomy : undefined });
+  // Setting a field to the value it already has is not worth a commit.
+  if (text === loaded.text) return { ok: true, id: incidentId, blob: loaded.blob, commit: "", created: false };
   const result = await saveIncident(viewer, { id: incidentId, baseBlob, text });
   if (result.ok || result.reason !== "conflict") return result;
   const now = await loadForEdit(viewer, incidentId);
