@@ -1,0 +1,280 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound, permanentRedirect } from "next/navigation";
+import { requireViewer } from "@/lib/auth/session";
+import { getFactorPage } from "@/lib/factors-pages";
+import { StatusBadge } from "../../_components/badges";
+import { monthYear } from "../../_components/charts/sparkline";
+import { monthLabel, SEVERITY_SERIES, StackedBars } from "../../_components/charts/stacked-bars";
+import { formatDate } from "../../_components/format";
+import { IncidentRow } from "../../_components/incident-row";
+import "../factors.css";
+
+type Props = { params: Promise<{ id: string }> };
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  // The factor's name comes from the page data; the id is enough for the tab and avoids a second authorization path.
+  const { id } = await params;
+  return { title: `Factor ${id}` };
+}
+
+// Aliases are the words people write; a few give the idea, the rest stay one click away.
+const ALIASES_SHOWN = 8;
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+export default async function FactorPage({ params }: Props) {
+  const { id } = await params;
+  const viewer = await requireViewer(`/factors/${encodeURIComponent(id)}`);
+  const data = await getFactorPage(viewer, id);
+  if (!data) notFound();
+  if ("redirectTo" in data) permanentRedirect(data.redirectTo);
+  const { factor, totals, chart, recurrences } = data;
+  const chartTitle = `${factor.name}: incidents per month by severity, last ${chart.months} months`;
+  return (
+    <main id="main">
+      <div className="page-head">
+        <div>
+          <div className="eyebrow">
+            <Link href="/factors">Factors</Link> / <Link href={`/factors#category-${factor.category.id}`}>{factor.category.name}</Link>
+          </div>
+          <h1>{factor.name}</h1>
+          {factor.description && <p className="kf-lead">{factor.description}</p>}
+          <div className="row kf-meta">
+            <code className="small muted">{factor.id}</code>
+            {!factor.known && <span className="badge badge--overdue">not in the taxonomy</span>}
+            {factor.aliases.length > 0 && (
+              <>
+                <span className="small muted">Also written as</span>
+                {factor.aliases.slice(0, ALIASES_SHOWN).map((a) => (
+                  <span key={a} className="chip">
+                    {a}
+                  </span>
+                ))}
+                {factor.aliases.length > ALIASES_SHOWN && (
+                  <details className="kf-more">
+                    <summary>{factor.aliases.length - ALIASES_SHOWN} more</summary>
+                    <div className="row">
+                      {factor.aliases.slice(ALIASES_SHOWN).map((a) => (
+                        <span key={a} className="chip">
+                          {a}
+                        </span>
+                      ))}
+                    </div>
+                  </details>
+                )}
+              </>
+            )}
+            {factor.mergedIds.length > 0 && (
+              <span className="small muted">
+                Merged from{" "}
+                {factor.mergedIds.map((m, i) => (
+                  <span key={m}>
+                    {i > 0 && ", "}
+                    <code>{m}</code>
+                  </span>
+                ))}
+              </span>
+            )}
+          </div>
+        </div>
+        <Link className="btn" href={`/incidents?factor=${encodeURIComponent(factor.id)}`}>
+          Incidents with this factor
+        </Link>
+      </div>
+
+      {recurrences.length > 0 && (
+        <section className="alert alert--danger kf-recur" aria-labelledby="h-recurred">
+          <h2 id="h-recurred" className="kf-recur__title">
+            Recurred after a countermeasure was done
+          </h2>
+          <ul>
+            {recurrences.map((r) => (
+              <li key={`${r.countermeasure.incidentId}#${r.countermeasure.id}`}>
+                “{r.countermeasure.title}” from <Link href={`/incidents/${r.countermeasure.incidentId}#h-cms`}>{r.countermeasure.incidentTitle}</Link> was done on {formatDate(r.countermeasure.done_at)}; the factor came back in{" "}
+                {r.recurredIn.map((inc, i) => (
+                  <span key={inc.incidentId}>
+                    {i > 0 && ", "}
+                    <Link href={`/incidents/${inc.incidentId}`}>{inc.title}</Link> ({formatDate(inc.started_at)})
+                  </span>
+                ))}
+                .
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+
+      <section className="grid grid-4 kf-stats" aria-label="Key figures">
+        <div className="card stat">
+          <span className="stat__value">{totals.incidents}</span>
+          <span className="stat__label">{totals.incidents === 1 ? "Incident" : "Incidents"}</span>
+          <span className="stat__sub">{totals.firstSeen ? `${formatDate(totals.firstSeen)} – ${formatDate(totals.lastSeen)}` : "never seen"}</span>
+        </div>
+        <div className="card stat">
+          <span className="stat__value">{totals.teams}</span>
+          <span className="stat__label">{totals.teams === 1 ? "Team" : "Teams"}</span>
+          <span className="stat__sub">{totals.teams > 1 ? "a cross-team learning" : "so far in one team"}</span>
+        </div>
+        <div className="card stat">
+          <span className="stat__value">{totals.services}</span>
+          <span className="stat__label">{totals.services === 1 ? "Service" : "Services"}</span>
+          <span className="stat__sub">affected by these incidents</span>
+        </div>
+        <div className={`card stat${totals.recurrences ? " stat--danger" : ""}`}>
+          <span className="stat__value">{totals.recurrences}</span>
+          <span className="stat__label">Recurrences after a fix</span>
+          <span className="stat__sub">
+            {data.countermeasureCounts.done} done · {data.countermeasureCounts.open} open countermeasure{data.countermeasureCounts.open === 1 ? "" : "s"}
+          </span>
+        </div>
+      </section>
+
+      <div className="grid grid-main">
+        <div className="stack">
+          <section className="card" aria-labelledby="h-chart">
+            <h2 id="h-chart">Occurrences over time</h2>
+            <StackedBars title={chartTitle} data={chart.data} series={SEVERITY_SERIES} formatX={(x) => (x.endsWith("-01") ? `${monthLabel(x)} ’${x.slice(2, 4)}` : monthLabel(x))} height={160} />
+            {chart.inWindow < totals.incidents && (
+              <p className="small muted kf-caption">
+                {chart.inWindow === 0 ? "None" : `${chart.inWindow} of ${totals.incidents}`} in this window
+                {totals.firstSeen ? `; first seen ${monthYear(totals.firstSeen.slice(0, 7))}` : ""}.
+              </p>
+            )}
+          </section>
+
+          <section className="card card--flush" aria-labelledby="h-incidents">
+            <h2 id="h-incidents">Incidents ({data.incidents.length})</h2>
+            {data.incidents.length === 0 ? (
+              <div className="empty">
+                <strong>No incident mentions this factor yet.</strong>
+                When a post-mortem names it, it will appear here.
+              </div>
+            ) : (
+              <ul className="incident-list kf-incidents">
+                {data.incidents.map((i) => (
+                  <IncidentRow key={i.id} i={i} />
+                ))}
+              </ul>
+            )}
+          </section>
+
+          <section className="card" aria-labelledby="h-cms">
+            <h2 id="h-cms">Countermeasures addressing it</h2>
+            {data.countermeasures.length === 0 ? (
+              <p className="muted">No countermeasure names this factor in its <code>addresses</code> yet.</p>
+            ) : (
+              <div className="table-wrap">
+                <table className="table kf-cm-table">
+                  <thead>
+                    <tr>
+                      <th scope="col">Countermeasure</th>
+                      <th scope="col">Owner</th>
+                      <th scope="col">Due</th>
+                      <th scope="col">Status</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {data.countermeasures.map((cm) => (
+                      <tr key={`${cm.incidentId}#${cm.id}`} className={cm.recurredIn.length ? "kf-cm--recurred" : cm.overdue ? "is-overdue" : undefined}>
+                        <td>
+                          <div className="kf-cm__title">{cm.title}</div>
+                          <div className="small muted">
+                            <span className="kf-cm__type">{cm.type}</span> · from <Link href={`/incidents/${cm.incidentId}#h-cms`}>{cm.incidentTitle}</Link>
+                          </div>
+                          {cm.recurredIn.length > 0 && (
+                            <p className="kf-cm__recurred">
+                              <span className="badge badge--recurred">Recurred after this was done:</span>{" "}
+                              {cm.recurredIn.map((r, i) => (
+                                <span key={r.incidentId}>
+                                  {i > 0 && ", "}
+                                  <Link href={`/incidents/${r.incidentId}`}>{r.title}</Link>
+                                </span>
+                              ))}
+                            </p>
+                          )}
+                        </td>
+                        <td className="small" data-label="Owner">
+                          {cm.owner}
+                        </td>
+                        <td className="kf-nowrap small" data-label="Due">
+                          {formatDate(cm.due)}
+                          {cm.overdue && (
+                            <div>
+                              <span className="badge badge--overdue">overdue</span>
+                            </div>
+                          )}
+                          {cm.done_at && <div className="muted">done {formatDate(cm.done_at)}</div>}
+                        </td>
+                        <td data-label="Status">
+                          <StatusBadge status={cm.status} />
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            )}
+          </section>
+        </div>
+
+        <aside className="stack">
+          <section className="card" aria-labelledby="h-teams">
+            <h2 id="h-teams">Teams</h2>
+            {data.teams.length === 0 ? (
+              <p className="small muted">None yet.</p>
+            ) : (
+              <ul className="kf-bars" aria-label="Teams spanned">
+                {data.teams.map((t) => (
+                  <li key={t.name}>
+                    <Link href={`/incidents?team=${encodeURIComponent(t.name)}&factor=${encodeURIComponent(factor.id)}`}>{t.name}</Link>
+                    <span className="kf-bars__n">{plural(t.count, "incident")}</span>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </section>
+          <section className="card" aria-labelledby="h-services">
+            <h2 id="h-services">Services</h2>
+            {data.services.length === 0 ? (
+              <p className="small muted">None yet.</p>
+            ) : (
+              <ul className="kf-chips" aria-label="Services affected">
+                {data.services.map((s) => (
+                  <li key={s.name}>
+                    <Link className="chip" href={`/incidents?service=${encodeURIComponent(s.name)}&factor=${encodeURIComponent(factor.id)}`}>
+                      {s.name} <span className="muted">{s.count}</span>
+                    </Link>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </section>
+          <section className="card" aria-labelledby="h-co">
+            <h2 id="h-co">Often seen with</h2>
+            {data.coOccurring.length === 0 ? (
+              <p className="small muted">No other factor shares two or more incidents with this one.</p>
+            ) : (
+              <>
+                <ul className="kf-bars" aria-label="Co-occurring factors">
+                  {data.coOccurring.map((c) => (
+                    <li key={c.factor}>
+                      <Link href={`/factors/${c.factor}`}>{c.name}</Link>
+                      <span className="kf-bars__n" title={`Together in ${plural(c.count, "incident")}; ${c.lift.toFixed(1)}× as often as two independent factors would meet`}>
+                        {plural(c.count, "incident")} · lift {c.lift.toFixed(1)}
+                      </span>
+                    </li>
+                  ))}
+                </ul>
+                <p className="small muted kf-caption">
+                  Lift compares how often two factors appear together with how often they would if they were unrelated: above 1 they tend to come together. Only pairs sharing at least two incidents are
+                  shown.
+                </p>
+              </>
+            )}
+          </section>
+        </aside>
+      </div>
+    </main>
+  );
+}
