@@ -3,11 +3,13 @@ import Link from "next/link";
 import { notFound, permanentRedirect } from "next/navigation";
 import { requireViewer } from "@/lib/auth/session";
 import { getIncidentPage, renamedIncident } from "@/lib/incidents";
+import { getIncidentKnowledge } from "@/lib/factors-pages";
 import { formatDuration } from "@/lib/knowledge/metrics";
 import { MdxContent } from "@/lib/mdx/render";
 import { KindBadge, RestrictedBadge, SeverityBadge, StatusBadge } from "../../_components/badges";
 import { BrokenIncidentView } from "../../_components/broken-incident";
 import { CountermeasureTable } from "../../_components/countermeasure-table";
+import { IncidentKnowledgeSection } from "../../_components/incident-knowledge";
 import { formatDateTime } from "../../_components/format";
 import { Timeline } from "../../_components/timeline";
 
@@ -31,6 +33,7 @@ export default async function IncidentPage({ params }: Props) {
   if ("ok" in data) return <BrokenIncidentView id={data.id} problems={data.problems} />;
   const { incident, compiled, metrics, factors, countermeasures } = data;
   const fm = incident.frontmatter;
+  const knowledge = await getIncidentKnowledge(viewer, incident.id);
   return (
     <main id="main">
       <div className="incident-head">
@@ -139,6 +142,7 @@ export default async function IncidentPage({ params }: Props) {
               </ul>
             )}
           </section>
+          {knowledge && <IncidentKnowledgeSection data={knowledge} />}
           <section className="card" aria-labelledby="h-cms">
             <h2 id="h-cms">Countermeasures</h2>
             <CountermeasureTable rows={countermeasures} />
