@@ -186,8 +186,9 @@ export default async function ReviewPage({ searchParams }: { searchParams: Promi
                         <span className="cms-others__meta">
                           <StatusBadge status={o.status} />
                           <DueNote item={o} />
-                          <span>{o.owner}</span>
-                          <span>· due {formatDate(o.dueDate)}</span>
+                          <span>
+                            {o.owner} · due <span className="cms-nowrap">{formatDate(o.dueDate)}</span>
+                          </span>
                         </span>
                       </li>
                     ))}
