@@ -114,7 +114,7 @@ export default async function FactorPage({ params }: Props) {
         <div className="card stat">
           <span className="stat__value">{totals.teams}</span>
           <span className="stat__label">{totals.teams === 1 ? "Team" : "Teams"}</span>
-          <span className="stat__sub">{totals.teams > 1 ? "a cross-team learning" : "so far in one team"}</span>
+          <span className="stat__sub">{totals.teams > 1 ? "a cross-team learning" : totals.teams === 1 ? "so far in one team" : "none yet"}</span>
         </div>
         <div className="card stat">
           <span className="stat__value">{totals.services}</span>
@@ -132,16 +132,18 @@ export default async function FactorPage({ params }: Props) {
 
       <div className="grid grid-main">
         <div className="stack">
-          <section className="card" aria-labelledby="h-chart">
-            <h2 id="h-chart">Occurrences over time</h2>
-            <StackedBars title={chartTitle} data={chart.data} series={SEVERITY_SERIES} formatX={(x) => (x.endsWith("-01") ? `${monthLabel(x)} ’${x.slice(2, 4)}` : monthLabel(x))} height={160} />
-            {chart.inWindow < totals.incidents && (
-              <p className="small muted kf-caption">
-                {chart.inWindow === 0 ? "None" : `${chart.inWindow} of ${totals.incidents}`} in this window
-                {totals.firstSeen ? `; first seen ${monthYear(totals.firstSeen.slice(0, 7))}` : ""}.
-              </p>
-            )}
-          </section>
+          {totals.incidents > 0 && (
+            <section className="card" aria-labelledby="h-chart">
+              <h2 id="h-chart">Occurrences over time</h2>
+              <StackedBars title={chartTitle} data={chart.data} series={SEVERITY_SERIES} formatX={(x) => (x.endsWith("-01") ? `${monthLabel(x)} ’${x.slice(2, 4)}` : monthLabel(x))} height={160} />
+              {chart.inWindow < totals.incidents && (
+                <p className="small muted kf-caption">
+                  {chart.inWindow === 0 ? "None" : `${chart.inWindow} of ${totals.incidents}`} in this window
+                  {totals.firstSeen ? `; first seen ${monthYear(totals.firstSeen.slice(0, 7))}` : ""}.
+                </p>
+              )}
+            </section>
+          )}
 
           <section className="card card--flush" aria-labelledby="h-incidents">
             <h2 id="h-incidents">Incidents ({data.incidents.length})</h2>
