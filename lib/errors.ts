@@ -37,5 +37,9 @@ export class AppError extends Error {
 }
 
 export function isAppError(err: unknown): err is AppError {
-  return err instanceof AppError;
+  if (err instanceof AppError) return true;
+  // Pages and route handlers are bundled in separate layers, each with its own copy of this class, while the content
+  // store is one object per process: an AppError thrown by the store may come from another copy.
+  const code: unknown = err instanceof Error && err.name === "AppError" ? Reflect.get(err, "code") : undefined;
+  return typeof code === "string" && code in statusByCode;
 }

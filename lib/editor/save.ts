@@ -7,14 +7,14 @@ import { getStore } from "../content";
 import { parseIncidentText } from "../content/incident-file";
 import { ConflictError } from "../content/repository";
 import { INCIDENTS_DIR, type ContentStore, type IncidentDoc } from "../content/store";
-import { AppError } from "../errors";
+import { AppError, isAppError } from "../errors";
 import { ID_PATTERN } from "../schema/common";
 import type { IncidentFrontmatter } from "../schema/incident";
 import type { Problem } from "../schema/problems";
 import { canSeeBroken } from "../incidents";
 import { incidentCommitMessage } from "./commit-message";
 import { incidentIdFrom } from "./ids";
-import { afterSave } from "./after-save";
+import { refreshSearchIndex } from "../search/service";
 
 export const MAX_INCIDENT_BYTES = 1_000_000;
 
@@ -91,14 +91,26 @@ export async function saveIncident(viewer: Viewer, raw: unknown, store: ContentS
     if (!sameVisibility(before?.frontmatter ?? null, fm)) {
       await audit({ type: "visibility-change", user: viewer.id, incident: id, from: before?.frontmatter.visibility ?? "none", to: fm.visibility, groups: fm.groups });
     }
-    await afterSave(store);
+    // The commit exists; a lagging index is brought up to date by its next request, so a failure here is logged only.
+    await refreshSearchIndex(store).catch((err: unknown) => console.error("[kaizen] search index update failed:", (err as Error).message));
     return { ok: true, id, blob: saved?.blob ?? "", commit, created: !oldId };
   } catch (err) {
-    if (err instanceof ConflictError) {
-      return { ok: false, reason: "conflict", currentText: err.currentText, currentBlob: err.currentBlob, message: "Someone saved this incident after you started editing. Your text is kept: compare and merge, then save again." };
+    const conflict = conflictOf(err);
+    if (conflict) {
+      return { ok: false, reason: "conflict", ...conflict, message: "Someone saved this incident after you started editing. Your text is kept: compare and merge, then save again." };
     }
     throw err;
   }
+}
+
+/** A ConflictError's current version, also when thrown by another bundle layer's copy of the class (see isAppError). */
+function conflictOf(err: unknown): { currentText: string | null; currentBlob: string | null } | null {
+  if (err instanceof ConflictError) return { currentText: err.currentText, currentBlob: err.currentBlob };
+  if (!isAppError(err) || err.code !== "conflict") return null;
+  const currentText: unknown = Reflect.get(err, "currentText");
+  const currentBlob: unknown = Reflect.get(err, "currentBlob");
+  const ok = (v: unknown): v is string | null => v === null || typeof v === "string";
+  return ok(currentText) && ok(currentBlob) ? { currentText, currentBlob } : null;
 }
 
 /** The current text and base revision for the editor, or null when not visible. */

@@ -1,7 +1,29 @@
 "use client";
 
 import { useMemo } from "react";
-import { lineDiff } from "@/lib/editor/line-diff";
+import { lineDiff, type DiffLine } from "@/lib/editor/line-diff";
+
+const CONTEXT = 3;
+
+/** Long runs of unchanged lines folded to a marker, keeping a few lines of context around each change. */
+function fold(diff: DiffLine[]): (DiffLine | { op: "fold"; count: number })[] {
+  const keep = diff.map(() => false);
+  diff.forEach((d, i) => {
+    if (d.op === "same") return;
+    for (let j = Math.max(0, i - CONTEXT); j <= Math.min(diff.length - 1, i + CONTEXT); j++) keep[j] = true;
+  });
+  const out: (DiffLine | { op: "fold"; count: number })[] = [];
+  let hidden = 0;
+  diff.forEach((d, i) => {
+    if (keep[i]) {
+      if (hidden) out.push({ op: "fold", count: hidden });
+      hidden = 0;
+      out.push(d);
+    } else hidden++;
+  });
+  if (hidden) out.push({ op: "fold", count: hidden });
+  return out;
+}
 
 /** What a 409 brought back: the version saved meanwhile, and its blob as the new base. */
 export interface Conflict {
@@ -17,12 +39,13 @@ export interface Conflict {
 export function ConflictView({ conflict, mine, saving, onSaveMine, onLoadTheirs }: { conflict: Conflict; mine: string; saving: boolean; onSaveMine: () => void; onLoadTheirs: () => void }) {
   const diff = useMemo(() => lineDiff(conflict.currentText ?? "", mine), [conflict.currentText, mine]);
   const changed = diff.filter((d) => d.op !== "same").length;
+  const shown = useMemo(() => fold(diff), [diff]);
   return (
     <section className="card ed-conflict" aria-labelledby="ed-h-conflict" role="region">
       <h2 id="ed-h-conflict">Someone else saved this incident while you were editing</h2>
       <p className="small">
-        {conflict.message} Nothing you typed is lost. Compare the two versions below, then either save yours on top of theirs, or load theirs and copy what
-        you need from yours.
+        {conflict.currentText === null ? `${conflict.message} ` : ""}Nothing you typed is lost: your version is still in the form below. Compare the two
+        versions, then either save yours on top of theirs, or load theirs and copy what you need from yours.
       </p>
       <div className="row ed-conflict__actions">
         <button type="button" className="btn btn--primary" disabled={saving} onClick={onSaveMine}>
@@ -46,12 +69,18 @@ export function ConflictView({ conflict, mine, saving, onSaveMine, onLoadTheirs 
         </span>
       </div>
       <div className="diff ed-diff" role="region" aria-label="Differences between the saved version and yours" tabIndex={0}>
-        {diff.map((d, i) => (
-          <div key={i} className={d.op === "add" ? "add" : d.op === "del" ? "del" : ""}>
-            {d.op === "add" ? "+ " : d.op === "del" ? "− " : "  "}
-            {d.text || " "}
-          </div>
-        ))}
+        {shown.map((d, i) =>
+          d.op === "fold" ? (
+            <div key={i} className="ed-fold">
+              {`  … ${d.count} unchanged line${d.count === 1 ? "" : "s"}`}
+            </div>
+          ) : (
+            <div key={i} className={d.op === "add" ? "add" : d.op === "del" ? "del" : ""}>
+              {d.op === "add" ? "+ " : d.op === "del" ? "− " : "  "}
+              {d.text || " "}
+            </div>
+          ),
+        )}
       </div>
     </section>
   );

@@ -506,6 +506,18 @@ export function IncidentEditor({ data }: { data: EditorData }) {
             ) : (
               <span className="ed-ok">✓ Ready to save</span>
             )}
+            {checked.hints.length > 0 && (
+              <>
+                <span className="ed-sep"> · </span>
+                <button
+                  type="button"
+                  className="ed-linkish ed-hints-link"
+                  onClick={() => document.getElementById("ed-h-hints")?.scrollIntoView({ block: "start", behavior: "smooth" })}
+                >
+                  {checked.hints.length} wording hint{checked.hints.length === 1 ? "" : "s"}
+                </button>
+              </>
+            )}
             <span className="muted">
               {dirty ? " · Unsaved changes, kept in this browser until you save" : " · No changes yet"}
             </span>
@@ -513,8 +525,15 @@ export function IncidentEditor({ data }: { data: EditorData }) {
           <Link className="btn" href={data.id ? `/incidents/${data.id}` : "/incidents"}>
             Cancel
           </Link>
-          <button type="button" className="btn btn--primary" onClick={() => void save()} disabled={saving} aria-keyshortcuts="Control+S">
-            {saving ? "Saving…" : data.mode === "new" ? "Save post-mortem" : "Save changes"}
+          <button type="button" className="btn btn--primary" onClick={() => void save()} disabled={saving} aria-keyshortcuts="Control+S" aria-label={data.mode === "new" ? "Save post-mortem" : "Save changes"}>
+            {saving ? (
+              "Saving…"
+            ) : (
+              <>
+                <span className="ed-save-long">{data.mode === "new" ? "Save post-mortem" : "Save changes"}</span>
+                <span className="ed-save-short">Save</span>
+              </>
+            )}
           </button>
         </div>
       </div>
