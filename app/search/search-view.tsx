@@ -129,7 +129,6 @@ export function SearchView({ initialQuery, initialPage, initial, initialError }:
             }}
             onKeyDown={onKeyDown}
             aria-controls="search-results"
-            aria-activedescendant={active >= 0 ? `result-${active}` : undefined}
           />
           {loading && <span className="search-box__spinner" aria-hidden="true" />}
         </div>
@@ -194,7 +193,7 @@ export function SearchView({ initialQuery, initialPage, initial, initialError }:
         {results.length > 0 && (
           <ol id="search-results" className="search-results" ref={listRef} aria-label="Search results">
             {results.map((r, i) => (
-              <li key={r.id} id={`result-${i}`} className={i === active ? "is-active" : undefined} aria-selected={i === active}>
+              <li key={r.id} id={`result-${i}`} className={i === active ? "is-active" : undefined} aria-current={i === active ? "true" : undefined}>
                 <div className="row">
                   <span className={`badge badge--${r.severity ?? "none"}`}>{r.severity ?? "—"}</span>
                   {r.kind === "near-miss" && <span className="badge badge--near-miss">Near miss</span>}

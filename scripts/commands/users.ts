@@ -16,7 +16,7 @@ export const command = {
     switch (sub) {
       case "list": {
         const users = await loadUsers();
-        if (args.flags.json === true) console.log(JSON.stringify(users.map(({ passwordHash: _h, feedToken: _f, ...u }) => u), null, 2));
+        if (args.flags.json === true) console.log(JSON.stringify(users.map((u) => ({ username: u.username, name: u.name, email: u.email, role: u.role, groups: u.groups, demo: u.demo })), null, 2));
         else for (const u of users) console.log(`${u.username.padEnd(20)} ${u.role.padEnd(7)} ${u.groups.join(",").padEnd(20)} ${u.email}${u.demo ? "  (demo)" : ""}`);
         return 0;
       }
