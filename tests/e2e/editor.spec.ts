@@ -130,7 +130,7 @@ test("two authors edit the same incident: the second save shows the conflict and
     await pb.getByRole("button", { name: "Save mine over theirs" }).click();
     await expect(pb).toHaveURL(new RegExp(`/incidents/${EDITED}$`));
     await pb.goto(`/incidents/${EDITED}/history`);
-    await expect(pb.getByText("Bo Author").first()).toBeVisible();
+    await expect(pb.getByRole("main").getByText("Bo Author").first()).toBeVisible();
   } finally {
     await a.close();
     await b.close();
