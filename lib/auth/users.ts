@@ -27,10 +27,20 @@ export function usersFile(dir = dataDir()): string {
   return path.join(dir, "users.json");
 }
 
+// Every request re-checks its user (so a removal or role change applies at once); the parsed file is reused until its
+// modification time or size changes, which keeps that check to one stat().
+const cache = new Map<string, { mtimeMs: number; size: number; users: LocalUser[] }>();
+
 export async function loadUsers(dir = dataDir()): Promise<LocalUser[]> {
+  const file = usersFile(dir);
   try {
-    const raw = await fs.readFile(usersFile(dir), "utf8");
-    return usersFileSchema.parse(JSON.parse(raw)).users;
+    const st = await fs.stat(file);
+    const hit = cache.get(file);
+    if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit.users;
+    const raw = await fs.readFile(file, "utf8");
+    const users = usersFileSchema.parse(JSON.parse(raw)).users;
+    cache.set(file, { mtimeMs: st.mtimeMs, size: st.size, users });
+    return users;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "ENOENT") return [];
     throw new AppError("internal", `users file ${usersFile(dir)} is invalid: ${(err as Error).message}`);
@@ -40,6 +50,7 @@ export async function loadUsers(dir = dataDir()): Promise<LocalUser[]> {
 async function saveUsers(users: LocalUser[], dir = dataDir()): Promise<void> {
   await fs.mkdir(dir, { recursive: true });
   const file = usersFile(dir);
+  cache.delete(file);
   const tmp = `${file}.${process.pid}.tmp`;
   await fs.writeFile(tmp, JSON.stringify({ users }, null, 2) + "\n", { mode: 0o600 });
   await fs.rename(tmp, file);
@@ -69,7 +80,7 @@ export async function addUser(input: { username: string; name?: string; email?: 
 }
 
 export async function updateUser(username: string, patch: Partial<Pick<LocalUser, "role" | "groups" | "name" | "email">>, dir = dataDir()): Promise<LocalUser> {
-  const users = await loadUsers(dir);
+  const users = (await loadUsers(dir)).map((x) => ({ ...x }));
   const u = users.find((x) => x.username === username);
   if (!u) throw new AppError("not_found", `no user "${username}"`);
   Object.assign(u, patch);
