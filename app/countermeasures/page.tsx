@@ -7,6 +7,7 @@ import { monthLabel, StackedBars } from "../_components/charts/stacked-bars";
 import { CountermeasureListItem } from "./_components/countermeasure-item";
 import { TeamBars } from "./_components/team-bars";
 import "./countermeasures.css";
+import { SelectField } from "../_components/select-field";
 
 export const metadata: Metadata = { title: "Countermeasures" };
 
@@ -294,44 +295,10 @@ function FilterForm({ data }: { data: CountermeasuresPageData }) {
             ))}
           </select>
         </div>
-        <div className="field">
-          <label htmlFor="f-owner">Owner</label>
-          <select id="f-owner" name="owner" defaultValue={filters.owner ?? ""}>
-            <option value="">Anyone</option>
-            {facets.owners.map((o) => (
-              <option key={o}>{o}</option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="f-team">Team</label>
-          <select id="f-team" name="team" defaultValue={filters.team ?? ""}>
-            <option value="">Any</option>
-            {facets.teams.map((t) => (
-              <option key={t}>{t}</option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="f-service">Service</label>
-          <select id="f-service" name="service" defaultValue={filters.service ?? ""}>
-            <option value="">Any</option>
-            {facets.services.map((s) => (
-              <option key={s}>{s}</option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="f-factor">Factor addressed</label>
-          <select id="f-factor" name="factor" defaultValue={filters.factor ?? ""}>
-            <option value="">Any</option>
-            {facets.factors.map((f) => (
-              <option key={f.id} value={f.id}>
-                {f.name}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectField id="f-owner" name="owner" label="Owner" value={filters.owner} anyLabel="Anyone" options={facets.owners} />
+        <SelectField id="f-team" name="team" label="Team" value={filters.team} options={facets.teams} />
+        <SelectField id="f-service" name="service" label="Service" value={filters.service} options={facets.services} />
+        <SelectField id="f-factor" name="factor" label="Factor addressed" value={filters.factor} options={facets.factors.map((f) => ({ value: f.id, label: f.name }))} />
         <div className="field">
           <label htmlFor="f-created-from">Created from</label>
           <input id="f-created-from" name="createdFrom" type="date" defaultValue={filters.createdFrom ?? ""} />

@@ -6,6 +6,7 @@ import { facetValues, filterIncidents, parseIncidentFilters, toRowData, visibleC
 import { KINDS, SEVERITIES, STATUSES } from "@/lib/schema/incident";
 import { BrokenCard } from "../_components/broken-card";
 import { IncidentRow } from "../_components/incident-row";
+import { SelectField } from "../_components/select-field";
 
 export const metadata: Metadata = { title: "Incidents" };
 
@@ -71,35 +72,9 @@ export default async function IncidentsPage({ searchParams }: { searchParams: Pr
               ))}
             </select>
           </div>
-          <div className="field">
-            <label htmlFor="f-service">Service</label>
-            <select id="f-service" name="service" defaultValue={filters.service ?? ""}>
-              <option value="">Any</option>
-              {facets.services.map((s) => (
-                <option key={s}>{s}</option>
-              ))}
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor="f-team">Team</label>
-            <select id="f-team" name="team" defaultValue={filters.team ?? ""}>
-              <option value="">Any</option>
-              {facets.teams.map((s) => (
-                <option key={s}>{s}</option>
-              ))}
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor="f-factor">Contributing factor</label>
-            <select id="f-factor" name="factor" defaultValue={filters.factor ?? ""}>
-              <option value="">Any</option>
-              {snapshot.taxonomy.active.map((f) => (
-                <option key={f.id} value={f.id}>
-                  {f.name}
-                </option>
-              ))}
-            </select>
-          </div>
+          <SelectField id="f-service" name="service" label="Service" value={filters.service} options={facets.services} />
+          <SelectField id="f-team" name="team" label="Team" value={filters.team} options={facets.teams} />
+          <SelectField id="f-factor" name="factor" label="Contributing factor" value={filters.factor} options={snapshot.taxonomy.active.map((f) => ({ value: f.id, label: f.name }))} />
           <div className="field">
             <label htmlFor="f-from">Started from</label>
             <input id="f-from" name="from" type="date" defaultValue={filters.from ?? ""} />

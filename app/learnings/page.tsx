@@ -6,6 +6,7 @@ import { SEVERITY_KEYS } from "@/lib/knowledge/incident-view";
 import { SEVERITY_SERIES } from "../_components/charts/stacked-bars";
 import { formatDate } from "../_components/format";
 import "../factors/factors.css";
+import { SelectField } from "../_components/select-field";
 
 export const metadata: Metadata = { title: "Learnings" };
 
@@ -35,26 +36,8 @@ export default async function LearningsPage({ searchParams }: { searchParams: Pr
       </div>
       <form className="card kl-filters" method="get" action="/learnings" aria-label="Filter learnings">
         <div className="filters">
-          <div className="field">
-            <label htmlFor="l-category">Category</label>
-            <select id="l-category" name="category" defaultValue={filters.category ?? ""}>
-              <option value="">Any</option>
-              {options.categories.map((c) => (
-                <option key={c.id} value={c.id}>
-                  {c.name}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor="l-team">Team</label>
-            <select id="l-team" name="team" defaultValue={filters.team ?? ""}>
-              <option value="">Any</option>
-              {options.teams.map((t) => (
-                <option key={t}>{t}</option>
-              ))}
-            </select>
-          </div>
+          <SelectField id="l-category" name="category" label="Category" value={filters.category} options={options.categories.map((c) => ({ value: c.id, label: c.name }))} />
+          <SelectField id="l-team" name="team" label="Team" value={filters.team} options={options.teams} />
           <div className="field">
             <label htmlFor="l-from">From</label>
             <input id="l-from" name="from" type="date" defaultValue={filters.from ?? ""} />
