@@ -17,3 +17,17 @@ export function SelectField({ id, name, label, value, anyLabel = "Any", options 
     </div>
   );
 }
+
+/** Two labelled date inputs bounding a period (a GET filter form's from/to pair). */
+export function DateRangeFields({ idPrefix, from, to }: { idPrefix: string; from: { name: string; label: string; value: string | undefined }; to: { name: string; label: string; value: string | undefined } }) {
+  return (
+    <>
+      {[from, to].map((d) => (
+        <div key={d.name} className="field">
+          <label htmlFor={`${idPrefix}-${d.name}`}>{d.label}</label>
+          <input id={`${idPrefix}-${d.name}`} name={d.name} type="date" defaultValue={d.value ?? ""} />
+        </div>
+      ))}
+    </>
+  );
+}

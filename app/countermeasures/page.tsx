@@ -7,7 +7,7 @@ import { monthLabel, StackedBars } from "../_components/charts/stacked-bars";
 import { CountermeasureListItem } from "./_components/countermeasure-item";
 import { TeamBars } from "./_components/team-bars";
 import "./countermeasures.css";
-import { SelectField } from "../_components/select-field";
+import { DateRangeFields, SelectField } from "../_components/select-field";
 
 export const metadata: Metadata = { title: "Countermeasures" };
 
@@ -299,14 +299,7 @@ function FilterForm({ data }: { data: CountermeasuresPageData }) {
         <SelectField id="f-team" name="team" label="Team" value={filters.team} options={facets.teams} />
         <SelectField id="f-service" name="service" label="Service" value={filters.service} options={facets.services} />
         <SelectField id="f-factor" name="factor" label="Factor addressed" value={filters.factor} options={facets.factors.map((f) => ({ value: f.id, label: f.name }))} />
-        <div className="field">
-          <label htmlFor="f-created-from">Created from</label>
-          <input id="f-created-from" name="createdFrom" type="date" defaultValue={filters.createdFrom ?? ""} />
-        </div>
-        <div className="field">
-          <label htmlFor="f-created-to">Created until</label>
-          <input id="f-created-to" name="createdTo" type="date" defaultValue={filters.createdTo ?? ""} />
-        </div>
+        <DateRangeFields idPrefix="f" from={{ name: "createdFrom", label: "Created from", value: filters.createdFrom }} to={{ name: "createdTo", label: "Created until", value: filters.createdTo }} />
         <div className="field">
           <label htmlFor="f-sort">Sort by</label>
           <select id="f-sort" name="sort" defaultValue={filters.sort ?? "due"}>

@@ -6,7 +6,7 @@ import { facetValues, filterIncidents, parseIncidentFilters, toRowData, visibleC
 import { KINDS, SEVERITIES, STATUSES } from "@/lib/schema/incident";
 import { BrokenCard } from "../_components/broken-card";
 import { IncidentRow } from "../_components/incident-row";
-import { SelectField } from "../_components/select-field";
+import { DateRangeFields, SelectField } from "../_components/select-field";
 
 export const metadata: Metadata = { title: "Incidents" };
 
@@ -75,14 +75,7 @@ export default async function IncidentsPage({ searchParams }: { searchParams: Pr
           <SelectField id="f-service" name="service" label="Service" value={filters.service} options={facets.services} />
           <SelectField id="f-team" name="team" label="Team" value={filters.team} options={facets.teams} />
           <SelectField id="f-factor" name="factor" label="Contributing factor" value={filters.factor} options={snapshot.taxonomy.active.map((f) => ({ value: f.id, label: f.name }))} />
-          <div className="field">
-            <label htmlFor="f-from">Started from</label>
-            <input id="f-from" name="from" type="date" defaultValue={filters.from ?? ""} />
-          </div>
-          <div className="field">
-            <label htmlFor="f-to">Started until</label>
-            <input id="f-to" name="to" type="date" defaultValue={filters.to ?? ""} />
-          </div>
+          <DateRangeFields idPrefix="f" from={{ name: "from", label: "Started from", value: filters.from }} to={{ name: "to", label: "Started until", value: filters.to }} />
           <div className="field">
             <label htmlFor="f-sort">Sort by</label>
             <select id="f-sort" name="sort" defaultValue={filters.sort}>

@@ -6,7 +6,7 @@ import { SEVERITY_KEYS } from "@/lib/knowledge/incident-view";
 import { SEVERITY_SERIES } from "../_components/charts/stacked-bars";
 import { formatDate } from "../_components/format";
 import "../factors/factors.css";
-import { SelectField } from "../_components/select-field";
+import { DateRangeFields, SelectField } from "../_components/select-field";
 
 export const metadata: Metadata = { title: "Learnings" };
 
@@ -38,14 +38,7 @@ export default async function LearningsPage({ searchParams }: { searchParams: Pr
         <div className="filters">
           <SelectField id="l-category" name="category" label="Category" value={filters.category} options={options.categories.map((c) => ({ value: c.id, label: c.name }))} />
           <SelectField id="l-team" name="team" label="Team" value={filters.team} options={options.teams} />
-          <div className="field">
-            <label htmlFor="l-from">From</label>
-            <input id="l-from" name="from" type="date" defaultValue={filters.from ?? ""} />
-          </div>
-          <div className="field">
-            <label htmlFor="l-to">To</label>
-            <input id="l-to" name="to" type="date" defaultValue={filters.to ?? ""} />
-          </div>
+          <DateRangeFields idPrefix="l" from={{ name: "from", label: "From", value: filters.from }} to={{ name: "to", label: "To", value: filters.to }} />
           <div className="filters__actions">
             <button className="btn btn--primary" type="submit">
               Apply
