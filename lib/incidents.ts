@@ -1,5 +1,6 @@
 import "server-only";
 import { z } from "zod";
+import { audit } from "./auth/audit";
 import { canAuthor, canEdit, canRead, type Viewer } from "./auth/viewer";
 import { buildFollowupRows, type FollowupRow } from "./followups/model";
 import { compileMdxCached } from "./mdx/cache";
@@ -52,8 +53,11 @@ export async function getIncidentEntry(viewer: Viewer, id: string): Promise<Inci
   const snapshot = await getStore().snapshot();
   const entry = snapshot.byId.get(id);
   if (!entry) return null;
-  if (entry.ok) return canRead(viewer, entry.frontmatter) ? entry : null;
-  return canSeeBroken(viewer, entry) ? entry : null;
+  const allowed = entry.ok ? canRead(viewer, entry.frontmatter) : canSeeBroken(viewer, entry);
+  if (allowed) return entry;
+  // The viewer gets the same 404 as for an unknown id; the audit log keeps the attempt.
+  void audit({ type: "denied", user: viewer.id, action: "read", target: `incidents/${id}`, reason: "restricted incident outside the viewer's groups" });
+  return null;
 }
 
 const list = (s: z.ZodType<string>) =>
