@@ -18,12 +18,11 @@ export function factorNamesOf(taxonomy: Taxonomy): FactorNames {
   return names;
 }
 
-/** Builds a compacted index from search records. */
+/** Builds an index from search records (all analyzed first, so impacts use the field averages of the whole set). */
 export function buildSearchIndex(docs: Iterable<SearchDoc>, factorNames: FactorNames = new Map()): SearchIndex {
   const index = new SearchIndex();
   index.factorNames = factorNames;
-  for (const d of docs) index.add(d);
-  index.compact();
+  index.addAll(docs);
   return index;
 }
 
@@ -55,12 +54,14 @@ export function syncWithSnapshot(index: SearchIndex, snapshot: Pick<Snapshot, "i
       changes.removed.push(id);
     }
   }
+  const changed: SearchDoc[] = [];
   for (const [id, doc] of wanted) {
     const blob = current.get(id);
     if (blob === doc.blob) continue;
-    index.add(toSearchDoc(doc, snapshot.taxonomy));
+    changed.push(toSearchDoc(doc, snapshot.taxonomy));
     (blob === undefined ? changes.added : changes.updated).push(id);
   }
+  index.addAll(changed);
   index.factorNames = factorNamesOf(snapshot.taxonomy);
   if (index.needsCompaction()) index.compact();
   return changes;

@@ -1,14 +1,15 @@
-// Saving and loading the search index: one binary file (a JSON header plus the typed arrays as they are in memory),
-// stamped with the content revision it was built from, written atomically.
+// Saving and loading the search index: one binary file (a JSON header, the typed arrays as they are in memory, the
+// texts, and flexsearch's own export chunks), stamped with the content revision it was built from, written atomically.
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import type { Snapshot } from "../content/store";
 import { dataDir } from "../env";
-import { FACETS, NF, SearchIndex, packCodes, type DocMeta } from "./search-index";
+import { IMPACT_LEVELS } from "./ranking";
+import { NF, SearchIndex } from "./search-index";
 
-const MAGIC = "KZSRCH02";
+const MAGIC = "KZSRCH03";
 const FILE = "index.bin";
 
 /** Where the index is kept: <dataDir>/search-index. */
@@ -40,7 +41,6 @@ const metaSchema = z.object({
   teams: z.array(z.string()),
   tags: z.array(z.string()),
   factors: z.array(z.string()),
-  codes: z.array(z.array(z.number())),
 });
 
 const sectionSchema = z.object({ name: z.string(), offset: z.number().int().nonnegative(), length: z.number().int().nonnegative() });
@@ -48,29 +48,51 @@ const sectionSchema = z.object({ name: z.string(), offset: z.number().int().nonn
 const headerSchema = z.object({
   revision: z.string(),
   nf: z.literal(NF),
-  meta: z.array(metaSchema),
+  levels: z.literal(IMPACT_LEVELS),
+  meta: z.array(metaSchema.nullable()),
   terms: z.array(z.string()),
   surfaces: z.array(z.string()),
-  facets: z.record(z.string(), z.array(z.string())),
+  facetValues: z.array(z.tuple([z.number().int().nonnegative(), z.string()])),
   factorNames: z.array(z.tuple([z.string(), z.string()])),
+  flexKeys: z.array(z.string()),
   sections: z.array(sectionSchema),
 });
 
-/** Serializes a (compacted) index with its revision. */
+/** Serializes an index with its revision: a JSON header, Kaizen's tables as typed arrays, flexsearch's own export. */
 export function serializeIndex(index: SearchIndex, revision: string): Buffer {
-  if (index.meta.length !== index.mainSlots || index.deltaPost.size > 0 || index.dead > 0) index.compact();
   const surfaces = [...index.surfaces.keys()];
   const surfaceTerms = Int32Array.from(surfaces, (s) => index.surfaces.get(s) ?? 0);
+  const texts: Buffer[] = [];
+  const textOff = new Int32Array(index.meta.length * 2 + 1);
+  let pos = 0;
+  for (let s = 0; s < index.meta.length; s++) {
+    const { summary, body } = index.textOf(s);
+    for (const [k, t] of [summary, body].entries()) {
+      const b = Buffer.from(t, "utf8");
+      texts.push(b);
+      pos += b.length;
+      textOff[s * 2 + k + 1] = pos;
+    }
+  }
+  const flexKeys: string[] = [];
+  const flexData: Buffer[] = [];
+  index.flex.export((key, data) => {
+    if (data === undefined || data === null) return;
+    flexKeys.push(key);
+    flexData.push(Buffer.from(data, "utf8"));
+  });
   const arrays: [string, ArrayBufferView][] = [
+    ["facetOff", index.facetOff.data.subarray(0, index.facetOff.length)],
+    ["facetVals", index.facetVals.data.subarray(0, index.facetVals.length)],
+    ["seqOff", index.seqOff.data.subarray(0, index.seqOff.length)],
+    ["seq", index.seq.data.subarray(0, index.seq.length)],
     ["fieldLen", index.fieldLen.data.subarray(0, index.fieldLen.length)],
+    ["avgLen", index.avgLen],
+    ["dfs", index.dfs.data.subarray(0, index.dfs.length)],
     ["surfaceTerms", surfaceTerms],
-    ["postOff", index.postOff],
-    ["postDoc", index.postDoc],
-    ["postCode", index.postCode],
-    ["seqOff", index.seqOff],
-    ["seq", index.seq],
-    ["textOff", index.textOff],
-    ["textBuf", index.textBuf],
+    ["textOff", textOff],
+    ["text", Buffer.concat(texts, pos)],
+    ...flexData.map((d, i): [string, ArrayBufferView] => [`flex${i}`, d]),
   ];
   const sections: z.infer<typeof sectionSchema>[] = [];
   let offset = 0;
@@ -81,11 +103,13 @@ export function serializeIndex(index: SearchIndex, revision: string): Buffer {
   const header = {
     revision,
     nf: NF,
-    meta: index.meta.map((m) => (m ? { ...m, startedMs: undefined, packed: undefined } : null)).filter((m) => m !== null),
+    levels: IMPACT_LEVELS,
+    meta: index.meta,
     terms: index.terms,
     surfaces,
-    facets: Object.fromEntries(FACETS.map((f) => [f, index.facets[f].values])),
+    facetValues: index.valueOf.map((v, c): [number, string] => [index.facetOf[c] ?? 0, v]),
     factorNames: [...index.factorNames],
+    flexKeys,
     sections,
   };
   const json = Buffer.from(JSON.stringify(header), "utf8");
@@ -121,28 +145,37 @@ export function deserializeIndex(buf: Buffer): { index: SearchIndex; revision: s
     Buffer.from(out.buffer).set(b);
     return out;
   };
-  const u16 = (name: string) => {
+  const f64 = (name: string) => {
     const b = section(name);
-    const out = new Uint16Array(b.length / 2);
+    const out = new Float64Array(b.length / 8);
     Buffer.from(out.buffer).set(b);
     return out;
   };
-  const meta: DocMeta[] = h.meta.map((m) => ({ ...m, startedMs: m.startedAt ? Date.parse(m.startedAt) : NaN, packed: packCodes(m.codes) }));
+  const textOff = i32("textOff");
+  const text = section("text");
+  const summaries: string[] = [];
+  const bodies: string[] = [];
+  for (let s = 0; s < h.meta.length; s++) {
+    summaries.push(text.toString("utf8", textOff[s * 2] ?? 0, textOff[s * 2 + 1] ?? 0));
+    bodies.push(text.toString("utf8", textOff[s * 2 + 1] ?? 0, textOff[s * 2 + 2] ?? 0));
+  }
   const index = SearchIndex.restore({
-    meta,
-    fieldLen: i32("fieldLen"),
-    terms: h.terms,
-    surfaces: h.surfaces,
-    surfaceTerms: i32("surfaceTerms"),
-    facets: h.facets,
-    factorNames: h.factorNames,
-    postOff: i32("postOff"),
-    postDoc: i32("postDoc"),
-    postCode: u16("postCode"),
+    meta: h.meta,
+    facetOff: i32("facetOff"),
+    facetVals: i32("facetVals"),
     seqOff: i32("seqOff"),
     seq: i32("seq"),
-    textOff: i32("textOff"),
-    textBuf: Buffer.from(section("textBuf")),
+    fieldLen: i32("fieldLen"),
+    avgLen: f64("avgLen"),
+    summaries,
+    bodies,
+    terms: h.terms,
+    dfs: i32("dfs"),
+    surfaces: h.surfaces,
+    surfaceTerms: i32("surfaceTerms"),
+    facetValues: h.facetValues,
+    factorNames: h.factorNames,
+    flexParts: h.flexKeys.map((key, i): [string, string] => [key, section(`flex${i}`).toString("utf8")]),
   });
   return { index, revision: h.revision };
 }

@@ -1,8 +1,17 @@
-// The search index: an inverted index in flat typed arrays (CSR layout) plus a small delta segment for incremental
-// updates, merged back by compact(). Flat arrays keep memory near the size of the text and make scoring loops cheap;
-// every posting carries the field and term frequency so the ranking stage can do BM25F without a second structure.
+// The search index. flexsearch holds the inverted index: one `Index` whose ids are document slots, fed each document's
+// distinct normalized terms (lib/search/analyze.ts does tokenizing and stemming, so identifiers stay findable whole
+// and by parts), with a custom score that files every (term, document) posting under the document's BM25F weight for
+// that term (its "impact", see ranking.ts). A term's flexsearch result is then its postings grouped by weight, best
+// first, and a query is scored straight from them. Beside it Kaizen keeps compact per-slot tables flexsearch does not
+// have: facet values, start times, token sequences (phrases, proximity) and the text snippets are cut from.
+//
+// Updates never ask flexsearch to remove (its removal scans the whole map): a changed document gets a new slot, the old
+// slot is tombstoned and skipped by queries, and compact() rebuilds flexsearch from the token sequences (no text
+// analysis) once enough has changed.
+import { Index } from "flexsearch";
 import { analyze } from "./analyze";
 import { dateWords, type SearchDoc } from "./document";
+import { FIELD_B, FIELD_WEIGHT, IMPACT_LEVELS, impactSlot } from "./ranking";
 
 export const FIELDS = ["title", "summary", "body", "factors", "countermeasures", "services", "teams", "tags", "company", "dates"] as const;
 export type Field = (typeof FIELDS)[number];
@@ -10,12 +19,20 @@ export const NF = FIELDS.length;
 export const FACETS = ["severity", "status", "kind", "service", "team", "factor", "tag"] as const;
 export type Facet = (typeof FACETS)[number];
 
-const TF_BITS = 12;
-const TF_MAX = (1 << TF_BITS) - 1;
 /** Separates fields in a document's token sequence so phrases never span two fields. */
 export const SEQ_BREAK = -1;
+/**
+ * The joined whole of a compound (`useast1` after `us east 1`) is stored in the sequence as -(id + 2): it counts for
+ * term frequencies but has no position of its own, so phrases and proximity step over it.
+ */
+export function wholeMarker(id: number): number {
+  return -id - 2;
+}
 
-/** Per-document data kept in JS objects: what results and facets show. */
+/** Below this many documents an update rebuilds the flexsearch part outright (milliseconds), so results always equal a fresh build. */
+const SMALL_INDEX = 500;
+
+/** Per-document data kept as JS objects: what results show. */
 export interface DocMeta {
   id: string;
   blob: string;
@@ -24,24 +41,10 @@ export interface DocMeta {
   status: string;
   kind: string;
   startedAt: string | null;
-  startedMs: number;
   services: string[];
   teams: string[];
   tags: string[];
   factors: string[];
-  /** Facet value codes, parallel to FACETS (single-valued facets hold one code). */
-  codes: number[][];
-  /** The same codes flattened as (facet << 24 | code), for counting facets in one tight loop. */
-  packed: Int32Array;
-}
-
-/** Flattens per-facet codes into (facet << 24 | code) entries. */
-export function packCodes(codes: readonly (readonly number[])[]): Int32Array {
-  const out: number[] = [];
-  codes.forEach((cs, f) => {
-    for (const c of cs) out.push((f << 24) | c);
-  });
-  return Int32Array.from(out);
 }
 
 /** A growable Int32Array. */
@@ -52,32 +55,48 @@ export class IntList {
     this.data = new Int32Array(capacity);
   }
   push(v: number): void {
+    if (this.length === this.data.length) this.grow(this.length + 1);
+    this.data[this.length++] = v;
+  }
+  grow(min: number): void {
+    const next = new Int32Array(Math.max(min, this.data.length * 2, 8));
+    next.set(this.data.subarray(0, this.length));
+    this.data = next;
+  }
+  toArray(): Int32Array {
+    return this.data.slice(0, this.length);
+  }
+  static from(a: Int32Array): IntList {
+    const l = new IntList(Math.max(8, a.length));
+    l.data.set(a);
+    l.length = a.length;
+    return l;
+  }
+}
+
+/** A growable Float64Array. */
+export class FloatList {
+  data: Float64Array<ArrayBufferLike>;
+  length = 0;
+  constructor(capacity = 8) {
+    this.data = new Float64Array(capacity);
+  }
+  push(v: number): void {
     if (this.length === this.data.length) {
-      const next = new Int32Array(this.data.length * 2);
+      const next = new Float64Array(this.data.length * 2);
       next.set(this.data);
       this.data = next;
     }
     this.data[this.length++] = v;
   }
-  toArray(): Int32Array {
-    return this.data.slice(0, this.length);
-  }
 }
 
-/** Interned facet values: code ↔ display value, looked up case-insensitively. */
+/**
+ * Facet values of one facet, looked up case-insensitively. Codes are global across facets (one counting array serves
+ * every facet); `SearchIndex.facetOf` and `valueOf` map a code back.
+ */
 export class FacetDict {
-  readonly values: string[] = [];
-  private readonly byKey = new Map<string, number>();
-  code(value: string): number {
-    const key = value.toLowerCase();
-    let c = this.byKey.get(key);
-    if (c === undefined) {
-      c = this.values.length;
-      this.values.push(value);
-      this.byKey.set(key, c);
-    }
-    return c;
-  }
+  readonly byKey = new Map<string, number>();
   find(value: string): number | undefined {
     return this.byKey.get(value.toLowerCase());
   }
@@ -92,13 +111,43 @@ export interface IndexStats {
 /** Names that resolve to a canonical factor id (id, name, aliases), captured from the taxonomy at build time. */
 export type FactorNames = Map<string, string>;
 
+type FlexIndex = Index<false, false, true>;
+
+// The score callback flexsearch calls while adding a document reads that document's impact slots from here, by the
+// term's position in the content (each term is given once); add() is synchronous, so one module-level array is enough.
+let currentSlots: Int32Array = new Int32Array(0);
+const splitTerms = (s: string): string[] => s.split(" ");
+
+/** A flexsearch index configured for pre-analyzed terms and impact slots. */
+export function createFlex(): FlexIndex {
+  return new Index({
+    resolution: IMPACT_LEVELS,
+    encode: splitTerms,
+    score: (_content: string[], _term: string, i: number) => currentSlots[i] ?? IMPACT_LEVELS - 1,
+  });
+}
+
 export class SearchIndex {
-  // --- documents (by slot) ---
+  // --- documents, by slot (null = removed) ---
   meta: (DocMeta | null)[] = [];
   readonly slotOf = new Map<string, number>();
+  live = 0;
+  dead = 0;
+  startedMs = new FloatList(1024);
+  /** Facet value codes of each slot: facetVals[facetOff[s] .. facetOff[s + 1]). */
+  facetOff = IntList.from(Int32Array.of(0));
+  facetVals = new IntList(4096);
+  /** Token sequence of each slot: term ids, SEQ_BREAK between fields, whole markers after compounds. */
+  seqOff = IntList.from(Int32Array.of(0));
+  seq = new IntList(1 << 16);
   fieldLen = new IntList(1024);
   readonly sumLen = new Float64Array(NF);
-  live = 0;
+  /** Average field lengths the impacts were computed with (frozen between compactions). */
+  readonly avgLen = new Float64Array(NF);
+  summaries: string[] = [];
+  bodies: string[] = [];
+
+  // --- facets ---
   readonly facets: Record<Facet, FacetDict> = {
     severity: new FacetDict(),
     status: new FacetDict(),
@@ -108,31 +157,25 @@ export class SearchIndex {
     factor: new FacetDict(),
     tag: new FacetDict(),
   };
+  /** Facet index (into FACETS) and display value of each global facet code. */
+  facetOf: number[] = [];
+  valueOf: string[] = [];
   factorNames: FactorNames = new Map();
 
   // --- vocabulary ---
   readonly termId = new Map<string, number>();
   readonly terms: string[] = [];
+  /** Live documents containing each term. */
+  dfs = new IntList(4096);
   /** Lowercased words as written → term id: the vocabulary for prefixes, typo tolerance and "did you mean". */
   readonly surfaces = new Map<string, number>();
   private sorted: string[] | null = null;
   private sortedRev: string[] | null = null;
 
-  // --- main segment (compacted) ---
-  mainSlots = 0;
-  postOff: Int32Array<ArrayBufferLike> = new Int32Array(1);
-  postDoc: Int32Array<ArrayBufferLike> = new Int32Array(0);
-  postCode: Uint16Array<ArrayBufferLike> = new Uint16Array(0);
-  seqOff: Int32Array<ArrayBufferLike> = new Int32Array(1);
-  seq: Int32Array<ArrayBufferLike> = new Int32Array(0);
-  textBuf: Buffer = Buffer.alloc(0);
-  textOff: Int32Array<ArrayBufferLike> = new Int32Array(1);
-
-  // --- delta segment (documents added since the last compaction) ---
-  readonly deltaPost = new Map<number, IntList>();
-  readonly deltaSeq = new Map<number, Int32Array>();
-  readonly deltaText = new Map<number, string>();
-  dead = 0;
+  /** The candidate stage. */
+  flex: FlexIndex = createFlex();
+  /** Slots added since the last (re)build of `flex`, not yet in it (bulk loading defers them). */
+  private pending: number[] = [];
 
   /** Number of searchable documents. */
   get size(): number {
@@ -140,8 +183,8 @@ export class SearchIndex {
   }
 
   stats(): IndexStats {
-    let postings = this.postDoc.length;
-    for (const l of this.deltaPost.values()) postings += l.length / 2;
+    let postings = 0;
+    for (let t = 0; t < this.dfs.length; t++) postings += this.dfs.data[t] ?? 0;
     return { docs: this.live, terms: this.terms.length, postings };
   }
 
@@ -161,12 +204,18 @@ export class SearchIndex {
     return out;
   }
 
+  /** Document frequency of a term among live documents. */
+  df(term: number): number {
+    return this.dfs.data[term] ?? 0;
+  }
+
   intern(term: string): number {
     let id = this.termId.get(term);
     if (id === undefined) {
       id = this.terms.length;
       this.terms.push(term);
       this.termId.set(term, id);
+      this.dfs.push(0);
     }
     return id;
   }
@@ -178,8 +227,40 @@ export class SearchIndex {
     if (this.sortedRev) insertSorted(this.sortedRev, reverse(surface));
   }
 
-  /** Adds or replaces one document (replacing = remove + add; the old postings are skipped until compaction). */
+  private facetCode(facet: number, value: string): number {
+    const dict = this.facets[FACETS[facet] ?? "tag"];
+    const key = value.toLowerCase();
+    let c = dict.byKey.get(key);
+    if (c === undefined) {
+      c = this.valueOf.length;
+      this.valueOf.push(value);
+      this.facetOf.push(facet);
+      dict.byKey.set(key, c);
+    }
+    return c;
+  }
+
+  /** Adds or replaces one document (a replaced one is tombstoned; its postings are skipped until compaction). */
   add(doc: SearchDoc): void {
+    this.addDeferred(doc);
+    this.flushPending();
+  }
+
+  /** Adds many documents at once: analyzed first, then indexed with the field averages of the whole set. */
+  addAll(docs: Iterable<SearchDoc>): void {
+    for (const d of docs) this.addDeferred(d);
+    if (this.mainIsEmpty()) {
+      this.freezeAverages();
+      this.changedSinceFreeze = false;
+    }
+    this.flushPending();
+  }
+
+  private mainIsEmpty(): boolean {
+    return this.pending.length === this.live + this.dead;
+  }
+
+  private addDeferred(doc: SearchDoc): void {
     if (this.slotOf.has(doc.id)) this.remove(doc.id);
     const slot = this.meta.length;
     const fieldTexts: string[] = [
@@ -194,43 +275,47 @@ export class SearchIndex {
       doc.company,
       dateWords(doc.startedAt),
     ];
-    const seq: number[] = [];
-    const tf = new Map<number, number>();
+    const seq = this.seq;
+    const stamp = ++this.stamp;
+    this.changedSinceFreeze = true;
     for (let f = 0; f < NF; f++) {
-      tf.clear();
       let len = 0;
       analyze(fieldTexts[f] ?? "", (term, surface, _s, _e, isSeq) => {
         const id = this.intern(term);
         this.addSurface(surface, id);
-        tf.set(id, (tf.get(id) ?? 0) + 1);
+        if (this.seen.length <= id) this.growSeen(id);
+        if (this.seen[id] !== stamp) {
+          this.seen[id] = stamp;
+          this.dfs.data[id] = (this.dfs.data[id] ?? 0) + 1;
+        }
         if (isSeq) {
           seq.push(id);
           len++;
-        }
+        } else seq.push(wholeMarker(id));
       });
       seq.push(SEQ_BREAK);
       this.fieldLen.push(len);
       this.sumLen[f] = (this.sumLen[f] ?? 0) + len;
-      for (const [id, n] of tf) {
-        let list = this.deltaPost.get(id);
-        if (!list) {
-          list = new IntList(4);
-          this.deltaPost.set(id, list);
-        }
-        list.push(slot);
-        list.push((f << TF_BITS) | Math.min(n, TF_MAX));
-      }
     }
-    const startedMs = doc.startedAt ? Date.parse(doc.startedAt) : NaN;
-    const codes: number[][] = [
-      doc.severity ? [this.facets.severity.code(doc.severity)] : [],
-      [this.facets.status.code(doc.status)],
-      [this.facets.kind.code(doc.kind)],
-      doc.services.map((v) => this.facets.service.code(v)),
-      doc.teams.map((v) => this.facets.team.code(v)),
-      doc.factorIds.map((v) => this.facets.factor.code(v)),
-      doc.tags.map((v) => this.facets.tag.code(v)),
+    this.seqOff.push(seq.length);
+    const vals = this.facetVals;
+    if (doc.severity) vals.push(this.facetCode(0, doc.severity));
+    vals.push(this.facetCode(1, doc.status));
+    vals.push(this.facetCode(2, doc.kind));
+    const multi: [number, string[]][] = [
+      [3, doc.services],
+      [4, doc.teams],
+      [5, doc.factorIds],
+      [6, doc.tags],
     ];
+    for (const [f, values] of multi) {
+      const codes = new Set<number>();
+      for (const v of values) codes.add(this.facetCode(f, v));
+      for (const c of codes) vals.push(c);
+    }
+    this.facetOff.push(vals.length);
+    const startedMs = doc.startedAt ? Date.parse(doc.startedAt) : NaN;
+    this.startedMs.push(startedMs);
     this.meta.push({
       id: doc.id,
       blob: doc.blob,
@@ -239,18 +324,102 @@ export class SearchIndex {
       status: doc.status,
       kind: doc.kind,
       startedAt: doc.startedAt,
-      startedMs,
       services: doc.services,
       teams: doc.teams,
       tags: doc.tags,
       factors: doc.factorIds,
-      codes,
-      packed: packCodes(codes),
     });
+    this.summaries.push(doc.summary);
+    this.bodies.push(doc.text);
     this.slotOf.set(doc.id, slot);
-    this.deltaSeq.set(slot, Int32Array.from(seq));
-    this.deltaText.set(slot, `${doc.summary}\u0001${doc.text}`);
     this.live++;
+    this.pending.push(slot);
+  }
+
+  // Scratch for analysis and impacts: a stamp per term id marks "seen in the current document" without clearing.
+  private stamp = 0;
+  private seen = new Int32Array(0);
+  private local = new Int32Array(0);
+  private localIds = new Int32Array(256);
+  private localTf = new Float64Array(256 * NF);
+  private growSeen(min: number): void {
+    const size = Math.max(min + 1024, this.seen.length * 2);
+    const next = new Int32Array(size);
+    next.set(this.seen);
+    this.seen = next;
+    const local = new Int32Array(size);
+    local.set(this.local);
+    this.local = local;
+  }
+
+  /** Puts deferred slots into flexsearch. */
+  private flushPending(): void {
+    if (this.pending.length === 0) return;
+    if (!this.avgLen.some((v) => v > 0)) this.freezeAverages();
+    for (const slot of this.pending) if (this.meta[slot]) this.indexSlot(slot);
+    this.pending = [];
+  }
+
+  private freezeAverages(): void {
+    const n = Math.max(1, this.live);
+    for (let f = 0; f < NF; f++) this.avgLen[f] = Math.max(1, (this.sumLen[f] ?? 0) / n);
+  }
+
+  /** Computes a slot's impacts from its token sequence and adds its distinct terms to flexsearch. */
+  private indexSlot(slot: number): void {
+    const seq = this.seq.data;
+    const from = this.seqOff.data[slot] ?? 0;
+    const to = this.seqOff.data[slot + 1] ?? 0;
+    if (this.seen.length < this.terms.length) this.growSeen(this.terms.length);
+    const stamp = ++this.stamp;
+    const seen = this.seen;
+    const local = this.local;
+    let n = 0;
+    let f = 0;
+    for (let i = from; i < to; i++) {
+      let v = seq[i] as number;
+      if (v === SEQ_BREAK) {
+        f++;
+        continue;
+      }
+      if (v < 0) v = -v - 2;
+      let k: number;
+      if (seen[v] !== stamp) {
+        seen[v] = stamp;
+        k = n++;
+        local[v] = k;
+        if (k >= this.localIds.length) {
+          const ids = new Int32Array(this.localIds.length * 2);
+          ids.set(this.localIds);
+          this.localIds = ids;
+          const tf = new Float64Array(this.localTf.length * 2);
+          tf.set(this.localTf);
+          this.localTf = tf;
+        }
+        this.localIds[k] = v;
+        this.localTf.fill(0, k * NF, k * NF + NF);
+      } else k = local[v] as number;
+      this.localTf[k * NF + f] = (this.localTf[k * NF + f] as number) + 1;
+    }
+    const inv = new Float64Array(NF);
+    for (let g = 0; g < NF; g++) {
+      const b = FIELD_B[g] ?? 0.5;
+      inv[g] = (FIELD_WEIGHT[g] ?? 1) / (1 - b + (b * (this.fieldLen.data[slot * NF + g] ?? 0)) / (this.avgLen[g] || 1));
+    }
+    const slots = new Int32Array(n);
+    const words: string[] = new Array<string>(n);
+    const tf = this.localTf;
+    for (let k = 0; k < n; k++) {
+      let x = 0;
+      for (let g = 0; g < NF; g++) {
+        const c = tf[k * NF + g] as number;
+        if (c > 0) x += c * (inv[g] as number);
+      }
+      slots[k] = impactSlot(x);
+      words[k] = this.terms[this.localIds[k] as number] ?? "";
+    }
+    currentSlots = slots;
+    this.flex.add(slot, words.join(" "));
   }
 
   /** Removes a document; returns false when it was not indexed. */
@@ -260,143 +429,101 @@ export class SearchIndex {
     this.slotOf.delete(id);
     this.meta[slot] = null;
     for (let f = 0; f < NF; f++) this.sumLen[f] = (this.sumLen[f] ?? 0) - (this.fieldLen.data[slot * NF + f] ?? 0);
-    this.deltaSeq.delete(slot);
-    this.deltaText.delete(slot);
+    const seen = new Set<number>();
+    const seq = this.seq.data;
+    for (let i = this.seqOff.data[slot] ?? 0, to = this.seqOff.data[slot + 1] ?? 0; i < to; i++) {
+      let v = seq[i] as number;
+      if (v === SEQ_BREAK) continue;
+      if (v < 0) v = -v - 2;
+      if (seen.has(v)) continue;
+      seen.add(v);
+      this.dfs.data[v] = (this.dfs.data[v] ?? 0) - 1;
+    }
+    this.summaries[slot] = "";
+    this.bodies[slot] = "";
     this.live--;
     this.dead++;
+    this.changedSinceFreeze = true;
     return true;
   }
 
-  /** Whether enough has changed since the last compaction that merging the delta pays off. */
+  /**
+   * Whether enough has changed since the last compaction that rebuilding flexsearch pays off: many removed slots, field
+   * lengths drifted from the averages the impacts were computed with, or an index so small it costs nothing.
+   */
   needsCompaction(): boolean {
-    const deltaDocs = this.meta.length - this.mainSlots;
-    return this.dead > Math.max(64, this.live * 0.2) || deltaDocs > Math.max(256, this.live * 0.1);
+    if (this.changedSinceFreeze && this.meta.length <= SMALL_INDEX) return true;
+    if (this.dead > Math.max(64, this.live * 0.2)) return true;
+    const n = Math.max(1, this.live);
+    for (let f = 0; f < NF; f++) {
+      const avg = (this.sumLen[f] ?? 0) / n;
+      const frozen = this.avgLen[f] ?? 0;
+      if (frozen >= 1 && Math.abs(avg - frozen) > 0.1 * frozen) return true;
+    }
+    return false;
   }
 
-  /** Merges the delta into the main segment and drops removed documents (slots are renumbered). */
+  /** Whether documents changed since the field averages were frozen (small indexes then rebuild flexsearch). */
+  changedSinceFreeze = false;
+
+  /** Drops removed slots (slots are renumbered) and rebuilds flexsearch with fresh field averages. */
   compact(): void {
     const oldMeta = this.meta;
-    const remap = new Int32Array(oldMeta.length).fill(-1);
-    let n = 0;
-    for (let s = 0; s < oldMeta.length; s++) if (oldMeta[s]) remap[s] = n++;
-
-    const T = this.terms.length;
-    const counts = new Int32Array(T + 1);
-    for (let t = 0; t < T; t++) {
-      let c = 0;
-      const a = this.postOff[t];
-      const b = t + 1 < this.postOff.length ? this.postOff[t + 1] : a;
-      if (a !== undefined && b !== undefined) for (let i = a; i < b; i++) if ((remap[this.postDoc[i] ?? 0] ?? -1) >= 0) c++;
-      const d = this.deltaPost.get(t);
-      if (d) for (let i = 0; i < d.length; i += 2) if ((remap[d.data[i] ?? 0] ?? -1) >= 0) c++;
-      counts[t + 1] = c;
-    }
-    const off = new Int32Array(T + 1);
-    for (let t = 0; t < T; t++) off[t + 1] = (off[t] ?? 0) + (counts[t + 1] ?? 0);
-    const total = off[T] ?? 0;
-    const docs = new Int32Array(total);
-    const codes = new Uint16Array(total);
-    for (let t = 0; t < T; t++) {
-      let w = off[t] ?? 0;
-      const a = this.postOff[t];
-      const b = t + 1 < this.postOff.length ? this.postOff[t + 1] : a;
-      if (a !== undefined && b !== undefined) {
-        for (let i = a; i < b; i++) {
-          const ns = remap[this.postDoc[i] ?? 0] ?? -1;
-          if (ns >= 0) {
-            docs[w] = ns;
-            codes[w++] = this.postCode[i] ?? 0;
-          }
-        }
-      }
-      const d = this.deltaPost.get(t);
-      if (d) {
-        for (let i = 0; i < d.length; i += 2) {
-          const ns = remap[d.data[i] ?? 0] ?? -1;
-          if (ns >= 0) {
-            docs[w] = ns;
-            codes[w++] = d.data[i + 1] ?? 0;
-          }
-        }
-      }
-    }
-
-    const seqParts: Int32Array[] = [];
-    const texts: Buffer[] = [];
-    const seqOff = new Int32Array(n + 1);
-    const textOff = new Int32Array(n + 1);
     const meta: DocMeta[] = [];
-    const fieldLen = new IntList(Math.max(8, n * NF));
-    let seqTotal = 0;
-    let textTotal = 0;
+    const startedMs = new FloatList(Math.max(8, this.live));
+    const facetOff = IntList.from(Int32Array.of(0));
+    const facetVals = new IntList(Math.max(8, this.facetVals.length));
+    const seqOff = IntList.from(Int32Array.of(0));
+    const seq = new IntList(Math.max(8, this.seq.length));
+    const fieldLen = new IntList(Math.max(8, this.live * NF));
+    const summaries: string[] = [];
+    const bodies: string[] = [];
+    this.sumLen.fill(0);
     for (let s = 0; s < oldMeta.length; s++) {
       const m = oldMeta[s];
-      const ns = remap[s] ?? -1;
-      if (!m || ns < 0) continue;
-      const sq = this.sequenceOf(s);
-      const tx = Buffer.from(this.rawText(s), "utf8");
-      seqParts.push(sq);
-      texts.push(tx);
-      seqTotal += sq.length;
-      textTotal += tx.length;
-      seqOff[ns + 1] = seqTotal;
-      textOff[ns + 1] = textTotal;
-      for (let f = 0; f < NF; f++) fieldLen.push(this.fieldLen.data[s * NF + f] ?? 0);
+      if (!m) continue;
       meta.push(m);
+      startedMs.push(this.startedMs.data[s] ?? NaN);
+      for (let i = this.facetOff.data[s] ?? 0, to = this.facetOff.data[s + 1] ?? 0; i < to; i++) facetVals.push(this.facetVals.data[i] ?? 0);
+      facetOff.push(facetVals.length);
+      for (let i = this.seqOff.data[s] ?? 0, to = this.seqOff.data[s + 1] ?? 0; i < to; i++) seq.push(this.seq.data[i] ?? 0);
+      seqOff.push(seq.length);
+      for (let f = 0; f < NF; f++) {
+        const len = this.fieldLen.data[s * NF + f] ?? 0;
+        fieldLen.push(len);
+        this.sumLen[f] = (this.sumLen[f] ?? 0) + len;
+      }
+      summaries.push(this.summaries[s] ?? "");
+      bodies.push(this.bodies[s] ?? "");
     }
-    const seq = new Int32Array(seqTotal);
-    let p = 0;
-    for (const sq of seqParts) {
-      seq.set(sq, p);
-      p += sq.length;
-    }
-    this.textBuf = Buffer.concat(texts, textTotal);
-    this.textOff = textOff;
-    this.seq = seq;
-    this.seqOff = seqOff;
-    this.postOff = off;
-    this.postDoc = docs;
-    this.postCode = codes;
     this.meta = meta;
+    this.startedMs = startedMs;
+    this.facetOff = facetOff;
+    this.facetVals = facetVals;
+    this.seqOff = seqOff;
+    this.seq = seq;
     this.fieldLen = fieldLen;
-    this.mainSlots = n;
-    this.dead = 0;
-    this.deltaPost.clear();
-    this.deltaSeq.clear();
-    this.deltaText.clear();
+    this.summaries = summaries;
+    this.bodies = bodies;
     this.slotOf.clear();
     meta.forEach((m, i) => this.slotOf.set(m.id, i));
+    this.dead = 0;
+    this.live = meta.length;
+    this.changedSinceFreeze = false;
+    this.flex = createFlex();
+    this.freezeAverages();
+    this.pending = meta.map((_, i) => i);
+    this.flushPending();
   }
 
-  /** Token sequence (term ids, SEQ_BREAK between fields) of a slot. */
+  /** Token sequence of a slot (term ids, SEQ_BREAK between fields, whole markers). */
   sequenceOf(slot: number): Int32Array {
-    const d = this.deltaSeq.get(slot);
-    if (d) return d;
-    if (slot >= this.mainSlots) return new Int32Array(0);
-    return this.seq.subarray(this.seqOff[slot] ?? 0, this.seqOff[slot + 1] ?? 0);
+    return this.seq.data.subarray(this.seqOff.data[slot] ?? 0, this.seqOff.data[slot + 1] ?? 0);
   }
 
-  private rawText(slot: number): string {
-    const d = this.deltaText.get(slot);
-    if (d !== undefined) return d;
-    if (slot >= this.mainSlots) return "\u0001";
-    return this.textBuf.toString("utf8", this.textOff[slot] ?? 0, this.textOff[slot + 1] ?? 0);
-  }
-
-  /** Summary and plain body text of a slot, for snippets and phrase checks. */
+  /** Summary and plain body text of a slot, for snippets. */
   textOf(slot: number): { summary: string; body: string } {
-    const raw = this.rawText(slot);
-    const cut = raw.indexOf("\u0001");
-    return cut < 0 ? { summary: "", body: raw } : { summary: raw.slice(0, cut), body: raw.slice(cut + 1) };
-  }
-
-  /** Approximate document frequency (counts postings, removed documents included until compaction). */
-  df(term: number): number {
-    let n = 0;
-    if (term + 1 < this.postOff.length) n += (this.postOff[term + 1] ?? 0) - (this.postOff[term] ?? 0);
-    const d = this.deltaPost.get(term);
-    if (d) n += d.length / 2;
-    return n;
+    return { summary: this.summaries[slot] ?? "", body: this.bodies[slot] ?? "" };
   }
 
   /** Surfaces in sorted order (built on first use, kept sorted on insert). */
@@ -411,58 +538,64 @@ export class SearchIndex {
     return this.sortedRev;
   }
 
-  /** Restores a persisted index (see persist.ts). */
+  /** Restores a persisted index (see persist.ts); `flexParts` are flexsearch export chunks. */
   static restore(parts: RestoreParts): SearchIndex {
     const ix = new SearchIndex();
     ix.meta = parts.meta;
-    parts.meta.forEach((m, i) => ix.slotOf.set(m.id, i));
-    ix.live = parts.meta.length;
-    ix.mainSlots = parts.meta.length;
-    ix.fieldLen = new IntList(Math.max(8, parts.fieldLen.length));
-    ix.fieldLen.data.set(parts.fieldLen);
-    ix.fieldLen.length = parts.fieldLen.length;
-    for (let s = 0; s < parts.meta.length; s++) for (let f = 0; f < NF; f++) ix.sumLen[f] = (ix.sumLen[f] ?? 0) + (parts.fieldLen[s * NF + f] ?? 0);
+    parts.meta.forEach((m, i) => {
+      if (m) ix.slotOf.set(m.id, i);
+    });
+    ix.live = ix.slotOf.size;
+    ix.dead = parts.meta.length - ix.live;
+    ix.startedMs = new FloatList(Math.max(8, parts.meta.length));
+    for (const m of parts.meta) ix.startedMs.push(m?.startedAt ? Date.parse(m.startedAt) : NaN);
+    ix.facetOff = IntList.from(parts.facetOff);
+    ix.facetVals = IntList.from(parts.facetVals);
+    ix.seqOff = IntList.from(parts.seqOff);
+    ix.seq = IntList.from(parts.seq);
+    ix.fieldLen = IntList.from(parts.fieldLen);
+    for (let s = 0; s < parts.meta.length; s++) {
+      if (!parts.meta[s]) continue;
+      for (let f = 0; f < NF; f++) ix.sumLen[f] = (ix.sumLen[f] ?? 0) + (parts.fieldLen[s * NF + f] ?? 0);
+    }
+    ix.avgLen.set(parts.avgLen);
+    ix.summaries = parts.summaries;
+    ix.bodies = parts.bodies;
     for (const [i, t] of parts.terms.entries()) {
       ix.terms.push(t);
       ix.termId.set(t, i);
     }
+    ix.dfs = IntList.from(parts.dfs);
     for (let i = 0; i < parts.surfaces.length; i++) ix.surfaces.set(parts.surfaces[i] ?? "", parts.surfaceTerms[i] ?? 0);
-    for (const f of FACETS) for (const v of parts.facets[f] ?? []) ix.facets[f].code(v);
+    for (let c = 0; c < parts.facetValues.length; c++) {
+      const [facet, value] = parts.facetValues[c] ?? [0, ""];
+      ix.facetOf.push(facet);
+      ix.valueOf.push(value);
+      ix.facets[FACETS[facet] ?? "tag"].byKey.set(value.toLowerCase(), c);
+    }
     ix.factorNames = new Map(parts.factorNames);
-    ix.postOff = parts.postOff;
-    ix.postDoc = parts.postDoc;
-    ix.postCode = parts.postCode;
-    ix.seqOff = parts.seqOff;
-    ix.seq = parts.seq;
-    ix.textOff = parts.textOff;
-    ix.textBuf = parts.textBuf;
+    for (const [key, data] of parts.flexParts) ix.flex.import(key, data);
     return ix;
   }
 }
 
 export interface RestoreParts {
-  meta: DocMeta[];
-  fieldLen: Int32Array;
-  terms: string[];
-  surfaces: string[];
-  surfaceTerms: Int32Array;
-  facets: Partial<Record<Facet, string[]>>;
-  factorNames: [string, string][];
-  postOff: Int32Array;
-  postDoc: Int32Array;
-  postCode: Uint16Array;
+  meta: (DocMeta | null)[];
+  facetOff: Int32Array;
+  facetVals: Int32Array;
   seqOff: Int32Array;
   seq: Int32Array;
-  textOff: Int32Array;
-  textBuf: Buffer;
-}
-
-/** Field and term frequency packed in a posting's code. */
-export function decodeField(code: number): number {
-  return code >>> TF_BITS;
-}
-export function decodeTf(code: number): number {
-  return code & TF_MAX;
+  fieldLen: Int32Array;
+  avgLen: Float64Array;
+  summaries: string[];
+  bodies: string[];
+  terms: string[];
+  dfs: Int32Array;
+  surfaces: string[];
+  surfaceTerms: Int32Array;
+  facetValues: [number, string][];
+  factorNames: [string, string][];
+  flexParts: [string, string][];
 }
 
 function reverse(s: string): string {

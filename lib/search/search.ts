@@ -1,12 +1,18 @@
-// Query execution: candidate retrieval from the inverted index, BM25F scoring with query-term coverage, a proximity
-// re-rank of the best candidates, recency as the tie-breaker, facets and snippets. Visibility is applied while
-// reading postings, so restricted documents never reach scoring, counts or facets.
+// Query execution. Candidate retrieval is flexsearch's: each query term's postings come back grouped by impact slot
+// (the document's BM25F weight for that term, fixed at index time), so scoring a posting is one multiplication by the
+// term's idf. On top of that Kaizen's own stage: query-term coverage, required phrases checked on token sequences, a
+// proximity re-rank of the best documents, recency as the tie-breaker, facets and snippets. Visibility and filters are
+// applied to every posting before it is scored, so restricted documents never reach scores, totals or facets; totals
+// and facets are exact (every matching visible document is counted, not just the ranked head).
 import { analyze, fold, STOPWORDS, tokenize } from "./analyze";
 import { isBlank, parseQuery, LIST_FILTERS, type ParsedQuery } from "./query";
-import { FACETS, NF, SEQ_BREAK, type DocMeta, type Facet, type SearchIndex } from "./search-index";
+import { RANKING, SLOT_WEIGHT, coverageFactor } from "./ranking";
+import { FACETS, SEQ_BREAK, type Facet, type SearchIndex } from "./search-index";
 import { bestWindow, findHitSpans, hitSpans, markAll, segmentsToHtml, type Segment } from "./snippet";
 import { maxEdits, prefixSurfaces, typoSurfaces } from "./vocabulary";
 import { normalizeName } from "../knowledge/fuzzy";
+
+export { RANKING } from "./ranking";
 
 export interface SearchOptions {
   limit?: number;
@@ -15,6 +21,11 @@ export interface SearchOptions {
   canSee?: (id: string) => boolean;
   /** Also match the last word as a prefix while it is still being typed (search-as-you-type); `word*` always does. */
   prefixLast?: boolean;
+  /**
+   * Values listed per facet, most frequent first (default 50). Counts are always over every matching visible document;
+   * only the long tail of rare values (a corpus can have a thousand tags) is left out of the listing.
+   */
+  facetLimit?: number;
 }
 
 export interface SearchResult {
@@ -49,35 +60,13 @@ export interface SearchResponse {
   errors: string[];
 }
 
-/** Ranking parameters (tuned on the dev queries as a whole; no rule names a query, company or document). */
-export const RANKING = {
-  /** BM25F weight per field: title, summary, body, factors, countermeasures, services, teams, tags, company, dates. */
-  fieldWeight: [3, 1.5, 1, 0.5, 0.7, 1.5, 1, 1.5, 2, 1.2],
-  /** BM25 length normalization per field. */
-  fieldB: [0.5, 0.2, 0.75, 0.4, 0.4, 0.3, 0.3, 0.3, 0.3, 0.3],
-  k1: 1.2,
-  /** How strongly matching more of the query's (idf-weighted) terms is rewarded. */
-  coveragePower: 2,
-  coverageFloor: 0.15,
-  /** Weight of query-term pairs found near each other, relative to one term's idf. */
-  proximityWeight: 0.6,
-  proximityWindow: 3,
-  /** Weight of words completing the last, still-typed word. */
-  prefixWeight: 0.6,
-  /** Weight of typo-corrected words by edit distance. */
-  typoWeight: [1, 0.7, 0.5],
-  /** Pseudo-relevance feedback for longer queries: weight, documents read, terms added. */
-  feedbackWeight: 0.3,
-  feedbackDocs: 5,
-  feedbackTerms: 30,
-  feedbackMinWords: 3,
-};
-const RERANK = 50;
 const MAX_LIMIT = 200;
 const MAX_GROUPS = 30;
+const FACET_LIMIT = 50;
 
 interface TermRef {
   id: number;
+  term: string;
   w: number;
 }
 
@@ -91,12 +80,20 @@ interface Group {
 interface Plan {
   groups: Group[];
   phrases: number[][];
-  excludeTerms: number[];
+  excludeTerms: string[];
   excludePhrases: number[][];
   /** index term → highlight weight. */
   hitTerms: Map<string, number>;
   corrections: Map<string, string>;
   impossible: boolean;
+}
+
+/** Filters compiled against the facet codes: want[code] holds the bit of each filter the code satisfies. */
+interface Filter {
+  want: Uint8Array | null;
+  need: number;
+  after: number | undefined;
+  before: number | undefined;
 }
 
 /** Runs a query against the index. Never throws for bad input: problems come back in `errors`. */
@@ -109,164 +106,117 @@ export function search(index: SearchIndex, query: string | ParsedQuery, opts: Se
   const none = (): SearchResponse => ({ total: 0, results: [], facets: emptyFacets(), errors });
   if (errors.length > 0) return none();
 
-  // --- filters ---
-  const filterSets: { facet: number; codes: Set<number> }[] = [];
-  for (const key of LIST_FILTERS) {
-    const values = q.filters[key];
-    if (values.length === 0) continue;
-    const codes = new Set<number>();
-    for (const v of values) {
-      const c = key === "factor" ? resolveFactor(index, v, errors) : index.facets[key].find(v);
-      if (c !== undefined) codes.add(c);
-    }
-    if (codes.size === 0) return none();
-    filterSets.push({ facet: FACETS.indexOf(key), codes });
-  }
-  if (errors.length > 0) return none();
+  const filter = compileFilters(index, q, errors);
+  if (errors.length > 0 || filter === null) return none();
 
   const plan = planQuery(index, q, opts.prefixLast === true);
-  const n = index.meta.length;
-  const meta = index.meta;
-  const canSee = opts.canSee;
-  // 0 = not yet known, 1 = visible and passes filters, 2 = visible only, 3 = not visible.
-  const scratch = scratchFor(index);
-  const { state, score, cov, tmp, gacc, gw, mask } = scratch;
-  const classified = scratch.classified;
-  classified.length = 0;
-  try {
-    return run();
-  } finally {
-    // Scratch arrays are shared between queries: put back the zeros this one touched.
-    for (const d of classified) {
-      state[d] = 0;
-      score[d] = 0;
-      cov[d] = 0;
-      mask[d] = 0;
-    }
-    classified.length = 0;
+  if (plan.impossible) return { ...none(), didYouMean: didYouMean(raw, plan) };
+  const sc = scratchFor(index);
+  // Scratch arrays are shared between queries; a slot's entries count only when its epoch is this query's.
+  sc.epoch = (sc.epoch + 1) | 0;
+  if (sc.epoch === 0) {
+    sc.seen.fill(0);
+    sc.epoch = 1;
   }
+  const facetLimit = Math.max(0, Math.floor(opts.facetLimit ?? FACET_LIMIT));
+  const ctx: Ctx = { index, sc, canSee: opts.canSee, filter, plain: !opts.canSee && filter.want === null && filter.after === undefined && filter.before === undefined, facetLimit };
+  return run(ctx, q, plan, raw, limit, offset, errors);
+}
 
-  function run(): SearchResponse {
-  const classify = (d: number): number => {
-    let s = state[d] ?? 0;
-    if (s !== 0) return s;
-    classified.push(d);
-    const m = meta[d];
-    if (!m || (canSee && !canSee(m.id))) s = 3;
-    else s = passesFilters(m, filterSets, q.after, q.before) ? 1 : 2;
-    state[d] = s;
-    return s;
-  };
-  if (plan.excludeTerms.length > 0) {
-    for (const t of plan.excludeTerms) {
-      forEachPosting(index, t, (d) => {
-        if ((state[d] ?? 0) === 0) classified.push(d);
+interface Ctx {
+  index: SearchIndex;
+  sc: Scratch;
+  canSee: ((id: string) => boolean) | undefined;
+  filter: Filter;
+  /** No visibility check and no filters: a slot passes when it is live. */
+  plain: boolean;
+  facetLimit: number;
+}
+
+function run(ctx: Ctx, q: ParsedQuery, plan: Plan, raw: string, limit: number, offset: number, errors: string[]): SearchResponse {
+  const only = plan.groups.length === 1 && plan.phrases.length === 0 && plan.excludeTerms.length === 0 && plan.excludePhrases.length === 0 ? plan.groups[0] : undefined;
+  if (only?.terms.length === 1 && only.terms[0]) return runSingleTerm(ctx, q, plan, only.terms[0], raw, limit, offset, errors);
+  const { index, sc } = ctx;
+  const { seen, state, score, cov, mask, gacc, gw } = sc;
+  const epoch = sc.epoch;
+  for (const t of plan.excludeTerms) {
+    const buckets = postingsOf(index, t);
+    if (!buckets) continue;
+    for (const ids of buckets) {
+      if (!ids) continue;
+      for (let i = 0; i < ids.length; i++) {
+        const d = ids[i] as number;
+        if (seen[d] !== epoch) reset(sc, d);
         state[d] = 3;
-      });
+      }
     }
   }
 
   let cands: number[] = [];
   let totalImportance = 0;
   const scoring = plan.groups.length > 0;
-  if (plan.impossible) return { ...none(), didYouMean: didYouMean(raw, plan) };
-
   if (scoring) {
-    const avg = new Float64Array(NF);
     const live = Math.max(1, index.live);
-    for (let f = 0; f < NF; f++) avg[f] = Math.max(1, (index.sumLen[f] ?? 0) / live);
-    const fieldLen = index.fieldLen.data;
-    const fieldWeight = RANKING.fieldWeight;
-    const fieldB = RANKING.fieldB;
-    const K1 = RANKING.k1;
-    const tlist: number[] = [];
     const glist: number[] = [];
-    const normA = new Float64Array(NF);
-    const normB = new Float64Array(NF);
-    for (let f = 0; f < NF; f++) {
-      const b = fieldB[f] ?? 0.5;
-      normA[f] = 1 - b;
-      normB[f] = b / (avg[f] ?? 1);
-    }
-    const acc: Accumulator = { state, classify, tmp, tlist, fieldLen, fieldWeight: Float64Array.from(fieldWeight), normA, normB };
     let requiredMask = 0;
-    plan.groups.forEach((g, gi) => {
+    for (let gi = 0; gi < plan.groups.length; gi++) {
+      const g = plan.groups[gi] as Group;
+      const bit = 1 << gi;
+      if (g.required) requiredMask |= bit;
+      const single = g.terms.length === 1;
       for (const t of g.terms) {
-        tlist.length = 0;
-        const df = accumulate(index, t.id, acc);
+        const buckets = postingsOf(index, t.term);
+        if (!buckets) continue;
+        const df = ctx.canSee ? visibleDf(ctx, buckets) : index.df(t.id);
         const idf = Math.log(1 + (live - df + 0.5) / (df + 0.5));
         g.importance = Math.max(g.importance, idf * t.w);
-        for (const d of tlist) {
-          const x = tmp[d] ?? 0;
-          tmp[d] = 0;
-          const v = (t.w * idf * x * (K1 + 1)) / (x + K1);
-          const prev = gacc[d] ?? 0;
-          if (v > prev) {
-            if (prev === 0) glist.push(d);
-            gacc[d] = v;
-            gw[d] = t.w;
-          }
-        }
+        const base = t.w * idf;
+        // A one-term group (the usual case) scores straight into the document's total; a group of alternatives
+        // (prefix completions, typo corrections) keeps each document's best alternative in gacc first.
+        const covAdd = g.importance * t.w;
+        if (single) accumulateTerm(ctx, buckets, base, bit, covAdd, cands);
+        else accumulateAlternative(ctx, buckets, base, t.w, glist);
       }
-      if (g.required) requiredMask |= 1 << gi;
-      for (const d of glist) {
-        if ((mask[d] ?? 0) === 0) cands.push(d);
-        score[d] = (score[d] ?? 0) + (gacc[d] ?? 0);
-        cov[d] = (cov[d] ?? 0) + g.importance * (gw[d] ?? 1);
-        mask[d] = (mask[d] ?? 0) | (1 << gi);
+      for (let i = 0; i < glist.length; i++) {
+        const d = glist[i] as number;
+        if (mask[d] === 0) cands.push(d);
+        score[d] = (score[d] as number) + (gacc[d] as number);
+        cov[d] = (cov[d] as number) + g.importance * (gw[d] as number);
+        mask[d] = (mask[d] as number) | bit;
         gacc[d] = 0;
       }
       glist.length = 0;
       if (g.terms.length > 0) totalImportance += g.importance;
-    });
-    if (requiredMask !== 0) cands = cands.filter((d) => ((mask[d] ?? 0) & requiredMask) === requiredMask);
-    if (plan.phrases.length > 0) cands = cands.filter((d) => plan.phrases.every((p) => containsPhrase(index.sequenceOf(d), p)));
-    for (const d of cands) {
-      const c = totalImportance > 0 ? (cov[d] ?? 0) / totalImportance : 1;
-      score[d] = (score[d] ?? 0) * coverageFactor(c);
     }
-    const contentGroups = plan.groups.filter((g) => g.terms.length > 0).length;
-    if (RANKING.feedbackWeight > 0 && contentGroups >= RANKING.feedbackMinWords && plan.phrases.length === 0 && cands.length > 0) {
-      const expansion = feedbackTerms(index, plan, cands, score, live);
-      for (const e of expansion) {
-        tlist.length = 0;
-        const df = accumulate(index, e.id, acc);
-        const idf = Math.log(1 + (live - df + 0.5) / (df + 0.5));
-        for (const d of tlist) {
-          const x = tmp[d] ?? 0;
-          tmp[d] = 0;
-          if ((mask[d] ?? 0) === 0) {
-            mask[d] = 1 << 30;
-            cands.push(d);
-          }
-          const c = totalImportance > 0 ? (cov[d] ?? 0) / totalImportance : 1;
-          score[d] = (score[d] ?? 0) + RANKING.feedbackWeight * e.w * idf * ((x * (K1 + 1)) / (x + K1)) * coverageFactor(c);
-        }
+    if (requiredMask !== 0) cands = cands.filter((d) => ((mask[d] as number) & requiredMask) === requiredMask);
+    if (plan.phrases.length > 0) cands = cands.filter((d) => plan.phrases.every((p) => containsPhrase(index.sequenceOf(d), p)));
+    if (plan.excludePhrases.length > 0) cands = cands.filter((d) => !plan.excludePhrases.some((p) => containsPhrase(index.sequenceOf(d), p)));
+    // One group of one term: every match covers the whole query (factor 1), so the pass is skipped.
+    if (totalImportance > 0 && !(plan.groups.length === 1 && plan.groups[0]?.terms.length === 1)) {
+      for (let i = 0; i < cands.length; i++) {
+        const d = cands[i] as number;
+        score[d] = (score[d] as number) * coverageFactor((cov[d] as number) / totalImportance);
       }
     }
-    if (plan.excludePhrases.length > 0) cands = cands.filter((d) => !plan.excludePhrases.some((p) => containsPhrase(index.sequenceOf(d), p)));
   } else if (!isBlank(q) || plan.phrases.length === 0) {
-    for (let d = 0; d < n; d++) if (classify(d) === 1) cands.push(d);
+    const n = index.meta.length;
+    for (let d = 0; d < n; d++) {
+      if (seen[d] !== epoch) classify(ctx, d);
+      if (state[d] === 1) cands.push(d);
+    }
     if (plan.excludePhrases.length > 0) cands = cands.filter((d) => !plan.excludePhrases.some((p) => containsPhrase(index.sequenceOf(d), p)));
   }
 
   const total = cands.length;
-  const facets = countFacets(index, cands);
-  const better = (a: number, b: number): number => {
-    const ds = (score[b] ?? 0) - (score[a] ?? 0);
-    if (ds !== 0) return ds;
-    const ta = meta[a]?.startedMs ?? NaN;
-    const tb = meta[b]?.startedMs ?? NaN;
-    const ra = Number.isNaN(ta) ? -Infinity : ta;
-    const rb = Number.isNaN(tb) ? -Infinity : tb;
-    if (ra !== rb) return rb > ra ? 1 : -1;
-    return a - b;
-  };
-  const wanted = Math.min(total, Math.max(offset + limit, scoring ? RERANK : 0));
-  const top = topK(cands, wanted, better);
-  if (scoring && plan.groups.length > 1) {
-    const head = top.slice(0, RERANK);
-    proximityRerank(index, plan, head, score, cov, totalImportance);
+  const facets = countFacets(index, sc, cands, ctx.facetLimit);
+  const better = byScoreThenRecency(index, score);
+  const proximity = scoring && plan.groups.length > 1;
+  const wanted = Math.min(total, Math.max(offset + limit, proximity ? RANKING.proximityDocs : 0));
+  const top = topK(cands, wanted, score, better);
+  if (proximity) {
+    // The head is always the best documents by BM25F, whatever the page, so pages stay disjoint and complete.
+    const head = top.slice(0, RANKING.proximityDocs);
+    proximityRerank(index, sc, plan, head, totalImportance);
     head.sort(better);
     top.splice(0, head.length, ...head);
   }
@@ -276,21 +226,223 @@ export function search(index: SearchIndex, query: string | ParsedQuery, opts: Se
   const dym = total === 0 || plan.corrections.size > 0 ? didYouMean(raw, plan, total === 0 ? index : undefined, q) : undefined;
   if (dym && dym !== raw) response.didYouMean = dym;
   return response;
+}
+
+/**
+ * One term: a document's score is its impact slot times the term's idf, so flexsearch's postings already come in score
+ * order and only the slots holding the first page need sorting (by recency within a slot). Every posting is still
+ * visited for the exact total and facet counts, with the facet codes counted on the way instead of collected first.
+ */
+function runSingleTerm(ctx: Ctx, q: ParsedQuery, plan: Plan, t: TermRef, raw: string, limit: number, offset: number, errors: string[]): SearchResponse {
+  const { index, sc } = ctx;
+  const buckets = postingsOf(index, t.term);
+  const want = offset + limit;
+  let total = 0;
+  const head: number[] = [];
+  if (buckets) {
+    const live = Math.max(1, index.live);
+    const df = ctx.canSee ? visibleDf(ctx, buckets) : index.df(t.id);
+    const base = t.w * Math.log(1 + (live - df + 0.5) / (df + 0.5));
+    const { seen, state, score } = sc;
+    const counts = sc.counts;
+    const meta = index.meta;
+    const off = index.facetOff.data;
+    const vals = index.facetVals.data;
+    const plain = ctx.plain;
+    const epoch = sc.epoch;
+    for (let b = 0; b < buckets.length; b++) {
+      const ids = buckets[b];
+      if (!ids) continue;
+      // Whole slots go to the head until it holds a page: ties within a slot are then ordered by recency.
+      const collect = head.length < want;
+      const v = base * (SLOT_WEIGHT[b] as number);
+      for (let i = 0; i < ids.length; i++) {
+        const d = ids[i] as number;
+        if (plain) {
+          if (meta[d] === null) continue;
+        } else {
+          if (seen[d] !== epoch) classify(ctx, d);
+          if (state[d] !== 1) continue;
+        }
+        total++;
+        for (let k = off[d] as number, to = off[d + 1] as number; k < to; k++) {
+          const c = vals[k] as number;
+          counts[c] = (counts[c] as number) + 1;
+        }
+        if (collect) {
+          head.push(d);
+          score[d] = v;
+        }
+      }
+    }
   }
+  const facets = listFacets(index, sc.counts, ctx.facetLimit);
+  const top = topK(head, Math.min(head.length, want), sc.score, byScoreThenRecency(index, sc.score));
+  const results = top.slice(offset, offset + limit).map((d) => toResult(index, d, sc.score[d] ?? 0, plan));
+  const response: SearchResponse = { total, results, facets, errors };
+  const dym = total === 0 || plan.corrections.size > 0 ? didYouMean(raw, plan, total === 0 ? index : undefined, q) : undefined;
+  if (dym && dym !== raw) response.didYouMean = dym;
+  return response;
+}
+
+/** Orders slots by score, then the more recent start, then slot. */
+function byScoreThenRecency(index: SearchIndex, score: Float64Array): (a: number, b: number) => number {
+  const startedMs = index.startedMs.data;
+  return (a, b) => {
+    const ds = (score[b] as number) - (score[a] as number);
+    if (ds !== 0) return ds;
+    const ta = startedMs[a] as number;
+    const tb = startedMs[b] as number;
+    const ra = ta === ta ? ta : -Infinity;
+    const rb = tb === tb ? tb : -Infinity;
+    if (ra !== rb) return rb > ra ? 1 : -1;
+    return a - b;
+  };
+}
+
+/** Scores one term of a one-term group straight into each matching document's total (the hot loop of most queries). */
+function accumulateTerm(ctx: Ctx, buckets: ArrayLike<number>[], base: number, bit: number, covAdd: number, cands: number[]): void {
+  const { seen, state, score, cov, mask } = ctx.sc;
+  const epoch = ctx.sc.epoch;
+  const meta = ctx.index.meta;
+  const plain = ctx.plain;
+  for (let b = 0; b < buckets.length; b++) {
+    const ids = buckets[b];
+    if (!ids) continue;
+    const v = base * (SLOT_WEIGHT[b] as number);
+    for (let i = 0; i < ids.length; i++) {
+      const d = ids[i] as number;
+      if (seen[d] !== epoch) {
+        if (plain) {
+          seen[d] = epoch;
+          score[d] = 0;
+          cov[d] = 0;
+          mask[d] = 0;
+          state[d] = meta[d] === null ? 3 : 1;
+        } else classify(ctx, d);
+      }
+      if (state[d] !== 1) continue;
+      if (mask[d] === 0) cands.push(d);
+      score[d] = (score[d] as number) + v;
+      cov[d] = (cov[d] as number) + covAdd;
+      mask[d] = (mask[d] as number) | bit;
+    }
+  }
+}
+
+/** Keeps each document's best alternative of a group (prefix completions, typo corrections) in gacc. */
+function accumulateAlternative(ctx: Ctx, buckets: ArrayLike<number>[], base: number, w: number, glist: number[]): void {
+  const { seen, state, gacc, gw } = ctx.sc;
+  const epoch = ctx.sc.epoch;
+  for (let b = 0; b < buckets.length; b++) {
+    const ids = buckets[b];
+    if (!ids) continue;
+    const v = base * (SLOT_WEIGHT[b] as number);
+    for (let i = 0; i < ids.length; i++) {
+      const d = ids[i] as number;
+      if (seen[d] !== epoch) classify(ctx, d);
+      if (state[d] !== 1) continue;
+      const prev = gacc[d] as number;
+      if (v > prev) {
+        if (prev === 0) glist.push(d);
+        gacc[d] = v;
+        gw[d] = w;
+      }
+    }
+  }
+}
+
+/** Starts a slot's scratch entries for this query. */
+function reset(sc: Scratch, d: number): void {
+  sc.seen[d] = sc.epoch;
+  sc.state[d] = 0;
+  sc.score[d] = 0;
+  sc.cov[d] = 0;
+  sc.mask[d] = 0;
+}
+
+/** A term's flexsearch postings, grouped by impact slot (best first); undefined when the term is not indexed. */
+function postingsOf(index: SearchIndex, term: string): ArrayLike<number>[] | undefined {
+  if (!term) return undefined;
+  const res = index.flex.search(term, { resolve: false }).result;
+  return res.length > 0 ? (res as ArrayLike<number>[]) : undefined;
+}
+
+/** Document frequency among the documents this viewer may see. */
+function visibleDf(ctx: Ctx, buckets: ArrayLike<number>[]): number {
+  const state = ctx.sc.state;
+  let df = 0;
+  for (const ids of buckets) {
+    if (!ids) continue;
+    for (let i = 0; i < ids.length; i++) {
+      const d = ids[i] as number;
+      if (ctx.sc.seen[d] !== ctx.sc.epoch) classify(ctx, d);
+      if (state[d] !== 3) df++;
+    }
+  }
+  return df;
+}
+
+/** Sets a slot's state for this query: 1 = visible and passes the filters, 2 = visible only, 3 = removed or not visible. */
+function classify(ctx: Ctx, d: number): void {
+  const { index, sc } = ctx;
+  reset(sc, d);
+  const m = index.meta[d];
+  sc.state[d] = !m ? 3 : ctx.plain ? 1 : ctx.canSee && !ctx.canSee(m.id) ? 3 : passes(index, ctx.filter, d) ? 1 : 2;
+}
+
+function passes(index: SearchIndex, f: Filter, d: number): boolean {
+  if (f.want) {
+    const vals = index.facetVals.data;
+    let bits = 0;
+    for (let k = index.facetOff.data[d] as number, to = index.facetOff.data[d + 1] as number; k < to; k++) bits |= f.want[vals[k] as number] as number;
+    if ((bits & f.need) !== f.need) return false;
+  }
+  if (f.after !== undefined || f.before !== undefined) {
+    const t = index.startedMs.data[d] as number;
+    if (t !== t) return false;
+    if (f.after !== undefined && t < f.after) return false;
+    if (f.before !== undefined && t >= f.before) return false;
+  }
+  return true;
+}
+
+/** Compiles the list filters to facet codes; null when a filter value matches nothing (so nothing can match). */
+function compileFilters(index: SearchIndex, q: ParsedQuery, errors: string[]): Filter | null {
+  let want: Uint8Array | null = null;
+  let need = 0;
+  let bit = 0;
+  for (const key of LIST_FILTERS) {
+    const values = q.filters[key];
+    if (values.length === 0) continue;
+    const codes = new Set<number>();
+    for (const v of values) {
+      const c = key === "factor" ? resolveFactor(index, v, errors) : index.facets[key].find(v);
+      if (c !== undefined) codes.add(c);
+    }
+    if (codes.size === 0) return null;
+    want ??= new Uint8Array(index.valueOf.length);
+    const b = 1 << bit++;
+    for (const c of codes) want[c] = (want[c] as number) | b;
+    need |= b;
+  }
+  return { want, need, after: q.after, before: q.before };
 }
 
 interface Scratch {
   size: number;
+  /** Epoch of the query that last initialized each slot's entries. */
+  seen: Int32Array;
+  epoch: number;
   state: Uint8Array;
   score: Float64Array;
   cov: Float64Array;
-  tmp: Float64Array;
   gacc: Float64Array;
   gw: Float64Array;
   mask: Int32Array;
-  classified: number[];
   /** term id → query group (or -1), for the proximity pass. */
   groupOf: Int32Array;
+  counts: Int32Array;
 }
 
 const scratches = new WeakMap<SearchIndex, Scratch>();
@@ -301,17 +453,14 @@ function scratchFor(index: SearchIndex): Scratch {
   const n = index.meta.length;
   const t = index.terms.length;
   let s = scratches.get(index);
-  if (!s || s.size < n || s.groupOf.length < t) {
+  if (!s || s.size < n || s.groupOf.length < t || s.counts.length < index.valueOf.length) {
     const size = Math.max(n, Math.ceil((s?.size ?? 0) * 1.25));
     const groupOf = new Int32Array(Math.max(t, Math.ceil((s?.groupOf.length ?? 0) * 1.25)) + 1024).fill(-1);
-    s = { size, state: new Uint8Array(size), score: new Float64Array(size), cov: new Float64Array(size), tmp: new Float64Array(size), gacc: new Float64Array(size), gw: new Float64Array(size), mask: new Int32Array(size), classified: [], groupOf };
+    const counts = new Int32Array(index.valueOf.length + 256);
+    s = { size, seen: new Int32Array(size), epoch: 0, state: new Uint8Array(size), score: new Float64Array(size), cov: new Float64Array(size), gacc: new Float64Array(size), gw: new Float64Array(size), mask: new Int32Array(size), groupOf, counts };
     scratches.set(index, s);
   }
   return s;
-}
-
-function coverageFactor(c: number): number {
-  return RANKING.coverageFloor + (1 - RANKING.coverageFloor) * Math.pow(Math.min(1, c), RANKING.coveragePower);
 }
 
 function resolveFactor(index: SearchIndex, value: string, errors: string[]): number | undefined {
@@ -324,78 +473,6 @@ function resolveFactor(index: SearchIndex, value: string, errors: string[]): num
     errors.push(`unknown factor "${value}"${near.length ? ` (did you mean ${near.map((f) => `factor:${f}`).join(" or ")}?)` : ""}`);
   }
   return undefined;
-}
-
-function passesFilters(m: DocMeta, sets: readonly { facet: number; codes: Set<number> }[], after: number | undefined, before: number | undefined): boolean {
-  for (const s of sets) {
-    const codes = m.codes[s.facet] ?? [];
-    if (!codes.some((c) => s.codes.has(c))) return false;
-  }
-  if (after !== undefined || before !== undefined) {
-    if (Number.isNaN(m.startedMs)) return false;
-    if (after !== undefined && m.startedMs < after) return false;
-    if (before !== undefined && m.startedMs >= before) return false;
-  }
-  return true;
-}
-
-interface Accumulator {
-  state: Uint8Array;
-  classify: (d: number) => number;
-  tmp: Float64Array;
-  tlist: number[];
-  fieldLen: Int32Array<ArrayBufferLike>;
-  fieldWeight: Float64Array;
-  normA: Float64Array;
-  normB: Float64Array;
-}
-
-/**
- * Adds one term's length-normalized, field-weighted frequencies into `tmp` for every visible document passing the
- * filters (listed in `tlist`); returns the term's document frequency among visible documents. The hot loop of
- * every query, so written out over both segments instead of through a callback.
- */
-function accumulate(index: SearchIndex, term: number, a: Accumulator): number {
-  let df = 0;
-  let last = -1;
-  const { state, tmp, tlist, fieldLen, fieldWeight, normA, normB } = a;
-  const run = (docs: Int32Array<ArrayBufferLike>, codes: ArrayLike<number>, from: number, to: number, step: number, codeAt: number) => {
-    for (let i = from; i < to; i += step) {
-      const d = docs[i] as number;
-      let s = state[d] as number;
-      if (s === 0) s = a.classify(d);
-      if (s === 3) continue;
-      if (d !== last) {
-        df++;
-        last = d;
-        if (s === 1) tlist.push(d);
-      }
-      if (s !== 1) continue;
-      const code = codes[i + codeAt] as number;
-      const f = code >>> 12;
-      tmp[d] = (tmp[d] as number) + ((fieldWeight[f] as number) * (code & 4095)) / ((normA[f] as number) + (normB[f] as number) * (fieldLen[d * NF + f] as number));
-    }
-  };
-  if (term + 1 < index.postOff.length) run(index.postDoc, index.postCode, index.postOff[term] ?? 0, index.postOff[term + 1] ?? 0, 1, 0);
-  const delta = index.deltaPost.get(term);
-  if (delta) run(delta.data, delta.data, 0, delta.length, 2, 1);
-  return df;
-}
-
-/** Calls fn(doc, code) for every posting of a term, main segment then delta. */
-function forEachPosting(index: SearchIndex, term: number, fn: (doc: number, code: number) => void): void {
-  if (term + 1 < index.postOff.length) {
-    const a = index.postOff[term] ?? 0;
-    const b = index.postOff[term + 1] ?? 0;
-    const docs = index.postDoc;
-    const codes = index.postCode;
-    for (let i = a; i < b; i++) fn(docs[i] ?? 0, codes[i] ?? 0);
-  }
-  const d = index.deltaPost.get(term);
-  if (d) {
-    const data = d.data;
-    for (let i = 0; i < d.length; i += 2) fn(data[i] ?? 0, data[i + 1] ?? 0);
-  }
 }
 
 function planQuery(index: SearchIndex, q: ParsedQuery, prefixLast: boolean): Plan {
@@ -417,7 +494,7 @@ function planQuery(index: SearchIndex, q: ParsedQuery, prefixLast: boolean): Pla
       const add = (term: string, weight: number) => {
         const id = index.termId.get(term);
         if (id === undefined || group.terms.some((t) => t.id === id)) return;
-        group.terms.push({ id, w: weight });
+        group.terms.push({ id, term, w: weight });
         plan.hitTerms.set(term, Math.max(plan.hitTerms.get(term) ?? 0, weight));
       };
       const exact = index.termId.get(u.term);
@@ -455,7 +532,7 @@ function planQuery(index: SearchIndex, q: ParsedQuery, prefixLast: boolean): Pla
         continue;
       }
       seen.add(t.term);
-      if (plan.groups.length < MAX_GROUPS) plan.groups.push({ terms: [{ id, w: 1 }], importance: 0, required: true });
+      if (plan.groups.length < MAX_GROUPS) plan.groups.push({ terms: [{ id, term: t.term, w: 1 }], importance: 0, required: true });
     }
   }
   for (const ex of q.excludes) {
@@ -467,18 +544,14 @@ function planQuery(index: SearchIndex, q: ParsedQuery, prefixLast: boolean): Pla
     const toks = tokenize(ex);
     const whole = toks.find((t) => !t.seq);
     if (whole) {
-      const wid = index.termId.get(whole.term);
-      if (wid !== undefined) plan.excludeTerms.push(wid);
+      if (index.termId.has(whole.term)) plan.excludeTerms.push(whole.term);
       else {
         const ids = phraseIds(index, ex);
         if (ids) plan.excludePhrases.push(ids);
       }
       continue;
     }
-    for (const t of toks) {
-      const id = index.termId.get(t.term);
-      if (id !== undefined) plan.excludeTerms.push(id);
-    }
+    for (const t of toks) if (index.termId.has(t.term)) plan.excludeTerms.push(t.term);
   }
   return plan;
 }
@@ -500,63 +573,26 @@ function phraseIds(index: SearchIndex, phrase: string): number[] | null {
   return ids.length > 0 ? ids : null;
 }
 
+/** Whether the positional tokens of `seq` contain `phrase` in order (whole markers, ≤ -2, have no position). */
 function containsPhrase(seq: Int32Array, phrase: readonly number[]): boolean {
   const first = phrase[0];
   const len = phrase.length;
-  outer: for (let i = 0; i + len <= seq.length; i++) {
+  outer: for (let i = 0; i < seq.length; i++) {
     if (seq[i] !== first) continue;
-    for (let k = 1; k < len; k++) if (seq[i + k] !== phrase[k]) continue outer;
+    let j = i + 1;
+    for (let k = 1; k < len; k++, j++) {
+      while (j < seq.length && (seq[j] as number) < SEQ_BREAK) j++;
+      if (seq[j] !== phrase[k]) continue outer;
+    }
     return true;
   }
   return false;
 }
 
-/**
- * Pseudo-relevance feedback: the words that characterize the best first-pass matches (title, summary and body, by
- * frequency and rarity), to find related incidents that describe the same thing in other words.
- */
-function feedbackTerms(index: SearchIndex, plan: Plan, cands: readonly number[], score: Float64Array, live: number): { id: number; w: number }[] {
-  const top = topK(cands, RANKING.feedbackDocs, (a, b) => (score[b] ?? 0) - (score[a] ?? 0) || a - b);
-  const best = score[top[0] ?? 0] ?? 0;
-  if (best <= 0) return [];
-  const inQuery = new Set<number>();
-  for (const g of plan.groups) for (const t of g.terms) inQuery.add(t.id);
-  const weight = new Map<number, number>();
-  for (const d of top) {
-    const seq = index.sequenceOf(d);
-    const rw = (score[d] ?? 0) / best;
-    let len = 0;
-    const tf = new Map<number, number>();
-    for (let p = 0, field = 0; p < seq.length && field < 3; p++) {
-      const t = seq[p] ?? SEQ_BREAK;
-      if (t === SEQ_BREAK) {
-        field++;
-        continue;
-      }
-      len++;
-      if (inQuery.has(t)) continue;
-      tf.set(t, (tf.get(t) ?? 0) + (field < 2 ? 3 : 1));
-    }
-    for (const [t, n] of tf) weight.set(t, (weight.get(t) ?? 0) + (rw * n) / Math.max(1, len));
-  }
-  const out: { id: number; w: number }[] = [];
-  for (const [t, w] of weight) {
-    const term = index.terms[t] ?? "";
-    if (term.length < 3 || STOPWORDS.has(term) || /^\d+$/.test(term)) continue;
-    const df = index.df(t);
-    if (df < 2 || df > live * 0.2) continue;
-    out.push({ id: t, w: w * Math.log(1 + live / df) });
-  }
-  out.sort((a, b) => b.w - a.w || a.id - b.id);
-  const chosen = out.slice(0, RANKING.feedbackTerms);
-  const max = chosen[0]?.w ?? 1;
-  return chosen.map((e) => ({ id: e.id, w: e.w / max }));
-}
-
 /** Adds a bonus for query terms that occur near each other (within a few words, in the same field). */
-function proximityRerank(index: SearchIndex, plan: Plan, docs: readonly number[], score: Float64Array, cov: Float64Array, totalImportance: number): void {
+function proximityRerank(index: SearchIndex, sc: Scratch, plan: Plan, docs: readonly number[], totalImportance: number): void {
   const G = plan.groups.length;
-  const groupOf = scratchFor(index).groupOf;
+  const groupOf = sc.groupOf;
   const set: number[] = [];
   plan.groups.forEach((g, gi) => {
     for (const t of g.terms) {
@@ -570,22 +606,25 @@ function proximityRerank(index: SearchIndex, plan: Plan, docs: readonly number[]
   const lastPos = new Int32Array(G);
   const pairSeen = new Uint8Array(G * G);
   const window = RANKING.proximityWindow;
+  const { score, cov } = sc;
   try {
     for (const d of docs) {
       const seq = index.sequenceOf(d);
       lastPos.fill(-1000);
       pairSeen.fill(0);
       let bonus = 0;
-      for (let p = 0; p < seq.length; p++) {
-        const t = seq[p] ?? SEQ_BREAK;
-        if (t === SEQ_BREAK) {
-          lastPos.fill(-1000);
+      let p = 0;
+      for (let i = 0; i < seq.length; i++) {
+        const t = seq[i] as number;
+        if (t < 0) {
+          if (t === SEQ_BREAK) lastPos.fill(-1000);
           continue;
         }
-        const g = groupOf[t] ?? -1;
+        p++;
+        const g = groupOf[t] as number;
         if (g < 0) continue;
         for (let h = 0; h < G; h++) {
-          if (h === g || p - (lastPos[h] ?? -1000) > window) continue;
+          if (h === g || p - (lastPos[h] as number) > window) continue;
           const key = g < h ? g * G + h : h * G + g;
           if (pairSeen[key]) continue;
           pairSeen[key] = 1;
@@ -603,31 +642,30 @@ function proximityRerank(index: SearchIndex, plan: Plan, docs: readonly number[]
   }
 }
 
-/** The best `k` of `items` in order, without sorting all of them. */
-function topK(items: readonly number[], k: number, cmp: (a: number, b: number) => number): number[] {
+/** The best `k` of `items` in order (higher score first, then `cmp`), without sorting all of them. */
+function topK(items: readonly number[], k: number, score: Float64Array, cmp: (a: number, b: number) => number): number[] {
   if (k <= 0) return [];
   if (items.length <= k * 4 || items.length < 256) return [...items].sort(cmp).slice(0, k);
-  const out: number[] = [];
-  for (const x of items) {
-    if (out.length < k) {
-      out.push(x);
-      if (out.length === k) out.sort(cmp);
-      continue;
-    }
-    const worst = out[k - 1] ?? x;
-    if (cmp(x, worst) >= 0) continue;
+  const out = items.slice(0, k).sort(cmp);
+  let worst = out[k - 1] as number;
+  let worstScore = score[worst] as number;
+  for (let i = k; i < items.length; i++) {
+    const x = items[i] as number;
+    // Most items lose on score alone; only ties and winners pay for the full comparison.
+    if ((score[x] as number) < worstScore || cmp(x, worst) >= 0) continue;
     // Binary insertion keeps `out` sorted; k is small (a page plus the re-rank window).
     let lo = 0;
     let hi = k - 1;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (cmp(x, out[mid] ?? x) < 0) hi = mid;
+      if (cmp(x, out[mid] as number) < 0) hi = mid;
       else lo = mid + 1;
     }
     out.splice(lo, 0, x);
     out.pop();
+    worst = out[k - 1] as number;
+    worstScore = score[worst] as number;
   }
-  if (out.length < k) out.sort(cmp);
   return out;
 }
 
@@ -635,25 +673,68 @@ function emptyFacets(): Facets {
   return { severity: {}, status: {}, kind: {}, service: {}, team: {}, factor: {}, tag: {} };
 }
 
-function countFacets(index: SearchIndex, docs: readonly number[]): Facets {
-  const out = emptyFacets();
-  const counts = FACETS.map((f) => new Int32Array(index.facets[f].values.length));
-  const meta = index.meta;
-  for (const d of docs) {
-    const packed = meta[d]?.packed;
-    if (!packed) continue;
-    for (let k = 0; k < packed.length; k++) {
-      const v = packed[k] as number;
-      const arr = counts[v >>> 24];
-      if (arr) arr[v & 0xffffff] = (arr[v & 0xffffff] as number) + 1;
+/** Adds each document's facet codes to the counts. */
+function countCodes(index: SearchIndex, counts: Int32Array, docs: readonly number[]): void {
+  const off = index.facetOff.data;
+  const vals = index.facetVals.data;
+  for (let i = 0; i < docs.length; i++) {
+    const d = docs[i] as number;
+    for (let k = off[d] as number, to = off[d + 1] as number; k < to; k++) {
+      const c = vals[k] as number;
+      counts[c] = (counts[c] as number) + 1;
     }
   }
-  FACETS.forEach((f, fi) => {
-    const arr = counts[fi];
-    if (!arr) return;
-    const values = index.facets[f].values;
-    for (let c = 0; c < arr.length; c++) if ((arr[c] ?? 0) > 0) out[f][values[c] ?? ""] = arr[c] ?? 0;
-  });
+}
+
+function countFacets(index: SearchIndex, sc: Scratch, docs: readonly number[], facetLimit: number): Facets {
+  countCodes(index, sc.counts, docs);
+  return listFacets(index, sc.counts, facetLimit);
+}
+
+/** Facet listings from the counts (which it zeroes again): per facet the `facetLimit` most frequent values. */
+function listFacets(index: SearchIndex, counts: Int32Array, facetLimit: number): Facets {
+  const per: number[][] = FACETS.map(() => []);
+  const n = index.valueOf.length;
+  for (let c = 0; c < n; c++) if (counts[c] !== 0) per[index.facetOf[c] as number]?.push(c);
+  const out = emptyFacets();
+  for (let fi = 0; fi < FACETS.length; fi++) {
+    let codes = per[fi] ?? [];
+    if (codes.length > facetLimit) codes = mostFrequent(codes, counts, facetLimit);
+    const rec: Record<string, number> = {};
+    for (const c of codes) rec[index.valueOf[c] ?? ""] = counts[c] as number;
+    out[FACETS[fi] ?? "tag"] = rec;
+  }
+  for (const codes of per) for (const c of codes) counts[c] = 0;
+  return out;
+}
+
+/** The `k` codes with the highest counts (ties: lower code first), in code order. */
+function mostFrequent(codes: readonly number[], counts: Int32Array, k: number): number[] {
+  if (k <= 0) return [];
+  // The k-th highest count, found by a histogram of the (small) counts instead of sorting.
+  let max = 0;
+  for (const c of codes) if ((counts[c] as number) > max) max = counts[c] as number;
+  const hist = new Int32Array(max + 1);
+  for (const c of codes) {
+    const v = counts[c] as number;
+    hist[v] = (hist[v] as number) + 1;
+  }
+  let threshold = max;
+  for (let seen = 0; threshold > 0; threshold--) {
+    seen += hist[threshold] as number;
+    if (seen >= k) break;
+  }
+  let ties = k;
+  for (let v = max; v > threshold; v--) ties -= hist[v] as number;
+  const out: number[] = [];
+  for (const c of codes) {
+    const v = counts[c] as number;
+    if (v > threshold) out.push(c);
+    else if (v === threshold && ties > 0) {
+      out.push(c);
+      ties--;
+    }
+  }
   return out;
 }
 

@@ -60,34 +60,84 @@ export function hitSpans(text: string, hits: ReadonlyMap<string, number>): Span[
 }
 
 function isWordChar(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 39 || (c >= 0xc0 && c !== 0x2019 && c < 0x3000);
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 39 || (c >= 0xc0 && c !== 0x2019 && c < 0x3000);
+}
+
+interface Matcher {
+  /** Every ASCII hit term as an alternative, longest first, matched case-insensitively in the original text. */
+  re: RegExp | null;
+  ascii: [string, number][];
+  /** Other terms (accented words, CJK bigrams) are looked up in a lowercased copy. */
+  other: [string, number][];
+}
+
+const matchers = new WeakMap<ReadonlyMap<string, number>, Matcher>();
+
+function matcherFor(hits: ReadonlyMap<string, number>): Matcher {
+  let m = matchers.get(hits);
+  if (m) return m;
+  const ascii: [string, number][] = [];
+  const other: [string, number][] = [];
+  for (const [term, w] of hits) {
+    if (!term) continue;
+    (/^[a-z0-9]+$/.test(term) ? ascii : other).push([term, w]);
+  }
+  ascii.sort((x, y) => y[0].length - x[0].length);
+  const re = ascii.length > 0 ? new RegExp(ascii.map(([t]) => t).join("|"), "gi") : null;
+  m = { re, ascii, other };
+  matchers.set(hits, m);
+  return m;
 }
 
 /**
- * Hit spans found by substring search instead of full analysis (much cheaper on long bodies): an index term is the
- * start of the words it comes from, so each occurrence at a word start is checked by stemming just that word.
- * CJK bigrams match anywhere.
+ * Hit spans found by pattern search instead of full analysis (much cheaper on long bodies): an index term is the start
+ * of the words it comes from, so each match at a word start is checked by stemming just that word. One case-insensitive
+ * regex covers the ASCII terms; other terms are searched in a lowercased copy, CJK bigrams anywhere. At most `max`
+ * spans are collected (a snippet needs one window, not every occurrence in a long body).
  */
-export function findHitSpans(text: string, hits: ReadonlyMap<string, number>): Span[] {
-  const lower = text.toLowerCase();
+export function findHitSpans(text: string, hits: ReadonlyMap<string, number>, max = 200): Span[] {
+  const { re, ascii, other } = matcherFor(hits);
   const spans: Span[] = [];
-  for (const [term, weight] of hits) {
-    if (!term) continue;
-    const cjk = term.charCodeAt(0) >= 0x3000;
-    for (let from = 0; spans.length < 500; ) {
-      const i = lower.indexOf(term, from);
-      if (i < 0) break;
-      from = i + term.length;
-      if (cjk) {
-        spans.push({ start: i, end: i + term.length, weight });
+  if (re) {
+    re.lastIndex = 0;
+    for (let m = re.exec(text); m !== null && spans.length < max; m = re.exec(text)) {
+      const i = m.index;
+      if (i > 0 && isWordChar(text.charCodeAt(i - 1))) {
+        re.lastIndex = i + 1;
         continue;
       }
-      if (i > 0 && isWordChar(lower.charCodeAt(i - 1))) continue;
-      let e = i + term.length;
-      while (e < lower.length && isWordChar(lower.charCodeAt(e))) e++;
-      const word = lower.slice(i, e).replace(/'/g, "");
-      if (word !== term && stem(word) !== term) continue;
-      spans.push({ start: i, end: e, weight });
+      let e = i + m[0].length;
+      while (e < text.length && isWordChar(text.charCodeAt(e))) e++;
+      re.lastIndex = e;
+      let word = text.slice(i, e).toLowerCase();
+      if (word.includes("'")) word = word.replace(/'/g, "");
+      for (const [term, weight] of ascii) {
+        if (word.startsWith(term) && (word === term || stem(word) === term)) {
+          spans.push({ start: i, end: e, weight });
+          break;
+        }
+      }
+    }
+  }
+  if (other.length > 0) {
+    const lower = text.toLowerCase();
+    for (const [term, weight] of other) {
+      const cjk = term.charCodeAt(0) >= 0x3000;
+      for (let from = 0; spans.length < max; ) {
+        const i = lower.indexOf(term, from);
+        if (i < 0) break;
+        from = i + term.length;
+        if (cjk) {
+          spans.push({ start: i, end: i + term.length, weight });
+          continue;
+        }
+        if (i > 0 && isWordChar(lower.charCodeAt(i - 1))) continue;
+        let e = i + term.length;
+        while (e < lower.length && isWordChar(lower.charCodeAt(e))) e++;
+        const word = lower.slice(i, e).replace(/'/g, "");
+        if (word !== term && stem(word) !== term) continue;
+        spans.push({ start: i, end: e, weight });
+      }
     }
   }
   spans.sort((a, b) => a.start - b.start);

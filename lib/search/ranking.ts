@@ -1,0 +1,48 @@
+// Ranking parameters, shared by the index (which stores each document's BM25F term weight as a flexsearch resolution
+// slot, its "impact") and the query stage (which sums impacts times idf, then adds coverage and proximity).
+// Tuned on the dev queries as a whole; no rule names a query, company or document.
+
+/** BM25F weight per field: title, summary, body, factors, countermeasures, services, teams, tags, company, dates. */
+export const FIELD_WEIGHT: readonly number[] = [3, 1.5, 1, 0.5, 0.7, 1.5, 1, 1.5, 2, 1.2];
+/** BM25 length normalization per field. */
+export const FIELD_B: readonly number[] = [0.5, 0.2, 0.75, 0.4, 0.4, 0.3, 0.3, 0.3, 0.3, 0.3];
+export const K1 = 1.2;
+
+/**
+ * Impact levels: a term's saturated BM25F weight in a document, tf·(k1+1)/(tf+k1) over the field-weighted,
+ * length-normalized frequencies, lies in [0, k1+1); it is quantized linearly into this many flexsearch resolution
+ * slots, slot 0 the strongest. Quantizing is what Lucene does with its one-byte norms: 48 levels keep every step
+ * under 2% of the maximum while the number of flexsearch arrays per term stays small.
+ */
+export const IMPACT_LEVELS = 48;
+const SAT_MAX = K1 + 1;
+
+/** The slot of a saturated weight (0 = strongest). */
+export function impactSlot(x: number): number {
+  const sat = (x * SAT_MAX) / (x + K1);
+  const slot = Math.floor((1 - sat / SAT_MAX) * IMPACT_LEVELS);
+  return slot < 0 ? 0 : slot >= IMPACT_LEVELS ? IMPACT_LEVELS - 1 : slot;
+}
+
+/** The saturated weight a slot stands for (the middle of its range). */
+export const SLOT_WEIGHT: Float64Array = Float64Array.from({ length: IMPACT_LEVELS }, (_, b) => SAT_MAX * (1 - (b + 0.5) / IMPACT_LEVELS));
+
+export const RANKING = {
+  /** How strongly matching more of the query's (idf-weighted) terms is rewarded. */
+  coveragePower: 2,
+  coverageFloor: 0.15,
+  /** Weight of query-term pairs found near each other, relative to one term's idf. */
+  proximityWeight: 0.6,
+  proximityWindow: 3,
+  /** How many of the best documents get the proximity re-rank. */
+  proximityDocs: 50,
+  /** Weight of words completing the last, still-typed word. */
+  prefixWeight: 0.6,
+  /** Weight of typo-corrected words by edit distance. */
+  typoWeight: [1, 0.7, 0.5],
+};
+
+/** Score multiplier for the share `c` (0..1) of the query's importance a document matches. */
+export function coverageFactor(c: number): number {
+  return RANKING.coverageFloor + (1 - RANKING.coverageFloor) * Math.pow(c < 1 ? c : 1, RANKING.coveragePower);
+}
