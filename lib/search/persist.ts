@@ -164,7 +164,7 @@ export function deserializeIndex(buf: Buffer): { index: SearchIndex; revision: s
     facetOff: i32("facetOff"),
     facetVals: i32("facetVals"),
     seqOff: i32("seqOff"),
-    seq: i32("seq"),
+    seq: Uint8Array.from(section("seq")),
     fieldLen: i32("fieldLen"),
     avgLen: f64("avgLen"),
     summaries,

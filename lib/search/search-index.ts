@@ -92,6 +92,67 @@ export class FloatList {
 }
 
 /**
+ * A growable byte buffer of varint-coded token codes: 0 = field break, 2·id+1 = a positional term, 2·id+2 = a compound
+ * whole. Term ids are handed out in first-seen order, so frequent words have small ids and most tokens take one or two
+ * bytes instead of four.
+ */
+export class ByteList {
+  data: Uint8Array<ArrayBufferLike>;
+  length = 0;
+  constructor(capacity = 64) {
+    this.data = new Uint8Array(capacity);
+  }
+  /** Appends one sequence value (SEQ_BREAK, a term id, or a whole marker). */
+  pushToken(v: number): void {
+    let c = v === SEQ_BREAK ? 0 : v >= 0 ? 2 * v + 1 : 2 * (-v - 2) + 2;
+    if (this.length + 5 > this.data.length) {
+      const next = new Uint8Array(Math.max(this.data.length * 2, this.length + 64));
+      next.set(this.data.subarray(0, this.length));
+      this.data = next;
+    }
+    while (c >= 0x80) {
+      this.data[this.length++] = (c & 0x7f) | 0x80;
+      c >>>= 7;
+    }
+    this.data[this.length++] = c;
+  }
+  append(bytes: Uint8Array): void {
+    if (this.length + bytes.length > this.data.length) {
+      const next = new Uint8Array(Math.max(this.data.length * 2, this.length + bytes.length));
+      next.set(this.data.subarray(0, this.length));
+      this.data = next;
+    }
+    this.data.set(bytes, this.length);
+    this.length += bytes.length;
+  }
+  static from(a: Uint8Array): ByteList {
+    const l = new ByteList(Math.max(64, a.length));
+    l.data.set(a);
+    l.length = a.length;
+    return l;
+  }
+}
+
+let decoded = new Int32Array(4096);
+
+/** Decodes bytes[from, to) into sequence values; the returned view is reused by the next call. */
+export function decodeTokens(bytes: Uint8Array, from: number, to: number): Int32Array {
+  if (decoded.length < to - from) decoded = new Int32Array(Math.max(to - from, decoded.length * 2));
+  const out = decoded;
+  let n = 0;
+  for (let i = from; i < to; ) {
+    let b = bytes[i++] as number;
+    let c = b & 0x7f;
+    for (let shift = 7; b >= 0x80; shift += 7) {
+      b = bytes[i++] as number;
+      c |= (b & 0x7f) << shift;
+    }
+    out[n++] = c === 0 ? SEQ_BREAK : c & 1 ? (c - 1) >>> 1 : -((c - 2) >>> 1) - 2;
+  }
+  return out.subarray(0, n);
+}
+
+/**
  * Facet values of one facet, looked up case-insensitively. Codes are global across facets (one counting array serves
  * every facet); `SearchIndex.facetOf` and `valueOf` map a code back.
  */
@@ -127,6 +188,22 @@ export function createFlex(): FlexIndex {
   });
 }
 
+/**
+ * flexsearch grows its id arrays by push, which leaves a good part of each one unused; after a bulk load, exact copies
+ * give that memory back. Reaches into the index's term map, so it checks the shape it expects and otherwise does nothing.
+ */
+function trimFlex(flex: FlexIndex): void {
+  const map: unknown = Reflect.get(flex, "map");
+  if (!(map instanceof Map)) return;
+  for (const buckets of map.values()) {
+    if (!Array.isArray(buckets)) continue;
+    for (let i = 0; i < buckets.length; i++) {
+      const ids: unknown = buckets[i];
+      if (Array.isArray(ids)) buckets[i] = ids.slice();
+    }
+  }
+}
+
 export class SearchIndex {
   // --- documents, by slot (null = removed) ---
   meta: (DocMeta | null)[] = [];
@@ -137,9 +214,9 @@ export class SearchIndex {
   /** Facet value codes of each slot: facetVals[facetOff[s] .. facetOff[s + 1]). */
   facetOff = IntList.from(Int32Array.of(0));
   facetVals = new IntList(4096);
-  /** Token sequence of each slot: term ids, SEQ_BREAK between fields, whole markers after compounds. */
+  /** Token sequence of each slot (varint-coded, see ByteList): term ids, field breaks, whole markers after compounds. */
   seqOff = IntList.from(Int32Array.of(0));
-  seq = new IntList(1 << 16);
+  seq = new ByteList(1 << 16);
   fieldLen = new IntList(1024);
   readonly sumLen = new Float64Array(NF);
   /** Average field lengths the impacts were computed with (frozen between compactions). */
@@ -253,7 +330,15 @@ export class SearchIndex {
       this.freezeAverages();
       this.changedSinceFreeze = false;
     }
+    const bulk = this.pending.length > 256;
     this.flushPending();
+    if (bulk) this.trim();
+  }
+
+  /** Drops the spare capacity of the growable tables and of flexsearch's arrays (after bulk loads). */
+  private trim(): void {
+    this.seq = ByteList.from(this.seq.data.subarray(0, this.seq.length));
+    trimFlex(this.flex);
   }
 
   private mainIsEmpty(): boolean {
@@ -289,11 +374,11 @@ export class SearchIndex {
           this.dfs.data[id] = (this.dfs.data[id] ?? 0) + 1;
         }
         if (isSeq) {
-          seq.push(id);
+          seq.pushToken(id);
           len++;
-        } else seq.push(wholeMarker(id));
+        } else seq.pushToken(wholeMarker(id));
       });
-      seq.push(SEQ_BREAK);
+      seq.pushToken(SEQ_BREAK);
       this.fieldLen.push(len);
       this.sumLen[f] = (this.sumLen[f] ?? 0) + len;
     }
@@ -367,9 +452,9 @@ export class SearchIndex {
 
   /** Computes a slot's impacts from its token sequence and adds its distinct terms to flexsearch. */
   private indexSlot(slot: number): void {
-    const seq = this.seq.data;
-    const from = this.seqOff.data[slot] ?? 0;
-    const to = this.seqOff.data[slot + 1] ?? 0;
+    const seq = this.sequenceOf(slot);
+    const from = 0;
+    const to = seq.length;
     if (this.seen.length < this.terms.length) this.growSeen(this.terms.length);
     const stamp = ++this.stamp;
     const seen = this.seen;
@@ -430,8 +515,8 @@ export class SearchIndex {
     this.meta[slot] = null;
     for (let f = 0; f < NF; f++) this.sumLen[f] = (this.sumLen[f] ?? 0) - (this.fieldLen.data[slot * NF + f] ?? 0);
     const seen = new Set<number>();
-    const seq = this.seq.data;
-    for (let i = this.seqOff.data[slot] ?? 0, to = this.seqOff.data[slot + 1] ?? 0; i < to; i++) {
+    const seq = this.sequenceOf(slot);
+    for (let i = 0; i < seq.length; i++) {
       let v = seq[i] as number;
       if (v === SEQ_BREAK) continue;
       if (v < 0) v = -v - 2;
@@ -474,7 +559,7 @@ export class SearchIndex {
     const facetOff = IntList.from(Int32Array.of(0));
     const facetVals = new IntList(Math.max(8, this.facetVals.length));
     const seqOff = IntList.from(Int32Array.of(0));
-    const seq = new IntList(Math.max(8, this.seq.length));
+    const seq = new ByteList(Math.max(64, this.seq.length));
     const fieldLen = new IntList(Math.max(8, this.live * NF));
     const summaries: string[] = [];
     const bodies: string[] = [];
@@ -486,7 +571,7 @@ export class SearchIndex {
       startedMs.push(this.startedMs.data[s] ?? NaN);
       for (let i = this.facetOff.data[s] ?? 0, to = this.facetOff.data[s + 1] ?? 0; i < to; i++) facetVals.push(this.facetVals.data[i] ?? 0);
       facetOff.push(facetVals.length);
-      for (let i = this.seqOff.data[s] ?? 0, to = this.seqOff.data[s + 1] ?? 0; i < to; i++) seq.push(this.seq.data[i] ?? 0);
+      seq.append(this.seq.data.subarray(this.seqOff.data[s] ?? 0, this.seqOff.data[s + 1] ?? 0));
       seqOff.push(seq.length);
       for (let f = 0; f < NF; f++) {
         const len = this.fieldLen.data[s * NF + f] ?? 0;
@@ -514,11 +599,12 @@ export class SearchIndex {
     this.freezeAverages();
     this.pending = meta.map((_, i) => i);
     this.flushPending();
+    this.trim();
   }
 
-  /** Token sequence of a slot (term ids, SEQ_BREAK between fields, whole markers). */
+  /** Token sequence of a slot (term ids, SEQ_BREAK between fields, whole markers); valid until the next call. */
   sequenceOf(slot: number): Int32Array {
-    return this.seq.data.subarray(this.seqOff.data[slot] ?? 0, this.seqOff.data[slot + 1] ?? 0);
+    return decodeTokens(this.seq.data, this.seqOff.data[slot] ?? 0, this.seqOff.data[slot + 1] ?? 0);
   }
 
   /** Summary and plain body text of a slot, for snippets. */
@@ -552,7 +638,7 @@ export class SearchIndex {
     ix.facetOff = IntList.from(parts.facetOff);
     ix.facetVals = IntList.from(parts.facetVals);
     ix.seqOff = IntList.from(parts.seqOff);
-    ix.seq = IntList.from(parts.seq);
+    ix.seq = ByteList.from(parts.seq);
     ix.fieldLen = IntList.from(parts.fieldLen);
     for (let s = 0; s < parts.meta.length; s++) {
       if (!parts.meta[s]) continue;
@@ -584,7 +670,7 @@ export interface RestoreParts {
   facetOff: Int32Array;
   facetVals: Int32Array;
   seqOff: Int32Array;
-  seq: Int32Array;
+  seq: Uint8Array;
   fieldLen: Int32Array;
   avgLen: Float64Array;
   summaries: string[];
