@@ -21,13 +21,6 @@ export type Facet = (typeof FACETS)[number];
 
 /** Separates fields in a document's token sequence so phrases never span two fields. */
 export const SEQ_BREAK = -1;
-/**
- * The joined whole of a compound (`useast1` after `us east 1`) is stored in the sequence as -(id + 2): it counts for
- * term frequencies but has no position of its own, so phrases and proximity step over it.
- */
-export function wholeMarker(id: number): number {
-  return -id - 2;
-}
 
 /** Below this many documents an update rebuilds the flexsearch part outright (milliseconds), so results always equal a fresh build. */
 const SMALL_INDEX = 500;
@@ -92,9 +85,8 @@ export class FloatList {
 }
 
 /**
- * A growable byte buffer of varint-coded token codes: 0 = field break, 2·id+1 = a positional term, 2·id+2 = a compound
- * whole. Term ids are handed out in first-seen order, so frequent words have small ids and most tokens take one or two
- * bytes instead of four.
+ * A growable byte buffer of varints. Token sequences are stored as codes 0 = field break, id + 1 = a term; term ids are
+ * handed out in first-seen order, so frequent words have small ids and most tokens take one or two bytes, not four.
  */
 export class ByteList {
   data: Uint8Array<ArrayBufferLike>;
@@ -102,9 +94,12 @@ export class ByteList {
   constructor(capacity = 64) {
     this.data = new Uint8Array(capacity);
   }
-  /** Appends one sequence value (SEQ_BREAK, a term id, or a whole marker). */
+  /** Appends one sequence value (SEQ_BREAK or a term id). */
   pushToken(v: number): void {
-    let c = v === SEQ_BREAK ? 0 : v >= 0 ? 2 * v + 1 : 2 * (-v - 2) + 2;
+    this.pushVarint(v === SEQ_BREAK ? 0 : v + 1);
+  }
+  pushVarint(code: number): void {
+    let c = code;
     if (this.length + 5 > this.data.length) {
       const next = new Uint8Array(Math.max(this.data.length * 2, this.length + 64));
       next.set(this.data.subarray(0, this.length));
@@ -135,8 +130,8 @@ export class ByteList {
 
 let decoded = new Int32Array(4096);
 
-/** Decodes bytes[from, to) into sequence values; the returned view is reused by the next call. */
-export function decodeTokens(bytes: Uint8Array, from: number, to: number): Int32Array {
+/** Decodes the varints in bytes[from, to); `seq` maps codes to sequence values. The view is reused by the next call. */
+export function decodeVarints(bytes: Uint8Array, from: number, to: number, seq: boolean): Int32Array {
   if (decoded.length < to - from) decoded = new Int32Array(Math.max(to - from, decoded.length * 2));
   const out = decoded;
   let n = 0;
@@ -147,7 +142,7 @@ export function decodeTokens(bytes: Uint8Array, from: number, to: number): Int32
       b = bytes[i++] as number;
       c |= (b & 0x7f) << shift;
     }
-    out[n++] = c === 0 ? SEQ_BREAK : c & 1 ? (c - 1) >>> 1 : -((c - 2) >>> 1) - 2;
+    out[n++] = seq ? c - 1 : c;
   }
   return out.subarray(0, n);
 }
@@ -217,6 +212,12 @@ export class SearchIndex {
   /** Token sequence of each slot (varint-coded, see ByteList): term ids, field breaks, whole markers after compounds. */
   seqOff = IntList.from(Int32Array.of(0));
   seq = new ByteList(1 << 16);
+  /**
+   * The joined wholes of compounds (`useast1` beside `us east 1`) of each slot, as varints of id·NF + field: they count
+   * for term frequencies but have no position, so phrases and proximity never see them.
+   */
+  wholeOff = IntList.from(Int32Array.of(0));
+  wholes = new ByteList(1 << 12);
   fieldLen = new IntList(1024);
   readonly sumLen = new Float64Array(NF);
   /** Average field lengths the impacts were computed with (frozen between compactions). */
@@ -338,6 +339,7 @@ export class SearchIndex {
   /** Drops the spare capacity of the growable tables and of flexsearch's arrays (after bulk loads). */
   private trim(): void {
     this.seq = ByteList.from(this.seq.data.subarray(0, this.seq.length));
+    this.wholes = ByteList.from(this.wholes.data.subarray(0, this.wholes.length));
     trimFlex(this.flex);
   }
 
@@ -376,13 +378,14 @@ export class SearchIndex {
         if (isSeq) {
           seq.pushToken(id);
           len++;
-        } else seq.pushToken(wholeMarker(id));
+        } else this.wholes.pushVarint(id * NF + f);
       });
       seq.pushToken(SEQ_BREAK);
       this.fieldLen.push(len);
       this.sumLen[f] = (this.sumLen[f] ?? 0) + len;
     }
     this.seqOff.push(seq.length);
+    this.wholeOff.push(this.wholes.length);
     const vals = this.facetVals;
     if (doc.severity) vals.push(this.facetCode(0, doc.severity));
     vals.push(this.facetCode(1, doc.status));
@@ -452,27 +455,15 @@ export class SearchIndex {
 
   /** Computes a slot's impacts from its token sequence and adds its distinct terms to flexsearch. */
   private indexSlot(slot: number): void {
-    const seq = this.sequenceOf(slot);
-    const from = 0;
-    const to = seq.length;
     if (this.seen.length < this.terms.length) this.growSeen(this.terms.length);
     const stamp = ++this.stamp;
-    const seen = this.seen;
-    const local = this.local;
     let n = 0;
-    let f = 0;
-    for (let i = from; i < to; i++) {
-      let v = seq[i] as number;
-      if (v === SEQ_BREAK) {
-        f++;
-        continue;
-      }
-      if (v < 0) v = -v - 2;
+    const count = (v: number, f: number): void => {
       let k: number;
-      if (seen[v] !== stamp) {
-        seen[v] = stamp;
+      if (this.seen[v] !== stamp) {
+        this.seen[v] = stamp;
         k = n++;
-        local[v] = k;
+        this.local[v] = k;
         if (k >= this.localIds.length) {
           const ids = new Int32Array(this.localIds.length * 2);
           ids.set(this.localIds);
@@ -483,8 +474,19 @@ export class SearchIndex {
         }
         this.localIds[k] = v;
         this.localTf.fill(0, k * NF, k * NF + NF);
-      } else k = local[v] as number;
+      } else k = this.local[v] as number;
       this.localTf[k * NF + f] = (this.localTf[k * NF + f] as number) + 1;
+    };
+    const seq = this.sequenceOf(slot);
+    for (let i = 0, f = 0; i < seq.length; i++) {
+      const v = seq[i] as number;
+      if (v === SEQ_BREAK) f++;
+      else count(v, f);
+    }
+    const wholes = this.wholesOf(slot);
+    for (let i = 0; i < wholes.length; i++) {
+      const c = wholes[i] as number;
+      count((c / NF) | 0, c % NF);
     }
     const inv = new Float64Array(NF);
     for (let g = 0; g < NF; g++) {
@@ -516,14 +518,10 @@ export class SearchIndex {
     for (let f = 0; f < NF; f++) this.sumLen[f] = (this.sumLen[f] ?? 0) - (this.fieldLen.data[slot * NF + f] ?? 0);
     const seen = new Set<number>();
     const seq = this.sequenceOf(slot);
-    for (let i = 0; i < seq.length; i++) {
-      let v = seq[i] as number;
-      if (v === SEQ_BREAK) continue;
-      if (v < 0) v = -v - 2;
-      if (seen.has(v)) continue;
-      seen.add(v);
-      this.dfs.data[v] = (this.dfs.data[v] ?? 0) - 1;
-    }
+    for (let i = 0; i < seq.length; i++) if ((seq[i] as number) >= 0) seen.add(seq[i] as number);
+    const wholes = this.wholesOf(slot);
+    for (let i = 0; i < wholes.length; i++) seen.add(((wholes[i] as number) / NF) | 0);
+    for (const v of seen) this.dfs.data[v] = (this.dfs.data[v] ?? 0) - 1;
     this.summaries[slot] = "";
     this.bodies[slot] = "";
     this.live--;
@@ -560,6 +558,8 @@ export class SearchIndex {
     const facetVals = new IntList(Math.max(8, this.facetVals.length));
     const seqOff = IntList.from(Int32Array.of(0));
     const seq = new ByteList(Math.max(64, this.seq.length));
+    const wholeOff = IntList.from(Int32Array.of(0));
+    const wholes = new ByteList(Math.max(64, this.wholes.length));
     const fieldLen = new IntList(Math.max(8, this.live * NF));
     const summaries: string[] = [];
     const bodies: string[] = [];
@@ -573,6 +573,8 @@ export class SearchIndex {
       facetOff.push(facetVals.length);
       seq.append(this.seq.data.subarray(this.seqOff.data[s] ?? 0, this.seqOff.data[s + 1] ?? 0));
       seqOff.push(seq.length);
+      wholes.append(this.wholes.data.subarray(this.wholeOff.data[s] ?? 0, this.wholeOff.data[s + 1] ?? 0));
+      wholeOff.push(wholes.length);
       for (let f = 0; f < NF; f++) {
         const len = this.fieldLen.data[s * NF + f] ?? 0;
         fieldLen.push(len);
@@ -587,6 +589,8 @@ export class SearchIndex {
     this.facetVals = facetVals;
     this.seqOff = seqOff;
     this.seq = seq;
+    this.wholeOff = wholeOff;
+    this.wholes = wholes;
     this.fieldLen = fieldLen;
     this.summaries = summaries;
     this.bodies = bodies;
@@ -602,9 +606,39 @@ export class SearchIndex {
     this.trim();
   }
 
-  /** Token sequence of a slot (term ids, SEQ_BREAK between fields, whole markers); valid until the next call. */
+  /** Token sequence of a slot (term ids, SEQ_BREAK between fields); valid until the next decode. */
   sequenceOf(slot: number): Int32Array {
-    return decodeTokens(this.seq.data, this.seqOff.data[slot] ?? 0, this.seqOff.data[slot + 1] ?? 0);
+    return decodeVarints(this.seq.data, this.seqOff.data[slot] ?? 0, this.seqOff.data[slot + 1] ?? 0, true);
+  }
+
+  /** Compound wholes of a slot as id·NF + field; valid until the next decode. */
+  wholesOf(slot: number): Int32Array {
+    return decodeVarints(this.wholes.data, this.wholeOff.data[slot] ?? 0, this.wholeOff.data[slot + 1] ?? 0, false);
+  }
+
+  private seqBuf: Buffer | null = null;
+
+  /**
+   * Whether a slot's sequence holds `pattern` (a phrase's varint bytes, see phrasePattern): a byte search (memmem) on
+   * the coded sequence, accepted only where the match starts a varint.
+   */
+  containsPattern(slot: number, pattern: Buffer): boolean {
+    if (!this.seqBuf || this.seqBuf.buffer !== this.seq.data.buffer) this.seqBuf = Buffer.from(this.seq.data.buffer, this.seq.data.byteOffset, this.seq.data.byteLength);
+    const from = this.seqOff.data[slot] ?? 0;
+    const to = this.seqOff.data[slot + 1] ?? 0;
+    // A view bounded to the slot: indexOf on the whole buffer would scan every later document when there is no match.
+    const buf = this.seqBuf.subarray(from, to);
+    for (let j = buf.indexOf(pattern); j >= 0; j = buf.indexOf(pattern, j + 1)) {
+      if (j === 0 || (buf[j - 1] as number) < 0x80) return true;
+    }
+    return false;
+  }
+
+  /** The coded bytes of a phrase's term ids, for containsPattern. */
+  static phrasePattern(ids: readonly number[]): Buffer {
+    const b = new ByteList(ids.length * 5);
+    for (const id of ids) b.pushToken(id);
+    return Buffer.from(b.data.subarray(0, b.length));
   }
 
   /** Summary and plain body text of a slot, for snippets. */
@@ -639,6 +673,8 @@ export class SearchIndex {
     ix.facetVals = IntList.from(parts.facetVals);
     ix.seqOff = IntList.from(parts.seqOff);
     ix.seq = ByteList.from(parts.seq);
+    ix.wholeOff = IntList.from(parts.wholeOff);
+    ix.wholes = ByteList.from(parts.wholes);
     ix.fieldLen = IntList.from(parts.fieldLen);
     for (let s = 0; s < parts.meta.length; s++) {
       if (!parts.meta[s]) continue;
@@ -671,6 +707,8 @@ export interface RestoreParts {
   facetVals: Int32Array;
   seqOff: Int32Array;
   seq: Uint8Array;
+  wholeOff: Int32Array;
+  wholes: Uint8Array;
   fieldLen: Int32Array;
   avgLen: Float64Array;
   summaries: string[];

@@ -7,7 +7,7 @@
 import { analyze, fold, STOPWORDS, tokenize } from "./analyze";
 import { isBlank, parseQuery, LIST_FILTERS, type ParsedQuery } from "./query";
 import { RANKING, SLOT_WEIGHT, coverageFactor } from "./ranking";
-import { FACETS, SEQ_BREAK, type Facet, type SearchIndex } from "./search-index";
+import { FACETS, SEQ_BREAK, SearchIndex, type Facet } from "./search-index";
 import { bestWindow, findHitSpans, hitSpans, markAll, segmentsToHtml, type Segment } from "./snippet";
 import { maxEdits, prefixSurfaces, typoSurfaces } from "./vocabulary";
 import { normalizeName } from "../knowledge/fuzzy";
@@ -79,9 +79,10 @@ interface Group {
 
 interface Plan {
   groups: Group[];
-  phrases: number[][];
+  /** Required phrases and excluded phrases as coded byte patterns (SearchIndex.containsPattern). */
+  phrases: Buffer[];
   excludeTerms: string[];
-  excludePhrases: number[][];
+  excludePhrases: Buffer[];
   /** index term → highlight weight. */
   hitTerms: Map<string, number>;
   corrections: Map<string, string>;
@@ -159,8 +160,12 @@ function run(ctx: Ctx, q: ParsedQuery, plan: Plan, raw: string, limit: number, o
     const live = Math.max(1, index.live);
     const glist: number[] = [];
     let requiredMask = 0;
-    for (let gi = 0; gi < plan.groups.length; gi++) {
-      const g = plan.groups[gi] as Group;
+    // Required groups (phrase words) first, rarest first: once one is done, only its documents can still match, so
+    // later groups only add to those instead of collecting every document of a common word.
+    const order = plan.groups.map((g, gi) => ({ g, gi, df: g.required ? Math.min(...g.terms.map((t) => index.df(t.id))) : Infinity }));
+    order.sort((a, b) => a.df - b.df || a.gi - b.gi);
+    let restrict = false;
+    for (const { g, gi } of order) {
       const bit = 1 << gi;
       if (g.required) requiredMask |= bit;
       const single = g.terms.length === 1;
@@ -174,8 +179,8 @@ function run(ctx: Ctx, q: ParsedQuery, plan: Plan, raw: string, limit: number, o
         // A one-term group (the usual case) scores straight into the document's total; a group of alternatives
         // (prefix completions, typo corrections) keeps each document's best alternative in gacc first.
         const covAdd = g.importance * t.w;
-        if (single) accumulateTerm(ctx, buckets, base, bit, covAdd, cands);
-        else accumulateAlternative(ctx, buckets, base, t.w, glist);
+        if (single) accumulateTerm(ctx, buckets, base, bit, covAdd, cands, restrict);
+        else accumulateAlternative(ctx, buckets, base, t.w, glist, restrict);
       }
       for (let i = 0; i < glist.length; i++) {
         const d = glist[i] as number;
@@ -187,10 +192,11 @@ function run(ctx: Ctx, q: ParsedQuery, plan: Plan, raw: string, limit: number, o
       }
       glist.length = 0;
       if (g.terms.length > 0) totalImportance += g.importance;
+      if (g.required) restrict = true;
     }
     if (requiredMask !== 0) cands = cands.filter((d) => ((mask[d] as number) & requiredMask) === requiredMask);
-    if (plan.phrases.length > 0) cands = cands.filter((d) => plan.phrases.every((p) => containsPhrase(index.sequenceOf(d), p)));
-    if (plan.excludePhrases.length > 0) cands = cands.filter((d) => !plan.excludePhrases.some((p) => containsPhrase(index.sequenceOf(d), p)));
+    if (plan.phrases.length > 0) cands = cands.filter((d) => plan.phrases.every((p) => index.containsPattern(d, p)));
+    if (plan.excludePhrases.length > 0) cands = cands.filter((d) => !plan.excludePhrases.some((p) => index.containsPattern(d, p)));
     // One group of one term: every match covers the whole query (factor 1), so the pass is skipped.
     if (totalImportance > 0 && !(plan.groups.length === 1 && plan.groups[0]?.terms.length === 1)) {
       for (let i = 0; i < cands.length; i++) {
@@ -204,7 +210,7 @@ function run(ctx: Ctx, q: ParsedQuery, plan: Plan, raw: string, limit: number, o
       if (seen[d] !== epoch) classify(ctx, d);
       if (state[d] === 1) cands.push(d);
     }
-    if (plan.excludePhrases.length > 0) cands = cands.filter((d) => !plan.excludePhrases.some((p) => containsPhrase(index.sequenceOf(d), p)));
+    if (plan.excludePhrases.length > 0) cands = cands.filter((d) => !plan.excludePhrases.some((p) => index.containsPattern(d, p)));
   }
 
   const total = cands.length;
@@ -301,7 +307,7 @@ function byScoreThenRecency(index: SearchIndex, score: Float64Array): (a: number
 }
 
 /** Scores one term of a one-term group straight into each matching document's total (the hot loop of most queries). */
-function accumulateTerm(ctx: Ctx, buckets: ArrayLike<number>[], base: number, bit: number, covAdd: number, cands: number[]): void {
+function accumulateTerm(ctx: Ctx, buckets: ArrayLike<number>[], base: number, bit: number, covAdd: number, cands: number[], restrict: boolean): void {
   const { seen, state, score, cov, mask } = ctx.sc;
   const epoch = ctx.sc.epoch;
   const meta = ctx.index.meta;
@@ -322,7 +328,10 @@ function accumulateTerm(ctx: Ctx, buckets: ArrayLike<number>[], base: number, bi
         } else classify(ctx, d);
       }
       if (state[d] !== 1) continue;
-      if (mask[d] === 0) cands.push(d);
+      if (mask[d] === 0) {
+        if (restrict) continue;
+        cands.push(d);
+      }
       score[d] = (score[d] as number) + v;
       cov[d] = (cov[d] as number) + covAdd;
       mask[d] = (mask[d] as number) | bit;
@@ -331,8 +340,8 @@ function accumulateTerm(ctx: Ctx, buckets: ArrayLike<number>[], base: number, bi
 }
 
 /** Keeps each document's best alternative of a group (prefix completions, typo corrections) in gacc. */
-function accumulateAlternative(ctx: Ctx, buckets: ArrayLike<number>[], base: number, w: number, glist: number[]): void {
-  const { seen, state, gacc, gw } = ctx.sc;
+function accumulateAlternative(ctx: Ctx, buckets: ArrayLike<number>[], base: number, w: number, glist: number[], restrict: boolean): void {
+  const { seen, state, gacc, gw, mask } = ctx.sc;
   const epoch = ctx.sc.epoch;
   for (let b = 0; b < buckets.length; b++) {
     const ids = buckets[b];
@@ -341,7 +350,7 @@ function accumulateAlternative(ctx: Ctx, buckets: ArrayLike<number>[], base: num
     for (let i = 0; i < ids.length; i++) {
       const d = ids[i] as number;
       if (seen[d] !== epoch) classify(ctx, d);
-      if (state[d] !== 1) continue;
+      if (state[d] !== 1 || (restrict && mask[d] === 0)) continue;
       const prev = gacc[d] as number;
       if (v > prev) {
         if (prev === 0) glist.push(d);
@@ -518,7 +527,7 @@ function planQuery(index: SearchIndex, q: ParsedQuery, prefixLast: boolean): Pla
       plan.impossible = true;
       continue;
     }
-    plan.phrases.push(ids);
+    plan.phrases.push(SearchIndex.phrasePattern(ids));
     const toks = tokenize(phrase).filter((t) => t.seq);
     const content = toks.filter((t) => !STOPWORDS.has(t.surface));
     for (const t of content.length > 0 ? content : toks) {
@@ -538,7 +547,7 @@ function planQuery(index: SearchIndex, q: ParsedQuery, prefixLast: boolean): Pla
   for (const ex of q.excludes) {
     if (/\s/.test(ex.trim())) {
       const ids = phraseIds(index, ex);
-      if (ids) plan.excludePhrases.push(ids);
+      if (ids) plan.excludePhrases.push(SearchIndex.phrasePattern(ids));
       continue;
     }
     const toks = tokenize(ex);
@@ -547,7 +556,7 @@ function planQuery(index: SearchIndex, q: ParsedQuery, prefixLast: boolean): Pla
       if (index.termId.has(whole.term)) plan.excludeTerms.push(whole.term);
       else {
         const ids = phraseIds(index, ex);
-        if (ids) plan.excludePhrases.push(ids);
+        if (ids) plan.excludePhrases.push(SearchIndex.phrasePattern(ids));
       }
       continue;
     }
@@ -571,22 +580,6 @@ function phraseIds(index: SearchIndex, phrase: string): number[] | null {
     ids.push(id);
   }
   return ids.length > 0 ? ids : null;
-}
-
-/** Whether the positional tokens of `seq` contain `phrase` in order (whole markers, ≤ -2, have no position). */
-function containsPhrase(seq: Int32Array, phrase: readonly number[]): boolean {
-  const first = phrase[0];
-  const len = phrase.length;
-  outer: for (let i = 0; i < seq.length; i++) {
-    if (seq[i] !== first) continue;
-    let j = i + 1;
-    for (let k = 1; k < len; k++, j++) {
-      while (j < seq.length && (seq[j] as number) < SEQ_BREAK) j++;
-      if (seq[j] !== phrase[k]) continue outer;
-    }
-    return true;
-  }
-  return false;
 }
 
 /** Adds a bonus for query terms that occur near each other (within a few words, in the same field). */
