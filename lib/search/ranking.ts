@@ -41,6 +41,12 @@ export const RANKING = {
   prefixWeight: 0.6,
   /** Weight of typo-corrected words by edit distance. */
   typoWeight: [1, 0.7, 0.5],
+  /** Pseudo-relevance feedback for longer queries: weight, documents read, terms added, fewest query words. */
+  feedbackWeight: 0.5,
+  feedbackDocs: 5,
+  feedbackTerms: 30,
+  /** Four or more words: three-word queries rank the dev set the same with or without it, and it is their cost. */
+  feedbackMinWords: 4,
 };
 
 /** Score multiplier for the share `c` (0..1) of the query's importance a document matches. */

@@ -75,6 +75,8 @@ interface Group {
   /** idf of the group's best term: its share of the query for coverage and proximity. */
   importance: number;
   required: boolean;
+  /** A taxonomy expansion: adds to the score of documents that already match, never a match or coverage by itself. */
+  bonus?: boolean;
 }
 
 interface Plan {
@@ -162,8 +164,8 @@ function run(ctx: Ctx, q: ParsedQuery, plan: Plan, raw: string, limit: number, o
     let requiredMask = 0;
     // Required groups (phrase words) first, rarest first: once one is done, only its documents can still match, so
     // later groups only add to those instead of collecting every document of a common word.
-    const order = plan.groups.map((g, gi) => ({ g, gi, df: g.required ? Math.min(...g.terms.map((t) => index.df(t.id))) : Infinity }));
-    order.sort((a, b) => a.df - b.df || a.gi - b.gi);
+    const order = plan.groups.map((g, gi) => ({ g, gi, rank: g.required ? 0 : g.bonus ? 2 : 1, df: g.required ? Math.min(...g.terms.map((t) => index.df(t.id))) : 0 }));
+    order.sort((a, b) => a.rank - b.rank || a.df - b.df || a.gi - b.gi);
     let restrict = false;
     for (const { g, gi } of order) {
       const bit = 1 << gi;
@@ -178,9 +180,9 @@ function run(ctx: Ctx, q: ParsedQuery, plan: Plan, raw: string, limit: number, o
         const base = t.w * idf;
         // A one-term group (the usual case) scores straight into the document's total; a group of alternatives
         // (prefix completions, typo corrections) keeps each document's best alternative in gacc first.
-        const covAdd = g.importance * t.w;
-        if (single) accumulateTerm(ctx, buckets, base, bit, covAdd, cands, restrict);
-        else accumulateAlternative(ctx, buckets, base, t.w, glist, restrict);
+        const covAdd = g.bonus ? 0 : g.importance * t.w;
+        if (single) accumulateTerm(ctx, buckets, base, bit, covAdd, cands, restrict || g.bonus === true);
+        else accumulateAlternative(ctx, buckets, base, t.w, glist, restrict || g.bonus === true);
       }
       for (let i = 0; i < glist.length; i++) {
         const d = glist[i] as number;
@@ -191,7 +193,7 @@ function run(ctx: Ctx, q: ParsedQuery, plan: Plan, raw: string, limit: number, o
         gacc[d] = 0;
       }
       glist.length = 0;
-      if (g.terms.length > 0) totalImportance += g.importance;
+      if (g.terms.length > 0 && !g.bonus) totalImportance += g.importance;
       if (g.required) restrict = true;
     }
     if (requiredMask !== 0) cands = cands.filter((d) => ((mask[d] as number) & requiredMask) === requiredMask);
@@ -203,6 +205,10 @@ function run(ctx: Ctx, q: ParsedQuery, plan: Plan, raw: string, limit: number, o
         const d = cands[i] as number;
         score[d] = (score[d] as number) * coverageFactor((cov[d] as number) / totalImportance);
       }
+    }
+    const contentGroups = plan.groups.filter((g) => g.terms.length > 0 && !g.bonus).length;
+    if (RANKING.feedbackWeight > 0 && contentGroups >= RANKING.feedbackMinWords && plan.phrases.length === 0 && cands.length > 0) {
+      feedback(ctx, plan, cands, totalImportance);
     }
   } else if (!isBlank(q) || plan.phrases.length === 0) {
     const n = index.meta.length;
@@ -304,6 +310,74 @@ function byScoreThenRecency(index: SearchIndex, score: Float64Array): (a: number
     if (ra !== rb) return rb > ra ? 1 : -1;
     return a - b;
   };
+}
+
+/**
+ * Pseudo-relevance feedback for longer queries: the words that characterize the best first-pass matches (title,
+ * summary and body, by frequency and rarity) are searched too, at a fraction of a query word's weight, to find related
+ * incidents that describe the same thing in other words. Documents found only this way count as matches.
+ */
+function feedback(ctx: Ctx, plan: Plan, cands: number[], totalImportance: number): void {
+  const { index, sc } = ctx;
+  const { score, cov, mask, seen, state } = sc;
+  const live = Math.max(1, index.live);
+  const top = topK(cands, RANKING.feedbackDocs, score, byScoreThenRecency(index, score));
+  const best = score[top[0] ?? 0] ?? 0;
+  if (best <= 0) return;
+  const inQuery = new Set<number>();
+  for (const g of plan.groups) for (const t of g.terms) inQuery.add(t.id);
+  const weight = new Map<number, number>();
+  for (const d of top) {
+    const seq = index.sequenceOf(d);
+    const rw = (score[d] ?? 0) / best;
+    const tf = new Map<number, number>();
+    let len = 0;
+    for (let p = 0, field = 0; p < seq.length && field < 3; p++) {
+      const t = seq[p] as number;
+      if (t === SEQ_BREAK) {
+        field++;
+        continue;
+      }
+      len++;
+      if (inQuery.has(t)) continue;
+      tf.set(t, (tf.get(t) ?? 0) + (field < 2 ? 3 : 1));
+    }
+    for (const [t, n] of tf) weight.set(t, (weight.get(t) ?? 0) + (rw * n) / Math.max(1, len));
+  }
+  const terms: { id: number; w: number }[] = [];
+  for (const [t, w] of weight) {
+    const term = index.terms[t] ?? "";
+    if (term.length < 3 || STOPWORDS.has(term) || /^\d+$/.test(term)) continue;
+    const df = index.df(t);
+    if (df < 2 || df > live * 0.2) continue;
+    terms.push({ id: t, w: w * Math.log(1 + live / df) });
+  }
+  terms.sort((a, b) => b.w - a.w || a.id - b.id);
+  const chosen = terms.slice(0, RANKING.feedbackTerms);
+  const max = chosen[0]?.w ?? 1;
+  const epoch = sc.epoch;
+  for (const e of chosen) {
+    const buckets = postingsOf(index, index.terms[e.id] ?? "");
+    if (!buckets) continue;
+    const df = ctx.canSee ? visibleDf(ctx, buckets) : index.df(e.id);
+    const base = RANKING.feedbackWeight * (e.w / max) * Math.log(1 + (live - df + 0.5) / (df + 0.5));
+    for (let b = 0; b < buckets.length; b++) {
+      const ids = buckets[b];
+      if (!ids) continue;
+      const v = base * (SLOT_WEIGHT[b] as number);
+      for (let i = 0; i < ids.length; i++) {
+        const d = ids[i] as number;
+        if (seen[d] !== epoch) classify(ctx, d);
+        if (state[d] !== 1) continue;
+        if (mask[d] === 0) {
+          mask[d] = 1 << 30;
+          cands.push(d);
+        }
+        const c = totalImportance > 0 ? (cov[d] as number) / totalImportance : 1;
+        score[d] = (score[d] as number) + v * coverageFactor(c);
+      }
+    }
+  }
 }
 
 /** Scores one term of a one-term group straight into each matching document's total (the hot loop of most queries). */
