@@ -393,6 +393,8 @@ function accumulateTerm(ctx: Ctx, buckets: ArrayLike<number>[], base: number, bi
     for (let i = 0; i < ids.length; i++) {
       const d = ids[i] as number;
       if (seen[d] !== epoch) {
+        // Restricted to documents an earlier required group matched: one not seen yet cannot be among them.
+        if (restrict) continue;
         if (plain) {
           seen[d] = epoch;
           score[d] = 0;
@@ -415,15 +417,26 @@ function accumulateTerm(ctx: Ctx, buckets: ArrayLike<number>[], base: number, bi
 
 /** Keeps each document's best alternative of a group (prefix completions, typo corrections) in gacc. */
 function accumulateAlternative(ctx: Ctx, buckets: ArrayLike<number>[], base: number, w: number, glist: number[], restrict: boolean): void {
-  const { seen, state, gacc, gw, mask } = ctx.sc;
+  const { seen, state, gacc, gw, mask, score, cov } = ctx.sc;
   const epoch = ctx.sc.epoch;
+  const meta = ctx.index.meta;
+  const plain = ctx.plain;
   for (let b = 0; b < buckets.length; b++) {
     const ids = buckets[b];
     if (!ids) continue;
     const v = base * (SLOT_WEIGHT[b] as number);
     for (let i = 0; i < ids.length; i++) {
       const d = ids[i] as number;
-      if (seen[d] !== epoch) classify(ctx, d);
+      if (seen[d] !== epoch) {
+        if (restrict) continue;
+        if (plain) {
+          seen[d] = epoch;
+          score[d] = 0;
+          cov[d] = 0;
+          mask[d] = 0;
+          state[d] = meta[d] === null ? 3 : 1;
+        } else classify(ctx, d);
+      }
       if (state[d] !== 1 || (restrict && mask[d] === 0)) continue;
       const prev = gacc[d] as number;
       if (v > prev) {

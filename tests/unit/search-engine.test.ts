@@ -41,6 +41,19 @@ describe("search", () => {
     expect(ids('"transactions committed"')).toEqual([]);
   });
 
+  it("matches phrases next to and inside compounds", () => {
+    expect(ids('"in us-east-1"')).toEqual(["dns-outage"]);
+    expect(ids('"east 1 returned"')).toEqual(["dns-outage"]);
+    expect(ids('"us-east-1 returned"')).toEqual(["dns-outage"]);
+    expect(ids('"east returned"')).toEqual([]);
+  });
+
+  it("excludes a phrase", () => {
+    expect(ids("database")).toContain("db-failover");
+    expect(ids('database -"committed writes"')).not.toContain("db-failover");
+    expect(ids('database -"writes committed"')).toContain("db-failover");
+  });
+
   it("excludes a word", () => {
     expect(ids("database")).toContain("cert-expiry");
     expect(ids("database -certificate")).not.toContain("cert-expiry");
@@ -69,6 +82,16 @@ describe("search", () => {
     const r = search(index, "colour:red");
     expect(r.errors[0]).toMatch(/unknown filter/);
     expect(r.results).toEqual([]);
+  });
+
+  it("lists the most frequent facet values, counted over every match", () => {
+    const ix = buildSearchIndex(Array.from({ length: 30 }, (_, i) => sdoc(`t${i}`, { title: "Disk alert", tags: [`tag-${i}`, ...(i < 20 ? ["common"] : []), ...(i < 5 ? ["rarer"] : [])] })));
+    const r = search(ix, "disk", { facetLimit: 3 });
+    expect(r.total).toBe(30);
+    expect(Object.keys(r.facets.tag)).toHaveLength(3);
+    expect(r.facets.tag.common).toBe(20);
+    expect(r.facets.tag.rarer).toBe(5);
+    expect(Object.keys(search(ix, "disk").facets.tag)).toHaveLength(32);
   });
 
   it("counts facets over every match, not just the page", () => {

@@ -4,13 +4,14 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { ContentStore } from "../../lib/content/store";
-import { buildFromSnapshot, syncWithSnapshot } from "../../lib/search/build";
+import { buildFromSnapshot, buildSearchIndex, syncWithSnapshot } from "../../lib/search/build";
 import { openIndex } from "../../lib/search/open";
 import { contentRevision, deserializeIndex, loadIndex, saveIndex, serializeIndex } from "../../lib/search/persist";
 import { search } from "../../lib/search/search";
 import type { SearchIndex } from "../../lib/search/search-index";
 import { visibleTo } from "../../lib/search/visibility";
 import type { Viewer } from "../../lib/auth/viewer";
+import { sdoc } from "./search-fixtures";
 
 const TAXONOMY = `factors:
   - { id: clock-skew, name: Clock skew, category: time, description: Clocks disagree. }
@@ -83,6 +84,34 @@ describe("incremental updates", () => {
     const snap = await store.snapshot();
     const index = buildFromSnapshot(snap);
     expect(syncWithSnapshot(index, snap)).toEqual({ added: [], updated: [], removed: [] });
+  });
+});
+
+describe("updates on a large index (tombstoned slots, no rebuild)", () => {
+  const many = Array.from({ length: 600 }, (_, i) => sdoc(`d${i}`, { title: `Incident ${i}`, text: i % 2 ? "kafka consumer lag" : "disk filled up" }));
+
+  it("forgets the old version of a changed document and finds the new one", () => {
+    const index = buildSearchIndex(many);
+    const target = many[1];
+    if (!target) throw new Error("fixture");
+    index.add({ ...target, blob: "changed", text: "certificate expired on the gateway" });
+    index.remove("d2");
+    expect(index.dead).toBe(2);
+    expect(search(index, "certificate").results.map((r) => r.id)).toEqual(["d1"]);
+    expect(search(index, "kafka").total).toBe(299);
+    expect(search(index, "disk").total).toBe(299);
+    expect(search(index, "kafka", { limit: 200 }).results.map((r) => r.id)).not.toContain("d1");
+    const rebuilt = buildSearchIndex(many.filter((d) => d.id !== "d2").map((d) => (d.id === "d1" ? { ...d, blob: "changed", text: "certificate expired on the gateway" } : d)));
+    for (const q of ["kafka", "disk", "certificate", '"consumer lag"']) {
+      expect(search(index, q, { limit: 50 }).results.map((r) => r.id), q).toEqual(search(rebuilt, q, { limit: 50 }).results.map((r) => r.id));
+      expect(search(index, q).facets, q).toEqual(search(rebuilt, q).facets);
+    }
+    const loaded = deserializeIndex(serializeIndex(index, "r"));
+    expect(loaded?.index.dead).toBe(2);
+    for (const q of ["kafka", "certificate", "disk -filled"]) expect(results(loaded!.index, q), q).toEqual(results(index, q));
+    index.compact();
+    expect(index.dead).toBe(0);
+    for (const q of ["kafka", "disk", "certificate"]) expect(results(index, q), q).toEqual(results(rebuilt, q));
   });
 });
 
