@@ -1,0 +1,357 @@
+// `npm run bench:pages [-- --sizes 18,10000 --warm=10 --port=3950 --keep --profile=DIR]`: server response times of
+// Kaizen's pages over synthetic knowledge bases of N incidents. For each size it writes a temporary content repository
+// (the sample incidents cloned with seeded variations, one commit), starts the production server (`next start` from
+// KAIZEN_DIST_DIR or .next) on loopback, signs in a reader and an author through next-auth's credentials endpoint and
+// times each page to its full body: the first request (cold) and the median and p95 of the warm ones.
+// `--profile=DIR` runs the server with `--cpu-prof` (profiles are written to DIR when it exits).
+import { spawn, execFileSync, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+import { addUser } from "../../lib/auth/users";
+import { splitDocument } from "../../lib/content/frontmatter";
+import { parseIncidentText } from "../../lib/content/incident-file";
+import { parseTaxonomy } from "../../lib/content/store";
+import { serializeIncident } from "../../lib/editor/serialize";
+import type { Taxonomy } from "../../lib/knowledge/taxonomy";
+import { COUNTERMEASURE_STATUSES, incidentSchema, SEVERITIES, STATUSES, type IncidentFrontmatter } from "../../lib/schema/incident";
+import { flagNumber, flagString, parseArgs } from "../../scripts/cli-args";
+import { rng } from "./synth";
+
+const args = parseArgs(process.argv.slice(2));
+const root = path.resolve(import.meta.dirname, "../..");
+const distDir = process.env.KAIZEN_DIST_DIR ?? ".next";
+const sizes = (flagString(args, "sizes") ?? "18,10000").split(",").map((s) => Number(s.trim()));
+const warmRuns = flagNumber(args, "warm", 10);
+const port = flagNumber(args, "port", 3950);
+const profileDir = flagString(args, "profile");
+const keep = args.flags.keep === true;
+const base = `http://127.0.0.1:${port}`;
+const USERS = { reader: "bench-reader-password-1", author: "bench-author-password-1" } as const;
+type User = keyof typeof USERS;
+
+const DAY = 86_400_000;
+const TEAMS = ["payments", "identity", "data", "sre", "mobile", "checkout", "platform", "security", "search", "logistics", "billing", "growth", "routing", "warehouse"];
+const SERVICES = [
+  "payments-gateway", "ledger-db", "checkout-api", "edge-proxy", "auth-service", "mobile-app", "kafka", "warehouse-sync", "notifications",
+  "search-api", "routing-engine", "customer-portal", "billing-api", "pricing-service", "tracking-api", "carrier-gateway", "redis-cache",
+  "inventory-db", "label-printer", "email-relay", "feature-flags", "ci-runners", "dns", "object-storage", "scheduler",
+];
+const OWNERS = ["maria.chen@lumen.example", "dev.patel@lumen.example", "sam.okafor@lumen.example", "lea.martin@lumen.example", "ravi.iyer@lumen.example", "@oncall-sre", "@platform-leads"];
+
+interface Sample {
+  slug: string;
+  fm: IncidentFrontmatter;
+  body: string;
+}
+
+function loadSamples(taxonomy: Taxonomy): Sample[] {
+  const dir = path.join(root, "content", "incidents");
+  const samples: Sample[] = [];
+  for (const name of fs.readdirSync(dir).filter((n) => n.endsWith(".mdx")).sort()) {
+    const raw = fs.readFileSync(path.join(dir, name), "utf8");
+    const parsed = parseIncidentText(name, raw, taxonomy);
+    if (!parsed.ok) continue; // the sample keeps one broken file on purpose in some checkouts
+    samples.push({ slug: name.slice(0, -4).replace(/^\d{4}-\d{2}-\d{2}-/, ""), fm: parsed.frontmatter, body: parsed.body });
+  }
+  if (samples.length === 0) throw new Error("no valid sample incidents in content/incidents");
+  return samples;
+}
+
+const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)] ?? (xs[0] as T);
+
+/** Picks `k` distinct items, the earlier ones more often (a few busy factors, services and teams, a long tail). */
+function pickSkewed<T>(r: () => number, xs: readonly T[], k: number): T[] {
+  const out = new Set<T>();
+  for (let guard = 0; out.size < Math.min(k, xs.length) && guard < 100; guard++) out.add(xs[Math.floor(xs.length * r() ** 2)] ?? (xs[0] as T));
+  return [...out];
+}
+
+const shift = (iso: string, ms: number) => new Date(Date.parse(iso) + ms).toISOString().replace(/\.000Z$/, "Z");
+const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+/** One synthetic incident: a sample moved in time, with its teams, services, severity, factors and follow-ups varied. */
+function variant(s: Sample, n: number, r: () => number, factorIds: string[], now: number): { id: string; text: string } {
+  const fm = s.fm;
+  const origin = Date.parse(fm.started_at ?? fm.timeline[0]?.at ?? "2026-01-01T00:00:00Z");
+  const start = Math.floor(now - 3 * 365 * DAY + r() * 3 * 365 * DAY);
+  const delta = start - origin;
+  const move = (iso: string | undefined) => (iso ? shift(iso, delta) : undefined);
+  const factors = pickSkewed(r, factorIds, 1 + Math.floor(r() * 4));
+  const restricted = r() < 0.03;
+  const cms = fm.countermeasures.map((cm, i) => {
+    const due = start + (7 + Math.floor(r() * 90)) * DAY;
+    const x = r();
+    const status = due > now ? pick(r, ["open", "in-progress", "done"] as const) : x < 0.6 ? "done" : (COUNTERMEASURE_STATUSES[Math.floor(r() * 4)] ?? "open");
+    const doneAt = Math.min(now, start + Math.floor(r() * (due - start + 20 * DAY)));
+    return {
+      ...cm,
+      id: `cm-${i + 1}`,
+      owner: pick(r, OWNERS),
+      due: day(due),
+      status,
+      done_at: status === "done" ? day(doneAt) : undefined,
+      addresses: pickSkewed(r, factors, 1 + Math.floor(r() * 2)),
+    };
+  });
+  const out: IncidentFrontmatter = {
+    ...fm,
+    status: r() < 0.85 ? "published" : pick(r, STATUSES),
+    severity: fm.kind === "near-miss" ? fm.severity : SEVERITIES[Math.min(3, Math.floor(r() ** 0.7 * 4))],
+    visibility: restricted ? "restricted" : "internal",
+    groups: restricted ? ["security"] : [],
+    started_at: move(fm.started_at),
+    detected_at: move(fm.detected_at),
+    mitigated_at: move(fm.mitigated_at),
+    resolved_at: move(fm.resolved_at),
+    teams: pickSkewed(r, TEAMS, 1 + Math.floor(r() * 2)),
+    services: pickSkewed(r, SERVICES, 1 + Math.floor(r() * 4)),
+    timeline: fm.timeline.map((t) => ({ ...t, at: shift(t.at, delta) })),
+    contributing_factors: factors.map((f, i) => ({ factor: f, note: fm.contributing_factors[i]?.note })),
+    countermeasures: cms,
+  };
+  const id = `${day(start)}-${s.slug}-${n}`;
+  return { id, text: serializeIncident(out, s.body) };
+}
+
+function sh(cmd: string, argv: string[], cwd: string) {
+  const env = { ...process.env, GIT_AUTHOR_NAME: "bench", GIT_AUTHOR_EMAIL: "bench@localhost", GIT_COMMITTER_NAME: "bench", GIT_COMMITTER_EMAIL: "bench@localhost" };
+  execFileSync(cmd, argv, { cwd, env, stdio: ["ignore", "ignore", "inherit"] });
+}
+
+/** Writes a content repository of `size` incidents (the sample itself when size equals the sample) in one commit. */
+function generate(dir: string, size: number, taxonomy: Taxonomy): string[] {
+  const samples = loadSamples(taxonomy);
+  const incDir = path.join(dir, "incidents");
+  fs.mkdirSync(incDir, { recursive: true });
+  fs.copyFileSync(path.join(root, "content", "factors.yml"), path.join(dir, "factors.yml"));
+  const ids: string[] = [];
+  if (size <= samples.length) {
+    for (const name of fs.readdirSync(path.join(root, "content", "incidents")).slice(0, size)) {
+      fs.copyFileSync(path.join(root, "content", "incidents", name), path.join(incDir, name));
+      ids.push(name.slice(0, -4));
+    }
+  } else {
+    const r = rng(size);
+    const factorIds = taxonomy.factors.filter((f) => !f.merged_into).map((f) => f.id);
+    // A fixed order of factors (shuffled once by the seed) makes the skewed picks favour the same few everywhere.
+    for (let i = factorIds.length - 1; i > 0; i--) {
+      const j = Math.floor(r() * (i + 1));
+      [factorIds[i], factorIds[j]] = [factorIds[j] ?? "", factorIds[i] ?? ""];
+    }
+    const now = Date.now();
+    for (let n = 0; n < size; n++) {
+      const s = samples[n % samples.length];
+      if (!s) continue;
+      const { id, text } = variant(s, n, r, factorIds, now);
+      fs.writeFileSync(path.join(incDir, `${id}.mdx`), text);
+      ids.push(id);
+      // Every file must still be a valid incident: check a spread of them with the real parser.
+      if (n % 97 === 0) {
+        const parsed = parseIncidentText(`${id}.mdx`, text, taxonomy);
+        if (!parsed.ok) throw new Error(`generated ${id}.mdx does not validate:\n${parsed.problems.map((p) => `  ${p.line}:${p.col} ${p.field} ${p.message}`).join("\n")}`);
+      }
+    }
+  }
+  sh("git", ["init", "-q", "-b", "main"], dir);
+  sh("git", ["add", "-A"], dir);
+  sh("git", ["commit", "-q", "-m", `synthetic knowledge base of ${ids.length} incidents`], dir);
+  return ids;
+}
+
+async function signIn(user: User): Promise<string> {
+  const csrfRes = await fetch(`${base}/api/auth/csrf`);
+  const { csrfToken } = (await csrfRes.json()) as { csrfToken: string };
+  const cookies = csrfRes.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  const res = await fetch(`${base}/api/auth/callback/credentials`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "Content-Type": "application/x-www-form-urlencoded", Cookie: cookies },
+    body: new URLSearchParams({ csrfToken, username: `bench-${user}`, password: USERS[user], json: "true" }),
+  });
+  const session = res.headers.getSetCookie().map((c) => c.split(";")[0]).find((c) => c?.includes("session-token"));
+  if (!session) throw new Error(`sign-in of bench-${user} failed (${res.status})`);
+  return session;
+}
+
+/** Time to the full body of one GET, in ms, with the body size; a non-2xx answer is an error (pages must render). */
+async function timed(url: string, cookie: string): Promise<{ ms: number; bytes: number }> {
+  const t0 = performance.now();
+  const res = await fetch(`${base}${url}`, { headers: { cookie }, redirect: "manual", signal: AbortSignal.timeout(300_000) });
+  const body = await res.arrayBuffer();
+  const ms = performance.now() - t0;
+  if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
+  return { ms, bytes: body.byteLength };
+}
+
+const quantile = (xs: number[], q: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)] ?? NaN;
+};
+const fmtMs = (ms: number) => (ms >= 100 ? ms.toFixed(0) : ms.toFixed(1));
+const fmtSize = (b: number) => (b >= 1024 * 1024 ? `${(b / 1024 / 1024).toFixed(2)} MB` : `${(b / 1024).toFixed(1)} kB`);
+
+/** A factor that many incidents share (the busiest one), for /factors/<id>. */
+function busiestFactor(dir: string, ids: string[], taxonomy: Taxonomy): string {
+  const counts = new Map<string, number>();
+  for (const id of ids) {
+    const raw = fs.readFileSync(path.join(dir, "incidents", `${id}.mdx`), "utf8");
+    const split = splitDocument(raw);
+    const parsed = split.ok ? incidentSchema.safeParse(split.doc.data) : null;
+    if (!parsed?.success) continue;
+    for (const c of parsed.data.contributing_factors) {
+      const f = taxonomy.canonicalId(c.factor) ?? c.factor;
+      counts.set(f, (counts.get(f) ?? 0) + 1);
+    }
+  }
+  return [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? "retry-storm";
+}
+
+/** A published internal incident with countermeasures and history, visible to every bench user. */
+function pageIncident(dir: string, ids: string[]): string {
+  for (let k = Math.floor(ids.length / 2); k < ids.length + Math.floor(ids.length / 2); k++) {
+    const id = ids[k % ids.length] ?? "";
+    const raw = fs.readFileSync(path.join(dir, "incidents", `${id}.mdx`), "utf8");
+    if (!/^visibility: restricted/m.test(raw) && /^countermeasures:/m.test(raw)) return id;
+  }
+  return ids[0] ?? "";
+}
+
+async function waitFor(url: string, server: ChildProcess, limitMs = 300_000): Promise<number> {
+  const t0 = performance.now();
+  for (;;) {
+    if (server.exitCode !== null) throw new Error(`server exited with ${server.exitCode} before ${url} answered`);
+    const ok = await fetch(`${base}${url}`)
+      .then((r) => r.ok)
+      .catch(() => false);
+    if (ok) return performance.now() - t0;
+    if (performance.now() - t0 > limitMs) throw new Error(`${url} did not answer within ${limitMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function runSize(size: number, taxonomy: Taxonomy) {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), `kaizen-page-bench-${size}-`));
+  const content = path.join(tmp, "content");
+  const data = path.join(tmp, "data");
+  const g0 = performance.now();
+  const ids = generate(content, size, taxonomy);
+  const genMs = performance.now() - g0;
+  await addUser({ username: "bench-reader", role: "reader", password: USERS.reader }, data);
+  await addUser({ username: "bench-author", role: "author", password: USERS.author }, data);
+  const id = pageIncident(content, ids);
+  const factor = busiestFactor(content, ids, taxonomy);
+  const routes: [User, string][] = [
+    ["reader", "/"],
+    ["reader", "/incidents"],
+    ["reader", "/incidents?severity=SEV1"],
+    ["reader", `/incidents/${id}`],
+    ["author", `/incidents/${id}`],
+    ["reader", `/incidents/${id}/history`],
+    ["reader", "/search?q=redis%20failover"],
+    ["reader", "/api/search?q=timeout"],
+    ["reader", "/factors"],
+    ["reader", `/factors/${factor}`],
+    ["reader", "/learnings"],
+    ["reader", "/countermeasures"],
+    ["reader", "/countermeasures?overdue=1"],
+    ["author", "/countermeasures/review"],
+    ["reader", "/api/countermeasures.csv"],
+  ];
+  const nodeOptions = [process.env.NODE_OPTIONS ?? "", profileDir ? `--cpu-prof --cpu-prof-dir=${path.resolve(profileDir, String(size))}` : ""].join(" ").trim();
+  const t0 = performance.now();
+  let server = start(content, data, nodeOptions);
+  try {
+    // /api/health reads the content snapshot even for anonymous callers: its first 200 is the server over this content.
+    const healthMs = await waitFor("/api/health", server.child);
+    const cookies = { reader: await signIn("reader"), author: await signIn("author") };
+    const first = await timed("/", cookies.reader).catch((err: Error) => ({ ms: NaN, bytes: 0, error: err.message }));
+    const firstPageAt = performance.now() - t0;
+    const rows: { user: User; url: string; cold: number; p50: number; p95: number; bytes: number; error?: string }[] = [];
+    for (const [user, url] of routes) {
+      try {
+        const cold = await timed(url, cookies[user]);
+        const warm: number[] = [];
+        for (let i = 0; i < warmRuns; i++) warm.push((await timed(url, cookies[user])).ms);
+        rows.push({ user, url, cold: cold.ms, p50: quantile(warm, 0.5), p95: quantile(warm, 0.95), bytes: cold.bytes });
+      } catch (err) {
+        // A page that takes the server down (out of memory, say) is a result too: note it, restart, go on.
+        await new Promise((r) => setTimeout(r, 500));
+        const died = server.child.exitCode !== null || server.child.signalCode !== null;
+        const why = died ? (/heap out of memory/i.test(server.stderr()) ? "server ran out of memory" : `server exited (${server.child.exitCode ?? server.child.signalCode})`) : (err as Error).message;
+        rows.push({ user, url, cold: NaN, p50: NaN, p95: NaN, bytes: 0, error: why });
+        if (died) {
+          server = start(content, data, nodeOptions);
+          await waitFor("/api/health", server.child);
+        }
+      }
+    }
+    const [l1, l5] = os.loadavg();
+    console.log(`\n${ids.length} incidents (generated in ${(genMs / 1000).toFixed(1)} s); ${os.cpus().length} cores, load average ${l1?.toFixed(2)} / ${l5?.toFixed(2)} (1 / 5 min)`);
+    console.log(`server start to first /api/health 200: ${fmtMs(healthMs)} ms; first page (/) after that: ${"error" in first ? first.error : `${fmtMs(first.ms)} ms`}; spawn to first page: ${fmtMs(firstPageAt)} ms`);
+    console.log(`<id> = ${id}, <factor> = ${factor}`);
+    const shown = (u: string) => u.replace(id, "<id>").replace(`/factors/${factor}`, "/factors/<factor>");
+    const w = Math.max(...routes.map(([, u]) => shown(u).length), 5) + 2;
+    console.log(`${"user".padEnd(7)} ${"route".padEnd(w)} ${"cold ms".padStart(9)} ${"p50 ms".padStart(8)} ${"p95 ms".padStart(8)} ${"HTML".padStart(10)}`);
+    for (const r of rows) {
+      if (r.error) {
+        console.log(`${r.user.padEnd(7)} ${shown(r.url).padEnd(w)} ${"—".padStart(9)} ${"—".padStart(8)} ${"—".padStart(8)} ${"—".padStart(10)}  ✗ ${r.error}`);
+        continue;
+      }
+      const flag = r.p50 > 500 || r.bytes > 1024 * 1024 ? "  ◀" : "";
+      console.log(`${r.user.padEnd(7)} ${shown(r.url).padEnd(w)} ${fmtMs(r.cold).padStart(9)} ${fmtMs(r.p50).padStart(8)} ${fmtMs(r.p95).padStart(8)} ${fmtSize(r.bytes).padStart(10)}${flag}`);
+    }
+  } finally {
+    await server.stop();
+    if (keep) console.log(`kept ${tmp}`);
+    else fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/** `next start` over this content on loopback; its stderr is kept (the last 20 kB) to tell why it died. */
+function start(content: string, data: string, nodeOptions: string) {
+  const child = spawn(path.join(root, "node_modules/.bin/next"), ["start", "-p", String(port), "-H", "127.0.0.1"], {
+    cwd: root,
+    env: {
+      ...process.env,
+      NODE_OPTIONS: nodeOptions,
+      KAIZEN_CONTENT_DIR: content,
+      KAIZEN_DATA_DIR: data,
+      AUTH_SECRET: "bench-secret-bench-secret-bench-secret-42",
+      NEXTAUTH_URL: base,
+      KAIZEN_SEARCH_RATE: "100000000",
+    },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  let err = "";
+  child.stderr?.on("data", (d: Buffer) => {
+    err = (err + d.toString()).slice(-20_000);
+  });
+  const exited = new Promise((r) => child.once("exit", r));
+  return {
+    child,
+    stderr: () => err,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+      if (err.trim() && !/heap out of memory/i.test(err)) process.stderr.write(err.split("\n").filter((l) => !/nodedir/.test(l)).join("\n"));
+    },
+  };
+}
+
+async function main() {
+  if (!fs.existsSync(path.join(root, distDir, "BUILD_ID"))) {
+    throw new Error(`no production build in ${distDir}: run \`KAIZEN_DIST_DIR=${distDir} npx next build\` first (KAIZEN_DIST_DIR picks the build dir, default .next)`);
+  }
+  if (sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`--sizes expects positive integers, e.g. 18,10000`);
+  const { taxonomy, problems } = parseTaxonomy(fs.readFileSync(path.join(root, "content", "factors.yml"), "utf8"));
+  if (problems.length) throw new Error(`content/factors.yml has problems: ${problems.map((p) => p.message).join("; ")}`);
+  console.log(`Page response times (ms to the full body; cold = first request, p50/p95 of ${warmRuns} warm), build ${distDir}`);
+  for (const size of sizes) await runSize(size, taxonomy);
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});
