@@ -7,7 +7,7 @@ import type { CountermeasureCounts, FactorCoOccurrence, FactorCountermeasure } f
 import { emptySeverityMix, lastMonths, monthKey, startedMs, type SeverityKey } from "./knowledge/incident-view";
 import type { Learning } from "./knowledge/learnings";
 import { buildKnowledge, type Knowledge } from "./knowledge/model";
-import { recurrenceCounts, type Recurrence } from "./knowledge/recurrence";
+import type { Recurrence } from "./knowledge/recurrence";
 import type { TaxonomyCare } from "./knowledge/taxonomy-care";
 import { ID_PATTERN } from "./schema/common";
 import type { Severity } from "./schema/incident";
@@ -76,7 +76,7 @@ const factorOrder: Record<FactorSort, (a: FactorSummary, b: FactorSummary) => nu
 export async function getFactorsIndex(viewer: Viewer, sort: FactorSort = "incidents", now = new Date()): Promise<FactorsIndexData> {
   const visible = await visibleContent(viewer);
   const k = knowledgeFor(visible, now);
-  const rec = recurrenceCounts(k.recurrences());
+  const rec = k.recurringIncidentCounts();
   const byCategory = new Map<string, FactorSummary[]>();
   for (const link of k.factorLinks()) {
     const list = byCategory.get(link.category) ?? [];
@@ -121,9 +121,21 @@ export async function getFactorsIndex(viewer: Viewer, sort: FactorSort = "incide
 
 export interface FactorCountermeasureView extends FactorCountermeasure {
   overdue: boolean;
-  /** Later incidents that had the factor although this countermeasure was done. */
+  /** Later incidents that had the factor although this countermeasure was done (the earliest few). */
   recurredIn: { incidentId: string; title: string; started_at: string }[];
+  /** How many later incidents had it in all. */
+  recurredCount: number;
 }
+
+// A common factor in a large knowledge base has thousands of incidents and countermeasures: the page shows the newest
+// ones and links to the filtered lists for the rest, so its size does not grow with the knowledge base.
+/** Incidents listed on a factor page (newest first); the incident list filtered by the factor has them all. */
+export const FACTOR_PAGE_INCIDENTS = 50;
+/** Countermeasures listed on a factor page (the newest incidents'); the dashboard filtered by the factor has them all. */
+export const FACTOR_PAGE_COUNTERMEASURES = 100;
+/** Countermeasures listed in the "recurred after" notice, and later incidents named for each. */
+export const FACTOR_PAGE_RECURRENCES = 10;
+export const RECURRENCE_EXAMPLES = 5;
 
 export interface FactorPageData {
   factor: {
@@ -139,15 +151,23 @@ export interface FactorPageData {
   severity: Record<SeverityKey, number>;
   /** Incidents per month by severity, over the factor's span within 12 to 24 months up to now. */
   chart: { months: number; data: ({ x: string } & Record<SeverityKey, number>)[]; inWindow: number };
-  /** Newest first. */
+  /** Newest first, at most FACTOR_PAGE_INCIDENTS (totals.incidents has the number). */
   incidents: (IncidentRowData & { note: string | null })[];
   teams: { name: string; count: number }[];
   services: { name: string; count: number }[];
   coOccurring: FactorCoOccurrence[];
+  /** Oldest first; the last FACTOR_PAGE_COUNTERMEASURES of them. */
   countermeasures: FactorCountermeasureView[];
+  /** Every countermeasure addressing the factor. */
+  countermeasuresTotal: number;
   countermeasureCounts: CountermeasureCounts;
-  /** One entry per done countermeasure that was followed by the factor again. */
-  recurrences: { countermeasure: { incidentId: string; incidentTitle: string; id: string; title: string; done_at: string }; recurredIn: { incidentId: string; title: string; started_at: string }[] }[];
+  /**
+   * One entry per done countermeasure that was followed by the factor again, in order of the first recurrence, at most
+   * FACTOR_PAGE_RECURRENCES; `recurredIn` names the earliest RECURRENCE_EXAMPLES of `count` later incidents.
+   */
+  recurrences: { countermeasure: { incidentId: string; incidentTitle: string; id: string; title: string; done_at: string }; recurredIn: { incidentId: string; title: string; started_at: string }[]; count: number }[];
+  /** Done countermeasures followed by the factor again, in all. */
+  recurrencesTotal: number;
 }
 
 function monthsBetween(fromIso: string, now: Date): number {
@@ -183,16 +203,8 @@ export async function getFactorPage(viewer: Viewer, id: string, now = new Date()
     }
   }
 
-  const recs = k.recurrencesForFactor(link.factor);
-  const recurredAfter = (incidentId: string, cmId: string) =>
-    recs.filter((r) => r.countermeasure.incidentId === incidentId && r.countermeasure.id === cmId).map((r) => r.recurredIn);
-  const grouped = new Map<string, FactorPageData["recurrences"][number]>();
-  for (const r of recs) {
-    const key = `${r.countermeasure.incidentId}#${r.countermeasure.id}`;
-    let g = grouped.get(key);
-    if (!g) grouped.set(key, (g = { countermeasure: r.countermeasure, recurredIn: [] }));
-    g.recurredIn.push(r.recurredIn);
-  }
+  const recs = k.factorRecurrences(link.factor, RECURRENCE_EXAMPLES);
+  const byCm = new Map(recs.byCountermeasure.map((g) => [`${g.countermeasure.incidentId}#${g.countermeasure.id}`, g]));
 
   const docs = docsById(visible.incidents);
   const today = now.toISOString().slice(0, 10);
@@ -212,24 +224,30 @@ export async function getFactorPage(viewer: Viewer, id: string, now = new Date()
       services: link.services.length,
       firstSeen: link.firstSeen,
       lastSeen: link.lastSeen,
-      recurrences: new Set(recs.map((r) => r.recurredIn.incidentId)).size,
+      recurrences: recs.incidents,
     },
     severity: link.severity,
     chart: { months, data, inWindow },
-    incidents: [...link.incidents].reverse().flatMap((i) => {
+    incidents: link.incidents.slice(-FACTOR_PAGE_INCIDENTS).reverse().flatMap((i) => {
       const doc = docs.get(i.id);
       return doc ? [{ ...toRowData(doc), note: i.note }] : [];
     }),
     teams: link.teams,
     services: link.services,
     coOccurring: link.coOccurring,
-    countermeasures: link.countermeasures.map((cm) => ({
-      ...cm,
-      overdue: (cm.status === "open" || cm.status === "in-progress") && cm.due < today,
-      recurredIn: cm.status === "done" ? recurredAfter(cm.incidentId, cm.id) : [],
-    })),
+    countermeasures: link.countermeasures.slice(-FACTOR_PAGE_COUNTERMEASURES).map((cm) => {
+      const g = cm.status === "done" ? byCm.get(`${cm.incidentId}#${cm.id}`) : undefined;
+      return {
+        ...cm,
+        overdue: (cm.status === "open" || cm.status === "in-progress") && cm.due < today,
+        recurredIn: g?.recurredIn ?? [],
+        recurredCount: g?.count ?? 0,
+      };
+    }),
+    countermeasuresTotal: link.countermeasures.length,
     countermeasureCounts: link.countermeasureCounts,
-    recurrences: [...grouped.values()],
+    recurrences: recs.byCountermeasure.slice(0, FACTOR_PAGE_RECURRENCES),
+    recurrencesTotal: recs.byCountermeasure.length,
   };
 }
 
@@ -292,23 +310,44 @@ export interface IncidentKnowledge {
     last: { id: string; title: string; started_at: string | null } | null;
   }[];
   related: { id: string; title: string; started_at: string | null; severity: Severity | null; sharedFactors: { factor: string; name: string }[]; sharedTerms: string[]; reasons: string[] }[];
-  /** Done countermeasures of earlier incidents whose addressed factors this incident had again, one entry per countermeasure. */
+  /**
+   * Done countermeasures of earlier incidents whose addressed factors this incident had again, one entry per
+   * countermeasure: the INCIDENT_RECURRED_SHOWN most recently done ones (recurredTotal has the number).
+   */
   recurred: { countermeasure: { incidentId: string; incidentTitle: string; id: string; title: string; done_at: string }; factors: { id: string; name: string }[] }[];
-  /** This incident's own done countermeasures followed by an addressed factor in later incidents, one entry per countermeasure. */
-  notHeld: { countermeasure: { id: string; title: string; done_at: string }; factors: { id: string; name: string }[]; recurredIn: { incidentId: string; title: string; started_at: string }[] }[];
+  recurredTotal: number;
+  /**
+   * This incident's own done countermeasures followed by an addressed factor in later incidents, one entry per
+   * countermeasure; `recurredIn` names the earliest RECURRENCE_EXAMPLES of `recurredCount` later incidents.
+   */
+  notHeld: { countermeasure: { id: string; title: string; done_at: string }; factors: { id: string; name: string }[]; recurredIn: { incidentId: string; title: string; started_at: string }[]; recurredCount: number }[];
 }
+
+/** Countermeasures named in an incident's "seen again after a countermeasure" notice. */
+export const INCIDENT_RECURRED_SHOWN = 5;
 
 /** Recurrences grouped by countermeasure (one countermeasure often addresses several factors), in first-seen order. */
 function byCountermeasure(list: readonly Recurrence[]) {
-  const groups = new Map<string, { countermeasure: Recurrence["countermeasure"]; factors: { id: string; name: string }[]; recurredIn: Recurrence["recurredIn"][] }>();
+  const groups = new Map<string, { countermeasure: Recurrence["countermeasure"]; factors: { id: string; name: string }[]; recurredIn: Recurrence["recurredIn"][]; seen: Set<string> }>();
   for (const r of list) {
     const key = `${r.countermeasure.incidentId}#${r.countermeasure.id}`;
     let g = groups.get(key);
-    if (!g) groups.set(key, (g = { countermeasure: r.countermeasure, factors: [], recurredIn: [] }));
+    if (!g) groups.set(key, (g = { countermeasure: r.countermeasure, factors: [], recurredIn: [], seen: new Set() }));
     if (!g.factors.some((f) => f.id === r.factor)) g.factors.push({ id: r.factor, name: r.factorName });
-    if (!g.recurredIn.some((i) => i.incidentId === r.recurredIn.incidentId)) g.recurredIn.push(r.recurredIn);
+    // A set, not a scan of recurredIn: a countermeasure of a common factor can be followed by thousands of incidents.
+    if (!g.seen.has(r.recurredIn.incidentId)) {
+      g.seen.add(r.recurredIn.incidentId);
+      g.recurredIn.push(r.recurredIn);
+    }
   }
   return [...groups.values()];
+}
+
+/** The `n` most recently done of a list, in the list's order. */
+function latestDone<T extends { countermeasure: { done_at: string } }>(list: readonly T[], n: number): T[] {
+  if (list.length <= n) return [...list];
+  const keep = new Set([...list].sort((a, b) => Date.parse(b.countermeasure.done_at) - Date.parse(a.countermeasure.done_at)).slice(0, n));
+  return list.filter((g) => keep.has(g));
 }
 
 /** The "Seen before?" section of an incident page, for this viewer; null when the incident is not visible. */
@@ -335,15 +374,18 @@ export async function getIncidentKnowledge(viewer: Viewer, id: string, now = new
     };
   });
   const { recurred, notHeld } = k.recurrencesForIncident(id);
+  const recurredGroups = byCountermeasure(recurred);
   return {
     incidentId: id,
     factors,
     related: k.related(id).map((r) => ({ id: r.id, title: r.title, started_at: r.started_at, severity: r.severity, sharedFactors: r.sharedFactors, sharedTerms: r.sharedTerms, reasons: r.reasons })),
-    recurred: byCountermeasure(recurred).map((g) => ({ countermeasure: g.countermeasure, factors: g.factors })),
+    recurred: latestDone(recurredGroups, INCIDENT_RECURRED_SHOWN).map((g) => ({ countermeasure: g.countermeasure, factors: g.factors })),
+    recurredTotal: recurredGroups.length,
     notHeld: byCountermeasure(notHeld).map((g) => ({
       countermeasure: { id: g.countermeasure.id, title: g.countermeasure.title, done_at: g.countermeasure.done_at },
       factors: g.factors,
-      recurredIn: g.recurredIn,
+      recurredIn: g.recurredIn.slice(0, RECURRENCE_EXAMPLES),
+      recurredCount: g.recurredIn.length,
     })),
   };
 }

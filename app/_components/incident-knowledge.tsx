@@ -38,6 +38,11 @@ export function IncidentKnowledgeSection({ data }: { data: IncidentKnowledge }) 
               </li>
             ))}
           </ul>
+          {data.recurredTotal > data.recurred.length && (
+            <p className="small">
+              The {data.recurred.length} most recently done of {data.recurredTotal} such countermeasures; each factor’s page lists them.
+            </p>
+          )}
         </div>
       )}
       {data.notHeld.length > 0 && (
@@ -49,11 +54,11 @@ export function IncidentKnowledgeSection({ data }: { data: IncidentKnowledge }) 
                 “{r.countermeasure.title}” (done {formatDate(r.countermeasure.done_at)}) addressed <FactorLinks factors={r.factors} />, seen again in{" "}
                 {r.recurredIn.map((inc, i) => (
                   <span key={inc.incidentId}>
-                    {i > 0 && (i === r.recurredIn.length - 1 ? " and " : ", ")}
+                    {i > 0 && (i === r.recurredIn.length - 1 && r.recurredCount === r.recurredIn.length ? " and " : ", ")}
                     <Link href={`/incidents/${inc.incidentId}`}>{inc.title}</Link> ({formatDate(inc.started_at)})
                   </span>
                 ))}
-                .
+                {r.recurredCount > r.recurredIn.length && ` and ${r.recurredCount - r.recurredIn.length} later incidents`}.
               </li>
             ))}
           </ul>

@@ -1,6 +1,6 @@
 import { factorLinks, type CountermeasureCounts, type FactorLink } from "./factor-links";
 import { SEVERITY_KEYS, startedMs, type KnowledgeIncident, type SeverityKey } from "./incident-view";
-import { recurrenceCounts, recurrences } from "./recurrence";
+import { recurringIncidentCounts } from "./recurrence";
 import type { Taxonomy } from "./taxonomy";
 
 export interface LearningsOptions {
@@ -126,10 +126,9 @@ export function globalLearnings(incidents: readonly KnowledgeIncident[], taxonom
   const now = opts.now ?? new Date();
   const minIncidents = opts.minIncidents ?? 2;
   const scoped = incidentsInPeriod(incidents, opts.from, opts.to);
-  const inScope = new Set(scoped.map((i) => i.id));
   // Recurrences need the countermeasures done before the period, so they are found over the whole list and counted
   // when the recurring incident is in the period.
-  const rec = recurrenceCounts(recurrences(incidents, taxonomy).filter((r) => inScope.has(r.recurredIn.incidentId)));
+  const rec = recurringIncidentCounts(incidents, taxonomy, scoped === incidents ? undefined : new Set(scoped.map((i) => i.id)));
   const out: Learning[] = [];
   for (const link of factorLinks(scoped, taxonomy)) {
     if (link.incidents.length < Math.max(1, minIncidents)) continue;

@@ -4,10 +4,13 @@ import { memoByList, type KnowledgeIncident } from "./incident-view";
 import { globalLearnings, type Learning, type LearningsOptions } from "./learnings";
 import { overview, type Overview } from "./overview";
 import {
+  factorRecurrenceSummary,
   recurrences,
   recurrencesForCountermeasure,
   recurrencesForFactor,
   recurrencesForIncident,
+  recurringIncidentCounts,
+  type CountermeasureRecurrence,
   type Recurrence,
 } from "./recurrence";
 import { relatedIncidents, similarIncidentsForText, type RelatedIncident, type RelatedOptions } from "./related";
@@ -36,6 +39,10 @@ export interface Knowledge {
   recurrencesForFactor(factor: string): Recurrence[];
   recurrencesForIncident(incidentId: string): { recurred: Recurrence[]; notHeld: Recurrence[] };
   recurrencesForCountermeasure(incidentId: string, countermeasureId: string): Recurrence[];
+  /** Per factor, how many distinct incidents recurred after a countermeasure addressing it was done. */
+  recurringIncidentCounts(): Map<string, number>;
+  /** One factor's recurrences grouped by countermeasure, with counts and the earliest `examples` incidents. */
+  factorRecurrences(factor: string, examples?: number): { incidents: number; byCountermeasure: CountermeasureRecurrence[] };
   learnings(opts?: Omit<LearningsOptions, "now">): Learning[];
   related(incidentId: string, opts?: RelatedOptions): RelatedIncident[];
   overview(opts?: { months?: number; topN?: number }): Overview;
@@ -58,6 +65,8 @@ function create(incidents: readonly KnowledgeIncident[], taxonomy: Taxonomy, now
     recurrencesForFactor: (factor) => recurrencesForFactor(incidents, taxonomy, factor),
     recurrencesForIncident: (id) => recurrencesForIncident(incidents, taxonomy, id),
     recurrencesForCountermeasure: (id, cm) => recurrencesForCountermeasure(incidents, taxonomy, id, cm),
+    recurringIncidentCounts: () => recurringIncidentCounts(incidents, taxonomy),
+    factorRecurrences: (factor, examples) => factorRecurrenceSummary(incidents, taxonomy, factor, examples),
     learnings: (opts = {}) => globalLearnings(incidents, taxonomy, { ...opts, now }),
     related: (id, opts) => relatedIncidents(incidents, taxonomy, id, opts),
     overview: (opts) => {

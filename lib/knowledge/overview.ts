@@ -1,6 +1,6 @@
 import { factorLinks } from "./factor-links";
 import { emptySeverityMix, lastMonths, monthKey, severityKey, startedMs, type KnowledgeIncident, type SeverityKey } from "./incident-view";
-import { recurrenceCounts, recurrences } from "./recurrence";
+import { recurringIncidentCounts } from "./recurrence";
 import type { Taxonomy } from "./taxonomy";
 
 export interface Overview {
@@ -37,7 +37,7 @@ export function overview(incidents: readonly KnowledgeIncident[], taxonomy: Taxo
       }
     }
   }
-  const rec = recurrenceCounts(recurrences(incidents, taxonomy));
+  const rec = recurringIncidentCounts(incidents, taxonomy);
   const topFactors = factorLinks(incidents, taxonomy)
     .filter((l) => l.incidents.length >= 2)
     .slice(0, opts.topN ?? 5)

@@ -10,62 +10,115 @@ export interface Recurrence {
   recurredIn: { incidentId: string; title: string; started_at: string };
 }
 
-function computeRecurrences(incidents: readonly KnowledgeIncident[], taxonomy: Taxonomy): Recurrence[] {
-  // Done countermeasures per factor; only those with a done_at can be placed in time.
-  const done = new Map<string, { inc: KnowledgeIncident; cm: Recurrence["countermeasure"]; at: number }[]>();
+interface DatedIncident {
+  inc: KnowledgeIncident;
+  t: number;
+  started: string;
+}
+
+interface DoneCountermeasure {
+  at: number;
+  cm: Recurrence["countermeasure"];
+}
+
+/**
+ * Per factor: the dated incidents that have it (by start) and the done countermeasures addressing it (by done time).
+ * Every recurrence question is a binary search over these two lists, so nobody has to materialize the full list of
+ * (factor, countermeasure, incident) triples: that list grows with incidents × countermeasures of a factor, millions
+ * for a common factor in a large knowledge base.
+ */
+interface RecurrenceIndex {
+  incidents: Map<string, DatedIncident[]>;
+  done: Map<string, DoneCountermeasure[]>;
+}
+
+const buildIndex = memoByList((incidents: readonly KnowledgeIncident[], taxonomy: Taxonomy): RecurrenceIndex => {
+  const index: RecurrenceIndex = { incidents: new Map(), done: new Map() };
+  const push = <T>(m: Map<string, T[]>, k: string, v: T) => {
+    const list = m.get(k);
+    if (list) list.push(v);
+    else m.set(k, [v]);
+  };
   for (const inc of incidents) {
     for (const cm of inc.frontmatter.countermeasures) {
       if (cm.status !== "done") continue;
       const at = doneAtMs(cm.done_at);
       if (at === null || !cm.done_at) continue;
-      for (const factor of addressedFactors(cm, taxonomy)) {
-        let list = done.get(factor);
-        if (!list) done.set(factor, (list = []));
-        list.push({
-          inc,
-          at,
-          cm: { incidentId: inc.id, incidentTitle: inc.frontmatter.title, id: cm.id, title: cm.title, type: cm.type, done_at: cm.done_at },
-        });
-      }
+      const entry = { at, cm: { incidentId: inc.id, incidentTitle: inc.frontmatter.title, id: cm.id, title: cm.title, type: cm.type, done_at: cm.done_at } };
+      for (const factor of addressedFactors(cm, taxonomy)) push(index.done, factor, entry);
     }
-  }
-  const out: Recurrence[] = [];
-  for (const inc of incidents) {
     const t = startedMs(inc);
     const started = startedAt(inc);
     if (t === null || !started) continue;
-    for (const { factor } of incidentFactors(inc, taxonomy)) {
-      for (const d of done.get(factor) ?? []) {
-        if (t <= d.at) continue;
-        out.push({
-          factor,
-          factorName: taxonomy.get(factor)?.name ?? factor,
-          countermeasure: d.cm,
-          recurredIn: { incidentId: inc.id, title: inc.frontmatter.title, started_at: started },
-        });
-      }
-    }
+    for (const { factor } of incidentFactors(inc, taxonomy)) push(index.incidents, factor, { inc, t, started });
   }
-  return out.sort(
-    (a, b) =>
-      Date.parse(a.recurredIn.started_at) - Date.parse(b.recurredIn.started_at) ||
-      a.factor.localeCompare(b.factor) ||
-      a.countermeasure.incidentId.localeCompare(b.countermeasure.incidentId) ||
-      a.countermeasure.id.localeCompare(b.countermeasure.id),
+  for (const list of index.incidents.values()) list.sort((a, b) => a.t - b.t);
+  for (const list of index.done.values()) list.sort((a, b) => a.at - b.at);
+  return index;
+});
+
+/** Index of the first element for which a monotonic predicate holds (list.length when none does). */
+function firstWhere<T>(list: readonly T[], pred: (x: T) => boolean): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (pred(list[mid] as T)) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+/** Incidents of a factor's list that started strictly after `at`. */
+function incidentsAfter(list: readonly DatedIncident[], at: number): readonly DatedIncident[] {
+  return list.slice(firstWhere(list, (o) => o.t > at));
+}
+
+function triple(factor: string, taxonomy: Taxonomy, d: DoneCountermeasure, o: DatedIncident): Recurrence {
+  return {
+    factor,
+    factorName: taxonomy.get(factor)?.name ?? factor,
+    countermeasure: d.cm,
+    recurredIn: { incidentId: o.inc.id, title: o.inc.frontmatter.title, started_at: o.started },
+  };
+}
+
+function byRecurrence(a: Recurrence, b: Recurrence): number {
+  return (
+    Date.parse(a.recurredIn.started_at) - Date.parse(b.recurredIn.started_at) ||
+    a.factor.localeCompare(b.factor) ||
+    a.countermeasure.incidentId.localeCompare(b.countermeasure.incidentId) ||
+    a.countermeasure.id.localeCompare(b.countermeasure.id)
   );
+}
+
+function computeRecurrences(incidents: readonly KnowledgeIncident[], taxonomy: Taxonomy): Recurrence[] {
+  const index = buildIndex(incidents, taxonomy);
+  const out: Recurrence[] = [];
+  for (const [factor, done] of index.done) {
+    const list = index.incidents.get(factor) ?? [];
+    for (const d of done) for (const o of incidentsAfter(list, d.at)) out.push(triple(factor, taxonomy, d, o));
+  }
+  return out.sort(byRecurrence);
 }
 
 /**
  * Every (factor, done countermeasure, later incident) triple: the incident has the factor and started after the
  * countermeasure's `done_at` (a date-only done_at counts from the end of that day). Countermeasures that are not done
  * or have no done_at are never flagged. Oldest recurrence first. Memoized on the list and taxonomy identity.
+ * The list grows with incidents × countermeasures of each factor: pages use the per-factor, per-incident and counting
+ * functions below, which never build it.
  */
 export const recurrences: (incidents: readonly KnowledgeIncident[], taxonomy: Taxonomy) => Recurrence[] = memoByList(computeRecurrences);
 
 /** Recurrences of one factor (an old merged id resolves to its current factor). */
 export function recurrencesForFactor(incidents: readonly KnowledgeIncident[], taxonomy: Taxonomy, factor: string): Recurrence[] {
   const id = taxonomy.canonicalId(factor) ?? factor;
-  return recurrences(incidents, taxonomy).filter((r) => r.factor === id);
+  const index = buildIndex(incidents, taxonomy);
+  const list = index.incidents.get(id) ?? [];
+  const out: Recurrence[] = [];
+  for (const d of index.done.get(id) ?? []) for (const o of incidentsAfter(list, d.at)) out.push(triple(id, taxonomy, d, o));
+  return out.sort(byRecurrence);
 }
 
 /**
@@ -77,11 +130,27 @@ export function recurrencesForIncident(
   taxonomy: Taxonomy,
   incidentId: string,
 ): { recurred: Recurrence[]; notHeld: Recurrence[] } {
-  const all = recurrences(incidents, taxonomy);
-  return {
-    recurred: all.filter((r) => r.recurredIn.incidentId === incidentId),
-    notHeld: all.filter((r) => r.countermeasure.incidentId === incidentId),
-  };
+  const index = buildIndex(incidents, taxonomy);
+  const recurred: Recurrence[] = [];
+  const notHeld: Recurrence[] = [];
+  const inc = incidents.find((i) => i.id === incidentId);
+  if (!inc) return { recurred, notHeld };
+  const t = startedMs(inc);
+  for (const { factor } of incidentFactors(inc, taxonomy)) {
+    const self = index.incidents.get(factor)?.find((o) => o.inc === inc);
+    if (t === null || !self) continue;
+    for (const d of index.done.get(factor) ?? []) {
+      if (d.at >= t) break;
+      recurred.push(triple(factor, taxonomy, d, self));
+    }
+  }
+  for (const [factor, done] of index.done) {
+    for (const d of done) {
+      if (d.cm.incidentId !== incidentId) continue;
+      for (const o of incidentsAfter(index.incidents.get(factor) ?? [], d.at)) notHeld.push(triple(factor, taxonomy, d, o));
+    }
+  }
+  return { recurred: recurred.sort(byRecurrence), notHeld: notHeld.sort(byRecurrence) };
 }
 
 /** Later incidents that had a factor this countermeasure addressed (for the countermeasure dashboard). */
@@ -91,7 +160,83 @@ export function recurrencesForCountermeasure(
   incidentId: string,
   countermeasureId: string,
 ): Recurrence[] {
-  return recurrences(incidents, taxonomy).filter((r) => r.countermeasure.incidentId === incidentId && r.countermeasure.id === countermeasureId);
+  const index = buildIndex(incidents, taxonomy);
+  const out: Recurrence[] = [];
+  for (const [factor, done] of index.done) {
+    for (const d of done) {
+      if (d.cm.incidentId !== incidentId || d.cm.id !== countermeasureId) continue;
+      for (const o of incidentsAfter(index.incidents.get(factor) ?? [], d.at)) out.push(triple(factor, taxonomy, d, o));
+    }
+  }
+  return out.sort(byRecurrence);
+}
+
+const allCounts = memoByList((incidents: readonly KnowledgeIncident[], taxonomy: Taxonomy) => recurringIncidentCounts(incidents, taxonomy, null));
+
+/**
+ * Per factor id, how many distinct incidents recurred after one of its countermeasures was done: the same figures as
+ * `recurrenceCounts(recurrences(…))`, from the index (an incident recurs when it started after the earliest done
+ * countermeasure addressing the factor). `inScope` limits which recurring incidents count (countermeasures done
+ * before the scope still count). Memoized on the list when there is no scope.
+ */
+export function recurringIncidentCounts(incidents: readonly KnowledgeIncident[], taxonomy: Taxonomy, inScope?: ReadonlySet<string> | null): Map<string, number> {
+  if (inScope === undefined) return allCounts(incidents, taxonomy);
+  const index = buildIndex(incidents, taxonomy);
+  const out = new Map<string, number>();
+  for (const [factor, done] of index.done) {
+    const first = done[0];
+    if (!first) continue;
+    const later = incidentsAfter(index.incidents.get(factor) ?? [], first.at);
+    const n = inScope ? later.filter((o) => inScope.has(o.inc.id)).length : later.length;
+    if (n > 0) out.set(factor, n);
+  }
+  return out;
+}
+
+export interface CountermeasureRecurrence {
+  countermeasure: Recurrence["countermeasure"];
+  /** How many later incidents had the factor. */
+  count: number;
+  /** The earliest of them, at most `examples`. */
+  recurredIn: Recurrence["recurredIn"][];
+}
+
+/**
+ * One factor's recurrences grouped by done countermeasure, in order of each one's first recurrence, with counts and the
+ * earliest examples only (the factor page), plus how many distinct incidents recurred.
+ */
+export function factorRecurrenceSummary(
+  incidents: readonly KnowledgeIncident[],
+  taxonomy: Taxonomy,
+  factor: string,
+  examples = 5,
+): { incidents: number; byCountermeasure: CountermeasureRecurrence[] } {
+  const id = taxonomy.canonicalId(factor) ?? factor;
+  const index = buildIndex(incidents, taxonomy);
+  const list = index.incidents.get(id) ?? [];
+  const groups: (CountermeasureRecurrence & { first: DatedIncident })[] = [];
+  for (const d of index.done.get(id) ?? []) {
+    const later = incidentsAfter(list, d.at);
+    const first = later[0];
+    if (!first) continue;
+    groups.push({
+      countermeasure: d.cm,
+      count: later.length,
+      recurredIn: later.slice(0, examples).map((o) => ({ incidentId: o.inc.id, title: o.inc.frontmatter.title, started_at: o.started })),
+      first,
+    });
+  }
+  groups.sort(
+    (a, b) =>
+      Date.parse(a.first.started) - Date.parse(b.first.started) ||
+      a.countermeasure.incidentId.localeCompare(b.countermeasure.incidentId) ||
+      a.countermeasure.id.localeCompare(b.countermeasure.id),
+  );
+  const earliest = index.done.get(id)?.[0];
+  return {
+    incidents: earliest ? incidentsAfter(list, earliest.at).length : 0,
+    byCountermeasure: groups.map(({ countermeasure, count, recurredIn }) => ({ countermeasure, count, recurredIn })),
+  };
 }
 
 /** Per factor id, how many distinct incidents recurred after one of its countermeasures was done. */

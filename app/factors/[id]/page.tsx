@@ -98,10 +98,16 @@ export default async function FactorPage({ params }: Props) {
                     <Link href={`/incidents/${inc.incidentId}`}>{inc.title}</Link> ({formatDate(inc.started_at)})
                   </span>
                 ))}
-                .
+                {r.count > r.recurredIn.length && ` and ${plural(r.count - r.recurredIn.length, "later incident")}`}.
               </li>
             ))}
           </ul>
+          {data.recurrencesTotal > recurrences.length && (
+            <p className="small">
+              {plural(data.recurrencesTotal - recurrences.length, "more countermeasure")} were followed by this factor again: see the table below or the{" "}
+              <Link href={`/countermeasures?factor=${encodeURIComponent(factor.id)}&status=done`}>done countermeasures for this factor</Link>.
+            </p>
+          )}
         </section>
       )}
 
@@ -146,7 +152,12 @@ export default async function FactorPage({ params }: Props) {
           )}
 
           <section className="card card--flush" aria-labelledby="h-incidents">
-            <h2 id="h-incidents">Incidents ({data.incidents.length})</h2>
+            <h2 id="h-incidents">Incidents ({totals.incidents})</h2>
+            {totals.incidents > data.incidents.length && (
+              <p className="small muted kf-caption" style={{ padding: "0 20px" }}>
+                The newest {data.incidents.length}: <Link href={`/incidents?factor=${encodeURIComponent(factor.id)}`}>all {totals.incidents} incidents with this factor</Link>
+              </p>
+            )}
             {data.incidents.length === 0 ? (
               <div className="empty">
                 <strong>No incident mentions this factor yet.</strong>
@@ -163,6 +174,11 @@ export default async function FactorPage({ params }: Props) {
 
           <section className="card" aria-labelledby="h-cms">
             <h2 id="h-cms">Countermeasures addressing it</h2>
+            {data.countermeasuresTotal > data.countermeasures.length && (
+              <p className="small muted kf-caption">
+                Showing {data.countermeasures.length} from the newest incidents: <Link href={`/countermeasures?factor=${encodeURIComponent(factor.id)}`}>all {data.countermeasuresTotal} on the dashboard</Link>
+              </p>
+            )}
             {data.countermeasures.length === 0 ? (
               <p className="muted">No countermeasure names this factor in its <code>addresses</code> yet.</p>
             ) : (
@@ -193,6 +209,7 @@ export default async function FactorPage({ params }: Props) {
                                   <Link href={`/incidents/${r.incidentId}`}>{r.title}</Link>
                                 </span>
                               ))}
+                              {cm.recurredCount > cm.recurredIn.length && ` and ${cm.recurredCount - cm.recurredIn.length} more`}
                             </p>
                           )}
                         </td>
