@@ -74,6 +74,7 @@ export const incidentFilterSchema = z.object({
   from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional().catch(undefined),
   to: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional().catch(undefined),
   sort: z.enum(["newest", "oldest", "severity", "title", "ttr"]).default("newest").catch("newest"),
+  page: z.coerce.number().int().min(1).max(1_000_000).default(1).catch(1),
 });
 export type IncidentFilters = z.infer<typeof incidentFilterSchema>;
 
@@ -87,12 +88,41 @@ export function startedAt(fm: IncidentFrontmatter): string | undefined {
   return fm.started_at ?? fm.timeline[0]?.at ?? fm.detected_at;
 }
 
+const collator = new Intl.Collator();
+const sortedCache = new WeakMap<readonly IncidentDoc[], Map<IncidentFilters["sort"], IncidentDoc[]>>();
+
+/** The list in one order, sorted once per list (a snapshot's visible incidents) and order. */
+function sortedBy(incidents: readonly IncidentDoc[], sort: IncidentFilters["sort"]): IncidentDoc[] {
+  let bySort = sortedCache.get(incidents);
+  if (!bySort) sortedCache.set(incidents, (bySort = new Map()));
+  const hit = bySort.get(sort);
+  if (hit) return hit;
+  // Keys are computed once per incident, not once per comparison (a date parse per comparison dominated at 10k).
+  const keyed = incidents.map((i) => ({
+    i,
+    t: Date.parse(startedAt(i.frontmatter) ?? "") || 0,
+    ttr: sort === "ttr" ? (incidentMetrics(i.frontmatter).timeToResolve ?? -1) : 0,
+  }));
+  type K = (typeof keyed)[number];
+  const cmp: Record<IncidentFilters["sort"], (a: K, b: K) => number> = {
+    newest: (a, b) => b.t - a.t,
+    oldest: (a, b) => a.t - b.t,
+    severity: (a, b) => (sevRank[a.i.frontmatter.severity ?? ""] ?? 9) - (sevRank[b.i.frontmatter.severity ?? ""] ?? 9) || b.t - a.t,
+    title: (a, b) => collator.compare(a.i.frontmatter.title, b.i.frontmatter.title),
+    ttr: (a, b) => b.ttr - a.ttr,
+  };
+  const sorted = keyed.sort(cmp[sort]).map((k) => k.i);
+  bySort.set(sort, sorted);
+  return sorted;
+}
+
 /** Applies list filters and sort to the viewer's incidents. */
 export function filterIncidents(incidents: IncidentDoc[], f: IncidentFilters, taxonomyCanonical: (id: string) => string | undefined): IncidentDoc[] {
   const q = f.q?.toLowerCase().trim();
   const from = f.from ? Date.parse(`${f.from}T00:00:00Z`) : null;
   const to = f.to ? Date.parse(`${f.to}T23:59:59Z`) : null;
-  const out = incidents.filter(({ frontmatter: fm, id }) => {
+  // Filtering a list sorted once keeps the order a (stable) sort of the filtered rows would give.
+  return sortedBy(incidents, f.sort).filter(({ frontmatter: fm, id }) => {
     if (f.severity.length && !(fm.severity && f.severity.includes(fm.severity))) return false;
     if (f.status.length && !f.status.includes(fm.status)) return false;
     if (f.kind.length && !f.kind.includes(fm.kind)) return false;
@@ -106,25 +136,62 @@ export function filterIncidents(incidents: IncidentDoc[], f: IncidentFilters, ta
     if (q && !`${id} ${fm.title} ${fm.summary}`.toLowerCase().includes(q)) return false;
     return true;
   });
-  const time = (i: IncidentDoc) => Date.parse(startedAt(i.frontmatter) ?? "") || 0;
-  const cmp: Record<IncidentFilters["sort"], (a: IncidentDoc, b: IncidentDoc) => number> = {
-    newest: (a, b) => time(b) - time(a),
-    oldest: (a, b) => time(a) - time(b),
-    severity: (a, b) => (sevRank[a.frontmatter.severity ?? ""] ?? 9) - (sevRank[b.frontmatter.severity ?? ""] ?? 9) || time(b) - time(a),
-    title: (a, b) => a.frontmatter.title.localeCompare(b.frontmatter.title),
-    ttr: (a, b) => (incidentMetrics(b.frontmatter).timeToResolve ?? -1) - (incidentMetrics(a.frontmatter).timeToResolve ?? -1),
-  };
-  return out.sort(cmp[f.sort]);
 }
+
+/** Incidents per page of the list. */
+export const INCIDENTS_PAGE_SIZE = 50;
+
+export interface ListPage<T> {
+  items: T[];
+  /** 1-based, clamped to the pages there are. */
+  page: number;
+  pages: number;
+  total: number;
+  /** 1-based positions of the first and last item shown (0 and 0 when empty). */
+  first: number;
+  last: number;
+}
+
+/** One page of a list; a page past the end shows the last one. */
+export function pageOf<T>(rows: readonly T[], page: number, size = INCIDENTS_PAGE_SIZE): ListPage<T> {
+  const pages = Math.max(1, Math.ceil(rows.length / size));
+  const p = Math.min(Math.max(1, Math.floor(page) || 1), pages);
+  const items = rows.slice((p - 1) * size, p * size);
+  return { items, page: p, pages, total: rows.length, first: items.length ? (p - 1) * size + 1 : 0, last: (p - 1) * size + items.length };
+}
+
+/** The /incidents URL for these filters at a page (defaults left out), for page links that keep the filters. */
+export function incidentListHref(f: IncidentFilters, page: number): string {
+  const p = new URLSearchParams();
+  if (f.q) p.set("q", f.q);
+  for (const s of f.severity) p.append("severity", s);
+  for (const s of f.status) p.append("status", s);
+  for (const k of f.kind) p.append("kind", k);
+  for (const key of ["service", "team", "factor", "from", "to"] as const) {
+    const v = f[key];
+    if (v) p.set(key, v);
+  }
+  if (f.sort !== "newest") p.set("sort", f.sort);
+  if (page > 1) p.set("page", String(page));
+  const qs = p.toString();
+  return qs ? `/incidents?${qs}` : "/incidents";
+}
+
+const facetCache = new WeakMap<readonly IncidentDoc[], { services: string[]; teams: string[]; tags: string[] }>();
 
 /** Distinct values of services, teams and tags across incidents, most used first (filters and autocomplete). */
 export function facetValues(incidents: IncidentDoc[]): { services: string[]; teams: string[]; tags: string[] } {
+  const hit = facetCache.get(incidents);
+  if (hit) return hit;
   const count = (pick: (fm: IncidentFrontmatter) => string[]) => {
     const m = new Map<string, number>();
     for (const i of incidents) for (const v of pick(i.frontmatter)) m.set(v, (m.get(v) ?? 0) + 1);
     return [...m.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([k]) => k);
   };
-  return { services: count((fm) => fm.services), teams: count((fm) => fm.teams), tags: count((fm) => fm.tags) };
+  const facets = { services: count((fm) => fm.services), teams: count((fm) => fm.teams), tags: count((fm) => fm.tags) };
+  // Callers pass a snapshot's (visible) list, which never changes in place: the facets are computed once per list.
+  facetCache.set(incidents, facets);
+  return facets;
 }
 
 export interface HistoryEntry {
@@ -173,6 +240,37 @@ export interface IncidentRowData {
 export function toRowData(i: IncidentDoc): IncidentRowData {
   const fm = i.frontmatter;
   return { id: i.id, title: fm.title, summary: fm.summary, severity: fm.severity, status: fm.status, kind: fm.kind, visibility: fm.visibility, groups: fm.groups, teams: fm.teams, services: fm.services, startedAt: startedAt(fm) };
+}
+
+export interface IncidentListData {
+  filters: IncidentFilters;
+  /** How many filters are set (sort and page aside). */
+  active: number;
+  /** Every incident the viewer may see. */
+  visible: number;
+  /** The matching incidents' page asked for. */
+  list: ListPage<IncidentRowData>;
+  broken: BrokenIncident[];
+  facets: { services: string[]; teams: string[] };
+  factors: { value: string; label: string }[];
+}
+
+/** /incidents: the viewer's incidents matching the URL's filters, one page of them, with the filter options. */
+export async function getIncidentList(viewer: Viewer, params: Record<string, string | string[] | undefined>): Promise<IncidentListData> {
+  const filters = parseIncidentFilters(params);
+  const { snapshot, incidents, broken } = await visibleContent(viewer);
+  const rows = filterIncidents(incidents, filters, (id) => snapshot.taxonomy.canonicalId(id));
+  const page = pageOf(rows, filters.page);
+  const { services, teams } = facetValues(incidents);
+  return {
+    filters,
+    active: filters.severity.length + filters.status.length + filters.kind.length + [filters.service, filters.team, filters.factor, filters.from, filters.to, filters.q].filter(Boolean).length,
+    visible: incidents.length,
+    list: { ...page, items: page.items.map(toRowData) },
+    broken,
+    facets: { services, teams },
+    factors: snapshot.taxonomy.active.map((f) => ({ value: f.id, label: f.name })),
+  };
 }
 
 const followupCache = new WeakMap<IncidentDoc[], FollowupRow[]>();

@@ -2,11 +2,12 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { requireViewer } from "@/lib/auth/session";
 import { canAuthor } from "@/lib/auth/viewer";
-import { facetValues, filterIncidents, parseIncidentFilters, toRowData, visibleContent } from "@/lib/incidents";
+import { getIncidentList, incidentListHref } from "@/lib/incidents";
 import { KINDS, SEVERITIES, STATUSES } from "@/lib/schema/incident";
 import { BrokenCard } from "../_components/broken-card";
 import { IncidentRow } from "../_components/incident-row";
 import { DateRangeFields, SelectField } from "../_components/select-field";
+import { Pager } from "./pager";
 
 export const metadata: Metadata = { title: "Incidents" };
 
@@ -14,11 +15,7 @@ const LABEL: Record<string, string> = { draft: "Draft", "in-review": "In review"
 
 export default async function IncidentsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const viewer = await requireViewer("/incidents");
-  const filters = parseIncidentFilters(await searchParams);
-  const { snapshot, incidents, broken } = await visibleContent(viewer);
-  const rows = filterIncidents(incidents, filters, (id) => snapshot.taxonomy.canonicalId(id));
-  const facets = facetValues(incidents);
-  const active = filters.severity.length + filters.status.length + filters.kind.length + [filters.service, filters.team, filters.factor, filters.from, filters.to, filters.q].filter(Boolean).length;
+  const { filters, active, visible, list, broken, facets, factors } = await getIncidentList(viewer, await searchParams);
   return (
     <main id="main">
       <div className="page-head">
@@ -26,7 +23,7 @@ export default async function IncidentsPage({ searchParams }: { searchParams: Pr
           <div className="eyebrow">Knowledge base</div>
           <h1>Incidents</h1>
           <p>
-            {rows.length} of {incidents.length} post-mortems{active > 0 ? " match the filters" : ""}
+            {list.total} of {visible} post-mortems{active > 0 ? " match the filters" : ""}
           </p>
         </div>
         {canAuthor(viewer) && (
@@ -74,7 +71,7 @@ export default async function IncidentsPage({ searchParams }: { searchParams: Pr
           </div>
           <SelectField id="f-service" name="service" label="Service" value={filters.service} options={facets.services} />
           <SelectField id="f-team" name="team" label="Team" value={filters.team} options={facets.teams} />
-          <SelectField id="f-factor" name="factor" label="Contributing factor" value={filters.factor} options={snapshot.taxonomy.active.map((f) => ({ value: f.id, label: f.name }))} />
+          <SelectField id="f-factor" name="factor" label="Contributing factor" value={filters.factor} options={factors} />
           <DateRangeFields idPrefix="f" from={{ name: "from", label: "Started from", value: filters.from }} to={{ name: "to", label: "Started until", value: filters.to }} />
           <div className="field">
             <label htmlFor="f-sort">Sort by</label>
@@ -102,19 +99,20 @@ export default async function IncidentsPage({ searchParams }: { searchParams: Pr
         {broken.map((b) => (
           <BrokenCard key={b.id} id={b.id} problems={b.problems} />
         ))}
-        {rows.length === 0 ? (
+        {list.total === 0 ? (
           <div className="empty">
             <strong>No incidents match these filters.</strong>
             Widen the date range or <Link href="/incidents">clear the filters</Link>.
           </div>
         ) : (
           <ul className="incident-list">
-            {rows.map((i) => (
-              <IncidentRow key={i.id} i={toRowData(i)} />
+            {list.items.map((i) => (
+              <IncidentRow key={i.id} i={i} />
             ))}
           </ul>
         )}
       </section>
+      {list.total > 0 && <Pager page={list.page} pages={list.pages} first={list.first} last={list.last} total={list.total} hrefFor={(n) => incidentListHref(filters, n)} />}
     </main>
   );
 }
