@@ -134,7 +134,18 @@ function byUse(values: Iterable<string>): string[] {
   return [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([v]) => v);
 }
 
+const facetsCache = new WeakMap<readonly FollowupRow[], CountermeasureFacets>();
+
 function facetsOf(rows: readonly FollowupRow[], taxonomy: Taxonomy): CountermeasureFacets {
+  // The rows of one snapshot never change: their facets are computed once.
+  const hit = facetsCache.get(rows);
+  if (hit) return hit;
+  const facets = computeFacets(rows, taxonomy);
+  facetsCache.set(rows, facets);
+  return facets;
+}
+
+function computeFacets(rows: readonly FollowupRow[], taxonomy: Taxonomy): CountermeasureFacets {
   const factorIds = new Set(rows.flatMap((r) => r.factors));
   return {
     owners: byUse(rows.map((r) => r.owner)).sort((a, b) => a.localeCompare(b)),

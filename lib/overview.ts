@@ -1,18 +1,24 @@
 import "server-only";
 import type { Viewer } from "./auth/viewer";
-import { followupRowsFor, toRowData, visibleContent, startedAt } from "./incidents";
-import { overview } from "./knowledge/overview";
+import { followupRowsFor, toRowData, visibleContent, startedAt, type VisibleContent } from "./incidents";
+import { buildKnowledge } from "./knowledge/model";
 
-/** The home page: recent incidents, severity per month, countermeasures at a glance, most recurring factors. */
-export async function getOverview(viewer: Viewer, now = new Date()) {
-  const visible = await visibleContent(viewer);
-  const ov = overview(visible.incidents, visible.snapshot.taxonomy, now);
+export type OverviewData = ReturnType<typeof computeOverview>;
+
+function computeOverview(visible: VisibleContent, now: Date) {
+  // buildKnowledge memoizes the model (and its overview) on the visible list and the day.
+  const ov = buildKnowledge({ incidents: visible.incidents, taxonomy: visible.snapshot.taxonomy }, now).overview();
   const rows = followupRowsFor(visible);
   const open = rows.filter((r) => r.status === "open" || r.status === "in-progress");
   const overdue = open.filter((r) => r.overdue).sort((a, b) => b.daysOverdue - a.daysOverdue);
-  const recent = [...visible.incidents].sort((a, b) => (Date.parse(startedAt(b.frontmatter) ?? "") || 0) - (Date.parse(startedAt(a.frontmatter) ?? "") || 0)).slice(0, 6);
+  const started = (i: VisibleContent["incidents"][number]) => Date.parse(startedAt(i.frontmatter) ?? "") || 0;
+  const recent = visible.incidents
+    .map((i) => ({ i, t: started(i) }))
+    .sort((a, b) => b.t - a.t)
+    .slice(0, 6)
+    .map((x) => x.i);
   const since = now.getTime() - 365 * 86_400_000;
-  const lastYear = visible.incidents.filter((i) => (Date.parse(startedAt(i.frontmatter) ?? "") || 0) >= since);
+  const lastYear = visible.incidents.filter((i) => started(i) >= since);
   return {
     byMonth: ov.byMonth,
     topFactors: ov.topFactors,
@@ -22,4 +28,18 @@ export async function getOverview(viewer: Viewer, now = new Date()) {
     recent: recent.map(toRowData),
     broken: visible.broken.length,
   };
+}
+
+// The figures only change with the content (a new visible list) or the hour ("last 12 months", overdue days).
+const cache = new WeakMap<VisibleContent, { hour: number; data: OverviewData }>();
+
+/** The home page: recent incidents, severity per month, countermeasures at a glance, most recurring factors. */
+export async function getOverview(viewer: Viewer, now = new Date()): Promise<OverviewData> {
+  const visible = await visibleContent(viewer);
+  const hour = Math.floor(now.getTime() / 3_600_000);
+  const hit = cache.get(visible);
+  if (hit && hit.hour === hour) return hit.data;
+  const data = computeOverview(visible, now);
+  cache.set(visible, { hour, data });
+  return data;
 }
