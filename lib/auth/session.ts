@@ -1,6 +1,6 @@
 import "server-only";
 import { getServerSession } from "next-auth";
-import { headers } from "next/headers";
+import { cookies, headers } from "next/headers";
 import { connection } from "next/server";
 import { redirect } from "next/navigation";
 import { AppError } from "../errors";
@@ -18,13 +18,46 @@ export async function getViewer(): Promise<Viewer | null> {
   // Who is asking is known only per request: this keeps every page that asks out of static prerendering.
   await connection();
   if (readAuthConfig().problems.length > 0) return null;
-  const session = (await getServerSession(buildAuthOptions())) as { viewer?: unknown } | null;
-  const parsed = viewerSchema.safeParse(session?.viewer);
-  if (!parsed.success) return null;
-  const v = parsed.data;
+  const v = await sessionViewer();
+  if (!v) return null;
   if (v.id.includes(":")) return v; // identity-provider accounts carry their claims in the session
   const local = await findUser(v.id);
   return local ? toViewer(local) : null;
+}
+
+// Decoding a session runs next-auth's whole session handler (key derivation, decryption, callbacks): about 2 ms,
+// most of a search request's cost. The decoded claims are kept for a minute per exact token value; the token is
+// still checked by next-auth at least once a minute, and local accounts are re-checked on every request below.
+const SESSION_TTL_MS = 60_000;
+const sessionCache = new Map<string, { viewer: Viewer; until: number }>();
+const SESSION_COOKIES = ["__Secure-next-auth.session-token", "next-auth.session-token"];
+
+async function sessionViewer(): Promise<Viewer | null> {
+  const jar = await cookies();
+  // next-auth splits large tokens into `<name>.0`, `<name>.1`, …; the cache key is the whole value either way.
+  const token = SESSION_COOKIES.map(
+    (n) =>
+      jar.get(n)?.value ??
+      jar
+        .getAll()
+        .filter((c) => c.name.startsWith(`${n}.`))
+        .sort((a, b) => Number(a.name.slice(n.length + 1)) - Number(b.name.slice(n.length + 1)))
+        .map((c) => c.value)
+        .join(""),
+  ).find(Boolean);
+  if (!token) return null;
+  const now = Date.now();
+  const hit = sessionCache.get(token);
+  if (hit && hit.until > now) return hit.viewer;
+  const session = (await getServerSession(buildAuthOptions())) as { viewer?: unknown } | null;
+  const parsed = viewerSchema.safeParse(session?.viewer);
+  if (!parsed.success) {
+    sessionCache.delete(token);
+    return null;
+  }
+  if (sessionCache.size > 10_000) sessionCache.clear();
+  sessionCache.set(token, { viewer: parsed.data, until: now + SESSION_TTL_MS });
+  return parsed.data;
 }
 
 /** For pages: the viewer, or a redirect to sign-in (or to the configuration error when auth is misconfigured). */
