@@ -20,9 +20,29 @@ export interface VisibleContent {
 }
 
 const visibleCache = new WeakMap<Snapshot, Map<string, VisibleContent>>();
+const incidentsCache = new WeakMap<Snapshot, Map<string, IncidentDoc[]>>();
 
 function viewerKey(v: Viewer): string {
   return `${v.role}|${[...v.groups].sort().join(",")}`;
+}
+
+/** What decides which incidents a viewer may read (canRead): admin, or the set of groups. */
+function accessKey(v: Viewer): string {
+  return v.role === "admin" ? "admin" : `groups:${[...new Set(v.groups)].sort().join(",")}`;
+}
+
+/**
+ * The incidents of a snapshot this viewer may read, as ONE array per access level: everything derived from it and
+ * memoized on its identity (knowledge model, text index, countermeasure rows) is then shared by readers and authors
+ * who see the same incidents, instead of being built once per role.
+ */
+function readableIncidents(snapshot: Snapshot, viewer: Viewer): IncidentDoc[] {
+  let byAccess = incidentsCache.get(snapshot);
+  if (!byAccess) incidentsCache.set(snapshot, (byAccess = new Map()));
+  const key = accessKey(viewer);
+  let list = byAccess.get(key);
+  if (!list) byAccess.set(key, (list = snapshot.incidents.filter((i) => canRead(viewer, i.frontmatter))));
+  return list;
 }
 
 /** Broken files: shown when their visibility is known and allows it; unknown visibility only to authors and admins. */
@@ -39,7 +59,7 @@ export async function visibleContent(viewer: Viewer): Promise<VisibleContent> {
   if (!v) {
     v = {
       snapshot,
-      incidents: snapshot.incidents.filter((i) => canRead(viewer, i.frontmatter)),
+      incidents: readableIncidents(snapshot, viewer),
       broken: snapshot.broken.filter((b) => canSeeBroken(viewer, b)),
     };
     byViewer.set(key, v);

@@ -1,6 +1,11 @@
-import { describe, expect, it } from "vitest";
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import type { Viewer } from "../../lib/auth/viewer";
 import type { IncidentDoc } from "../../lib/content/store";
-import { facetValues, filterIncidents, incidentListHref, pageOf, parseIncidentFilters, INCIDENTS_PAGE_SIZE } from "../../lib/incidents";
+import { facetValues, filterIncidents, incidentListHref, pageOf, parseIncidentFilters, visibleContent, INCIDENTS_PAGE_SIZE } from "../../lib/incidents";
 import { incidentSchema, type IncidentFrontmatterInput } from "../../lib/schema/incident";
 
 function doc(id: string, fm: Partial<IncidentFrontmatterInput>): IncidentDoc {
@@ -80,5 +85,37 @@ describe("filterIncidents on a list sorted once", () => {
   it("counts facet values, most used first", () => {
     expect(facetValues(list).teams).toEqual(["db", "web"]);
     expect(facetValues(list)).toBe(facetValues(list));
+  });
+});
+
+describe("visibleContent shares one incident list per access level", () => {
+  const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "kaizen-visible-")));
+  const prev = process.env.KAIZEN_CONTENT_DIR;
+  afterAll(() => {
+    if (prev === undefined) delete process.env.KAIZEN_CONTENT_DIR;
+    else process.env.KAIZEN_CONTENT_DIR = prev;
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+  const file = (title: string, extra = "") => `---\ntitle: ${title}\nstatus: published\nseverity: SEV3\n${extra}---\n\nBody.\n`;
+  fs.mkdirSync(path.join(root, "incidents"));
+  fs.writeFileSync(path.join(root, "factors.yml"), "[]\n");
+  fs.writeFileSync(path.join(root, "incidents", "open.mdx"), file("Open"));
+  fs.writeFileSync(path.join(root, "incidents", "secret.mdx"), file("Secret", "visibility: restricted\ngroups: [security]\n"));
+  const env = { ...process.env, GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@x", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@x" };
+  for (const args of [["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "c"]]) execFileSync("git", args, { cwd: root, env });
+  const who = (role: Viewer["role"], groups: string[] = []): Viewer => ({ id: `${role}-${groups.join("")}`, name: "n", email: "e", role, groups });
+
+  it("readers and authors with the same groups get the same array (derived data is built once); other access levels do not", async () => {
+    process.env.KAIZEN_CONTENT_DIR = root;
+    const reader = await visibleContent(who("reader"));
+    const author = await visibleContent(who("author"));
+    const sec = await visibleContent(who("reader", ["security"]));
+    const admin = await visibleContent(who("admin"));
+    expect(reader.incidents.map((i) => i.id)).toEqual(["open"]);
+    expect(author.incidents).toBe(reader.incidents);
+    expect(sec.incidents.map((i) => i.id)).toEqual(["open", "secret"]);
+    expect(sec.incidents).not.toBe(reader.incidents);
+    expect(admin.incidents.map((i) => i.id)).toEqual(["open", "secret"]);
+    expect((await visibleContent(who("author", ["security", "security"]))).incidents).toBe(sec.incidents);
   });
 });
