@@ -186,8 +186,13 @@ export function recurringIncidentCounts(incidents: readonly KnowledgeIncident[],
   for (const [factor, done] of index.done) {
     const first = done[0];
     if (!first) continue;
-    const later = incidentsAfter(index.incidents.get(factor) ?? [], first.at);
-    const n = inScope ? later.filter((o) => inScope.has(o.inc.id)).length : later.length;
+    const list = index.incidents.get(factor) ?? [];
+    const from = firstWhere(list, (o) => o.t > first.at);
+    let n = list.length - from;
+    if (inScope) {
+      n = 0;
+      for (let i = from; i < list.length; i++) if (inScope.has(list[i]?.inc.id ?? "")) n++;
+    }
     if (n > 0) out.set(factor, n);
   }
   return out;
@@ -216,13 +221,14 @@ export function factorRecurrenceSummary(
   const list = index.incidents.get(id) ?? [];
   const groups: (CountermeasureRecurrence & { first: DatedIncident })[] = [];
   for (const d of index.done.get(id) ?? []) {
-    const later = incidentsAfter(list, d.at);
-    const first = later[0];
+    // Positions, not copies of the tail: a common factor has thousands of done countermeasures and later incidents.
+    const at = firstWhere(list, (o) => o.t > d.at);
+    const first = list[at];
     if (!first) continue;
     groups.push({
       countermeasure: d.cm,
-      count: later.length,
-      recurredIn: later.slice(0, examples).map((o) => ({ incidentId: o.inc.id, title: o.inc.frontmatter.title, started_at: o.started })),
+      count: list.length - at,
+      recurredIn: list.slice(at, at + examples).map((o) => ({ incidentId: o.inc.id, title: o.inc.frontmatter.title, started_at: o.started })),
       first,
     });
   }
@@ -234,7 +240,7 @@ export function factorRecurrenceSummary(
   );
   const earliest = index.done.get(id)?.[0];
   return {
-    incidents: earliest ? incidentsAfter(list, earliest.at).length : 0,
+    incidents: earliest ? list.length - firstWhere(list, (o) => o.t > earliest.at) : 0,
     byCountermeasure: groups.map(({ countermeasure, count, recurredIn }) => ({ countermeasure, count, recurredIn })),
   };
 }
