@@ -28,12 +28,12 @@ export function Pager({ page, pages, first, last, total, hrefFor }: { page: numb
         <ul className="incidents-pager__links">
           <li>
             {page > 1 ? (
-              <Link className="btn btn--small" href={hrefFor(page - 1)} rel="prev">
-                ← Previous
+              <Link className="btn btn--small" href={hrefFor(page - 1)} rel="prev" aria-label="Previous page">
+                ←<span className="incidents-pager__label"> Previous</span>
               </Link>
             ) : (
-              <span className="btn btn--small" aria-disabled="true">
-                ← Previous
+              <span className="btn btn--small" aria-disabled="true" aria-label="Previous page">
+                ←<span className="incidents-pager__label"> Previous</span>
               </span>
             )}
           </li>
@@ -52,12 +52,12 @@ export function Pager({ page, pages, first, last, total, hrefFor }: { page: numb
           )}
           <li>
             {page < pages ? (
-              <Link className="btn btn--small" href={hrefFor(page + 1)} rel="next">
-                Next →
+              <Link className="btn btn--small" href={hrefFor(page + 1)} rel="next" aria-label="Next page">
+                <span className="incidents-pager__label">Next </span>→
               </Link>
             ) : (
-              <span className="btn btn--small" aria-disabled="true">
-                Next →
+              <span className="btn btn--small" aria-disabled="true" aria-label="Next page">
+                <span className="incidents-pager__label">Next </span>→
               </span>
             )}
           </li>
