@@ -1,35 +1,78 @@
-/** Minimal argument parsing for the CLI: `--flag`, `--key value`, `--key=value`, positionals. */
+import { parseArgs as parseNodeArgs, type ParseArgsConfig } from "node:util";
+
+/** The options a command accepts: node:util parseArgs option specs plus a one-line description for --help. */
+export type OptionSpec = { type: "string" | "boolean"; short?: string; multiple?: false; description: string; value?: string };
+export type OptionSpecs = Record<string, OptionSpec>;
+
 export interface CliArgs {
   positionals: string[];
   flags: Record<string, string | true>;
 }
 
-export function parseArgs(argv: string[]): CliArgs {
-  const positionals: string[] = [];
-  const flags: Record<string, string | true> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i] ?? "";
-    if (a === "--") {
-      positionals.push(...argv.slice(i + 1));
-      break;
-    }
-    if (a.startsWith("--")) {
-      const eq = a.indexOf("=");
-      if (eq > 0) flags[a.slice(2, eq)] = a.slice(eq + 1);
-      else {
-        const next = argv[i + 1];
-        if (next !== undefined && !next.startsWith("--") && VALUE_FLAGS.has(a.slice(2))) {
-          flags[a.slice(2)] = next;
-          i++;
-        } else flags[a.slice(2)] = true;
-      }
-    } else positionals.push(a);
-  }
-  return { positionals, flags };
+/** A CLI command: loaded on demand from scripts/commands/<file>.ts. */
+export interface Command {
+  summary: string;
+  /** The argument shape after the command name, e.g. `"<query>"` or `list | add <username> …`. */
+  usage: string;
+  options: OptionSpecs;
+  run: (args: CliArgs) => Promise<number>;
 }
 
-/** Flags that take a value; everything else is boolean. */
-const VALUE_FLAGS = new Set(["content", "limit", "offset", "role", "groups", "name", "email", "password", "due-within", "notify", "queries", "corpus", "date", "team", "severity", "out", "data", "owner", "timeout", "retries", "sizes", "base-url", "category", "from", "to", "threshold"]);
+/** Options every command takes. */
+export const GLOBAL_OPTIONS: OptionSpecs = {
+  content: { type: "string", value: "DIR", description: "the content repository (default: KAIZEN_CONTENT_DIR)" },
+  data: { type: "string", value: "DIR", description: "Kaizen's data directory (default: KAIZEN_DATA_DIR)" },
+  help: { type: "boolean", short: "h", description: "show this help" },
+};
+
+export class UsageError extends Error {}
+
+/**
+ * Strict parsing: an unknown flag, a value given to a boolean or a missing value is a UsageError, so a typo in a
+ * cron line (`--notfy URL`) fails loudly instead of silently doing less.
+ */
+export function parseArgs(argv: string[], options: OptionSpecs): CliArgs {
+  const config: ParseArgsConfig = {
+    args: argv,
+    strict: true,
+    allowPositionals: true,
+    options: Object.fromEntries(Object.entries(options).map(([k, o]) => [k, o.short ? { type: o.type, short: o.short } : { type: o.type }])),
+  };
+  let parsed: ReturnType<typeof parseNodeArgs>;
+  try {
+    parsed = parseNodeArgs(config);
+  } catch (err) {
+    throw new UsageError(plainParseError(err as Error));
+  }
+  const flags: Record<string, string | true> = {};
+  for (const [k, v] of Object.entries(parsed.values)) {
+    if (typeof v === "string") flags[k] = v;
+    else if (v === true) flags[k] = true;
+  }
+  return { positionals: parsed.positionals, flags };
+}
+
+// node's messages mention "parseArgs" and "strict:false"; a CLI user needs only the flag.
+function plainParseError(err: Error): string {
+  const m = err.message;
+  const unknown = /Unknown option '([^']+)'/.exec(m);
+  if (unknown) return `unknown option ${unknown[1]}`;
+  const missing = /Option '([^']+?)(?: <value>)?' argument missing/.exec(m);
+  if (missing) return `${missing[1]} needs a value`;
+  const noValue = /Option '([^']+)' does not take an argument/.exec(m);
+  if (noValue) return `${noValue[1]} takes no value`;
+  return m.replace(/\. To specify a positional argument.*$/s, "");
+}
+
+/** The --help text of one command. */
+export function commandHelp(name: string, command: Command): string {
+  const all = { ...command.options, ...GLOBAL_OPTIONS };
+  const rows = Object.entries(all).map(([k, o]) => {
+    const flag = `${o.short ? `-${o.short}, ` : ""}--${k}${o.type === "string" ? ` ${o.value ?? "VALUE"}` : ""}`;
+    return `  ${flag.padEnd(28)} ${o.description}`;
+  });
+  return `usage: kaizen ${name} ${command.usage}\n\n${command.summary}\n\noptions:\n${rows.join("\n")}`;
+}
 
 export function flagString(args: CliArgs, name: string): string | undefined {
   const v = args.flags[name];
@@ -40,8 +83,21 @@ export function flagNumber(args: CliArgs, name: string, fallback: number): numbe
   const v = flagString(args, name);
   if (v === undefined) return fallback;
   const n = Number(v);
-  if (!Number.isFinite(n)) throw new Error(`--${name} expects a number, got "${v}"`);
+  if (v.trim() === "" || !Number.isFinite(n)) throw new UsageError(`--${name} expects a number, got "${v}"`);
   return n;
 }
 
-export class UsageError extends Error {}
+/** A whole number within [min, ∞): counts such as --limit, where 0 or -5 would silently print nothing. */
+export function flagCount(args: CliArgs, name: string, fallback: number, min = 1): number {
+  const n = flagNumber(args, name, fallback);
+  if (n !== fallback && (!Number.isInteger(n) || n < min)) throw new UsageError(`--${name} expects a whole number ≥ ${min}, got "${flagString(args, name)}"`);
+  return n;
+}
+
+/** Option specs for the evaluation and benchmark scripts, which need no per-flag help text. */
+export function toolOptions(strings: readonly string[], booleans: readonly string[] = []): OptionSpecs {
+  return Object.fromEntries([
+    ...strings.map((k) => [k, { type: "string", description: "" } as const]),
+    ...booleans.map((k) => [k, { type: "boolean", description: "" } as const]),
+  ]);
+}

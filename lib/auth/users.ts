@@ -88,6 +88,17 @@ export async function updateUser(username: string, patch: Partial<Pick<LocalUser
   return u;
 }
 
+/** A new password for a local account; it stops being a demo account (its printed password no longer works). */
+export async function setPassword(username: string, password: string, dir = dataDir()): Promise<void> {
+  if (password.length < 10) throw new AppError("bad_request", "passwords need at least 10 characters");
+  const users = (await loadUsers(dir)).map((x) => ({ ...x }));
+  const u = users.find((x) => x.username === username);
+  if (!u) throw new AppError("not_found", `no user "${username}"`);
+  u.passwordHash = await hashPassword(password);
+  u.demo = false;
+  await saveUsers(users, dir);
+}
+
 export async function removeUser(username: string, dir = dataDir()): Promise<void> {
   const users = await loadUsers(dir);
   if (!users.some((u) => u.username === username)) throw new AppError("not_found", `no user "${username}"`);

@@ -2,7 +2,7 @@ import { ContentStore } from "../../lib/content/store";
 import { contentDir } from "../../lib/env";
 import { buildKnowledge } from "../../lib/knowledge/model";
 import { recurrenceCounts } from "../../lib/knowledge/recurrence";
-import { flagNumber, flagString, UsageError, type CliArgs } from "../cli-args";
+import { flagCount, flagString, UsageError, type CliArgs } from "../cli-args";
 
 const USAGE = "factors [--content DIR] [--json] [--category C] [--team T] [--from DATE] [--to DATE] [--limit N] [--include-restricted]";
 
@@ -10,12 +10,22 @@ const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…`
 
 export const command = {
   summary: "recurring contributing factors: global learnings ranking and per-factor figures",
+  usage: "[--json] [--category C] [--team T] [--from DATE] [--to DATE] [--limit N] [--include-restricted]",
+  options: {
+    json: { type: "boolean", description: "print the report as JSON" },
+    category: { type: "string", value: "ID", description: "only factors of this category" },
+    team: { type: "string", value: "TEAM", description: "only incidents of this team" },
+    from: { type: "string", value: "DATE", description: "incidents that started on or after this day" },
+    to: { type: "string", value: "DATE", description: "incidents that started on or before this day" },
+    limit: { type: "string", value: "N", description: "at most N factors" },
+    "include-restricted": { type: "boolean", description: "count restricted incidents too (the report may be pasted anywhere)" },
+  },
   async run(args: CliArgs): Promise<number> {
     const date = /^\d{4}-\d{2}-\d{2}/;
     const from = flagString(args, "from");
     const to = flagString(args, "to");
     if ((from && !date.test(from)) || (to && !date.test(to))) throw new UsageError(`${USAGE}\n--from/--to expect a date such as 2026-01-31`);
-    const limit = flagNumber(args, "limit", Infinity);
+    const limit = flagCount(args, "limit", Infinity);
 
     const snap = await new ContentStore(contentDir()).snapshot();
     // Like `followups`, restricted incidents stay out of a report that may be pasted anywhere unless asked for.

@@ -18,11 +18,14 @@ function when(r: FollowupRow): string {
 const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
 function printTable(rows: readonly FollowupRow[]): void {
+  // The reference (`<incident>#<cm>`) is what a person copies into the editor or a ticket: never cut it, pad to the
+  // widest one instead and clip only the title.
+  const keyWidth = Math.min(80, Math.max(0, ...rows.map((r) => r.key.length)));
   for (const g of groupRows(rows, "owner")) {
     const overdue = g.rows.filter((r) => r.overdue).length;
     console.log(`${g.label}  (${g.rows.length} countermeasure${g.rows.length === 1 ? "" : "s"}${overdue ? `, ${overdue} overdue` : ""})`);
     for (const r of g.rows) {
-      console.log(`  ${when(r).padEnd(14)} ${r.dueDate}  ${r.type.padEnd(8)} ${r.status.padEnd(11)} ${clip(r.key, 48).padEnd(48)}  ${clip(r.title, 80)}`);
+      console.log(`  ${when(r).padEnd(14)} ${r.dueDate}  ${r.type.padEnd(8)} ${r.status.padEnd(11)} ${r.key.padEnd(keyWidth)}  ${clip(r.title, 80)}`);
     }
     console.log("");
   }
@@ -35,7 +38,22 @@ function nonNegativeInt(args: CliArgs, name: string, fallback: number): number {
 }
 
 export const command = {
-  summary: "countermeasure follow-ups grouped by owner (--overdue, --due-within DAYS, --json, --notify URL)",
+  summary: "countermeasure follow-ups grouped by owner",
+  usage: USAGE.replace(/^followups \[--content DIR\] /, ""),
+  options: {
+    overdue: { type: "boolean", description: "only overdue countermeasures" },
+    "due-within": { type: "string", value: "DAYS", description: "only those due within DAYS days" },
+    owner: { type: "string", value: "X", description: "only this owner" },
+    team: { type: "string", value: "T", description: "only this team's incidents" },
+    severity: { type: "string", value: "SEV1,SEV2", description: "only these severities" },
+    all: { type: "boolean", description: "done and won't-do ones too" },
+    json: { type: "boolean", description: "print the rows as JSON" },
+    notify: { type: "string", value: "URL", description: "post a nudge to this Slack-compatible webhook" },
+    "base-url": { type: "string", value: "URL", description: "the app's public URL for links in the nudge" },
+    retries: { type: "string", value: "N", description: "webhook retries (default 3)" },
+    timeout: { type: "string", value: "MS", description: "webhook timeout per attempt (default 5000)" },
+    "include-restricted": { type: "boolean", description: "include restricted incidents in the nudge" },
+  },
   async run(args: CliArgs): Promise<number> {
     const dueWithin = args.flags["due-within"] === undefined ? undefined : nonNegativeInt(args, "due-within", 0);
     if (args.flags["due-within"] === true) throw new UsageError(`--due-within needs a number of days\n  ${USAGE}`);

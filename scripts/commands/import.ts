@@ -5,7 +5,9 @@ import { importPostmortemsApp } from "../../lib/import/postmortems-app";
 import { UsageError, type CliArgs } from "../cli-args";
 
 export const command = {
-  summary: "import post-mortems from another format: import postmortems-app <dir>",
+  summary: "import post-mortems from another format (one commit)",
+  usage: "postmortems-app <dir>",
+  options: {},
   async run(args: CliArgs): Promise<number> {
     const [format, dir] = args.positionals;
     if (format !== "postmortems-app" || !dir) throw new UsageError("kaizen import postmortems-app <dir> [--content DIR]");

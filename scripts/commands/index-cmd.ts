@@ -5,6 +5,8 @@ import { indexDir } from "../../lib/search/persist";
 
 export const command = {
   summary: "build and persist the search index; prints the count and the time taken",
+  usage: "",
+  options: {},
   async run(): Promise<number> {
     const t0 = performance.now();
     const snapshot = await new ContentStore(contentDir()).snapshot();

@@ -6,6 +6,8 @@ import type { CliArgs } from "../cli-args";
 
 export const command = {
   summary: "validate every incident and the taxonomy; exit 1 on errors",
+  usage: "[--json]",
+  options: { json: { type: "boolean", description: "print the problems as JSON" } },
   async run(args: CliArgs): Promise<number> {
     const store = new ContentStore(contentDir());
     const snap = await store.snapshot();

@@ -17,7 +17,9 @@ function gitEmail(cwd: string): string | undefined {
 }
 
 export const command = {
-  summary: 'scaffold a new incident file from the template: new "<title>" [--date YYYY-MM-DD]',
+  summary: "scaffold a new incident file from the template",
+  usage: '"<title>" [--date YYYY-MM-DD]',
+  options: { date: { type: "string", value: "YYYY-MM-DD", description: "the day it started (default: today)" } },
   async run(args: CliArgs): Promise<number> {
     const title = args.positionals.join(" ").trim();
     if (!title) throw new UsageError('kaizen new "<title>" [--date YYYY-MM-DD] [--content DIR]');

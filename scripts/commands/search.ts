@@ -5,13 +5,24 @@ import { openIndex } from "../../lib/search/open";
 import { indexDir, saveIndex } from "../../lib/search/persist";
 import { search } from "../../lib/search/search";
 import { segmentsToText } from "../../lib/search/snippet";
-import { flagNumber, type CliArgs } from "../cli-args";
+import { flagCount, UsageError, type CliArgs } from "../cli-args";
 
 export const command = {
-  summary: 'ranked search: search "<query>" [--limit N] [--offset N] [--json]; no query: one query per stdin line, one JSON array per line',
+  summary: "ranked search; with --stdin, one query per input line and one JSON array per output line",
+  usage: '"<query>" [--limit N] [--offset N] [--json] | --stdin',
+  options: {
+    limit: { type: "string", value: "N", description: "results per page (default 10)" },
+    offset: { type: "string", value: "N", description: "skip the first N results" },
+    json: { type: "boolean", description: "print [{ id, title, score, snippet }]" },
+    stdin: { type: "boolean", description: "read queries from standard input, one per line" },
+  },
   async run(args: CliArgs): Promise<number> {
-    const limit = flagNumber(args, "limit", 10);
-    const offset = flagNumber(args, "offset", 0);
+    const limit = flagCount(args, "limit", 10);
+    const offset = flagCount(args, "offset", 0, 0);
+    const query = args.positionals.join(" ").trim();
+    const fromStdin = args.flags.stdin === true;
+    if (!query && !fromStdin) throw new UsageError('search needs a query: kaizen search "<query>" (or --stdin for one query per line)');
+    if (query && fromStdin) throw new UsageError("give a query or --stdin, not both");
     const snapshot = await new ContentStore(contentDir()).snapshot();
     const opened = openIndex(snapshot);
     if (opened.source !== "persisted") {
@@ -24,8 +35,7 @@ export const command = {
     const run = (q: string) => search(opened.index, q, { limit, offset });
     const asJson = (q: string) => run(q).results.map((r) => ({ id: r.id, title: r.title, score: r.score, snippet: segmentsToText(r.snippet) }));
 
-    const query = args.positionals.join(" ").trim();
-    if (!query) {
+    if (fromStdin) {
       const rl = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
       for await (const line of rl) console.log(JSON.stringify(line.trim() ? asJson(line) : []));
       return 0;

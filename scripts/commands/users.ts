@@ -1,16 +1,35 @@
-import { addUser, ensureDemoUsers, loadUsers, removeUser, updateUser } from "../../lib/auth/users";
+import { addUser, ensureDemoUsers, loadUsers, removeUser, setPassword, updateUser } from "../../lib/auth/users";
 import { audit } from "../../lib/auth/audit";
 import { roleSchema } from "../../lib/auth/viewer";
 import { flagString, UsageError, type CliArgs } from "../cli-args";
 
-const USAGE = "kaizen users list | add <username> --role reader|author|admin [--groups a,b] [--name N] [--email E] [--password P] | remove <username> | set-role <username> <role> | set-groups <username> <a,b> | ensure-demo";
+/** The first line of standard input: a password never goes on the command line (shell history, `ps`). */
+async function passwordFromStdin(): Promise<string> {
+  if (process.stdin.isTTY) process.stderr.write("password: ");
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  const line = Buffer.concat(chunks).toString("utf8").split(/\r?\n/)[0] ?? "";
+  if (!line) throw new UsageError("--password-stdin: no password on standard input");
+  return line;
+}
+
+const USAGE = "kaizen users list [--json] | add <username> --role reader|author|admin [--groups a,b] [--name N] [--email E] [--password-stdin] | remove <username> | set-role <username> <role> | set-groups <username> <a,b> | set-password <username> (reads standard input) | ensure-demo";
 
 function groupsOf(v: string | undefined): string[] {
   return (v ?? "").split(",").map((s) => s.trim()).filter(Boolean);
 }
 
 export const command = {
-  summary: "manage local accounts: list, add, remove, set-role, set-groups",
+  summary: "manage local accounts: list, add, remove, set-role, set-groups, set-password",
+  usage: USAGE.replace(/^kaizen users /, ""),
+  options: {
+    json: { type: "boolean", description: "list as JSON" },
+    role: { type: "string", value: "ROLE", description: "reader, author or admin (add)" },
+    groups: { type: "string", value: "a,b", description: "groups (add)" },
+    name: { type: "string", value: "NAME", description: "display name (add)" },
+    email: { type: "string", value: "EMAIL", description: "e-mail address (add)" },
+    "password-stdin": { type: "boolean", description: "read the password from standard input (add, set-password); otherwise one is generated" },
+  },
   async run(args: CliArgs): Promise<number> {
     const [sub, username, value] = args.positionals;
     switch (sub) {
@@ -24,9 +43,10 @@ export const command = {
         if (!username) throw new UsageError(USAGE);
         const role = roleSchema.safeParse(flagString(args, "role") ?? "reader");
         if (!role.success) throw new UsageError("--role must be reader, author or admin");
-        const { password } = await addUser({ username, role: role.data, groups: groupsOf(flagString(args, "groups")), name: flagString(args, "name"), email: flagString(args, "email"), password: flagString(args, "password") });
+        const given = args.flags["password-stdin"] === true ? await passwordFromStdin() : undefined;
+        const { password } = await addUser({ username, role: role.data, groups: groupsOf(flagString(args, "groups")), name: flagString(args, "name"), email: flagString(args, "email"), password: given });
         await audit({ type: "user-change", user: "cli", target: username, change: `added as ${role.data}` });
-        console.log(`added ${username} (${role.data})${flagString(args, "password") ? "" : `; password: ${password}`}`);
+        console.log(`added ${username} (${role.data})${given ? "" : `; password: ${password}`}`);
         return 0;
       }
       case "remove":
@@ -49,6 +69,13 @@ export const command = {
         await audit({ type: "user-change", user: "cli", target: username, change: `groups ${value}` });
         console.log(`${username} groups: ${groupsOf(value).join(", ") || "(none)"}`);
         return 0;
+      case "set-password": {
+        if (!username) throw new UsageError(USAGE);
+        await setPassword(username, await passwordFromStdin());
+        await audit({ type: "user-change", user: "cli", target: username, change: "password changed" });
+        console.log(`${username}: password changed`);
+        return 0;
+      }
       case "ensure-demo": {
         const created = await ensureDemoUsers();
         if (created.length > 0) {

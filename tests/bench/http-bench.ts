@@ -7,9 +7,9 @@ import os from "node:os";
 import path from "node:path";
 import autocannon from "autocannon";
 import { addUser } from "../../lib/auth/users";
-import { parseArgs, flagNumber, flagString } from "../../scripts/cli-args";
+import { parseArgs, toolOptions, flagNumber, flagString } from "../../scripts/cli-args";
 
-const args = parseArgs(process.argv.slice(2));
+const args = parseArgs(process.argv.slice(2), toolOptions(["corpus", "duration", "port"], []));
 const root = path.resolve(import.meta.dirname, "../..");
 const corpus = path.resolve(root, flagString(args, "corpus") ?? "../shared/corpus/postmortems-app");
 const duration = flagNumber(args, "duration", 8);

@@ -16,10 +16,10 @@ import { parseTaxonomy } from "../../lib/content/store";
 import { serializeIncident } from "../../lib/editor/serialize";
 import type { Taxonomy } from "../../lib/knowledge/taxonomy";
 import { COUNTERMEASURE_STATUSES, incidentSchema, SEVERITIES, STATUSES, type IncidentFrontmatter } from "../../lib/schema/incident";
-import { flagNumber, flagString, parseArgs } from "../../scripts/cli-args";
+import { flagNumber, flagString, parseArgs, toolOptions } from "../../scripts/cli-args";
 import { rng } from "./synth";
 
-const args = parseArgs(process.argv.slice(2));
+const args = parseArgs(process.argv.slice(2), toolOptions(["sizes", "warm", "port", "profile"], ["keep"]));
 const root = path.resolve(import.meta.dirname, "../..");
 const distDir = process.env.KAIZEN_DIST_DIR ?? ".next";
 const sizes = (flagString(args, "sizes") ?? "18,10000").split(",").map((s) => Number(s.trim()));

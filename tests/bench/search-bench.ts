@@ -13,7 +13,7 @@ import type { SearchIndex } from "../../lib/search/search-index";
 import { stripMdx } from "../../lib/search/text";
 import { STOPWORDS } from "../../lib/search/analyze";
 import { severityFromText } from "../../lib/import/postmortems-app";
-import { flagString, parseArgs } from "../../scripts/cli-args";
+import { flagString, parseArgs, toolOptions } from "../../scripts/cli-args";
 import { loadCorpus } from "../eval/corpus";
 import { Fts5Peer, FlexsearchPeer, LunrPeer, MiniSearchPeer, type Peer, type PeerDoc, type PeerQuery } from "./peers";
 import { learn, rng, synthesize } from "./synth";
@@ -226,7 +226,7 @@ function printTable(size: number, textBytes: number, results: Map<string, Engine
 }
 
 async function main(): Promise<number> {
-  const args = parseArgs(process.argv.slice(2));
+  const args = parseArgs(process.argv.slice(2), toolOptions(["corpus", "engines", "sizes"], ["quick"]));
   const corpusDir = path.resolve(flagString(args, "corpus") ?? path.join(process.cwd(), "../shared/corpus/postmortems-app"));
   if (!fs.existsSync(corpusDir)) {
     console.log(`bench skipped: corpus not found at ${corpusDir}`);

@@ -12,7 +12,7 @@ import { parseTaxonomy } from "../../lib/content/store";
 import { categoryConfidences, factorCategoryMap } from "../../lib/knowledge/category-map";
 import { suggestFactors } from "../../lib/knowledge/suggest";
 import type { Taxonomy } from "../../lib/knowledge/taxonomy";
-import { flagNumber, flagString, parseArgs } from "../../scripts/cli-args";
+import { flagNumber, flagString, parseArgs, toolOptions } from "../../scripts/cli-args";
 import { loadCorpus } from "./corpus";
 
 const CATEGORIES = ["config-change", "cloud", "automation", "security", "cascading-failure", "hardware", "time"] as const;
@@ -113,7 +113,7 @@ function pct(x: number): string {
 }
 
 async function main(): Promise<number> {
-  const args = parseArgs(process.argv.slice(2));
+  const args = parseArgs(process.argv.slice(2), toolOptions(["corpus", "content", "threshold"], ["json"]));
   const root = path.resolve(import.meta.dirname, "../..");
   const corpus = path.resolve(root, flagString(args, "corpus") ?? "../shared/corpus/postmortems-app");
   const content = path.resolve(root, flagString(args, "content") ?? "content");

@@ -10,7 +10,7 @@ import { z } from "zod";
 import { ContentStore } from "../../lib/content/store";
 import { importPostmortemsApp } from "../../lib/import/postmortems-app";
 import { buildFromSnapshot, search, stripMdx } from "../../lib/search";
-import { parseArgs, flagString } from "../../scripts/cli-args";
+import { parseArgs, toolOptions, flagString } from "../../scripts/cli-args";
 import { allPeers, type Peer, type PeerDoc } from "../bench/peers";
 
 const queriesSchema = z.object({
@@ -47,7 +47,7 @@ export function metricsOf(ranked: readonly string[], relevant: readonly string[]
 }
 
 async function main(): Promise<number> {
-  const args = parseArgs(process.argv.slice(2));
+  const args = parseArgs(process.argv.slice(2), toolOptions(["corpus", "queries"], ["verbose"]));
   const root = process.cwd();
   const corpus = path.resolve(flagString(args, "corpus") ?? path.join(root, "../shared/corpus/postmortems-app"));
   const queriesFile = path.resolve(flagString(args, "queries") ?? path.join(root, "../shared/eval/dev-queries.json"));

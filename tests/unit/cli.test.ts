@@ -1,0 +1,100 @@
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+// The CLI as a person (or cron) runs it: a real process over a temporary content repository.
+const root = path.resolve(__dirname, "../..");
+let tmp: string;
+let content: string;
+let data: string;
+
+function kaizen(args: string[], input?: string) {
+  const r = spawnSync(process.execPath, ["--import", "tsx", path.join(root, "scripts/kaizen.ts"), ...args], {
+    cwd: root,
+    input: input ?? "",
+    encoding: "utf8",
+    env: { ...process.env, KAIZEN_CONTENT_DIR: content, KAIZEN_DATA_DIR: data, KAIZEN_TIME_ZONE: "UTC" },
+  });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+beforeAll(() => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), "kaizen-cli-"));
+  content = path.join(tmp, "content");
+  data = path.join(tmp, "data");
+  fs.cpSync(path.join(root, "content"), content, { recursive: true });
+  spawnSync("git", ["init", "-q", "-b", "main"], { cwd: content });
+});
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+describe("kaizen CLI", () => {
+  it("rejects an unknown flag instead of silently ignoring it (a typo in a cron line)", () => {
+    const r = kaizen(["followups", "--notfy", "https://example.invalid/hook"]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain("unknown option --notfy");
+    expect(r.err).toContain("usage: kaizen followups");
+  });
+
+  it("rejects a value given to a boolean flag and a missing value", () => {
+    expect(kaizen(["lint", "--json=yes"]).err).toContain("--json takes no value");
+    expect(kaizen(["search", "redis", "--limit"]).err).toContain("--limit needs a value");
+  });
+
+  it("prints per-command help and the version", () => {
+    const help = kaizen(["search", "--help"]);
+    expect(help.code).toBe(0);
+    expect(help.out).toContain("usage: kaizen search");
+    expect(help.out).toContain("--limit N");
+    const v = kaizen(["--version"]);
+    expect(v.code).toBe(0);
+    expect(v.out.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
+  it("takes global options before the command name", () => {
+    const r = kaizen(["--content", content, "lint"]);
+    expect(r.code).toBe(0);
+    expect(r.err).toMatch(/incidents checked: 0 error/);
+  });
+
+  it("refuses --limit 0 and negative limits instead of printing nothing", () => {
+    for (const n of ["0", "-5", "1.5"]) {
+      const r = kaizen(["search", "redis", `--limit=${n}`]);
+      expect(r.code, n).toBe(2);
+      expect(r.err).toContain("--limit expects a whole number ≥ 1");
+    }
+  });
+
+  it("search without a query says so instead of waiting on standard input", () => {
+    const r = kaizen(["search"]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain("search needs a query");
+    const batch = kaizen(["search", "--stdin"], "redis\n\n");
+    expect(batch.code).toBe(0);
+    const lines = batch.out.trim().split("\n");
+    expect(lines).toHaveLength(2);
+    expect(JSON.parse(lines[1] ?? "null")).toEqual([]);
+  });
+
+  it("followups --overdue prints whole references (incident#cm-N), never cut mid-id", () => {
+    const r = kaizen(["followups", "--overdue"]);
+    expect(r.code).toBe(0);
+    const refs = r.out.match(/\S+#cm-\d+/g) ?? [];
+    expect(refs.length).toBeGreaterThan(0);
+    const ids = new Set(fs.readdirSync(path.join(content, "incidents")).map((f) => f.replace(/\.mdx$/, "")));
+    for (const ref of refs) expect(ids.has(ref.split("#")[0] ?? "")).toBe(true);
+  });
+
+  it("users add --password-stdin and set-password read the password from standard input", () => {
+    const add = kaizen(["users", "add", "maria", "--role", "author", "--password-stdin"], "first-password-123\n");
+    expect(add.code).toBe(0);
+    expect(add.out).not.toContain("first-password-123");
+    expect(kaizen(["users", "add", "nopw", "--password", "on-the-command-line"]).code).toBe(2);
+    const set = kaizen(["users", "set-password", "maria"], "second-password-456\n");
+    expect(set.code).toBe(0);
+    const users = JSON.parse(fs.readFileSync(path.join(data, "users.json"), "utf8")) as { users: { username: string; passwordHash: string }[] };
+    expect(users.users.find((u) => u.username === "maria")?.passwordHash).toMatch(/^scrypt\$/);
+    expect(kaizen(["users", "set-password", "maria"], "").code).toBe(2);
+  });
+});
