@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { cache } from "react";
 import { notFound, permanentRedirect } from "next/navigation";
 import { requireViewer } from "@/lib/auth/session";
 import { getFactorPage } from "@/lib/factors-pages";
@@ -12,10 +13,15 @@ import "../factors.css";
 
 type Props = { params: Promise<{ id: string }> };
 
+// One authorized load per request, shared by the tab title and the page (React's per-request cache).
+const load = cache(async (id: string) => {
+  const viewer = await requireViewer(`/factors/${encodeURIComponent(id)}`);
+  return getFactorPage(viewer, id);
+});
+
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
-  // The factor's name comes from the page data; the id is enough for the tab and avoids a second authorization path.
-  const { id } = await params;
-  return { title: `Factor ${id}` };
+  const data = await load((await params).id);
+  return { title: !data ? "Not found" : "redirectTo" in data ? "Factor" : `${data.factor.name} · Factors` };
 }
 
 // Aliases are the words people write; a few give the idea, the rest stay one click away.
@@ -25,8 +31,7 @@ const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? o
 
 export default async function FactorPage({ params }: Props) {
   const { id } = await params;
-  const viewer = await requireViewer(`/factors/${encodeURIComponent(id)}`);
-  const data = await getFactorPage(viewer, id);
+  const data = await load(id);
   if (!data) notFound();
   if ("redirectTo" in data) permanentRedirect(data.redirectTo);
   const { factor, totals, chart, recurrences } = data;

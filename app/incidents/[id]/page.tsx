@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { cache } from "react";
 import { notFound, permanentRedirect } from "next/navigation";
 import { requireViewer } from "@/lib/auth/session";
 import { getIncidentPage, renamedIncident } from "@/lib/incidents";
@@ -15,16 +16,21 @@ import { Timeline } from "../../_components/timeline";
 
 type Props = { params: Promise<{ id: string }> };
 
+// One authorized load per request, shared by the tab title and the page (React's per-request cache).
+const load = cache(async (id: string) => {
+  const viewer = await requireViewer(`/incidents/${encodeURIComponent(id)}`);
+  return { viewer, data: await getIncidentPage(viewer, id) };
+});
+
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
-  // Titles come from the page data below; a generic title here avoids a second authorization path.
-  const { id } = await params;
-  return { title: id };
+  const { data } = await load((await params).id);
+  if (!data) return { title: "Not found" };
+  return { title: "ok" in data ? `${data.id} (cannot be read)` : data.incident.frontmatter.title };
 }
 
 export default async function IncidentPage({ params }: Props) {
   const { id } = await params;
-  const viewer = await requireViewer(`/incidents/${encodeURIComponent(id)}`);
-  const data = await getIncidentPage(viewer, id);
+  const { viewer, data } = await load(id);
   if (!data) {
     const moved = await renamedIncident(viewer, id);
     if (moved) permanentRedirect(`/incidents/${moved}`);

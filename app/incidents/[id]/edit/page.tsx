@@ -1,17 +1,33 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
+import { cache } from "react";
 import { requireViewer } from "@/lib/auth/session";
+import { canAuthor } from "@/lib/auth/viewer";
+import { getIncidentEntry } from "@/lib/incidents";
 import { getEditorData } from "@/lib/editor/editor-data";
+import { AuthorsOnly } from "../../../_components/status-page";
 import { IncidentEditor } from "../../_editor/incident-editor";
 
 type Props = { params: Promise<{ id: string }> };
 
-export const metadata: Metadata = { title: "Edit post-mortem" };
+// One authorized load per request, shared by the tab title and the page (React's per-request cache).
+const load = cache(async (id: string) => {
+  const viewer = await requireViewer(`/incidents/${encodeURIComponent(id)}/edit`);
+  // A reader is told why only about an incident they may read; anything else is the same 404 as an unknown id.
+  if (!canAuthor(viewer)) return (await getIncidentEntry(viewer, id)) ? ("authors-only" as const) : null;
+  return getEditorData(viewer, id);
+});
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  const data = await load((await params).id);
+  const title = data && data !== "authors-only" ? data.form.title : undefined;
+  return { title: title ? `Edit: ${title}` : "Edit post-mortem" };
+}
 
 export default async function EditIncidentPage({ params }: Props) {
   const { id } = await params;
-  const viewer = await requireViewer(`/incidents/${encodeURIComponent(id)}/edit`);
-  const data = await getEditorData(viewer, id);
+  const data = await load(id);
   if (!data) notFound();
+  if (data === "authors-only") return <AuthorsOnly what="Editing a post-mortem" back={{ href: `/incidents/${id}`, label: "Back to the incident" }} />;
   return <IncidentEditor data={data} />;
 }

@@ -1,20 +1,30 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { cache } from "react";
 import { requireViewer } from "@/lib/auth/session";
 import { incidentDiff, incidentHistory } from "@/lib/incidents";
 import { DiffView } from "../../../_components/diff-view";
 import { formatDateTime } from "../../../_components/format";
 
-export const metadata: Metadata = { title: "History" };
 
 type Props = { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | undefined>> };
+
+// One authorized load per request, shared by the tab title and the page (React's per-request cache).
+const load = cache(async (id: string) => {
+  const viewer = await requireViewer(`/incidents/${encodeURIComponent(id)}/history`);
+  return { viewer, data: await incidentHistory(viewer, id) };
+});
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  const { data } = await load((await params).id);
+  return { title: data?.entry.ok ? `History: ${data.entry.frontmatter.title}` : "History" };
+}
 
 export default async function HistoryPage({ params, searchParams }: Props) {
   const { id } = await params;
   const sp = await searchParams;
-  const viewer = await requireViewer(`/incidents/${encodeURIComponent(id)}/history`);
-  const data = await incidentHistory(viewer, id);
+  const { viewer, data } = await load(id);
   if (!data) notFound();
   const { history, entry } = data;
   const title = entry.ok ? entry.frontmatter.title : id;
