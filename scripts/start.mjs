@@ -19,7 +19,12 @@ try {
   // Demo accounts are created on the very first start only, and their passwords are printed once.
   run(path.join(root, "node_modules", ".bin", "tsx"), ["scripts/kaizen.ts", "users", "ensure-demo"], { env });
   ensureBuild();
+  // After the build output, so the demo passwords and the address are the last thing on screen.
+  run(path.join(root, "node_modules", ".bin", "tsx"), ["scripts/kaizen.ts", "users", "demo"], { env });
   console.log(`\x1b[36m[kaizen]\x1b[0m serving ${contentDir} on http://localhost:${port}`);
+  if (!process.env.NEXTAUTH_URL) {
+    console.log(`\x1b[36m[kaizen]\x1b[0m sign-in links use ${env.NEXTAUTH_URL}; for a team, set NEXTAUTH_URL to the address people open (e.g. https://kaizen.example.com)`);
+  }
   const child = spawn(path.join(root, "node_modules", ".bin", "next"), ["start", "-p", port], { stdio: "inherit", cwd: root, env });
   for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => child.kill(sig));
   child.on("exit", (code) => process.exit(code ?? 0));

@@ -1,6 +1,27 @@
 import { addUser, ensureDemoUsers, loadUsers, removeUser, setPassword, updateUser } from "../../lib/auth/users";
 import { audit } from "../../lib/auth/audit";
 import { roleSchema } from "../../lib/auth/viewer";
+import fs from "node:fs";
+import path from "node:path";
+import { dataDir } from "../../lib/env";
+
+// Demo passwords are kept (0600, in the data directory) only so `npm start` can show them again after the build
+// output scrolled them away; an account whose password was changed stops being a demo account and is not shown.
+const demoFile = () => path.join(dataDir(), "demo-passwords.json");
+
+async function printDemoAccounts(): Promise<void> {
+  let saved: Record<string, string> = {};
+  try {
+    saved = JSON.parse(fs.readFileSync(demoFile(), "utf8")) as Record<string, string>;
+  } catch {
+    return;
+  }
+  const demo = (await loadUsers()).filter((u) => u.demo && saved[u.username]);
+  if (demo.length === 0) return;
+  console.log("\n  Demo accounts (change them with `npm run kaizen -- users set-password <name>`, or remove them):");
+  for (const u of demo) console.log(`    ${u.username.padEnd(8)} ${saved[u.username]}   (${u.role}${u.groups.length ? `, group ${u.groups.join(", ")}` : ""})`);
+  console.log("");
+}
 import { flagString, UsageError, type CliArgs } from "../cli-args";
 
 /** The first line of standard input: a password never goes on the command line (shell history, `ps`). */
@@ -13,7 +34,7 @@ async function passwordFromStdin(): Promise<string> {
   return line;
 }
 
-const USAGE = "kaizen users list [--json] | add <username> --role reader|author|admin [--groups a,b] [--name N] [--email E] [--password-stdin] | remove <username> | set-role <username> <role> | set-groups <username> <a,b> | set-password <username> (reads standard input) | ensure-demo";
+const USAGE = "kaizen users list [--json] | add <username> --role reader|author|admin [--groups a,b] [--name N] [--email E] [--password-stdin] | remove <username> | set-role <username> <role> | set-groups <username> <a,b> | set-password <username> (reads standard input) | ensure-demo | demo (the demo accounts still using their first password)";
 
 function groupsOf(v: string | undefined): string[] {
   return (v ?? "").split(",").map((s) => s.trim()).filter(Boolean);
@@ -79,10 +100,14 @@ export const command = {
       case "ensure-demo": {
         const created = await ensureDemoUsers();
         if (created.length > 0) {
-          console.log("\n  Demo accounts created (shown once; change or remove them with `npm run kaizen -- users`):");
-          for (const c of created) console.log(`    ${c.username.padEnd(8)} ${c.password}   (${c.role}${c.role === "admin" ? ", group security" : ""})`);
-          console.log("");
+          fs.mkdirSync(dataDir(), { recursive: true });
+          fs.writeFileSync(demoFile(), JSON.stringify(Object.fromEntries(created.map((c) => [c.username, c.password])), null, 2) + "\n", { mode: 0o600 });
+          console.log(`created the demo accounts ${created.map((c) => c.username).join(", ")} (passwords shown when the server starts)`);
         }
+        return 0;
+      }
+      case "demo": {
+        await printDemoAccounts();
         return 0;
       }
       default:

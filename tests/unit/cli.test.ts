@@ -97,4 +97,20 @@ describe("kaizen CLI", () => {
     expect(users.users.find((u) => u.username === "maria")?.passwordHash).toMatch(/^scrypt\$/);
     expect(kaizen(["users", "set-password", "maria"], "").code).toBe(2);
   });
+
+  it("shows the demo passwords again while the accounts still use them, and not after a change", () => {
+    const demoData = path.join(tmp, "demo-data");
+    const run = (args: string[], input?: string) => {
+      const r = spawnSync(process.execPath, ["--import", "tsx", path.join(root, "scripts/kaizen.ts"), ...args], { cwd: root, input: input ?? "", encoding: "utf8", env: { ...process.env, KAIZEN_CONTENT_DIR: content, KAIZEN_DATA_DIR: demoData } });
+      return r.stdout;
+    };
+    run(["users", "ensure-demo"]);
+    const shown = run(["users", "demo"]);
+    expect(shown).toMatch(/admin\s+\S{19}/);
+    expect(shown).toMatch(/reader\s+\S{19}/);
+    run(["users", "set-password", "reader"], "a-new-password-789\n");
+    const after = run(["users", "demo"]);
+    expect(after).toMatch(/admin\s+\S{19}/);
+    expect(after).not.toContain("reader");
+  });
 });
