@@ -46,6 +46,11 @@ function readableIncidents(snapshot: Snapshot, viewer: Viewer): IncidentDoc[] {
   return list;
 }
 
+/** Broken files follow the one visibility rule, canReadEntry: an unknown visibility is admins-only. */
+export function canSeeBroken(viewer: Viewer, b: BrokenIncident): boolean {
+  return canReadEntry(viewer, b);
+}
+
 export async function visibleContent(viewer: Viewer): Promise<VisibleContent> {
   const snapshot = await getStore().snapshot();
   let byViewer = visibleCache.get(snapshot);

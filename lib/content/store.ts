@@ -240,9 +240,14 @@ export class ContentStore {
   }
 }
 
+/** Visibility of an incident file's text, valid or broken (see accessOfText); null when it cannot be worked out. */
+export function accessOf(raw: string): BrokenIncident["access"] {
+  return accessOfText(raw);
+}
+
 function parseEntry(rel: string, id: string, raw: string, taxonomy: Taxonomy): IncidentEntry {
   const blob = blobId(raw);
-  const broken = (problems: Problem[]): BrokenIncident => ({ ok: false, id, path: rel, blob, problems, access: accessOfText(raw) });
+  const broken = (problems: Problem[]): BrokenIncident => ({ ok: false, id, path: rel, blob, problems, access: accessOf(raw) });
   if (!ID_PATTERN.test(id)) {
     return broken([{ file: rel, line: 1, col: 1, field: "id", message: `file name "${id}" is not a valid id (lowercase letters, digits and dashes)`, severity: "error" }]);
   }
