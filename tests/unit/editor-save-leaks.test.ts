@@ -163,6 +163,23 @@ describe("saveIncident: nothing of a restricted incident in any answer", () => {
     expect(await deniedTargets()).toContain("incidents/db-failover.mdx");
   });
 
+  it("a rename whose target is taken by a hidden incident after the snapshot answers like any unavailable id", async () => {
+    const root = await makeRepo({ "mine.mdx": incident("Mine") });
+    const git0 = new GitRepository(root);
+    const racing: ContentRepository = Object.assign(Object.create(git0) as GitRepository, {
+      async commit(...args: Parameters<GitRepository["commit"]>) {
+        await fs.writeFile(path.join(root, "incidents/vault-leak.mdx"), RESTRICTED);
+        git(root, "add", "-A");
+        git(root, "commit", "-q", "-m", "Restricted incident");
+        return git0.commit(...args);
+      },
+    });
+    const got = await outcome(saveIncident(ANA, { id: "mine", newId: "vault-leak", baseBlob: blobOf(root, "mine"), text: incident("Mine") }, new ContentStore(racing)));
+    expect(got).toContain("not available");
+    expect(got).not.toMatch(/exist/i);
+    expect(got).not.toContain(SECRET);
+  });
+
   it("a conflict with a version the editor may read still brings its text back", async () => {
     const root = await makeRepo({ "db-failover.mdx": incident("Database failover") });
     const store = new ContentStore(root);
