@@ -1,11 +1,12 @@
 import "server-only";
 import { z } from "zod";
 import { audit } from "./auth/audit";
-import { canAuthor, canEdit, canRead, type Viewer } from "./auth/viewer";
+import { canEdit, canRead, type Viewer } from "./auth/viewer";
 import { buildFollowupRows, type FollowupRow } from "./followups/model";
 import { compileMdxCached } from "./mdx/cache";
 import type { CompiledMdx } from "./mdx/compile";
 import { getStore, type BrokenIncident, type IncidentDoc, type Snapshot } from "./content";
+import { canReadEntry } from "./content/access";
 import { INCIDENTS_DIR } from "./content/store";
 import { AppError } from "./errors";
 import { incidentMetrics, type IncidentMetrics } from "./knowledge/metrics";
@@ -45,9 +46,9 @@ function readableIncidents(snapshot: Snapshot, viewer: Viewer): IncidentDoc[] {
   return list;
 }
 
-/** Broken files: shown when their visibility is known and allows it; unknown visibility only to authors and admins. */
+/** Broken files follow the one visibility rule, canReadEntry: an unknown visibility is admins-only. */
 export function canSeeBroken(viewer: Viewer, b: BrokenIncident): boolean {
-  return b.access ? canRead(viewer, b.access) : canAuthor(viewer);
+  return canReadEntry(viewer, b);
 }
 
 export async function visibleContent(viewer: Viewer): Promise<VisibleContent> {
@@ -60,7 +61,7 @@ export async function visibleContent(viewer: Viewer): Promise<VisibleContent> {
     v = {
       snapshot,
       incidents: readableIncidents(snapshot, viewer),
-      broken: snapshot.broken.filter((b) => canSeeBroken(viewer, b)),
+      broken: snapshot.broken.filter((b) => canReadEntry(viewer, b)),
     };
     byViewer.set(key, v);
   }
@@ -73,8 +74,7 @@ export async function getIncidentEntry(viewer: Viewer, id: string): Promise<Inci
   const snapshot = await getStore().snapshot();
   const entry = snapshot.byId.get(id);
   if (!entry) return null;
-  const allowed = entry.ok ? canRead(viewer, entry.frontmatter) : canSeeBroken(viewer, entry);
-  if (allowed) return entry;
+  if (canReadEntry(viewer, entry)) return entry;
   // The viewer gets the same 404 as for an unknown id; the audit log keeps the attempt.
   void audit({ type: "denied", user: viewer.id, action: "read", target: `incidents/${id}`, reason: "restricted incident outside the viewer's groups" });
   return null;

@@ -2,11 +2,12 @@ import fsSync from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { Taxonomy } from "../knowledge/taxonomy";
+import { accessOfText } from "./access";
 import { ID_PATTERN } from "../schema/common";
 import { taxonomySchema } from "../schema/factors";
 import type { IncidentFrontmatter } from "../schema/incident";
 import { fieldPath, type Problem } from "../schema/problems";
-import { parseYaml, splitDocument, FrontmatterError } from "./frontmatter";
+import { parseYaml, FrontmatterError } from "./frontmatter";
 import { blobId } from "./git";
 import { findGitDir } from "./git-dir";
 import { parseIncidentText } from "./incident-file";
@@ -34,7 +35,7 @@ export interface BrokenIncident {
   path: string;
   blob: string;
   problems: Problem[];
-  /** Visibility read from the frontmatter when the YAML itself parsed; null when even that failed. */
+  /** Visibility as far as it can be read from the broken text (see accessOfText); null when it cannot: admins only. */
   access: { visibility: "internal" | "restricted"; groups: string[] } | null;
 }
 
@@ -239,16 +240,9 @@ export class ContentStore {
   }
 }
 
-/** Best-effort visibility of a file that did not validate, so a broken restricted incident stays hidden. */
-function accessOf(raw: string): BrokenIncident["access"] {
-  const split = splitDocument(raw);
-  if (!split.ok) return null;
-  const data = split.doc.data as { visibility?: unknown; groups?: unknown } | null;
-  if (!data || typeof data !== "object") return null;
-  const groups = Array.isArray(data.groups) ? data.groups.map(String) : [];
-  if (data.visibility === undefined || data.visibility === "internal") return { visibility: "internal", groups };
-  // Anything other than a clear "internal" is treated as restricted.
-  return { visibility: "restricted", groups };
+/** Visibility of an incident file's text, valid or broken (see accessOfText); null when it cannot be worked out. */
+export function accessOf(raw: string): BrokenIncident["access"] {
+  return accessOfText(raw);
 }
 
 function parseEntry(rel: string, id: string, raw: string, taxonomy: Taxonomy): IncidentEntry {

@@ -21,3 +21,22 @@ export function incidentIdFrom(title: string, date: string | undefined, taken: (
   if (!ID_PATTERN.test(id)) throw new Error(`generated id "${id}" is not valid`);
   return id;
 }
+
+const SUFFIX_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789";
+
+/** Four random lowercase letters or digits (1.7 million values). */
+export function randomIdSuffix(): string {
+  const bytes = globalThis.crypto.getRandomValues(new Uint8Array(4));
+  return [...bytes].map((b) => SUFFIX_CHARS[b % SUFFIX_CHARS.length]).join("");
+}
+
+/**
+ * The natural id when no incident has it, else the natural id with a random suffix. Any collision, with an incident
+ * the author can see or one they cannot, gets the same kind of suffix: a counter (`-2`) would point at hidden ones.
+ */
+export function unusedIncidentId(natural: string, taken: (id: string) => boolean, suffix: () => string = randomIdSuffix): string {
+  let id = natural;
+  while (taken(id)) id = `${natural}-${suffix()}`;
+  if (!ID_PATTERN.test(id)) throw new Error(`generated id "${id}" is not valid`);
+  return id;
+}

@@ -4,24 +4,24 @@ import { audit } from "../auth/audit";
 import { denied } from "../auth/session";
 import { canAuthor, canManageVisibility, canRead, type Viewer } from "../auth/viewer";
 import { getStore } from "../content";
+import { canReadEntry, canReadText, entryAccess, type Access } from "../content/access";
+import { blobId } from "../content/git";
 import { parseIncidentText } from "../content/incident-file";
 import { ConflictError } from "../content/repository";
 import { INCIDENTS_DIR, type ContentStore, type IncidentDoc } from "../content/store";
 import { AppError, isAppError } from "../errors";
 import { ID_PATTERN } from "../schema/common";
-import type { IncidentFrontmatter } from "../schema/incident";
 import type { Problem } from "../schema/problems";
-import { canSeeBroken } from "../incidents";
 import { incidentCommitMessage } from "./commit-message";
-import { incidentIdFrom } from "./ids";
+import { incidentIdFrom, unusedIncidentId } from "./ids";
 import { refreshSearchIndex } from "../search/service";
 
 export const MAX_INCIDENT_BYTES = 1_000_000;
 
 export const saveInputSchema = z.object({
-  /** The incident being edited; absent when creating. */
+  /** The incident being edited; absent when creating. With `baseBlob: null` it is the id to create. */
   id: z.string().regex(ID_PATTERN).optional(),
-  /** A new id to rename to (edits only). */
+  /** The id the file should have after the save: a rename on an edit, the chosen id on a create. */
   newId: z.string().regex(ID_PATTERN, "ids are lowercase letters, digits and dashes").optional(),
   /** Blob id of the text the edit started from; null when creating. */
   baseBlob: z.string().regex(/^[0-9a-f]{40}$/).nullable(),
@@ -35,69 +35,113 @@ export type SaveResult =
   | { ok: false; reason: "invalid"; problems: Problem[] }
   | { ok: false; reason: "conflict"; currentText: string | null; currentBlob: string | null; message: string };
 
-function sameVisibility(a: Pick<IncidentFrontmatter, "visibility" | "groups"> | null, b: Pick<IncidentFrontmatter, "visibility" | "groups">): boolean {
-  const va = a?.visibility ?? "internal";
-  const ga = [...(a?.groups ?? [])].sort().join(",");
-  return va === b.visibility && ga === [...b.groups].sort().join(",");
+function sameVisibility(a: Access, b: Access): boolean {
+  return a.visibility === b.visibility && [...a.groups].sort().join(",") === [...b.groups].sort().join(",");
+}
+
+const INTERNAL: Access = { visibility: "internal", groups: [] };
+const file = (id: string) => `${INCIDENTS_DIR}/${id}.mdx`;
+
+// What an edit of an incident that is not there gets, whether it was deleted, renamed, or is hidden from this viewer
+// (or became hidden while they were editing): the same words, and nothing of any file.
+const GONE: SaveResult = { ok: false, reason: "conflict", currentText: null, currentBlob: null, message: "This incident was deleted or renamed since you started editing." };
+
+/** A chosen id that any incident has, visible or not, gets this one answer, so it tells nothing about hidden ones. */
+function unavailable(id: string): SaveResult {
+  return { ok: false, reason: "invalid", problems: [{ file: file(id), line: 1, col: 1, field: "id", message: `the id "${id}" is not available: choose another`, severity: "error" }] };
+}
+
+/** Records an attempt that touched an incident hidden from the viewer; the viewer's answer does not say so. */
+function auditHidden(viewer: Viewer, id: string, why: string): Promise<void> {
+  return audit({ type: "denied", user: viewer.id, action: "save", target: file(id), reason: `restricted incident outside the viewer's groups (${why})` });
 }
 
 /**
  * The one save path (editor, API, CLI, countermeasure updates): who is asking → may they → validate → compare-and-
  * swap commit with a message from a pure function → update the model and the search index. Conflicts and invalid
  * input come back as results (never thrown), so the caller can keep the user's text and show why.
+ *
+ * Every id the save touches (the one edited, the one renamed or created to, a generated one) is checked against the
+ * viewer before anything about it is used, and what comes back never depends on whether a hidden incident exists:
+ * hidden, deleted and unknown edits answer GONE; hidden and visible taken ids answer `unavailable`.
  */
 export async function saveIncident(viewer: Viewer, raw: unknown, store: ContentStore = getStore()): Promise<SaveResult> {
   const parsed = saveInputSchema.safeParse(raw);
   if (!parsed.success) throw new AppError("bad_request", parsed.error.issues.map((i) => `${i.path.join(".") || "input"}: ${i.message}`).join("; "));
   const input = parsed.data;
+  if (input.baseBlob !== null && !input.id) throw new AppError("bad_request", "baseBlob: an edit names the incident it edits (id)");
   if (!canAuthor(viewer)) throw await denied(viewer, "save", input.id ?? "new incident", "authors and admins only");
 
   const snapshot = await store.forceRefresh();
-  const existing = input.id ? snapshot.byId.get(input.id) : undefined;
-  if (input.id) {
-    const visible = existing && (existing.ok ? canRead(viewer, existing.frontmatter) : canSeeBroken(viewer, existing));
-    // Unknown and not-visible look alike. A file deleted since the editor opened is a conflict, not a 404.
-    if (existing && !visible) throw await denied(viewer, "save", input.id, "not found");
-    if (!existing && input.baseBlob !== null) {
-      return { ok: false, reason: "conflict", currentText: null, currentBlob: null, message: "This incident was deleted or renamed since you started editing." };
-    }
+  // The file being edited: none when creating (baseBlob null), even at a chosen id.
+  const sourceId = input.baseBlob !== null ? input.id : undefined;
+  const existing = sourceId ? snapshot.byId.get(sourceId) : undefined;
+  if (sourceId && (!existing || !canReadEntry(viewer, existing))) {
+    // A file deleted since the editor opened is a conflict (the editor keeps the text); a hidden one answers the same.
+    if (existing) await auditHidden(viewer, sourceId, "edit");
+    return GONE;
   }
+  const chosenId = input.newId ?? (sourceId ? undefined : input.id);
 
-  const oldId = input.id;
-  let id = input.newId ?? oldId;
-  const file = (x: string) => `${INCIDENTS_DIR}/${x}.mdx`;
-  const check = parseIncidentText(file(id ?? "new"), input.text, snapshot.taxonomy);
+  const check = parseIncidentText(file(chosenId ?? sourceId ?? "new"), input.text, snapshot.taxonomy);
   if (!check.ok) return { ok: false, reason: "invalid", problems: check.problems };
   const fm = check.frontmatter;
 
-  const before = existing?.ok ? existing : null;
-  if (!sameVisibility(before?.frontmatter ?? null, fm) && !(fm.visibility === "internal" && !before) && !canManageVisibility(viewer)) {
-    throw await denied(viewer, "change visibility", oldId ?? "new incident", "only admins change who may read an incident");
+  // A broken file's visibility is what could be read of it; when that is unknown, any save of it is a change.
+  const before = existing ? entryAccess(existing) : INTERNAL;
+  const changed = before === null || !sameVisibility(before, fm);
+  // A new incident may be internal (with any groups) without an admin; restricting one is an admin's call.
+  const needsAdmin = existing ? changed : fm.visibility !== "internal";
+  if (needsAdmin && !canManageVisibility(viewer)) {
+    throw await denied(viewer, "change visibility", sourceId ?? "new incident", "only admins change who may read an incident");
   }
   if (!canRead(viewer, fm)) throw new AppError("bad_request", "you would no longer be able to read this incident: add one of your groups");
 
-  if (!id) id = incidentIdFrom(fm.title, fm.started_at ?? fm.timeline[0]?.at, (x) => snapshot.byId.has(x));
-  if (oldId && id !== oldId && snapshot.byId.has(id)) {
-    return { ok: false, reason: "invalid", problems: [{ file: file(id), line: 1, col: 1, field: "id", message: `an incident with the id "${id}" already exists`, severity: "error" }] };
+  let id: string;
+  if (chosenId && chosenId !== sourceId) {
+    const taken = snapshot.byId.get(chosenId);
+    if (taken) {
+      if (!canReadEntry(viewer, taken)) await auditHidden(viewer, chosenId, sourceId ? "rename onto" : "create at");
+      return unavailable(chosenId);
+    }
+    id = chosenId;
+  } else if (sourceId) {
+    id = sourceId;
+  } else {
+    id = unusedIncidentId(incidentIdFrom(fm.title, fm.started_at ?? fm.timeline[0]?.at, () => false), (x) => snapshot.byId.has(x));
   }
-  const message = incidentCommitMessage(id, before ? { frontmatter: before.frontmatter, body: before.body } : null, { frontmatter: fm, body: check.body }, oldId);
+  const previous = existing?.ok ? { frontmatter: existing.frontmatter, body: existing.body } : null;
+  const message = incidentCommitMessage(id, previous, { frontmatter: fm, body: check.body }, sourceId);
   try {
     const { commit, snapshot: after } = await store.commit(
-      [{ path: file(id), content: input.text, baseBlob: oldId ? input.baseBlob : null, renamedFrom: oldId && oldId !== id ? file(oldId) : undefined }],
+      [{ path: file(id), content: input.text, baseBlob: sourceId ? input.baseBlob : null, renamedFrom: sourceId && sourceId !== id ? file(sourceId) : undefined }],
       message,
       { name: viewer.name || viewer.id, email: viewer.email || `${viewer.id}@kaizen.local` },
     );
     const saved = after.byId.get(id);
-    if (!sameVisibility(before?.frontmatter ?? null, fm)) {
-      await audit({ type: "visibility-change", user: viewer.id, incident: id, from: before?.frontmatter.visibility ?? "none", to: fm.visibility, groups: fm.groups });
+    if (changed) {
+      const from = existing ? (before?.visibility ?? "unknown") : "none";
+      await audit({ type: "visibility-change", user: viewer.id, incident: id, from, to: fm.visibility, groups: fm.groups });
     }
     // The commit exists; a lagging index is brought up to date by its next request, so a failure here is logged only.
     await refreshSearchIndex(store).catch((err: unknown) => console.error("[kaizen] search index update failed:", (err as Error).message));
-    return { ok: true, id, blob: saved?.blob ?? "", commit, created: !oldId };
+    return { ok: true, id, blob: saved?.blob ?? "", commit, created: !sourceId };
   } catch (err) {
     const conflict = conflictOf(err);
-    if (conflict) {
+    if (conflict && sourceId) {
+      // The file may have become restricted since the snapshot: its text is re-checked here, where it was read.
+      if (conflict.currentText === null) return GONE;
+      if (!canReadText(viewer, conflict.currentText)) {
+        await auditHidden(viewer, sourceId, "conflict");
+        return GONE;
+      }
       return { ok: false, reason: "conflict", ...conflict, message: "Someone saved this incident after you started editing. Your text is kept: compare and merge, then save again." };
+    }
+    // A create whose id was taken meanwhile, or a rename whose target appeared meanwhile (the repository's "already
+    // exists"): nothing of that other file is quoted.
+    if (conflict || (isAppError(err) && err.code === "conflict")) {
+      if (chosenId) return unavailable(id);
+      return { ok: false, reason: "conflict", currentText: null, currentBlob: null, message: "Another incident was saved under the same id at the same moment. Your text is kept: save again." };
     }
     throw err;
   }
@@ -118,9 +162,10 @@ export async function loadForEdit(viewer: Viewer, id: string, store: ContentStor
   if (!canAuthor(viewer) || !ID_PATTERN.test(id)) return null;
   const snapshot = await store.snapshot();
   const entry = snapshot.byId.get(id);
-  if (!entry) return null;
-  if (entry.ok ? !canRead(viewer, entry.frontmatter) : !canSeeBroken(viewer, entry)) return null;
+  if (!entry || !canReadEntry(viewer, entry)) return null;
   const text = await store.repo.readFile(entry.path);
-  if (text === null) return null;
-  return { doc: entry.ok ? entry : null, text, blob: entry.blob };
+  // The file is read after the snapshot: it may have changed, even become restricted, in between.
+  if (text === null || !canReadText(viewer, text)) return null;
+  const blob = blobId(text);
+  return { doc: entry.ok && entry.blob === blob ? entry : null, text, blob };
 }

@@ -187,7 +187,8 @@ describe("saveIncident: ids and renames", () => {
     const a = await saveIncident(ANA, { baseBlob: null, text }, store);
     const b = await saveIncident(ANA, { baseBlob: null, text }, store);
     expect(a).toMatchObject({ ok: true, created: true, id: "2026-03-14-checkout-latency-spikes-during-the-partner-batch" });
-    expect(b).toMatchObject({ ok: true, id: "2026-03-14-checkout-latency-spikes-during-the-partner-batch-2" });
+    // A taken id gets a random suffix rather than a counter (a counter would count hidden incidents too).
+    expect(b.ok && b.id).toMatch(/^2026-03-14-checkout-latency-spikes-during-the-partner-batch-[a-z0-9]{4}$/);
   });
 
   it("a rename keeps the file's history and is listed in the repository's renames", async () => {

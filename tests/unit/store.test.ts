@@ -89,7 +89,8 @@ describe("ContentStore: reading", () => {
     const broken = snap.broken[0]!;
     expect(broken.problems.map((p) => [p.file, p.line, p.message])).toEqual([["incidents/broken.mdx", 5, "unknown field(s): severity2"]]);
     expect(broken.access).toEqual({ visibility: "internal", groups: [] });
-    expect(snap.broken[1]?.access).toBeNull();
+    // Nothing in it mentions visibility, so nothing could restrict it: internal, the default.
+    expect(snap.broken[1]?.access).toEqual({ visibility: "internal", groups: [] });
   });
 
   it("keeps a broken restricted incident restricted", async () => {
