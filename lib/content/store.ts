@@ -239,8 +239,11 @@ export class ContentStore {
   }
 }
 
-/** Best-effort visibility of a file that did not validate, so a broken restricted incident stays hidden. */
-function accessOf(raw: string): BrokenIncident["access"] {
+/**
+ * Best-effort visibility of an incident file's text, also when it does not validate, so a broken restricted incident
+ * stays hidden; null when not even the YAML could be read. Matches the schema's visibility for every valid file.
+ */
+export function accessOf(raw: string): BrokenIncident["access"] {
   const split = splitDocument(raw);
   if (!split.ok) return null;
   const data = split.doc.data as { visibility?: unknown; groups?: unknown } | null;
