@@ -228,6 +228,8 @@ export interface HistoryEntry {
 /** Who may read an old revision whose visibility cannot be read (its YAML is broken): admins only. */
 const UNKNOWN_ACCESS: VisibilityFields = { visibility: "restricted", groups: [] };
 const ACCESS_CACHE_MAX = 50_000;
+/** Subject shown for a revision whose previous one the viewer may not read. */
+export const HIDDEN_BEFORE_SUBJECT = "Changes from an earlier version you cannot see";
 // A blob's text never changes, so neither does its visibility: each old revision is read and parsed once.
 const accessByBlob = new Map<string, VisibilityFields>();
 
@@ -256,9 +258,16 @@ export async function incidentHistory(viewer: Viewer, id: string, store: Content
   if (!entry) return null;
   const log = await store.repo.log(`${INCIDENTS_DIR}/${id}.mdx`);
   const access = await accessOfBlobs(store.repo, log.map((c) => c.blob));
-  const history = log
-    .filter((c) => canRead(viewer, access.get(c.blob) ?? UNKNOWN_ACCESS))
-    .map((c) => ({ commit: c.commit, short: c.commit.slice(0, 7), authorName: c.authorName, authorEmail: c.authorEmail, date: c.date, subject: c.subject, path: c.path }));
+  const visible = log.map((c) => canRead(viewer, access.get(c.blob) ?? UNKNOWN_ACCESS));
+  const history: HistoryEntry[] = [];
+  log.forEach((c, i) => {
+    if (!visible[i]) return;
+    // The commit that made a hidden version readable describes the change from it (Kaizen's message names the old
+    // id, which comes from the old title, and the old visibility): its subject is not shown.
+    const afterHidden = i + 1 < log.length && !visible[i + 1];
+    const subject = afterHidden ? HIDDEN_BEFORE_SUBJECT : c.subject;
+    history.push({ commit: c.commit, short: c.commit.slice(0, 7), authorName: c.authorName, authorEmail: c.authorEmail, date: c.date, subject, path: c.path });
+  });
   return { entry, history };
 }
 

@@ -9,7 +9,7 @@ import { blobId } from "../../lib/content/git";
 import { GitRepository } from "../../lib/content/repository";
 import { saveIncident } from "../../lib/editor/save";
 import { AppError } from "../../lib/errors";
-import { incidentDiff, incidentHistory, type HistoryEntry } from "../../lib/incidents";
+import { HIDDEN_BEFORE_SUBJECT, incidentDiff, incidentHistory, type HistoryEntry } from "../../lib/incidents";
 
 const FACTORS = `- id: missing-alert
   name: Missing alert
@@ -149,7 +149,8 @@ describe("incident history: each revision as visible as it was then", () => {
 
     const reader = await incidentHistory(RAE, "queue-stall", store);
     expect(reader?.history.map((c) => c.commit)).toEqual([edited, opened]);
-    expect(shown(reader!.history)).not.toMatch(/Vault|Sam Secret|sam@security/);
+    expect(shown(reader!.history)).not.toMatch(/Vault|Sam Secret|sam@security|restricted/);
+    expect(reader?.history.map((c) => c.subject)).toEqual(["incident(queue-stall): update body", HIDDEN_BEFORE_SUBJECT]);
     const diff = await incidentDiff(RAE, "queue-stall", opened, edited, store);
     expect(diff).toContain("+The queue stalled for half an hour.");
     expect(diff).not.toMatch(/Vault|signing key/);
@@ -158,6 +159,18 @@ describe("incident history: each revision as visible as it was then", () => {
 
     // Those who could read it then still see the whole history.
     for (const viewer of [SEC, ADA]) expect((await incidentHistory(viewer, "queue-stall", store))?.history.map((c) => c.commit)).toEqual([edited, opened, restricted]);
+  });
+
+  it("a restricted incident renamed and made internal in one save does not name its old id", async () => {
+    const { root, store, commitByHand } = await makeRepo();
+    const secretText = incident("Vault keys exposed", RESTRICTED);
+    await commitByHand({ "2026-03-14-vault-keys-exposed.mdx": secretText }, 'incident(2026-03-14-vault-keys-exposed): create "Vault keys exposed"', SAM);
+    const blob = git(root, {}, "rev-parse", "HEAD:incidents/2026-03-14-vault-keys-exposed.mdx").trim();
+    const r = await saveIncident(ADA, { id: "2026-03-14-vault-keys-exposed", newId: "2026-03-14-queue-stall", baseBlob: blob, text: incident("Queue stall") }, store);
+    if (!r.ok) throw new Error("expected the save to succeed");
+    const reader = await incidentHistory(RAE, "2026-03-14-queue-stall", store);
+    expect(reader?.history.map((c) => [c.commit, c.subject, c.path])).toEqual([[r.commit, HIDDEN_BEFORE_SUBJECT, "incidents/2026-03-14-queue-stall.mdx"]]);
+    expect((await incidentHistory(ADA, "2026-03-14-queue-stall", store))?.history[0]?.subject).toContain("rename from 2026-03-14-vault-keys-exposed");
   });
 
   it("an old revision whose visibility cannot be read is shown to admins only", async () => {
