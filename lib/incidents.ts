@@ -1,13 +1,14 @@
 import "server-only";
 import { z } from "zod";
 import { audit } from "./auth/audit";
-import { canEdit, canRead, type Viewer } from "./auth/viewer";
+import { canEdit, canRead, type Viewer, type VisibilityFields } from "./auth/viewer";
 import { buildFollowupRows, type FollowupRow } from "./followups/model";
 import { compileMdxCached } from "./mdx/cache";
 import type { CompiledMdx } from "./mdx/compile";
 import { getStore, type BrokenIncident, type IncidentDoc, type Snapshot } from "./content";
 import { canReadEntry } from "./content/access";
-import { INCIDENTS_DIR } from "./content/store";
+import type { ContentRepository } from "./content/repository";
+import { accessOf, INCIDENTS_DIR, type ContentStore } from "./content/store";
 import { AppError } from "./errors";
 import { incidentMetrics, type IncidentMetrics } from "./knowledge/metrics";
 import { ID_PATTERN } from "./schema/common";
@@ -69,9 +70,9 @@ export async function visibleContent(viewer: Viewer): Promise<VisibleContent> {
 }
 
 /** One incident as the viewer may see it, or null (unknown id and not-allowed look the same: 404). */
-export async function getIncidentEntry(viewer: Viewer, id: string): Promise<IncidentDoc | BrokenIncident | null> {
+export async function getIncidentEntry(viewer: Viewer, id: string, store: ContentStore = getStore()): Promise<IncidentDoc | BrokenIncident | null> {
   if (!ID_PATTERN.test(id)) return null;
-  const snapshot = await getStore().snapshot();
+  const snapshot = await store.snapshot();
   const entry = snapshot.byId.get(id);
   if (!entry) return null;
   if (canReadEntry(viewer, entry)) return entry;
@@ -224,22 +225,61 @@ export interface HistoryEntry {
   path: string;
 }
 
-/** Revisions of an incident's file (following renames), newest first. */
-export async function incidentHistory(viewer: Viewer, id: string): Promise<{ entry: IncidentDoc | BrokenIncident; history: HistoryEntry[] } | null> {
-  const entry = await getIncidentEntry(viewer, id);
-  if (!entry) return null;
-  const log = await getStore().repo.log(`${INCIDENTS_DIR}/${id}.mdx`);
-  return { entry, history: log.map((c) => ({ ...c, short: c.commit.slice(0, 7) })) };
+/** Who may read an old revision whose visibility cannot be read (its YAML is broken): admins only. */
+const UNKNOWN_ACCESS: VisibilityFields = { visibility: "restricted", groups: [] };
+const ACCESS_CACHE_MAX = 50_000;
+/** Subject shown for a revision whose previous one the viewer may not read. */
+export const HIDDEN_BEFORE_SUBJECT = "Changes from an earlier version you cannot see";
+// A blob's text never changes, so neither does its visibility: each old revision is read and parsed once.
+const accessByBlob = new Map<string, VisibilityFields>();
+
+async function accessOfBlobs(repo: ContentRepository, blobs: readonly string[]): Promise<Map<string, VisibilityFields>> {
+  const missing = [...new Set(blobs)].filter((b) => !accessByBlob.has(b));
+  if (missing.length) {
+    const texts = await repo.readBlobs(missing);
+    for (const b of missing) {
+      const text = texts.get(b);
+      if (text === undefined) continue;
+      if (accessByBlob.size >= ACCESS_CACHE_MAX) accessByBlob.delete(accessByBlob.keys().next().value!);
+      accessByBlob.set(b, accessOf(text) ?? UNKNOWN_ACCESS);
+    }
+  }
+  return new Map(blobs.map((b) => [b, accessByBlob.get(b) ?? UNKNOWN_ACCESS]));
 }
 
-/** Unified diff of the incident's file between two of its revisions. */
-export async function incidentDiff(viewer: Viewer, id: string, from: string, to: string): Promise<string | null> {
-  const h = await incidentHistory(viewer, id);
+/**
+ * Revisions of an incident's file the viewer may read, newest first: each one's visibility is that of the file's text
+ * at that revision (an incident made internal later keeps its restricted past hidden). A hidden revision is left out
+ * entirely, its commit's subject and author with it, and diffs are only offered between revisions listed here.
+ * Renames are followed only where Kaizen recorded them (see ContentRepository.log).
+ */
+export async function incidentHistory(viewer: Viewer, id: string, store: ContentStore = getStore()): Promise<{ entry: IncidentDoc | BrokenIncident; history: HistoryEntry[] } | null> {
+  const entry = await getIncidentEntry(viewer, id, store);
+  if (!entry) return null;
+  const log = await store.repo.log(`${INCIDENTS_DIR}/${id}.mdx`);
+  const access = await accessOfBlobs(store.repo, log.map((c) => c.blob));
+  const visible = log.map((c) => canRead(viewer, access.get(c.blob) ?? UNKNOWN_ACCESS));
+  const history: HistoryEntry[] = [];
+  log.forEach((c, i) => {
+    if (!visible[i]) return;
+    // The commit that made a hidden version readable describes the change from it (Kaizen's message names the old
+    // id, which comes from the old title, and the old visibility): its subject is not shown.
+    const afterHidden = i + 1 < log.length && !visible[i + 1];
+    const subject = afterHidden ? HIDDEN_BEFORE_SUBJECT : c.subject;
+    history.push({ commit: c.commit, short: c.commit.slice(0, 7), authorName: c.authorName, authorEmail: c.authorEmail, date: c.date, subject, path: c.path });
+  });
+  return { entry, history };
+}
+
+/** Unified diff of the incident's file between two of the revisions the viewer may read. */
+export async function incidentDiff(viewer: Viewer, id: string, from: string, to: string, store: ContentStore = getStore()): Promise<string | null> {
+  const h = await incidentHistory(viewer, id, store);
   if (!h) return null;
-  const a = h.history.find((c) => c.commit.startsWith(from));
-  const b = h.history.find((c) => c.commit.startsWith(to));
+  const pick = (rev: string) => (rev.length >= 7 ? h.history.find((c) => c.commit.startsWith(rev)) : undefined);
+  const a = pick(from);
+  const b = pick(to);
   if (!a || !b) throw new AppError("bad_request", "choose two revisions of this incident");
-  return getStore().repo.diff(a.commit, b.commit, a.path, b.path);
+  return store.repo.diff(a.commit, b.commit, a.path, b.path);
 }
 
 export interface IncidentRowData {

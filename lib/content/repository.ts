@@ -1,7 +1,9 @@
+import { execFile } from "node:child_process";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { AppError } from "../errors";
 import { blobId, GitError, isLockContention, runGit } from "./git";
+import { parseRenameTrailers, RENAME_TRAILER, withRenameTrailers, type Rename } from "./rename-trailer";
 import { withWriteLock } from "./write-lock";
 
 export interface CommitInfo {
@@ -12,6 +14,8 @@ export interface CommitInfo {
   subject: string;
   /** The file's path at that commit (it may have been renamed since). */
   path: string;
+  /** Blob id of the file's text at that commit. */
+  blob: string;
 }
 
 export interface Author {
@@ -45,15 +49,70 @@ export interface ContentRepository {
   readFile(rel: string): Promise<string | null>;
   listDir(rel: string): Promise<string[]>;
   head(): Promise<string | null>;
+  /** Revisions of one file, newest first: its own commits, then (only through Kaizen's rename trailer) its old path's. */
   log(rel: string): Promise<CommitInfo[]>;
   show(rev: string, rel: string): Promise<string | null>;
+  /** Texts of these blobs (missing ones left out). */
+  readBlobs(ids: readonly string[]): Promise<Map<string, string>>;
+  /** Unified diff of one file's text at `fromRev` (as `relFrom`) against its text at `toRev` (as `relTo`), nothing else. */
   diff(fromRev: string, toRev: string, relFrom: string, relTo: string): Promise<string>;
+  /** Commits the changes; renames (`renamedFrom`) are recorded in the message with the rename trailer. */
   commit(changes: FileChange[], message: string, author: Author): Promise<string>;
-  /** Old path → newest path for every file renamed in history (chains followed). */
+  /** Old path → newest path for every rename Kaizen recorded (chains followed). */
   renames(): Promise<Map<string, string>>;
 }
 
 const REV = /^[0-9a-f]{7,40}$/;
+const BLOB = /^[0-9a-f]{40}$/;
+/** A chain of renames longer than this is not followed further (each hop is one `git log`). */
+const MAX_RENAME_HOPS = 100;
+
+interface LogChange {
+  status: string;
+  blob: string;
+  path: string;
+}
+
+interface LogRecord {
+  fields: string[];
+  changes: LogChange[];
+}
+
+const RAW = /^\n?:\d{6} \d{6} [0-9a-f]{40} ([0-9a-f]{40}) ([A-Z])\d*$/;
+
+/**
+ * Parses `git log -z --raw --no-renames --format=<fieldCount fields joined by %x00>`. Fields are NUL-separated and git
+ * never writes NUL inside a name or message, so no title or author name can forge a record (any other separator could).
+ */
+function parseLogZ(out: string, fieldCount: number): LogRecord[] {
+  const tokens = out.split("\0");
+  const records: LogRecord[] = [];
+  let current: LogRecord | null = null;
+  for (let i = 0; i < tokens.length; ) {
+    const t = tokens[i]!;
+    const raw = RAW.exec(t);
+    if (raw && current) {
+      current.changes.push({ blob: raw[1]!, status: raw[2]!, path: tokens[i + 1] ?? "" });
+      i += 2;
+    } else if (/^\n?[0-9a-f]{40}$/.test(t)) {
+      current = { fields: [t.trim(), ...tokens.slice(i + 1, i + fieldCount)], changes: [] };
+      records.push(current);
+      i += fieldCount;
+    } else i++;
+  }
+  return records;
+}
+
+/** Runs git and returns stdout as bytes (blob sizes from `cat-file --batch` count bytes, not characters). */
+function runGitBytes(cwd: string, args: string[], input: string): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const child = execFile("git", args, { cwd, env: { ...process.env, GIT_TERMINAL_PROMPT: "0", LC_ALL: "C" }, maxBuffer: 256 * 1024 * 1024, encoding: "buffer" }, (err, stdout, stderr) => {
+      if (err) reject(new GitError(`git ${args[0]} failed: ${stderr.toString("utf8").trim() || err.message}`, stderr.toString("utf8"), null));
+      else resolve(stdout);
+    });
+    child.stdin?.end(input);
+  });
+}
 
 /** Resolves a path relative to the content root and refuses anything that would leave it. */
 export function resolveInside(root: string, rel: string): string {
@@ -109,22 +168,102 @@ export class GitRepository implements ContentRepository {
 
   async log(rel: string): Promise<CommitInfo[]> {
     resolveInside(this.root, rel);
-    let out: string;
-    try {
-      out = (await runGit(this.root, ["log", "--follow", "--name-only", "--format=%x1e%H%x1f%an%x1f%ae%x1f%aI%x1f%s", "--", rel])).stdout;
-    } catch (err) {
-      if (err instanceof GitError && /does not have any commits/.test(err.stderr)) return [];
-      throw err;
+    if (!(await this.head())) return [];
+    const out: CommitInfo[] = [];
+    let file = rel;
+    let start = "HEAD";
+    for (let hop = 0; hop < MAX_RENAME_HOPS; hop++) {
+      const { commits, addedBy } = await this.fileLog(start, file);
+      out.push(...commits);
+      // A file renamed by hand (no trailer) has its history start at the rename: git's guess of where it came from
+      // may be another incident, so it is not followed.
+      const from = addedBy ? await this.renamedInto(addedBy, file) : null;
+      if (!addedBy || !from) break;
+      file = from;
+      start = `${addedBy}^`;
     }
-    return out
-      .split("\x1e")
-      .filter((s) => s.trim())
-      .map((rec) => {
-        const [meta = "", ...rest] = rec.split("\n");
-        const [commit = "", authorName = "", authorEmail = "", date = "", subject = ""] = meta.split("\x1f");
-        const file = rest.map((l) => l.trim()).find(Boolean) ?? rel;
-        return { commit, authorName, authorEmail, date, subject, path: file };
-      });
+    return out;
+  }
+
+  /**
+   * One path's commits from `start` back to the commit that added it (included), newest first. A commit before that
+   * one touching the same path belongs to an earlier file that had the same name (an id reused), so the walk stops.
+   */
+  private async fileLog(start: string, rel: string): Promise<{ commits: CommitInfo[]; addedBy: string | null }> {
+    const format = ["%H", "%an", "%ae", "%aI", "%s"].join("%x00");
+    const out = (await runGit(this.root, ["log", "-z", "--no-renames", "--raw", "--no-abbrev", `--format=${format}`, start, "--", rel])).stdout;
+    const commits: CommitInfo[] = [];
+    const noBlob: CommitInfo[] = [];
+    let addedBy: string | null = null;
+    for (const { fields, changes } of parseLogZ(out, 5)) {
+      const [commit = "", authorName = "", authorEmail = "", date = "", subject = ""] = fields;
+      const change = changes.find((c) => c.path === rel);
+      // Deleted here: the revisions further back are an earlier file of that name.
+      if (change?.status === "D") break;
+      const info = { commit, authorName, authorEmail, date, subject, path: rel, blob: change?.blob ?? "" };
+      commits.push(info);
+      // A merge shows no raw diff: its blob is looked up below.
+      if (!change) noBlob.push(info);
+      if (change?.status === "A") {
+        addedBy = commit;
+        break;
+      }
+    }
+    if (noBlob.length) {
+      const found = await this.objectIds(noBlob.map((c) => `${c.commit}:${rel}`));
+      for (const c of noBlob) c.blob = found.get(`${c.commit}:${rel}`) ?? "";
+    }
+    return { commits: commits.filter((c) => c.blob), addedBy };
+  }
+
+  /**
+   * The old path of a rename into `rel` that `commit` recorded with Kaizen's trailer and really made (the old path
+   * existed in its parent and is gone in it); null for anything else, whatever the message says.
+   */
+  private async renamedInto(commit: string, rel: string): Promise<string | null> {
+    const trailers = (await runGit(this.root, ["log", "-1", `--format=%(trailers:key=${RENAME_TRAILER},valueonly,separator=%x00)`, commit, "--"])).stdout;
+    const rename = parseRenameTrailers(trailers.replace(/\n$/, ""), "\0").find((r) => r.to === rel);
+    if (!rename) return null;
+    try {
+      resolveInside(this.root, rename.from);
+    } catch {
+      return null;
+    }
+    const ids = await this.objectIds([`${commit}^:${rename.from}`, `${commit}:${rename.from}`]);
+    return ids.has(`${commit}^:${rename.from}`) && !ids.has(`${commit}:${rename.from}`) ? rename.from : null;
+  }
+
+  /** Object ids of `rev:path` names (missing ones left out), in one git call. */
+  private async objectIds(names: readonly string[]): Promise<Map<string, string>> {
+    const found = new Map<string, string>();
+    if (!names.length) return found;
+    // Each name is answered on one line in order: "<id> <type> <size>" or "<name> missing".
+    const out = (await runGit(this.root, ["cat-file", "--batch-check=%(objectname) %(objecttype)"], { input: names.map((n) => `${n}\n`).join("") })).stdout.split("\n");
+    names.forEach((n, i) => {
+      const [id, type] = (out[i] ?? "").split(" ");
+      if (id && type === "blob" && BLOB.test(id)) found.set(n, id);
+    });
+    return found;
+  }
+
+  async readBlobs(ids: readonly string[]): Promise<Map<string, string>> {
+    const wanted = [...new Set(ids)].filter((id) => BLOB.test(id));
+    const texts = new Map<string, string>();
+    if (!wanted.length) return texts;
+    const out = await runGitBytes(this.root, ["cat-file", "--batch"], wanted.map((id) => `${id}\n`).join(""));
+    let at = 0;
+    while (at < out.length) {
+      const eol = out.indexOf(10, at);
+      if (eol < 0) break;
+      const [id = "", type = "", size = ""] = out.subarray(at, eol).toString("utf8").split(" ");
+      at = eol + 1;
+      if (type === "missing") continue;
+      const n = Number(size);
+      if (!Number.isSafeInteger(n)) break;
+      if (type === "blob") texts.set(id, out.subarray(at, at + n).toString("utf8"));
+      at += n + 1;
+    }
+    return texts;
   }
 
   async show(rev: string, rel: string): Promise<string | null> {
@@ -141,8 +280,9 @@ export class GitRepository implements ContentRepository {
     for (const r of [fromRev, toRev]) if (!REV.test(r)) throw new AppError("bad_request", `not a revision: ${r}`);
     resolveInside(this.root, relFrom);
     resolveInside(this.root, relTo);
-    const paths = relFrom === relTo ? [relTo] : [relFrom, relTo];
-    return (await runGit(this.root, ["diff", "-M", "--no-color", "--no-ext-diff", fromRev, toRev, "--", ...paths])).stdout;
+    // The two texts only (rev:path, both revisions checked above): a diff of two trees limited to paths would also show
+    // whatever file has either name at the other revision, and rename detection would pair it with another file.
+    return (await runGit(this.root, ["diff", "--no-color", "--no-ext-diff", `${fromRev}:${relFrom}`, `${toRev}:${relTo}`])).stdout;
   }
 
   /**
@@ -151,6 +291,8 @@ export class GitRepository implements ContentRepository {
    * failure the files are put back as they were and the error is thrown.
    */
   async commit(changes: FileChange[], message: string, author: Author): Promise<string> {
+    const renames = changes.filter((c) => c.renamedFrom && c.renamedFrom !== c.path).map((c): Rename => ({ from: c.renamedFrom!, to: c.path }));
+    const fullMessage = withRenameTrailers(message, renames);
     return withWriteLock(this.root, async () => {
       const previous = new Map<string, string | null>();
       for (const ch of changes) {
@@ -184,7 +326,7 @@ export class GitRepository implements ContentRepository {
         }
         await this.retry(() => runGit(this.root, ["add", "-A", "--", ...toAdd]));
         const env = { GIT_AUTHOR_NAME: author.name, GIT_AUTHOR_EMAIL: author.email, GIT_COMMITTER_NAME: "Kaizen", GIT_COMMITTER_EMAIL: "kaizen@localhost" };
-        await this.retry(() => runGit(this.root, ["commit", "-q", "--no-verify", "-m", message, "--", ...touched], { env }));
+        await this.retry(() => runGit(this.root, ["commit", "-q", "--no-verify", "-m", fullMessage, "--", ...touched], { env }));
         const head = await this.head();
         if (!head) throw new AppError("internal", "the commit did not produce a revision");
         return head;
@@ -202,13 +344,16 @@ export class GitRepository implements ContentRepository {
     if (this.renameCache && this.renameCache.head === head) return this.renameCache.map;
     const map = new Map<string, string>();
     if (head) {
-      // Oldest first, so a later rename of the new name extends the chain.
-      const out = (await runGit(this.root, ["log", "--reverse", "--diff-filter=R", "-M", "--name-status", "--format="])).stdout;
-      for (const line of out.split("\n")) {
-        const [status, from, to] = line.split("\t");
-        if (!status?.startsWith("R") || !from || !to) continue;
-        for (const [k, v] of map) if (v === from) map.set(k, to);
-        map.set(from, to);
+      // Oldest first, so a later rename of the new name extends the chain. Only renames Kaizen recorded, and only
+      // where the commit really removed the old path and added the new one (see RENAME_TRAILER).
+      const format = ["%H", `%(trailers:key=${RENAME_TRAILER},valueonly,separator=%x1f)`].join("%x00");
+      const out = (await runGit(this.root, ["log", "--reverse", "-z", "--no-renames", "--raw", "--no-abbrev", "-i", `--grep=^${RENAME_TRAILER}:`, `--format=${format}`])).stdout;
+      for (const { fields, changes } of parseLogZ(out, 2)) {
+        for (const { from, to } of parseRenameTrailers((fields[1] ?? "").trim(), "\x1f")) {
+          if (!changes.some((c) => c.path === from && c.status === "D") || !changes.some((c) => c.path === to && c.status === "A")) continue;
+          for (const [k, v] of map) if (v === from) map.set(k, to);
+          map.set(from, to);
+        }
       }
     }
     this.renameCache = { head, map };

@@ -24,6 +24,8 @@ const LABELS: Partial<Record<keyof IncidentFrontmatter, string>> = {
 /**
  * `incident(<id>): <summary of the change>` — pure, so it is tested on its own. Names status transitions and what
  * changed ("status draft → published; timeline, factors"), "create" for a new file, "rename from <old>" for a rename.
+ * The rename trailer history follows is added by the repository's commit (withRenameTrailers), from the same change
+ * that moves the file, so no caller can forget it or claim a rename it did not make.
  */
 export function incidentCommitMessage(id: string, before: { frontmatter: IncidentFrontmatter; body: string } | null, after: { frontmatter: IncidentFrontmatter; body: string }, renamedFrom?: string): string {
   if (!before) return `incident(${id}): create "${after.frontmatter.title}"`;
