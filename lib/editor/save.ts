@@ -16,7 +16,8 @@ import { incidentCommitMessage } from "./commit-message";
 import { incidentIdFrom, unusedIncidentId } from "./ids";
 import { refreshSearchIndex } from "../search/service";
 
-export const MAX_INCIDENT_BYTES = 1_000_000;
+/** Whole file, frontmatter included; the body alone is held to MDX_LIMITS.bytes (64 KB) with a located problem. */
+export const MAX_INCIDENT_BYTES = 256 * 1024;
 
 export const saveInputSchema = z.object({
   /** The incident being edited; absent when creating. With `baseBlob: null` it is the id to create. */
@@ -26,7 +27,7 @@ export const saveInputSchema = z.object({
   /** Blob id of the text the edit started from; null when creating. */
   baseBlob: z.string().regex(/^[0-9a-f]{40}$/).nullable(),
   /** The whole file: YAML frontmatter and MDX body. */
-  text: z.string().min(1).max(MAX_INCIDENT_BYTES, "the file is larger than 1 MB"),
+  text: z.string().min(1).max(MAX_INCIDENT_BYTES, "the file is larger than 256 KB: post-mortems are far smaller; link to long logs instead of pasting them"),
 });
 export type SaveInput = z.infer<typeof saveInputSchema>;
 

@@ -75,18 +75,52 @@ const RULES: Rule[] = [
   },
 ];
 
-/** Blanks out spans that are not the author's own voice (code, quoted text) while keeping line and column positions. */
-function maskNonProse(text: string): string {
-  let out = text.replace(/^(\s*)(```|~~~)[^\n]*\n[\s\S]*?\n\s*\2[^\n]*$/gm, (m) => m.replace(/[^\n]/g, " "));
-  out = out.replace(/`[^`\n]*`/g, (m) => " ".repeat(m.length));
-  out = out.replace(/"[^"\n]*"|“[^”\n]*”/g, (m) => " ".repeat(m.length));
-  out = out.replace(/^\s*>.*$/gm, (m) => " ".repeat(m.length));
-  return out;
+/**
+ * Blanks out spans that are not the author's own voice (code, quoted text) while keeping line and column positions.
+ * Line by line and linear: the regexes this replaces (`^\s*` across blank lines, a lazy scan to the end for every
+ * unclosed fence) were quadratic, so a body of blank lines or of ``` lines froze the editor and the lint command.
+ */
+function maskNonProse(text: string, maskQuotes: boolean): string {
+  const lines = text.split("\n");
+  maskFences(lines);
+  if (!maskQuotes) return lines.join("\n");
+  return lines
+    .map((line) => {
+      if (line.trimStart().startsWith(">")) return " ".repeat(line.length);
+      return line.replace(/`[^`\n]*`/g, (m) => " ".repeat(m.length)).replace(/"[^"\n]*"|“[^”\n]*”/g, (m) => " ".repeat(m.length));
+    })
+    .join("\n");
+}
+
+/** Masks each ``` or ~~~ block from its opening to its closing line; an unclosed fence masks nothing. */
+function maskFences(lines: string[]): void {
+  const marker = (line: string) => {
+    const t = line.trimStart();
+    return t.startsWith("```") ? "```" : t.startsWith("~~~") ? "~~~" : null;
+  };
+  let from = 0;
+  // After an unclosed fence no line opens with its marker, so this restarts at most once per marker kind.
+  while (from < lines.length) {
+    let open = -1;
+    let kind: string | null = null;
+    let i = from;
+    for (; i < lines.length; i++) {
+      const m = marker(lines[i] ?? "");
+      if (open === -1) {
+        if (m) [open, kind] = [i, m];
+      } else if (m === kind) {
+        for (let k = open; k <= i; k++) lines[k] = " ".repeat((lines[k] ?? "").length);
+        open = -1;
+      }
+    }
+    if (open === -1) return;
+    from = open + 1;
+  }
 }
 
 /** Hints for a piece of prose; `firstLine` is the line number of its first line in the file. */
 export function lintBlameless(text: string, firstLine = 1, opts: { maskQuotes?: boolean } = {}): BlamelessHint[] {
-  const masked = opts.maskQuotes === false ? text.replace(/^(\s*)(```|~~~)[^\n]*\n[\s\S]*?\n\s*\2[^\n]*$/gm, (m) => m.replace(/[^\n]/g, " ")) : maskNonProse(text);
+  const masked = maskNonProse(text, opts.maskQuotes !== false);
   const lineStarts = [0];
   for (let i = 0; i < masked.length; i++) if (masked[i] === "\n") lineStarts.push(i + 1);
   const locate = (index: number) => {

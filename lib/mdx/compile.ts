@@ -48,6 +48,17 @@ const EMPTY_ROOT: Root = { type: "root", children: [] };
 
 /** Validates, then turns an MDX body into sanitized hast. Never evaluates the body; pure and synchronous. */
 export function compileMdx(body: string): CompiledMdx {
+  try {
+    return compileChecked(body);
+  } catch (err) {
+    // The limits keep the parser and tree walkers shallow; should anything still throw (a stack overflow, a parser
+    // bug), the body gets one problem, which is cached like any other result instead of failing every view.
+    const reason = err instanceof Error ? err.message : String(err);
+    return { hast: structuredClone(EMPTY_ROOT), toc: [], problems: [{ line: 1, col: 1, message: `could not be rendered: ${reason}` }] };
+  }
+}
+
+function compileChecked(body: string): CompiledMdx {
   const { tree, problems } = parseAndCheck(body);
   if (!tree || problems.length > 0) return { hast: structuredClone(EMPTY_ROOT), toc: [], problems };
 

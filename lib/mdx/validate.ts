@@ -13,6 +13,7 @@ import {
   isAllowedComponent,
   isSafeHtmlTag,
 } from "./allowlist";
+import { checkMdxLimits } from "./limits";
 import { isSafeUrl } from "./url";
 
 /** One thing wrong with an MDX body; line and col are 1-based and relative to the body text. */
@@ -58,6 +59,9 @@ export function checkMdx(body: string): MdxProblem[] {
 
 /** checkMdx, also handing back the parsed tree (null on a syntax error) so compiling does not parse twice. */
 export function parseAndCheck(body: string): { tree: Root | null; problems: MdxProblem[] } {
+  // Before the parser: its cost and its recursion grow with nesting, so an over-deep body never reaches it.
+  const tooLarge = checkMdxLimits(body);
+  if (tooLarge) return { tree: null, problems: [tooLarge] };
   let tree: Root;
   try {
     tree = parseMdx(body);
