@@ -1,4 +1,5 @@
-// `npm start`: install what is missing, create the demo content repository, build if needed, serve on :3000.
+// `npm start`: install what is missing, create the demo content repository, build if needed, serve on :3000
+// (loopback only unless KAIZEN_HOST or HOSTNAME says otherwise).
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { ensureDeps, ensureBuild, ensureContentRepo, ensureAuthSecret, defaultContentDir, defaultDataDir, root, run } from "./setup.mjs";
@@ -9,6 +10,7 @@ try {
   const dataDir = process.env.KAIZEN_DATA_DIR ? path.resolve(process.env.KAIZEN_DATA_DIR) : defaultDataDir;
   if (!process.env.KAIZEN_CONTENT_DIR) ensureContentRepo(contentDir);
   const port = process.env.PORT ?? "3000";
+  const host = process.env.KAIZEN_HOST || process.env.HOSTNAME || "127.0.0.1";
   const env = {
     ...process.env,
     KAIZEN_CONTENT_DIR: contentDir,
@@ -19,8 +21,8 @@ try {
   // Demo accounts are created on the very first start only, and their passwords are printed once.
   run(path.join(root, "node_modules", ".bin", "tsx"), ["scripts/kaizen.ts", "users", "ensure-demo"], { env });
   ensureBuild();
-  console.log(`\x1b[36m[kaizen]\x1b[0m serving ${contentDir} on http://localhost:${port}`);
-  const child = spawn(path.join(root, "node_modules", ".bin", "next"), ["start", "-p", port], { stdio: "inherit", cwd: root, env });
+  console.log(`\x1b[36m[kaizen]\x1b[0m serving ${contentDir} on http://localhost:${port} (bound to ${host})`);
+  const child = spawn(process.execPath, [path.join(root, "scripts", "serve.mjs"), "-p", port, "-H", host], { stdio: "inherit", cwd: root, env });
   for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => child.kill(sig));
   child.on("exit", (code) => process.exit(code ?? 0));
 } catch (err) {
