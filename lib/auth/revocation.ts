@@ -30,6 +30,7 @@ export class FileRevocationStore implements RevocationStore {
   private revoked = new Map<string, number>();
   private seen: string | null = null;
   private checkedAt = -Infinity;
+  private refreshing: Promise<void> | null = null;
   readonly file: string;
 
   constructor(
@@ -64,8 +65,10 @@ export class FileRevocationStore implements RevocationStore {
     const now = this.now();
     if (now - this.checkedAt >= (this.opts.recheckMs ?? 500)) {
       this.checkedAt = now;
-      await this.refresh();
+      this.refreshing = this.refresh().finally(() => (this.refreshing = null));
     }
+    // Requests that arrive while a re-read is under way wait for it rather than answer from the older list.
+    if (this.refreshing) await this.refreshing;
     const exp = this.revoked.get(sid);
     return exp !== undefined && exp > now;
   }
@@ -128,10 +131,14 @@ export class FileRevocationStore implements RevocationStore {
   }
 }
 
-const stores = new Map<string, RevocationStore>();
+// Route handlers (where next-auth's sign-out runs) and pages are bundled in separate layers, each with its own copy
+// of this module: the store hangs off globalThis so that a sign-out is seen by every layer of the process at once,
+// not after the next re-read of the file.
+const globalForRevocations = globalThis as unknown as { kaizenRevocations?: Map<string, RevocationStore> };
 
 /** The revocation store of this data directory (one per process, so its cache is shared by every request). */
 export function revocations(dir = dataDir()): RevocationStore {
+  const stores = (globalForRevocations.kaizenRevocations ??= new Map());
   let s = stores.get(dir);
   if (!s) stores.set(dir, (s = new FileRevocationStore(dir)));
   return s;

@@ -124,6 +124,13 @@ describe("session revocation", () => {
     expect([...(await store.entries()).keys()].sort()).toEqual(["latest", "newer"]);
   });
 
+  it("answers requests that arrive during a re-read from the re-read list, not the older one", async () => {
+    const dir = await tempDir();
+    await new FileRevocationStore(dir).revoke("gone", Date.now() + 60_000);
+    const reader = new FileRevocationStore(dir, { recheckMs: 60_000 });
+    expect(await Promise.all([reader.isRevoked("gone"), reader.isRevoked("gone"), reader.isRevoked("gone")])).toEqual([true, true, true]);
+  });
+
   it("keeps every revocation when several writers revoke at once", async () => {
     const dir = await tempDir();
     const writers = Array.from({ length: 4 }, () => new FileRevocationStore(dir, { recheckMs: 0 }));
