@@ -42,7 +42,10 @@ export async function readBodyText(req: Request, limit = MAX_BODY_BYTES): Promis
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
-    const { done, value } = await reader.read();
+    // A client that goes away mid-upload is its own failure, not the server's: a 400 rather than a logged 500.
+    const { done, value } = await reader.read().catch(() => {
+      throw new AppError("bad_request", "the request body was cut off");
+    });
     if (done) break;
     size += value.byteLength;
     if (size > limit) {
