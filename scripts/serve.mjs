@@ -41,4 +41,9 @@ const server = http.createServer((req, res) => {
   });
 });
 server.listen(port, host, () => console.log(`[kaizen] listening on http://${host.includes(":") ? `[${host}]` : host}:${port}`));
-for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => server.close(() => process.exit(0)));
+// Stop taking requests, let those in flight finish, and do not wait for idle keep-alive connections to time out.
+for (const sig of ["SIGINT", "SIGTERM"])
+  process.on(sig, () => {
+    server.close(() => process.exit(0));
+    server.closeIdleConnections();
+  });
