@@ -27,7 +27,7 @@ export default defineConfig({
     { name: "e2e", testMatch: /.*\.spec\.ts/, dependencies: ["setup"] },
   ],
   webServer: {
-    command: `node_modules/.bin/tsx tests/e2e/fixture.ts && node_modules/.bin/next start -p ${E2E.port}`,
+    command: `node_modules/.bin/tsx tests/e2e/fixture.ts && node scripts/serve.mjs -p ${E2E.port} -H 127.0.0.1`,
     url: `${baseURL}/api/health`,
     timeout: 120_000,
     reuseExistingServer: false,

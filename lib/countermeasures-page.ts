@@ -1,6 +1,7 @@
 import "server-only";
 import { headers } from "next/headers";
 import { z } from "zod";
+import { requestHost, requestProto } from "./auth/client-address";
 import { denied } from "./auth/session";
 import { findByFeedToken, findUser, toViewer } from "./auth/users";
 import { canAuthor, type Viewer } from "./auth/viewer";
@@ -307,10 +308,9 @@ export async function getReviewPage(viewer: Viewer, searchParams: SearchParamsIn
 export async function requestBaseUrl(): Promise<string> {
   const configured = process.env.KAIZEN_BASE_URL ?? process.env.NEXTAUTH_URL;
   if (configured && /^https?:\/\//.test(configured)) return configured.replace(/\/+$/, "");
+  // Forwarded host and scheme only from a trusted proxy: otherwise any client could plant links to its own site.
   const h = await headers();
-  const host = h.get("x-forwarded-host") ?? h.get("host") ?? "localhost";
-  const proto = h.get("x-forwarded-proto") ?? "http";
-  return `${proto}://${host}`;
+  return `${requestProto(h)}://${requestHost(h) ?? "localhost"}`;
 }
 
 /** The CSV export of the rows matching these filters, as this viewer may see them. */

@@ -23,14 +23,53 @@ export async function handle(fn: () => Promise<Response>): Promise<Response> {
 
 export { AppError };
 
-const MAX_BODY = 1_100_000;
+/** The largest request body a route reads (an incident file with room to spare). */
+export const MAX_BODY_BYTES = 1_100_000;
 
-/** Reads a JSON body with a size limit; malformed JSON is a 400, an oversized body a 413. */
-export async function readJsonBody(req: Request): Promise<unknown> {
-  const len = Number(req.headers.get("content-length") ?? 0);
-  if (len > MAX_BODY) throw new AppError("payload_too_large", "request body too large");
-  const text = await req.text();
-  if (text.length > MAX_BODY) throw new AppError("payload_too_large", "request body too large");
+const tooLarge = (limit: number) => new AppError("payload_too_large", `request body too large (limit ${limit} bytes)`);
+
+/**
+ * Reads a request body as UTF-8 text, at most `limit` bytes: a declared Content-Length over the limit is refused
+ * before reading, and a chunked body is read as a stream and abandoned as soon as it passes the limit, so an endless
+ * or huge upload costs at most `limit` bytes of memory. Every route that reads a body goes through here; authorize
+ * before calling it, so that nobody without the right to write makes the server read anything.
+ */
+export async function readBodyText(req: Request, limit = MAX_BODY_BYTES): Promise<string> {
+  const declared = req.headers.get("content-length");
+  if (declared !== null && /^\d+$/.test(declared.trim()) && Number(declared) > limit) throw tooLarge(limit);
+  if (!req.body) return "";
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    // A client that goes away mid-upload is its own failure, not the server's: a 400 rather than a logged 500.
+    const { done, value } = await reader.read().catch(() => {
+      throw new AppError("bad_request", "the request body was cut off");
+    });
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge(limit);
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    bytes.set(c, at);
+    at += c.byteLength;
+  }
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw new AppError("bad_request", "the body is not valid UTF-8");
+  }
+}
+
+/** Reads a JSON body through readBodyText: malformed JSON is a 400, an oversized body a 413. */
+export async function readJsonBody(req: Request, limit = MAX_BODY_BYTES): Promise<unknown> {
+  const text = await readBodyText(req, limit);
   try {
     return JSON.parse(text);
   } catch {

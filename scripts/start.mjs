@@ -1,4 +1,5 @@
-// `npm start`: install what is missing, create the demo content repository, build if needed, serve on :3000.
+// `npm start`: install what is missing, create the demo content repository, build if needed, serve on :3000
+// (loopback only unless KAIZEN_HOST or HOSTNAME says otherwise).
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { ensureDeps, ensureBuild, ensureContentRepo, ensureAuthSecret, defaultContentDir, defaultDataDir, root, run } from "./setup.mjs";
@@ -9,6 +10,7 @@ try {
   const dataDir = process.env.KAIZEN_DATA_DIR ? path.resolve(process.env.KAIZEN_DATA_DIR) : defaultDataDir;
   if (!process.env.KAIZEN_CONTENT_DIR) ensureContentRepo(contentDir);
   const port = process.env.PORT ?? "3000";
+  const host = process.env.KAIZEN_HOST || process.env.HOSTNAME || "127.0.0.1";
   const env = {
     ...process.env,
     KAIZEN_CONTENT_DIR: contentDir,
@@ -16,16 +18,16 @@ try {
     AUTH_SECRET: ensureAuthSecret(dataDir),
     NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? `http://localhost:${port}`,
   };
-  // Demo accounts are created on the very first start only, and their passwords are printed once.
+  // Demo accounts are created on the very first start only; their passwords are printed after the build.
   run(path.join(root, "node_modules", ".bin", "tsx"), ["scripts/kaizen.ts", "users", "ensure-demo"], { env });
   ensureBuild();
   // After the build output, so the demo passwords and the address are the last thing on screen.
   run(path.join(root, "node_modules", ".bin", "tsx"), ["scripts/kaizen.ts", "users", "demo"], { env });
-  console.log(`\x1b[36m[kaizen]\x1b[0m serving ${contentDir} on http://localhost:${port}`);
+  console.log(`\x1b[36m[kaizen]\x1b[0m serving ${contentDir} on http://localhost:${port} (bound to ${host})`);
   if (!process.env.NEXTAUTH_URL) {
     console.log(`\x1b[36m[kaizen]\x1b[0m sign-in links use ${env.NEXTAUTH_URL}; for a team, set NEXTAUTH_URL to the address people open (e.g. https://kaizen.example.com)`);
   }
-  const child = spawn(path.join(root, "node_modules", ".bin", "next"), ["start", "-p", port], { stdio: "inherit", cwd: root, env });
+  const child = spawn(process.execPath, [path.join(root, "scripts", "serve.mjs"), "-p", port, "-H", host], { stdio: "inherit", cwd: root, env });
   for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => child.kill(sig));
   child.on("exit", (code) => process.exit(code ?? 0));
 } catch (err) {

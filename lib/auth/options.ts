@@ -1,24 +1,31 @@
 import "server-only";
+import { randomUUID } from "node:crypto";
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import GitHubProvider from "next-auth/providers/github";
 import type { OAuthConfig } from "next-auth/providers/oauth";
 import { audit } from "./audit";
+import { clientAddress } from "./client-address";
 import { readAuthConfig, roleFromGroups } from "./config";
-import { RateLimiter } from "./rate-limit";
-import { toViewer, verifyCredentials } from "./users";
+import { revocations } from "./revocation";
+import { defaultSignInLimits, passwordSignIn } from "./sign-in";
 import type { Viewer } from "./viewer";
 
-// Sign-in attempts: 5 per account and 20 per address, refilled at 5 and 20 a minute respectively.
-const perAccount = new RateLimiter(5, 5);
-const perAddress = new RateLimiter(20, 20);
+const limits = defaultSignInLimits();
 
-export function clientAddress(headers: Record<string, unknown> | Headers | undefined): string {
-  const get = (k: string) => (headers instanceof Headers ? headers.get(k) : (headers?.[k] as string | undefined)) ?? undefined;
-  return (get("x-forwarded-for")?.split(",")[0] ?? get("x-real-ip") ?? "local").trim();
+/** How long a session lasts after its last use (next-auth re-issues the cookie, with a later expiry, as it is used). */
+export const SESSION_MAX_AGE_S = 8 * 60 * 60;
+
+// next-auth gives every re-issued cookie a fresh `jti`, so a copy taken earlier carries a different one than the
+// cookie that signs out: the session id that revocation needs is our own claim, chosen once at sign-in.
+type KaizenToken = { viewer?: Viewer; sid?: string };
+
+const REVOKED = "SessionRevoked";
+
+/** Throws for a token whose session was ended (or that predates session ids and so cannot be ended). */
+async function assertLive(token: KaizenToken): Promise<void> {
+  if (!token.sid || (await revocations().isRevoked(token.sid))) throw new Error(REVOKED);
 }
-
-type KaizenToken = { viewer?: Viewer };
 
 export function buildAuthOptions(): NextAuthOptions {
   const cfg = readAuthConfig();
@@ -30,18 +37,11 @@ export function buildAuthOptions(): NextAuthOptions {
         name: "Kaizen account",
         credentials: { username: { label: "Username", type: "text" }, password: { label: "Password", type: "password" } },
         async authorize(credentials, req) {
-          const username = String(credentials?.username ?? "").trim().toLowerCase().slice(0, 200);
-          const password = String(credentials?.password ?? "").slice(0, 1000);
-          const ip = clientAddress(req?.headers as Record<string, unknown> | undefined);
-          if (!perAddress.take(ip) || !perAccount.take(username)) {
-            await audit({ type: "sign-in", user: username, method: "password", ok: false, ip, reason: "rate-limited" });
-            throw new Error("RateLimited");
-          }
-          const user = username && password ? await verifyCredentials(username, password) : null;
-          await audit({ type: "sign-in", user: username, method: "password", ok: !!user, ip, reason: user ? undefined : "bad credentials" });
-          if (!user) return null;
-          perAccount.reset(username);
-          const v = toViewer(user);
+          const address = clientAddress(req?.headers as Record<string, unknown> | undefined);
+          const result = await passwordSignIn(limits, { login: String(credentials?.username ?? ""), password: String(credentials?.password ?? ""), address });
+          if (!result.ok && result.reason === "rate-limited") throw new Error("RateLimited");
+          if (!result.ok) return null;
+          const v = result.viewer;
           return { id: v.id, name: v.name, email: v.email, viewer: v } as never;
         },
       }),
@@ -72,8 +72,20 @@ export function buildAuthOptions(): NextAuthOptions {
   return {
     secret: cfg.secret,
     providers,
-    session: { strategy: "jwt", maxAge: 8 * 60 * 60 },
+    session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_S },
     pages: { signIn: "/signin", error: "/signin" },
+    logger: {
+      error(code, metadata) {
+        // A revoked session is an expected outcome, not a server error worth a stack trace per request.
+        const err = metadata instanceof Error ? metadata : (metadata as { error?: unknown } | undefined)?.error;
+        if (code === "JWT_SESSION_ERROR" && err instanceof Error && err.message === REVOKED) return;
+        console.error(`[next-auth][error][${code}]`, metadata);
+      },
+      warn(code) {
+        console.warn(`[next-auth][warn][${code}]`);
+      },
+      debug() {},
+    },
     callbacks: {
       async signIn({ account, user }) {
         if (account?.provider === "github" && cfg.github) {
@@ -89,6 +101,7 @@ export function buildAuthOptions(): NextAuthOptions {
       async jwt({ token, user, account, profile }) {
         const t = token as typeof token & KaizenToken;
         if (user && account) {
+          t.sid = randomUUID();
           if (account.provider === "credentials") {
             t.viewer = (user as unknown as { viewer: Viewer }).viewer;
           } else {
@@ -103,17 +116,25 @@ export function buildAuthOptions(): NextAuthOptions {
             }
             t.viewer = { id: `${account.provider}:${user.id}`, name: user.name ?? user.email ?? user.id, email: user.email ?? "", role: roleFromGroups(groups, cfg), groups };
           }
+        } else {
+          // Every use of an existing session passes here (next-auth's session route and getServerSession alike);
+          // throwing makes next-auth answer "no session" and clear the cookie.
+          await assertLive(t);
         }
         return t;
       },
       async session({ session, token }) {
-        return { ...session, viewer: (token as KaizenToken).viewer ?? null };
+        const t = token as KaizenToken;
+        return { ...session, viewer: t.viewer ?? null, sid: t.sid ?? null };
       },
     },
     events: {
       async signOut({ token }) {
-        const v = (token as KaizenToken | null)?.viewer;
-        if (v) await audit({ type: "sign-out", user: v.id });
+        const t = token as KaizenToken | null;
+        // Any token of this session was issued before now and lives at most SESSION_MAX_AGE_S past its issue, so
+        // the id is kept that long (a copy refreshed after this cookie may expire later than this cookie's `exp`).
+        if (t?.sid) await revocations().revoke(t.sid, Date.now() + SESSION_MAX_AGE_S * 1000);
+        if (t?.viewer) await audit({ type: "sign-out", user: t.viewer.id });
       },
     },
   };

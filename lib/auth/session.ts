@@ -5,8 +5,10 @@ import { connection } from "next/server";
 import { redirect } from "next/navigation";
 import { AppError } from "../errors";
 import { audit } from "./audit";
+import { requestHost } from "./client-address";
 import { readAuthConfig } from "./config";
 import { buildAuthOptions } from "./options";
+import { revocations } from "./revocation";
 import { findUser, toViewer } from "./users";
 import { viewerSchema, type Viewer } from "./viewer";
 
@@ -27,9 +29,10 @@ export async function getViewer(): Promise<Viewer | null> {
 
 // Decoding a session runs next-auth's whole session handler (key derivation, decryption, callbacks): about 2 ms,
 // most of a search request's cost. The decoded claims are kept for a minute per exact token value; the token is
-// still checked by next-auth at least once a minute, and local accounts are re-checked on every request below.
+// still checked by next-auth at least once a minute, local accounts are re-checked on every request below, and the
+// session id is checked against the revocation list on every request, so a sign-out ends a cached session at once.
 const SESSION_TTL_MS = 60_000;
-const sessionCache = new Map<string, { viewer: Viewer; until: number }>();
+const sessionCache = new Map<string, { viewer: Viewer; sid: string; until: number }>();
 const SESSION_COOKIES = ["__Secure-next-auth.session-token", "next-auth.session-token"];
 
 async function sessionViewer(): Promise<Viewer | null> {
@@ -48,15 +51,20 @@ async function sessionViewer(): Promise<Viewer | null> {
   if (!token) return null;
   const now = Date.now();
   const hit = sessionCache.get(token);
-  if (hit && hit.until > now) return hit.viewer;
-  const session = (await getServerSession(buildAuthOptions())) as { viewer?: unknown } | null;
+  if (hit && hit.until > now) {
+    if (!(await revocations().isRevoked(hit.sid))) return hit.viewer;
+    sessionCache.delete(token);
+    return null;
+  }
+  // next-auth's jwt callback refuses revoked and id-less sessions (lib/auth/options.ts), so a session here is live.
+  const session = (await getServerSession(buildAuthOptions())) as { viewer?: unknown; sid?: unknown } | null;
   const parsed = viewerSchema.safeParse(session?.viewer);
-  if (!parsed.success) {
+  if (!parsed.success || typeof session?.sid !== "string") {
     sessionCache.delete(token);
     return null;
   }
   if (sessionCache.size > 10_000) sessionCache.clear();
-  sessionCache.set(token, { viewer: parsed.data, until: now + SESSION_TTL_MS });
+  sessionCache.set(token, { viewer: parsed.data, sid: session.sid, until: now + SESSION_TTL_MS });
   return parsed.data;
 }
 
@@ -84,9 +92,13 @@ export async function requireApiViewer(): Promise<Viewer> {
  * host. (Server actions get the same check from Next; route handlers and our own actions check again.)
  */
 export async function assertSameOrigin(): Promise<void> {
-  const h = await headers();
+  assertOriginMatches(await headers());
+}
+
+/** The check behind assertSameOrigin; X-Forwarded-Host counts only from a trusted proxy (KAIZEN_TRUSTED_PROXIES). */
+export function assertOriginMatches(h: { get(name: string): string | null }, env: NodeJS.ProcessEnv = process.env): void {
   const origin = h.get("origin");
-  const host = h.get("x-forwarded-host") ?? h.get("host");
+  const host = requestHost(h, env);
   if (!origin || origin === "null") throw new AppError("forbidden", "cross-site request refused (no Origin)");
   let originHost: string;
   try {

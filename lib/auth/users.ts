@@ -105,10 +105,17 @@ export async function removeUser(username: string, dir = dataDir()): Promise<voi
   await saveUsers(users.filter((u) => u.username !== username), dir);
 }
 
+/** The account a sign-in name means: a username or an e-mail address (case-insensitive), or null. */
+export async function findUserByLogin(login: string, dir = dataDir()): Promise<LocalUser | null> {
+  const l = login.trim().toLowerCase();
+  if (!l) return null;
+  const users = await loadUsers(dir);
+  return users.find((x) => x.username === l) ?? users.find((x) => x.email.toLowerCase() === l) ?? null;
+}
+
 /** Checks a username (or e-mail) and password; the same work is done for unknown users so timing tells nothing. */
 export async function verifyCredentials(login: string, password: string, dir = dataDir()): Promise<LocalUser | null> {
-  const users = await loadUsers(dir);
-  const u = users.find((x) => x.username === login.toLowerCase() || x.email.toLowerCase() === login.toLowerCase());
+  const u = await findUserByLogin(login, dir);
   const ok = await verifyPassword(password, u?.passwordHash ?? "scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
   return u && ok ? u : null;
 }

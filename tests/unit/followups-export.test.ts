@@ -57,10 +57,30 @@ describe("CSV export", () => {
     expect(csvCell("+1")).toBe("'+1");
     expect(csvCell("-1+2")).toBe("'-1+2");
     expect(csvCell("@SUM(A1)")).toBe("'@SUM(A1)");
-    expect(csvCell("\tcmd")).toBe("'\tcmd");
+    expect(csvCell("\tcmd")).toBe("\"'\tcmd\"");
     expect(csvCell("\rcmd")).toBe('"\'\rcmd"');
     expect(csvCell("plain")).toBe("plain");
     expect(csvCell(3)).toBe("3");
+  });
+
+  it("quotes every character some reader splits cells on: semicolon, tab, CR, LF, comma, quote", () => {
+    // A bare ";" splits the cell in semicolon-locale spreadsheets, and the new cell may start with a formula.
+    expect(csvCell("a;=1+1")).toBe('"a;=1+1"');
+    expect(csvCell("a\t=1+1")).toBe('"a\t=1+1"');
+    expect(csvCell("a\r=1+1")).toBe('"a\r=1+1"');
+    expect(csvCell("a\n=1+1")).toBe('"a\n=1+1"');
+    expect(csvCell("a,b")).toBe('"a,b"');
+    expect(csvCell("plain text")).toBe("plain text");
+  });
+
+  it("defuses formula starts hidden behind blanks, line breaks or full-width signs", () => {
+    expect(csvCell(" =1+1")).toBe("' =1+1");
+    expect(csvCell("\u00a0@SUM(A1)")).toBe("'\u00a0@SUM(A1)");
+    expect(csvCell("\n=cmd")).toBe("\"'\n=cmd\"");
+    expect(csvCell("\t=cmd;x")).toBe("\"'\t=cmd;x\"");
+    expect(csvCell("\uff1d1+1")).toBe("'\uff1d1+1");
+    expect(csvCell("1-2")).toBe("1-2");
+    expect(csvCell(-3)).toBe("-3");
   });
 
   it("quotes commas, quotes and line breaks (RFC 4180) and round-trips through a strict reader", () => {

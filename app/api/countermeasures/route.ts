@@ -1,4 +1,5 @@
-import { assertSameOrigin, requireApiViewer } from "@/lib/auth/session";
+import { assertSameOrigin, denied, requireApiViewer } from "@/lib/auth/session";
+import { canAuthor } from "@/lib/auth/viewer";
 import { updateCountermeasure } from "@/lib/countermeasures-page";
 import { handle, readJsonBody, saveResponse } from "@/lib/http";
 
@@ -10,6 +11,8 @@ export async function POST(req: Request) {
   return handle(async () => {
     await assertSameOrigin();
     const viewer = await requireApiViewer();
+    // The role is checked before the body is read; the incident's visibility is decided by the update.
+    if (!canAuthor(viewer)) throw await denied(viewer, "update countermeasure", "countermeasure", "authors and admins only");
     return saveResponse(await updateCountermeasure(viewer, await readJsonBody(req)));
   });
 }

@@ -1,4 +1,5 @@
-import { assertSameOrigin, requireApiViewer } from "@/lib/auth/session";
+import { assertSameOrigin, denied, requireApiViewer } from "@/lib/auth/session";
+import { canAuthor } from "@/lib/auth/viewer";
 import { saveIncident } from "@/lib/editor/save";
 import { filterIncidents, parseIncidentFilters, toRowData, visibleContent } from "@/lib/incidents";
 import { handle, json, readJsonBody, saveResponse } from "@/lib/http";
@@ -23,6 +24,8 @@ export async function POST(req: Request) {
   return handle(async () => {
     await assertSameOrigin();
     const viewer = await requireApiViewer();
+    // The role is checked before the body is read: a reader cannot make the server take in a megabyte.
+    if (!canAuthor(viewer)) throw await denied(viewer, "save", "new incident", "authors and admins only");
     const body = await readJsonBody(req);
     return saveResponse(await saveIncident(viewer, { ...(body as object), id: undefined, baseBlob: null }));
   });

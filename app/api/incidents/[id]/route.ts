@@ -1,4 +1,5 @@
-import { assertSameOrigin, requireApiViewer } from "@/lib/auth/session";
+import { assertSameOrigin, denied, requireApiViewer } from "@/lib/auth/session";
+import { canAuthor } from "@/lib/auth/viewer";
 import { saveIncident } from "@/lib/editor/save";
 import { getIncidentEntry } from "@/lib/incidents";
 import { AppError, handle, json, readJsonBody, saveResponse } from "@/lib/http";
@@ -22,6 +23,8 @@ export async function PUT(req: Request, ctx: { params: Promise<{ id: string }> }
     await assertSameOrigin();
     const viewer = await requireApiViewer();
     const { id } = await ctx.params;
+    // The role is checked before the body is read; whether this incident may be edited is decided by the save.
+    if (!canAuthor(viewer)) throw await denied(viewer, "save", id, "authors and admins only");
     const body = await readJsonBody(req);
     return saveResponse(await saveIncident(viewer, { ...(body as object), id }));
   });

@@ -1,4 +1,5 @@
-import { assertSameOrigin, requireApiViewer } from "@/lib/auth/session";
+import { assertSameOrigin, denied, requireApiViewer } from "@/lib/auth/session";
+import { canAuthor } from "@/lib/auth/viewer";
 import { similarForDraft } from "@/lib/editor/editor-data";
 import { handle, json, readJsonBody } from "@/lib/http";
 
@@ -7,6 +8,8 @@ export async function POST(req: Request) {
   return handle(async () => {
     await assertSameOrigin();
     const viewer = await requireApiViewer();
+    // An editor endpoint, so for authors; checked before the body is read.
+    if (!canAuthor(viewer)) throw await denied(viewer, "similar incidents", "draft", "authors and admins only");
     return json(await similarForDraft(viewer, await readJsonBody(req)));
   });
 }
