@@ -80,7 +80,7 @@ describe("applyCountermeasureUpdate", () => {
   it("changes owner and due in place, quoting only when YAML needs it", () => {
     const out = applyCountermeasureUpdate(FILE, "cm-1", { owner: "@ana", due: "2026-04-30" }, "2026-03-02");
     const changed = linesOf(out).filter((l, i) => l !== linesOf(FILE)[i]);
-    expect(changed).toEqual(["    owner: '@ana'", "    due: 2026-04-30"]);
+    expect(changed).toEqual(['    owner: "@ana"', "    due: 2026-04-30"]);
     expect(valid(out).countermeasures[0]).toMatchObject({ owner: "@ana", due: "2026-04-30", status: "open" });
   });
 

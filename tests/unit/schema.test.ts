@@ -251,7 +251,7 @@ describe("parseIncidentText: taxonomy checks", () => {
     ];
     const problems = problemsOf(parse(lines));
     expect(problems.map(formatProblem)).toEqual([
-      `${FILE}:16:7  countermeasures[0].addresses[1]  unknown factor "missing-alrt" (did you mean "missing-alert"?)`,
+      `${FILE}:16:9  countermeasures[0].addresses[1]  unknown factor "missing-alrt" (did you mean "missing-alert"?)`,
     ]);
   });
 
