@@ -225,7 +225,7 @@ function editedText(form: EditorForm, baseText: string): string | null {
   let body = regions.body;
   if (strip(form.body) !== strip(body)) {
     const b = strip(form.body);
-    body = (leading(body) || "\n") + (b.endsWith("\n") ? b : `${b}\n`);
+    body = leading(body) + (b.endsWith("\n") ? b : `${b}\n`);
   }
   return regions.open + yaml + regions.close + body;
 }

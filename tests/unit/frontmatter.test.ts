@@ -239,3 +239,66 @@ describe("ParsedYaml.locate", () => {
     expect(locateYamlPath(yaml, ["nothing"])).toEqual({ line: 1, col: 1 });
   });
 });
+
+// Nine levels of nine aliases each: 9^9 (387 million) strings once expanded, from a few hundred bytes.
+const BILLION_LAUGHS = [
+  'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]',
+  ..."bcdefghi".split("").map((c, i) => {
+    const prev = "abcdefghi"[i] ?? "a";
+    return `${c}: &${c} [${Array(9).fill(`*${prev}`).join(",")}]`;
+  }),
+];
+
+describe("YAML aliases are refused before they are expanded", () => {
+  it("rejects a billion-laughs frontmatter at the first alias, with its line", () => {
+    const raw = `---\ntitle: x\n${BILLION_LAUGHS.join("\n")}\n---\n\nbody\n`;
+    expect(raw.length).toBeLessThan(600);
+    const problem = problemOf(splitDocument(raw));
+    expect(problem).toMatchObject({ line: 4, col: 8, field: "frontmatter", message: "YAML aliases (*a) are not allowed: write the value out in full" });
+  });
+
+  it("rejects even a single alias", () => {
+    const err = yamlError("owner: &o ana\nreviewer: *o\n");
+    expect(err.message).toBe("YAML aliases (*o) are not allowed: write the value out in full");
+    expect([err.line, err.col]).toEqual([2, 11]);
+  });
+
+  it("still accepts an anchor that nothing refers to", () => {
+    expect(parseYaml("title: &t x\n")).toEqual({ title: "x" });
+  });
+});
+
+describe("YAML scalars in the core schema", () => {
+  it("keeps timestamps, even explicitly tagged ones, from becoming Date objects", () => {
+    expect(parseYaml("due: 2026-02-30\nat: 2026-03-01T24:00:00Z\n")).toEqual({ due: "2026-02-30", at: "2026-03-01T24:00:00Z" });
+    expect(yamlError("due: !!timestamp 2026-01-01\n").message).toMatch(/^invalid YAML: unknown tag /);
+    expect(yamlError("blob: !!binary aGVsbG8=\n").message).toMatch(/^invalid YAML: unknown tag /);
+    expect(yamlError("s: !!set { a, b }\n").message).toMatch(/^invalid YAML: unknown tag /);
+  });
+
+  it("reports a duplicate key nested in a list item at its line and column", () => {
+    const err = yamlError("countermeasures:\n  - id: cm-1\n    owner: ana\n    owner: bo\n");
+    expect(err.message).toBe('invalid YAML: duplicate key "owner"');
+    expect([err.line, err.col]).toEqual([4, 5]);
+  });
+});
+
+describe("gray-matter's own engines are never called", () => {
+  it("parses YAML with the yaml package even if gray-matter's default engines would throw", async () => {
+    const { createRequire } = await import("node:module");
+    const require = createRequire(import.meta.url);
+    const engines = require("gray-matter/lib/engines") as Record<string, unknown>;
+    const saved = { ...engines };
+    const boom = { parse: () => { throw new Error("gray-matter default engine called"); } };
+    try {
+      for (const k of Object.keys(saved)) engines[k] = boom;
+      const r = splitDocument("---\ntitle: x\ndue: 2026-03-01\n---\nbody\n");
+      expect(r.ok && r.doc.data).toEqual({ title: "x", due: "2026-03-01" });
+      for (const lang of ["js", "javascript", "coffee", "cson", "json", "toml"]) {
+        expect(problemOf(splitDocument(`---${lang}\n{}\n---\n`)).message).toMatch(/is not allowed/);
+      }
+    } finally {
+      Object.assign(engines, saved);
+    }
+  });
+});
