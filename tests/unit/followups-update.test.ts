@@ -99,8 +99,14 @@ describe("applyCountermeasureUpdate", () => {
   });
 
   it("refuses a file whose frontmatter uses aliases, before expanding them", () => {
-    const aliased = FILE.replace("    owner: bo@x.example\n", "    owner: &bo bo@x.example\n").replace("    owner: ana@x.example\n", "    owner: *bo\n");
-    expect(() => applyCountermeasureUpdate(aliased, "cm-1", { status: "done" }, "2026-03-02")).toThrow(/does not validate/);
+    const aliased = FILE.replace("    owner: ana@x.example\n", "    owner: &ana ana@x.example\n").replace("    owner: bo@x.example\n", "    owner: *ana\n");
+    let details: unknown;
+    try {
+      applyCountermeasureUpdate(aliased, "cm-1", { status: "done" }, "2026-03-02");
+    } catch (err) {
+      details = err instanceof AppError ? err.details : err;
+    }
+    expect(details).toEqual([expect.objectContaining({ line: 25, col: 12, field: "frontmatter", message: "YAML aliases (*ana) are not allowed: write the value out in full" })]);
   });
 
   it("refuses an impossible due date or today", () => {
