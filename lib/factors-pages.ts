@@ -9,7 +9,7 @@ import type { Learning } from "./knowledge/learnings";
 import { buildKnowledge, type Knowledge } from "./knowledge/model";
 import type { Recurrence } from "./knowledge/recurrence";
 import type { TaxonomyCare } from "./knowledge/taxonomy-care";
-import { ID_PATTERN } from "./schema/common";
+import { ID_PATTERN, isCalendarDate } from "./schema/common";
 import type { Severity } from "./schema/incident";
 
 // The page-data layer of /factors, /factors/[id], /learnings, the incident page's "Seen before?" section and the
@@ -254,7 +254,7 @@ export async function getFactorPage(viewer: Viewer, id: string, now = new Date()
 // ---------------------------------------------------------------------------------------------------------------------
 // /learnings
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+const day = z.string().refine(isCalendarDate);
 const first = (v: unknown) => (Array.isArray(v) ? v[0] : v === "" ? undefined : v);
 
 export const learningsFilterSchema = z.object({

@@ -11,7 +11,7 @@ import type { ContentRepository } from "./content/repository";
 import { accessOf, INCIDENTS_DIR, type ContentStore } from "./content/store";
 import { AppError } from "./errors";
 import { incidentMetrics, type IncidentMetrics } from "./knowledge/metrics";
-import { ID_PATTERN } from "./schema/common";
+import { ID_PATTERN, isCalendarDate } from "./schema/common";
 import { KINDS, SEVERITIES, STATUSES, type Countermeasure, type IncidentFrontmatter } from "./schema/incident";
 
 /** What a viewer may see of the knowledge base right now: every list, count and chart starts from this. */
@@ -92,8 +92,8 @@ export const incidentFilterSchema = z.object({
   service: z.string().max(100).optional().catch(undefined),
   team: z.string().max(100).optional().catch(undefined),
   factor: z.string().max(100).optional().catch(undefined),
-  from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional().catch(undefined),
-  to: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional().catch(undefined),
+  from: z.string().refine(isCalendarDate).optional().catch(undefined),
+  to: z.string().refine(isCalendarDate).optional().catch(undefined),
   sort: z.enum(["newest", "oldest", "severity", "title", "ttr"]).default("newest").catch("newest"),
   page: z.coerce.number().int().min(1).max(1_000_000).default(1).catch(1),
 });

@@ -3,7 +3,6 @@ import { incidentSchema, type IncidentFrontmatter } from "../schema/incident";
 import { fieldPath, type Problem } from "../schema/problems";
 import type { Taxonomy } from "../knowledge/taxonomy";
 import { splitDocument } from "./frontmatter";
-import { locateYamlPath } from "./yaml-locate";
 
 export type ParsedIncident =
   | { ok: true; frontmatter: IncidentFrontmatter; body: string; bodyLine: number; warnings: Problem[] }
@@ -17,24 +16,15 @@ export function parseIncidentText(file: string, raw: string, taxonomy: Taxonomy)
   const split = splitDocument(raw);
   if (!split.ok) return { ok: false, problems: [{ file, ...split.problem }] };
   const { doc } = split;
-  const at = (path: readonly PropertyKey[]) => {
-    const loc = locateYamlPath(doc.yaml, path);
-    return { line: loc.line + doc.yamlLine - 1, col: loc.col };
-  };
-  // An unknown field is fixed by renaming or removing its key, so point at the key rather than at its value.
-  const atKey = (path: readonly PropertyKey[], key: string) => {
-    const loc = at(path);
-    const text = doc.yaml.split(/\r?\n/)[loc.line - doc.yamlLine] ?? "";
-    const m = new RegExp(`(^|[\\s-])${key.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\s*:`).exec(text);
-    return m ? { line: loc.line, col: m.index + (m[1] ?? "").length + 1 } : loc;
-  };
+  const at = (path: readonly PropertyKey[]) => doc.locate(path);
   const problems: Problem[] = [];
   const warnings: Problem[] = [];
   const parsed = incidentSchema.safeParse(doc.data ?? {});
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const unknownKey = issue.code === "unrecognized_keys" ? (issue.keys[0] ?? "") : null;
-      const loc = unknownKey === null ? at(issue.path) : atKey([...issue.path, unknownKey], unknownKey);
+      // An unknown field is fixed by renaming or removing its key, so point at the key rather than at its value.
+      const loc = unknownKey === null ? at(issue.path) : doc.locateKey([...issue.path, unknownKey]);
       problems.push({ file, ...loc, field: fieldPath(issue.path), message: issue.message, severity: "error" });
     }
   }

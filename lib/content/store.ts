@@ -7,12 +7,11 @@ import { ID_PATTERN } from "../schema/common";
 import { taxonomySchema } from "../schema/factors";
 import type { IncidentFrontmatter } from "../schema/incident";
 import { fieldPath, type Problem } from "../schema/problems";
-import { parseYaml, FrontmatterError } from "./frontmatter";
 import { blobId } from "./git";
 import { findGitDir } from "./git-dir";
 import { parseIncidentText } from "./incident-file";
 import { GitRepository, type Author, type ContentRepository, type FileChange } from "./repository";
-import { locateYamlPath } from "./yaml-locate";
+import { FrontmatterError, parseYamlSafe, type ParsedYaml } from "./yaml";
 
 export const INCIDENTS_DIR = "incidents";
 export const FACTORS_FILE = "factors.yml";
@@ -63,18 +62,19 @@ export function parseTaxonomy(raw: string | null): { taxonomy: Taxonomy; problem
   if (raw === null) {
     return { taxonomy: Taxonomy.empty(), problems: [{ file: FACTORS_FILE, line: 1, col: 1, field: "factors", message: "factors.yml is missing", severity: "error" }] };
   }
-  let data: unknown;
+  let yaml: ParsedYaml;
   try {
-    data = parseYaml(raw);
+    yaml = parseYamlSafe(raw);
   } catch (err) {
-    const e = err as FrontmatterError;
-    return { taxonomy: Taxonomy.empty(), problems: [{ file: FACTORS_FILE, line: e.line ?? 1, col: e.col ?? 1, field: "factors", message: e.message, severity: "error" }] };
+    const at = err instanceof FrontmatterError ? { line: err.line, col: err.col, message: err.message } : { line: 1, col: 1, message: `could not read factors.yml: ${(err as Error).message}` };
+    return { taxonomy: Taxonomy.empty(), problems: [{ file: FACTORS_FILE, ...at, field: "factors", severity: "error" }] };
   }
+  const data = yaml.value;
   const parsed = taxonomySchema.safeParse(data);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => {
       const p = Array.isArray(data) ? issue.path.slice(1) : issue.path;
-      const loc = locateYamlPath(raw, p);
+      const loc = yaml.locate(p);
       return { file: FACTORS_FILE, ...loc, field: fieldPath(issue.path), message: issue.message, severity: "error" as const };
     });
     return { taxonomy: Taxonomy.empty(), problems };
@@ -84,7 +84,7 @@ export function parseTaxonomy(raw: string | null): { taxonomy: Taxonomy; problem
   const categoryIds = new Set(parsed.data.categories.map((c) => c.id));
   parsed.data.factors.forEach((f, i) => {
     const base = Array.isArray(data) ? [i] : ["factors", i];
-    const locate = (key: string) => locateYamlPath(raw, [...base, key]);
+    const locate = (key: string) => yaml.locate([...base, key]);
     if (ids.has(f.id)) problems.push({ file: FACTORS_FILE, ...locate("id"), field: `factors[${i}].id`, message: `duplicate factor id "${f.id}"`, severity: "error" });
     ids.add(f.id);
     if (categoryIds.size > 0 && !categoryIds.has(f.category)) {
@@ -93,7 +93,7 @@ export function parseTaxonomy(raw: string | null): { taxonomy: Taxonomy; problem
   });
   parsed.data.factors.forEach((f, i) => {
     if (f.merged_into && !ids.has(f.merged_into)) {
-      const loc = locateYamlPath(raw, [...(Array.isArray(data) ? [i] : ["factors", i]), "merged_into"]);
+      const loc = yaml.locate([...(Array.isArray(data) ? [i] : ["factors", i]), "merged_into"]);
       problems.push({ file: FACTORS_FILE, ...loc, field: `factors[${i}].merged_into`, message: `unknown factor "${f.merged_into}"`, severity: "error" });
     }
   });

@@ -21,6 +21,8 @@ export interface EditorData {
   mode: "new" | "edit";
   id: string | null;
   baseBlob: string | null;
+  /** The file text the edit starts from (null when creating): the form's values are applied onto it when saving. */
+  baseText: string | null;
   form: EditorForm;
   /** Problems the file had when it was opened (a broken file still opens in the editor). */
   loadProblems: Problem[];
@@ -37,6 +39,7 @@ export async function getEditorData(viewer: Viewer, id: string | null): Promise<
   if (!canAuthor(viewer)) return null;
   let form: EditorForm;
   let baseBlob: string | null = null;
+  let baseText: string | null = null;
   let loadProblems: Problem[] = [];
   if (id === null) {
     const fm = newIncidentFrontmatter("", viewer.email || undefined);
@@ -45,6 +48,7 @@ export async function getEditorData(viewer: Viewer, id: string | null): Promise<
     const loaded = await loadForEdit(viewer, id);
     if (!loaded) return null;
     baseBlob = loaded.blob;
+    baseText = loaded.text;
     const split = splitDocument(loaded.text);
     form = split.ok ? formFromData(split.doc.data, split.doc.body) : formFromData({}, loaded.text);
     if (!loaded.doc) {
@@ -72,6 +76,7 @@ export async function getEditorData(viewer: Viewer, id: string | null): Promise<
     mode: id === null ? "new" : "edit",
     id,
     baseBlob,
+    baseText,
     form,
     loadProblems,
     taxonomy: { categories: taxonomy.categories, factors: taxonomy.factors },

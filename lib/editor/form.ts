@@ -14,7 +14,9 @@ import {
   type TimelineKind,
 } from "../schema/incident";
 import type { Problem } from "../schema/problems";
-import { serializeIncident } from "./serialize";
+import { frontmatterRegions } from "../content/frontmatter";
+import { editYaml } from "../content/yaml-edit";
+import { frontmatterData, isOmitted, serializeIncident } from "./serialize";
 
 /** Editable state of the structured editor. Pure data (survives JSON), so it is also the local draft. */
 export interface EditorForm {
@@ -188,16 +190,54 @@ export function formToFrontmatter(form: EditorForm): IncidentFrontmatterInput {
   };
 }
 
-/** The file text the form saves as. */
-export function formToText(form: EditorForm): string {
+/**
+ * The file text the form saves as. Editing an existing file (`baseText`, the text it was opened from), the form's
+ * values are applied onto that text: only what the form changed is rewritten, so comments, key order, quoting and
+ * every untouched line stay byte-for-byte (see editYaml), and an unchanged body is kept as it was. A new incident, or
+ * a base whose frontmatter does not parse, is written afresh.
+ */
+export function formToText(form: EditorForm, baseText: string | null = null): string {
+  if (baseText !== null) {
+    const edited = editedText(form, baseText);
+    if (edited !== null) return edited;
+  }
   return serializeIncident(formToFrontmatter(form), form.body);
 }
 
-/** 1-based line of the file where the body starts (serializeIncident writes `---`, YAML, `---`, a blank line, body). */
+// The form trims text and leaves defaults and empty values out; a base that writes them differently says the same.
+const formEquivalence = {
+  sameScalar: (a: unknown, b: unknown) => a === b || (typeof a === "string" && typeof b === "string" && a.trim() === b.trim()),
+  keepAbsent: (key: string, v: unknown) => isOmitted(key, v) || (v !== null && typeof v === "object" && !Array.isArray(v) && Object.keys(v).length === 0),
+};
+
+function editedText(form: EditorForm, baseText: string): string | null {
+  const regions = frontmatterRegions(baseText);
+  if (!regions) return null;
+  let yaml: string;
+  try {
+    yaml = editYaml(regions.yaml, frontmatterData(formToFrontmatter(form)), formEquivalence);
+  } catch {
+    return null;
+  }
+  if (yaml !== "" && !yaml.endsWith("\n")) yaml += "\n";
+  const leading = (s: string) => /^(\r?\n)*/.exec(s)?.[0] ?? "";
+  const strip = (s: string) => s.slice(leading(s).length);
+  let body = regions.body;
+  if (strip(form.body) !== strip(body)) {
+    const b = strip(form.body);
+    body = leading(body) + (b.endsWith("\n") ? b : `${b}\n`);
+  }
+  return regions.open + yaml + regions.close + body;
+}
+
+/** 1-based line of the file where the body text starts: after the closing `---` and the blank lines that follow it. */
 export function bodyStartLine(text: string): number {
   const lines = text.split("\n");
-  const close = lines.indexOf("---", 1);
-  return close < 0 ? 1 : close + 3;
+  const close = lines.findIndex((l, i) => i > 0 && l.startsWith("---"));
+  if (close < 0) return 1;
+  let start = close + 1;
+  while (start < lines.length - 1 && (lines[start] ?? "").trim() === "") start++;
+  return start + 1;
 }
 
 /** Where problems belong in the form: by field path (timeline indexes mapped back to row keys), body lines, the rest. */

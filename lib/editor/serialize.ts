@@ -1,4 +1,4 @@
-import yaml from "js-yaml";
+import { stringifyYaml } from "../content/yaml";
 import type { IncidentFrontmatterInput } from "../schema/incident";
 
 // Field order in written files: what a reader scans first comes first.
@@ -6,6 +6,11 @@ const ORDER = [
   "title", "status", "kind", "severity", "visibility", "groups", "started_at", "detected_at", "mitigated_at", "resolved_at",
   "services", "teams", "tags", "authors", "summary", "impact", "timeline", "contributing_factors", "countermeasures", "source",
 ] as const;
+
+/** Values a file leaves out: empty ones, and the defaults of `kind` and `visibility`. */
+export function isOmitted(key: string, v: unknown): boolean {
+  return isEmpty(v) || (key === "kind" && v === "incident") || (key === "visibility" && v === "internal");
+}
 
 function isEmpty(v: unknown): boolean {
   return v === undefined || v === null || v === "" || (Array.isArray(v) && v.length === 0);
@@ -22,15 +27,18 @@ function clean(v: unknown): unknown {
   return v;
 }
 
-/** Writes an incident file: YAML frontmatter (defaults left out) and the MDX body. */
-export function serializeIncident(fm: IncidentFrontmatterInput, body: string): string {
+/** The frontmatter as a file holds it: fields in reading order, empty values and defaults left out. */
+export function frontmatterData(fm: IncidentFrontmatterInput): Record<string, unknown> {
   const ordered: Record<string, unknown> = {};
   const src = fm as Record<string, unknown>;
-  for (const k of ORDER) if (!isEmpty(src[k])) ordered[k] = clean(src[k]);
-  for (const [k, v] of Object.entries(src)) if (!(k in ordered) && !isEmpty(v)) ordered[k] = clean(v);
-  if (ordered.kind === "incident") delete ordered.kind;
-  if (ordered.visibility === "internal") delete ordered.visibility;
-  const text = yaml.dump(ordered, { schema: yaml.CORE_SCHEMA, lineWidth: 118, noRefs: true, quotingType: '"', sortKeys: false });
+  for (const k of ORDER) if (!isOmitted(k, src[k])) ordered[k] = clean(src[k]);
+  for (const [k, v] of Object.entries(src)) if (!(k in ordered) && !isOmitted(k, v)) ordered[k] = clean(v);
+  return ordered;
+}
+
+/** Writes an incident file: YAML frontmatter (defaults left out) and the MDX body. */
+export function serializeIncident(fm: IncidentFrontmatterInput, body: string): string {
+  const text = stringifyYaml(frontmatterData(fm));
   const b = body.replace(/^\n+/, "");
   return `---\n${text}---\n\n${b.endsWith("\n") ? b : `${b}\n`}`;
 }

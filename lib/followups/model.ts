@@ -10,6 +10,7 @@ import {
   type IncidentStatus,
   type Severity,
 } from "../schema/incident";
+import { isCalendarDate } from "../schema/common";
 import { daysBetween, defaultTimeZone, isDateOnly, isPastDue, localDate, toLocalDate } from "./dates";
 
 /** What the follow-up model needs of an incident (an IncidentDoc fits). */
@@ -310,7 +311,7 @@ const day = z
   .array(z.string())
   .optional()
   .transform(first)
-  .pipe(z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine((s) => !Number.isNaN(Date.parse(s))).optional())
+  .pipe(z.string().refine(isCalendarDate).optional())
   .catch(undefined);
 
 const oneOfOrUndefined = <const T extends readonly [string, ...string[]]>(values: T) =>

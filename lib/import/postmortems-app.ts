@@ -3,9 +3,9 @@
 // whole import is one commit, and a file that would not parse as a Kaizen incident is reported and skipped.
 import fs from "node:fs/promises";
 import path from "node:path";
-import yaml from "js-yaml";
 import { z } from "zod";
 import { parseYaml } from "../content/frontmatter";
+import { stringifyYaml } from "../content/yaml";
 import { parseIncidentText } from "../content/incident-file";
 import { INCIDENTS_DIR, type ContentStore } from "../content/store";
 import type { Taxonomy } from "../knowledge/taxonomy";
@@ -213,7 +213,7 @@ export function toIncidentFile(r: PostmortemsAppReport, taxonomy: Taxonomy, body
     contributing_factors: factors.map((factor) => ({ factor })),
     source: { ...(r.url ? { url: r.url } : {}), uuid: r.uuid, ...(r.company ? { company: r.company } : {}) },
   };
-  const header = yaml.dump(fm, { lineWidth: 120, noRefs: true, quotingType: '"' });
+  const header = stringifyYaml(fm);
   const body = bodyTransform(escapeForMdx(r.body || summary));
   return { id, path: `${INCIDENTS_DIR}/${id}.mdx`, content: `---\n${header}---\n\n${body}\n` };
 }

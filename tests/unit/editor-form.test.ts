@@ -128,3 +128,124 @@ describe("lineDiff", () => {
     expect(lineDiff("a\nb", "a\nb").every((l) => l.op === "same")).toBe(true);
   });
 });
+
+// A hand-written file: comments everywhere, single quotes, a folded summary, flow lists, no blank line before the body.
+const COMMENTED = `---
+# Reviewed with the payments team on 2026-03-20.
+title: 'Queue stall'   # working title
+status: published
+severity: SEV2
+started_at: 2026-03-14T14:00:00Z
+services: [queue, billing]
+summary: >
+  The consumer stalled after a deploy
+  and the backlog grew for forty minutes.
+timeline:
+  # times from the pager log
+  - at: 2026-03-14T14:00:00Z
+    event: deploy of the consumer
+    kind: trigger
+  - at: 2026-03-14T14:09:00Z   # first page
+    event: alert fired
+    kind: detection
+contributing_factors:
+  - factor: missing-alert
+    note: no lag alert
+countermeasures:
+  # agreed in the review
+  - id: cm-1
+    title: Add a lag alert
+    type: detect
+    owner: ana@example.com   # on call lead
+    due: 2026-04-01
+    status: open
+    addresses: [missing-alert]
+  - id: cm-2
+    title: Canary the consumer
+    type: prevent
+    owner: bo@example.com
+    due: 2026-04-15
+    status: open
+---
+## Summary
+
+The consumer stalled.
+`;
+
+/** The base's lines that the saved text no longer has, and the saved text's lines the base did not have. */
+function changedLines(before: string, after: string): { removed: string[]; added: string[] } {
+  const diff = lineDiff(before, after);
+  return { removed: diff.filter((d) => d.op === "del").map((d) => d.text), added: diff.filter((d) => d.op === "add").map((d) => d.text) };
+}
+
+describe("editor form: saving onto the file it was opened from", () => {
+  const valid = (text: string) => {
+    const r = parseIncidentText("incidents/q.mdx", text, taxonomy);
+    if (!r.ok) throw new Error(r.problems.map((p) => `${p.line}: ${p.message}`).join("\n"));
+    return r.frontmatter;
+  };
+
+  it("an unchanged form gives the file back byte for byte", () => {
+    expect(formToText(formOf(COMMENTED), COMMENTED)).toBe(COMMENTED);
+  });
+
+  it("changing one field changes only its line, keeping the trailing comment", () => {
+    const form = formOf(COMMENTED);
+    form.severity = "SEV1";
+    const cm = form.countermeasures[0];
+    if (!cm) throw new Error("fixture");
+    cm.owner = "cy@example.com";
+    const text = formToText(form, COMMENTED);
+    expect(changedLines(COMMENTED, text)).toEqual({
+      removed: ["severity: SEV2", "    owner: ana@example.com   # on call lead"],
+      added: ["severity: SEV1", "    owner: cy@example.com   # on call lead"],
+    });
+    expect(valid(text)).toMatchObject({ severity: "SEV1" });
+  });
+
+  it("adding a timeline row inserts its lines in time order and changes nothing else", () => {
+    const form = formOf(COMMENTED);
+    form.timeline.push({ key: "new", at: "2026-03-14T14:05:00Z", event: "lag: 40k messages", kind: "note" });
+    const text = formToText(form, COMMENTED);
+    expect(changedLines(COMMENTED, text)).toEqual({
+      removed: [],
+      added: ["  - at: 2026-03-14T14:05:00Z", '    event: "lag: 40k messages"', "    kind: note"],
+    });
+    const lines = text.split("\n");
+    expect(lines.indexOf("  - at: 2026-03-14T14:05:00Z")).toBe(lines.indexOf("    kind: trigger") + 1);
+    expect(valid(text).timeline.map((t) => t.at)).toEqual(["2026-03-14T14:00:00Z", "2026-03-14T14:05:00Z", "2026-03-14T14:09:00Z"]);
+  });
+
+  it("removing a countermeasure removes only its lines; the comment above the list stays", () => {
+    const form = formOf(COMMENTED);
+    form.countermeasures = form.countermeasures.filter((c) => c.id !== "cm-1");
+    const text = formToText(form, COMMENTED);
+    expect(changedLines(COMMENTED, text)).toEqual({
+      removed: ["  - id: cm-1", "    title: Add a lag alert", "    type: detect", "    owner: ana@example.com   # on call lead", "    due: 2026-04-01", "    status: open", "    addresses: [missing-alert]"],
+      added: [],
+    });
+    expect(text).toContain("  # agreed in the review\n  - id: cm-2\n");
+    expect(valid(text).countermeasures.map((c) => c.id)).toEqual(["cm-2"]);
+  });
+
+  it("editing the body keeps the frontmatter, comments included, byte for byte", () => {
+    const form = formOf(COMMENTED);
+    form.body = `${form.body}\n## Lessons\n\nAlert on lag, not on errors.\n`;
+    const text = formToText(form, COMMENTED);
+    expect(text).toBe(`${COMMENTED}\n## Lessons\n\nAlert on lag, not on errors.\n`);
+  });
+
+  it("places body problems on the right line when the file has no blank line before the body", () => {
+    const form = formOf(COMMENTED);
+    form.body = "## Summary\n\n{1 + 1}\n";
+    const text = formToText(form, COMMENTED);
+    const r = parseIncidentText("incidents/q.mdx", text, taxonomy);
+    expect(placeProblems(r.ok ? [] : r.problems, form, text).body[0]?.line).toBe(3);
+  });
+
+  it("falls back to a fresh file when the base's frontmatter does not parse", () => {
+    const broken = "---\ntitle: [unclosed\n---\nbody\n";
+    const form = formOf(FILE);
+    expect(formToText(form, broken)).toBe(formToText(form));
+  });
+});

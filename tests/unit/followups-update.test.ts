@@ -80,12 +80,38 @@ describe("applyCountermeasureUpdate", () => {
   it("changes owner and due in place, quoting only when YAML needs it", () => {
     const out = applyCountermeasureUpdate(FILE, "cm-1", { owner: "@ana", due: "2026-04-30" }, "2026-03-02");
     const changed = linesOf(out).filter((l, i) => l !== linesOf(FILE)[i]);
-    expect(changed).toEqual(["    owner: '@ana'", "    due: 2026-04-30"]);
+    expect(changed).toEqual(['    owner: "@ana"', "    due: 2026-04-30"]);
     expect(valid(out).countermeasures[0]).toMatchObject({ owner: "@ana", due: "2026-04-30", status: "open" });
   });
 
   it("returns the text unchanged when nothing changes", () => {
     expect(applyCountermeasureUpdate(FILE, "cm-2", { status: "done", owner: "bo@x.example" }, "2026-03-02")).toBe(FILE);
+  });
+
+  it("a status update keeps the comment and quoting on the line it changes, and every other line", () => {
+    const commented = FILE.replace("    status: open\n", '    status: "open"   # chased weekly\n').replace("    due: 2026-02-01\n", "    due: 2026-02-01   # agreed with finance\n");
+    const out = applyCountermeasureUpdate(commented, "cm-1", { status: "done" }, "2026-03-02", { taxonomy });
+    const before = linesOf(commented);
+    const after = linesOf(out);
+    const at = before.indexOf('    status: "open"   # chased weekly');
+    expect(after).toEqual([...before.slice(0, at), '    status: "done"   # chased weekly', "    done_at: 2026-03-02", ...before.slice(at + 1)]);
+    expect(valid(out).countermeasures[0]).toMatchObject({ status: "done", done_at: "2026-03-02", due: "2026-02-01" });
+  });
+
+  it("refuses a file whose frontmatter uses aliases, before expanding them", () => {
+    const aliased = FILE.replace("    owner: ana@x.example\n", "    owner: &ana ana@x.example\n").replace("    owner: bo@x.example\n", "    owner: *ana\n");
+    let details: unknown;
+    try {
+      applyCountermeasureUpdate(aliased, "cm-1", { status: "done" }, "2026-03-02");
+    } catch (err) {
+      details = err instanceof AppError ? err.details : err;
+    }
+    expect(details).toEqual([expect.objectContaining({ line: 25, col: 12, field: "frontmatter", message: "YAML aliases (*ana) are not allowed: write the value out in full" })]);
+  });
+
+  it("refuses an impossible due date or today", () => {
+    expect(() => applyCountermeasureUpdate(FILE, "cm-1", { due: "2026-02-30" }, "2026-03-02")).toThrow(/expected a date that exists/);
+    expect(() => applyCountermeasureUpdate(FILE, "cm-1", { status: "done" }, "2026-02-29")).toThrow(/today must be a date/);
   });
 
   it("keeps CRLF line endings", () => {

@@ -4,7 +4,9 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { FrontmatterError, parseYaml, splitDocument, type SplitResult } from "../../lib/content/frontmatter";
-import { locateYamlPath } from "../../lib/content/yaml-locate";
+import { parseYamlSafe } from "../../lib/content/yaml";
+
+const locateYamlPath = (yaml: string, path: readonly PropertyKey[]) => parseYamlSafe(yaml).locate(path);
 
 const markers: string[] = [];
 
@@ -110,20 +112,21 @@ describe("splitDocument: structure", () => {
   it("reports a YAML syntax error at its file line", () => {
     const problem = problemOf(splitDocument("---\ntitle: x\nstatus: draft\n  bad: indentation\n---\n"));
     expect(problem.message).toMatch(/^invalid YAML: /);
-    expect(problem.line).toBe(4);
+    // The yaml package reports the mapping that cannot hold the over-indented key: `status: draft`.
+    expect(problem.line).toBe(3);
   });
 });
 
 describe("parseYaml: safety", () => {
   it("rejects duplicate keys with the line of the duplicate", () => {
     const err = yamlError("title: a\nstatus: draft\ntitle: b\n");
-    expect(err.message).toMatch(/duplicated mapping key/);
-    expect(err.line).toBe(3);
+    expect(err.message).toBe('invalid YAML: duplicate key "title"');
+    expect([err.line, err.col]).toEqual([3, 1]);
   });
 
   it("reports a duplicate key at the file line through splitDocument", () => {
     const problem = problemOf(splitDocument("---\ntitle: a\nstatus: draft\ntitle: b\n---\n"));
-    expect(problem.message).toMatch(/duplicated mapping key/);
+    expect(problem.message).toBe('invalid YAML: duplicate key "title"');
     expect(problem.line).toBe(4);
   });
 
@@ -149,7 +152,7 @@ describe("parseYaml: safety", () => {
   it("locates a nested prototype key inside a list", () => {
     const err = yamlError("title: x\ncountermeasures:\n  - id: a\n  - id: b\n    prototype: 1\n");
     expect(err.message).toBe('key "prototype" is not allowed (in countermeasures.1)');
-    expect([err.line, err.col]).toEqual([5, 16]);
+    expect([err.line, err.col]).toEqual([5, 5]);
   });
 
   it("rejects !!js/function and other custom tags", () => {
@@ -161,7 +164,8 @@ describe("parseYaml: safety", () => {
       "title: !!python/object:os.system [ls]\n",
       "title: !<tag:yaml.org,2002:js/function> 'function () {}'\n",
     ]) {
-      expect(yamlError(text).message).toMatch(/unknown tag/);
+      // Rejected as an unknown tag, or (for `/x/`) already as a syntax error.
+      expect(yamlError(text).message).toMatch(/^invalid YAML: (unknown tag|Unexpected scalar)/);
     }
     expect(existsSync(marker)).toBe(false);
   });
@@ -170,14 +174,14 @@ describe("parseYaml: safety", () => {
     expect(parseYaml("due: 2025-03-31\nat: 2025-03-04T14:02:00Z\n")).toEqual({ due: "2025-03-31", at: "2025-03-04T14:02:00Z" });
   });
 
-  it("does not resolve merge keys into other mappings", () => {
-    // `<<` is not part of the core schema: it stays an ordinary key, so anchors cannot smuggle fields in.
-    const value = parseYaml("base: &b { title: x }\nother:\n  <<: *b\n");
-    expect(value).toEqual({ base: { title: "x" }, other: { "<<": { title: "x" } } });
+  it("refuses merge keys with their alias, so anchors cannot smuggle fields in", () => {
+    const err = yamlError("base: &b { title: x }\nother:\n  <<: *b\n");
+    expect(err.message).toBe("YAML aliases (*b) are not allowed: write the value out in full");
+    expect([err.line, err.col]).toEqual([3, 7]);
   });
 });
 
-describe("locateYamlPath", () => {
+describe("ParsedYaml.locate", () => {
   const yaml = [
     "title: Checkout outage", //           1
     "severity: SEV2", //                   2
@@ -218,7 +222,7 @@ describe("locateYamlPath", () => {
   });
 
   it("finds items of a nested list", () => {
-    expect(locateYamlPath(yaml, ["countermeasures", 0, "addresses", 1])).toEqual({ line: 14, col: 7 });
+    expect(locateYamlPath(yaml, ["countermeasures", 0, "addresses", 1])).toEqual({ line: 14, col: 9 });
   });
 
   it("finds a field of a nested mapping", () => {
@@ -227,11 +231,74 @@ describe("locateYamlPath", () => {
 
   it("does not find a field of another list item", () => {
     // cm-2 has no title: the deepest part found is the item itself.
-    expect(locateYamlPath(yaml, ["countermeasures", 1, "title"])).toEqual({ line: 15, col: 3 });
+    expect(locateYamlPath(yaml, ["countermeasures", 1, "title"])).toEqual({ line: 15, col: 5 });
   });
 
   it("falls back to the deepest part it found for a missing path", () => {
     expect(locateYamlPath(yaml, ["timeline", 5, "at"])).toEqual({ line: 3, col: 1 });
     expect(locateYamlPath(yaml, ["nothing"])).toEqual({ line: 1, col: 1 });
+  });
+});
+
+// Nine levels of nine aliases each: 9^9 (387 million) strings once expanded, from a few hundred bytes.
+const BILLION_LAUGHS = [
+  'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]',
+  ..."bcdefghi".split("").map((c, i) => {
+    const prev = "abcdefghi"[i] ?? "a";
+    return `${c}: &${c} [${Array(9).fill(`*${prev}`).join(",")}]`;
+  }),
+];
+
+describe("YAML aliases are refused before they are expanded", () => {
+  it("rejects a billion-laughs frontmatter at the first alias, with its line", () => {
+    const raw = `---\ntitle: x\n${BILLION_LAUGHS.join("\n")}\n---\n\nbody\n`;
+    expect(raw.length).toBeLessThan(600);
+    const problem = problemOf(splitDocument(raw));
+    expect(problem).toMatchObject({ line: 4, col: 8, field: "frontmatter", message: "YAML aliases (*a) are not allowed: write the value out in full" });
+  });
+
+  it("rejects even a single alias", () => {
+    const err = yamlError("owner: &o ana\nreviewer: *o\n");
+    expect(err.message).toBe("YAML aliases (*o) are not allowed: write the value out in full");
+    expect([err.line, err.col]).toEqual([2, 11]);
+  });
+
+  it("still accepts an anchor that nothing refers to", () => {
+    expect(parseYaml("title: &t x\n")).toEqual({ title: "x" });
+  });
+});
+
+describe("YAML scalars in the core schema", () => {
+  it("keeps timestamps, even explicitly tagged ones, from becoming Date objects", () => {
+    expect(parseYaml("due: 2026-02-30\nat: 2026-03-01T24:00:00Z\n")).toEqual({ due: "2026-02-30", at: "2026-03-01T24:00:00Z" });
+    expect(yamlError("due: !!timestamp 2026-01-01\n").message).toMatch(/^invalid YAML: unknown tag /);
+    expect(yamlError("blob: !!binary aGVsbG8=\n").message).toMatch(/^invalid YAML: unknown tag /);
+    expect(yamlError("s: !!set { a, b }\n").message).toMatch(/^invalid YAML: unknown tag /);
+  });
+
+  it("reports a duplicate key nested in a list item at its line and column", () => {
+    const err = yamlError("countermeasures:\n  - id: cm-1\n    owner: ana\n    owner: bo\n");
+    expect(err.message).toBe('invalid YAML: duplicate key "owner"');
+    expect([err.line, err.col]).toEqual([4, 5]);
+  });
+});
+
+describe("gray-matter's own engines are never called", () => {
+  it("parses YAML with the yaml package even if gray-matter's default engines would throw", async () => {
+    const { createRequire } = await import("node:module");
+    const require = createRequire(import.meta.url);
+    const engines = require("gray-matter/lib/engines") as Record<string, unknown>;
+    const saved = { ...engines };
+    const boom = { parse: () => { throw new Error("gray-matter default engine called"); } };
+    try {
+      for (const k of Object.keys(saved)) engines[k] = boom;
+      const r = splitDocument("---\ntitle: x\ndue: 2026-03-01\n---\nbody\n");
+      expect(r.ok && r.doc.data).toEqual({ title: "x", due: "2026-03-01" });
+      for (const lang of ["js", "javascript", "coffee", "cson", "json", "toml"]) {
+        expect(problemOf(splitDocument(`---${lang}\n{}\n---\n`)).message).toMatch(/is not allowed/);
+      }
+    } finally {
+      Object.assign(engines, saved);
+    }
   });
 });

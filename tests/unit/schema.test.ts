@@ -251,7 +251,7 @@ describe("parseIncidentText: taxonomy checks", () => {
     ];
     const problems = problemsOf(parse(lines));
     expect(problems.map(formatProblem)).toEqual([
-      `${FILE}:16:7  countermeasures[0].addresses[1]  unknown factor "missing-alrt" (did you mean "missing-alert"?)`,
+      `${FILE}:16:9  countermeasures[0].addresses[1]  unknown factor "missing-alrt" (did you mean "missing-alert"?)`,
     ]);
   });
 
@@ -318,5 +318,65 @@ describe("parseTaxonomy", () => {
 
   it("reports a missing file", () => {
     expect(parseTaxonomy(null).problems.map((p) => p.message)).toEqual(["factors.yml is missing"]);
+  });
+});
+
+describe("impossible dates and times are refused", () => {
+  const dateTimeError = (v: string) => `expected an ISO 8601 date-time with a time zone such as 2025-03-04T14:02:00Z (a date and time that exist), got ${JSON.stringify(v)}`;
+  const dateError = (v: string) => `expected a date that exists, such as 2025-03-31, got ${JSON.stringify(v)}`;
+
+  for (const field of ["started_at", "detected_at", "mitigated_at", "resolved_at"]) {
+    for (const value of ["2026-02-30T10:00:00Z", "2026-03-01T24:00:00Z", "2026-04-31T10:00:00Z", "2026-03-01T10:60:00Z", "2026-03-01T10:00:00+25:00"]) {
+      it(`${field}: ${value}`, () => {
+        const col = field.length + 3;
+        expect(formatted([...VALID, `${field}: ${value}`])).toEqual([`${FILE}:5:${col}  ${field}  ${dateTimeError(value)}`]);
+      });
+    }
+  }
+
+  it("a timeline row at 2025-02-29 (not a leap year)", () => {
+    const lines = [...VALID, "timeline:", "  - at: 2025-02-29T10:00:00Z", "    event: Deploy"];
+    expect(formatted(lines)).toEqual([`${FILE}:6:9  timeline[0].at  ${dateTimeError("2025-02-29T10:00:00Z")}`]);
+    expect(parse([...VALID, "timeline:", "  - at: 2024-02-29T10:00:00Z", "    event: Deploy"]).ok).toBe(true);
+  });
+
+  const cm = (extra: string[]) => [...VALID, "countermeasures:", "  - id: cm-1", "    title: Something", "    type: prevent", "    owner: ana", ...extra];
+
+  it("a countermeasure due on 2026-02-31", () => {
+    expect(formatted(cm(["    due: 2026-02-31", "    status: open"]))).toEqual([`${FILE}:10:10  countermeasures[0].due  ${dateError("2026-02-31")}`]);
+  });
+
+  it("a countermeasure done_at 2026-13-01 or 2026-06-31", () => {
+    for (const v of ["2026-13-01", "2026-06-31", "2026-06-00"]) {
+      expect(formatted(cm(["    due: 2026-02-28", "    status: done", `    done_at: ${v}`]))).toEqual([`${FILE}:12:14  countermeasures[0].done_at  ${dateError(v)}`]);
+    }
+  });
+
+  it("still accepts real dates, leap days and offsets", () => {
+    expect(parse([...VALID, "started_at: 2024-02-29T23:59:59.5+05:30", "resolved_at: 2024-03-01T00:00:00Z"]).ok).toBe(true);
+    expect(parse(cm(["    due: 2024-02-29", "    status: done", "    done_at: 2024-12-31T23:59:00Z"])).ok).toBe(true);
+  });
+});
+
+describe("YAML problems in the lint format", () => {
+  it("an incident with a billion-laughs frontmatter fails fast, at the first alias", () => {
+    const laughs = ['x: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
+    for (const c of "bcdefghi") laughs.push(`${c}: &${c} [${Array(9).fill(`*${String.fromCharCode(c.charCodeAt(0) - 1)}`).join(",")}]`);
+    expect(formatted([...VALID, ...laughs])).toEqual([`${FILE}:6:8  frontmatter  YAML aliases (*a) are not allowed: write the value out in full`]);
+  });
+
+  it("a duplicate key in an incident names its line", () => {
+    expect(formatted([...VALID, "summary: one", "severity: SEV3"])).toEqual([`${FILE}:6:1  frontmatter  invalid YAML: duplicate key "severity"`]);
+  });
+
+  it("factors.yml with a billion-laughs payload fails fast, with its line", () => {
+    const laughs = ['- id: &a lol', "  name: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]", "  category: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]", "  description: [*c,*c,*c,*c,*c,*c,*c,*c,*c]"];
+    const { problems } = parseTaxonomy(laughs.join("\n") + "\n");
+    expect(problems.map(formatProblem)).toEqual(["factors.yml:2:13  factors  YAML aliases (*a) are not allowed: write the value out in full"]);
+  });
+
+  it("a duplicate key in factors.yml names its line", () => {
+    const { problems } = parseTaxonomy("- id: a\n  name: A\n  category: c\n  description: d\n  name: B\n");
+    expect(problems.map(formatProblem)).toEqual(['factors.yml:5:3  factors  invalid YAML: duplicate key "name"']);
   });
 });

@@ -77,6 +77,20 @@ describe("ContentStore: reading", () => {
     expect(snap.head).toBe(git(root, "rev-parse", "HEAD").trim());
   });
 
+  it("opens a repository with a committed billion-laughs incident and factors.yml quickly, reporting both", async () => {
+    const laughs = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
+    for (const [i, c] of [..."bcdefghi"].entries()) laughs.push(`${c}: &${c} [${Array(9).fill(`*${"abcdefghi"[i]}`).join(",")}]`);
+    const root = await makeRepo({ "laughs.mdx": incident("Laughs", laughs), "fine.mdx": incident("Fine") });
+    await fs.writeFile(path.join(root, "factors.yml"), laughs.join("\n") + "\n");
+    git(root, "commit", "-qam", "laughs");
+    const snap = await new ContentStore(root).snapshot();
+    expect(snap.incidents.map((i) => i.id)).toEqual(["fine"]);
+    expect(snap.broken.map((b) => b.problems.map((p) => `${p.file}:${p.line}:${p.col}  ${p.field}  ${p.message}`))).toEqual([
+      ["incidents/laughs.mdx:6:8  frontmatter  YAML aliases (*a) are not allowed: write the value out in full"],
+    ]);
+    expect(snap.taxonomyProblems.map((p) => `${p.file}:${p.line}:${p.col}  ${p.message}`)).toEqual(["factors.yml:2:8  YAML aliases (*a) are not allowed: write the value out in full"]);
+  });
+
   it("keeps a broken file from affecting the others, with its problems and access", async () => {
     const root = await makeRepo({
       "good.mdx": incident("Good"),

@@ -60,8 +60,8 @@ interface Checked {
   hints: EditorHint[];
 }
 
-function check(form: EditorForm, file: string, taxonomy: Taxonomy): Checked {
-  const text = formToText(form);
+function check(form: EditorForm, baseText: string | null, file: string, taxonomy: Taxonomy): Checked {
+  const text = formToText(form, baseText);
   const r = parseIncidentText(file, text, taxonomy);
   return { form, text, problems: r.ok ? [] : r.problems, warnings: r.ok ? r.warnings : [], hints: blamelessHints(form) };
 }
@@ -79,10 +79,13 @@ export function IncidentEditor({ data }: { data: EditorData }) {
   const taxonomy = useMemo(() => new Taxonomy(data.taxonomy), [data.taxonomy]);
   const file = `incidents/${data.id ?? "new"}.mdx`;
   const [form, setFormState] = useState<EditorForm>(data.form);
-  const [savedText, setSavedText] = useState(() => formToText(data.form));
+  // The text the form's values are applied onto (so comments and untouched lines survive a save): the file as opened,
+  // the version loaded from a conflict, or a restored draft.
+  const [baseText, setBaseText] = useState(data.baseText);
+  const [savedText, setSavedText] = useState(() => formToText(data.form, data.baseText));
   const [baseBlob, setBaseBlob] = useState(data.baseBlob);
   const [newId, setNewId] = useState(data.id ?? "");
-  const [checked, setChecked] = useState<Checked>(() => check(data.form, file, taxonomy));
+  const [checked, setChecked] = useState<Checked>(() => check(data.form, data.baseText, file, taxonomy));
   const [serverProblems, setServerProblems] = useState<Problem[]>([]);
   const [conflict, setConflict] = useState<Conflict | null>(null);
   const [stash, setStash] = useState<string | null>(null);
@@ -101,17 +104,17 @@ export function IncidentEditor({ data }: { data: EditorData }) {
     setServerProblems([]);
   }, []);
 
-  const text = useMemo(() => formToText(form), [form]);
+  const text = useMemo(() => formToText(form, baseText), [form, baseText]);
   const dirty = text !== savedText || newId !== (data.id ?? "");
 
   // A draft left by a crash or a closed tab is offered back, never applied silently.
   useEffect(() => {
     const d = readDraft(data.id);
-    if (!d || (d.text === formToText(data.form) && d.newId === (data.id ?? ""))) return;
+    if (!d || (d.text === formToText(data.form, data.baseText) && d.newId === (data.id ?? ""))) return;
     // Deferred: localStorage exists only in the browser, and the server-rendered page must hydrate first.
     const t = setTimeout(() => setDraftOffer(d), 0);
     return () => clearTimeout(t);
-  }, [data.id, data.form]);
+  }, [data.id, data.form, data.baseText]);
 
   // Every change is kept in this browser until it is saved.
   useEffect(() => {
@@ -133,9 +136,9 @@ export function IncidentEditor({ data }: { data: EditorData }) {
 
   // Validation and hints follow typing with a short delay, so long bodies do not slow the keyboard down.
   useEffect(() => {
-    const t = setTimeout(() => setChecked(check(form, file, taxonomy)), 250);
+    const t = setTimeout(() => setChecked(check(form, baseText, file, taxonomy)), 250);
     return () => clearTimeout(t);
-  }, [form, file, taxonomy]);
+  }, [form, baseText, file, taxonomy]);
 
   const factorIds = form.factors.map((f) => f.factor).join(",");
   const similarText = `${form.title}\n${form.summary}\n${form.impact}`;
@@ -212,7 +215,8 @@ export function IncidentEditor({ data }: { data: EditorData }) {
     setStash(text);
     const theirs = formFromText(conflict.currentText);
     setFormState(theirs);
-    setSavedText(formToText(theirs));
+    setBaseText(conflict.currentText);
+    setSavedText(formToText(theirs, conflict.currentText));
     setBaseBlob(conflict.currentBlob);
     setConflict(null);
   };
@@ -220,6 +224,8 @@ export function IncidentEditor({ data }: { data: EditorData }) {
     if (!draftOffer) return;
     touched.current = true;
     setFormState(formFromText(draftOffer.text));
+    // The draft's text was itself applied onto its base: starting from it keeps what that base had.
+    setBaseText(draftOffer.text);
     setBaseBlob(draftOffer.baseBlob);
     if (data.mode === "edit" && draftOffer.newId) setNewId(draftOffer.newId);
     setDraftOffer(null);
