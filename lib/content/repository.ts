@@ -344,12 +344,7 @@ export class GitRepository implements ContentRepository {
     const { top, commonDir } = await this.layout();
     const ref = (await runGit(top, ["symbolic-ref", "-q", "HEAD"]).catch(() => null))?.stdout.trim() || null;
     const args = ref ? ["update-ref", "-m", `kaizen: ${message.split("\n")[0]}`, ref, to, from ?? ZERO] : ["update-ref", "--no-deref", "-m", "kaizen", "HEAD", to, from ?? ZERO];
-    try {
-      await this.retry(() => runGit(top, args));
-    } catch (err) {
-      if (!ref || !isLockContention(err) || !(await clearStaleGitLock(path.join(commonDir, `${ref}.lock`), this.root, top))) throw err;
-      await runGit(top, args);
-    }
+    await this.underGitLock(ref ? path.join(commonDir, `${ref}.lock`) : path.join(commonDir, "HEAD.lock"), () => runGit(top, args));
   }
 
   private async journalFile(): Promise<string> {
@@ -438,18 +433,28 @@ export class GitRepository implements ContentRepository {
   /** Updates the shared index entries of these paths from the work tree; false when another program holds its lock. */
   private async refreshIndex(fullPaths: string[], lock: string): Promise<boolean> {
     const { top } = await this.layout();
-    const args = ["update-index", "-q", "--add", "--remove", "--", ...fullPaths];
     try {
-      await this.retry(() => runGit(top, args));
+      await this.underGitLock(lock, () => runGit(top, ["update-index", "--add", "--remove", "--", ...fullPaths]));
       return true;
     } catch (err) {
       if (!isLockContention(err)) throw err;
-      if (!(await clearStaleGitLock(lock, this.root, top))) {
-        console.warn(`[kaizen] ${lock} is held by another program: the index entries of ${fullPaths.join(", ")} are updated on the next save`);
-        return false;
-      }
-      await runGit(top, args);
-      return true;
+      console.warn(`[kaizen] ${lock} is held by another program: the index entries of ${fullPaths.join(", ")} are updated on the next save`);
+      return false;
+    }
+  }
+
+  /**
+   * Runs a git command that takes `lock`. On contention a lock a killed git left is removed at once (see
+   * clearStaleGitLock for when that is safe); one another program holds is waited for a little, as before.
+   */
+  private async underGitLock<T>(lock: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      if (!isLockContention(err)) throw err;
+      const { top } = await this.layout();
+      if (await clearStaleGitLock(lock, this.root, top)) return await fn();
+      return await this.retry(fn);
     }
   }
 

@@ -52,10 +52,14 @@ function alive(pid: number): boolean {
  * another host (a clone on a shared file system) cannot be checked from here, so it is never broken.
  */
 function isStale(text: string, lockFile: string, mtimeMs: number): boolean {
-  let holder: Partial<Holder>;
+  let holder: Partial<Holder> | null = null;
   try {
-    holder = JSON.parse(text) as Partial<Holder>;
+    const parsed: unknown = JSON.parse(text);
+    if (parsed && typeof parsed === "object") holder = parsed as Partial<Holder>;
   } catch {
+    // handled below
+  }
+  if (!holder) {
     const pid = Number.parseInt(text, 10);
     // Not written by this version (which links a complete file into place, so it is never empty or partial).
     if (!Number.isInteger(pid) || pid <= 0) return Date.now() - mtimeMs > LEGACY_STALE_MS;
