@@ -18,7 +18,11 @@ export async function clearStaleGitLock(lock: string, root: string, top: string)
   const st = await fs.stat(lock).catch(() => null);
   if (!st) return true; // gone meanwhile: a retry may succeed
   if (st.mtimeMs >= since) return false;
-  if ((await gitProcessesIn(top)) !== 0) return false;
+  const running = await gitProcessesIn(top);
+  if (running !== 0) {
+    console.warn(`[kaizen] ${lock} is left alone: ${running < 0 ? "cannot tell whether" : `${running}`} git process(es) run in ${top}`);
+    return false;
+  }
   const aside = `${lock}.stale-${process.pid}`;
   try {
     await fs.rename(lock, aside);
@@ -43,6 +47,9 @@ async function gitProcessesIn(top: string): Promise<number> {
   for (const pid of pids) {
     const comm = (await fs.readFile(`/proc/${pid}/comm`, "utf8").catch(() => "")).trim();
     if (comm !== "git" && !comm.startsWith("git-")) continue;
+    // A zombie (killed, not yet reaped: common in containers whose init does not reap) runs nothing and holds nothing.
+    const stat = await fs.readFile(`/proc/${pid}/stat`, "utf8").catch(() => "");
+    if (stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z")) continue;
     const cwd = await fs.readlink(`/proc/${pid}/cwd`).catch(() => null);
     // A git process whose cwd cannot be read (another user's) might be in this repository: count it.
     if (cwd === null || cwd === real || cwd.startsWith(real + path.sep)) count++;

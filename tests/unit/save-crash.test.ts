@@ -18,8 +18,8 @@ const ROOT = path.resolve(__dirname, "../..");
 const CHILD = path.join(ROOT, "tests/fixtures/save-child.ts");
 const ANA: Viewer = { id: "ana", name: "Ana Lima", email: "ana@example.com", role: "author", groups: [] };
 const STEPS = ["write", "add", "commit", "ref", "index", "random", "random", "random"] as const;
-/** Every injected step once and three random kills: each child start costs seconds (tsx and the app's imports). */
-const ITERATIONS = STEPS.length;
+/** Every injected step twice and six random kills (≈40 s: each child start costs seconds for tsx and the app). */
+const ITERATIONS = STEPS.length * 2;
 
 const dirs: string[] = [];
 afterAll(async () => {
