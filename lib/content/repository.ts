@@ -447,13 +447,19 @@ export class GitRepository implements ContentRepository {
    * Runs a git command that takes `lock`. On contention a lock a killed git left is removed at once (see
    * clearStaleGitLock for when that is safe); one another program holds is waited for a little, as before.
    */
-  private async underGitLock<T>(lock: string, fn: () => Promise<T>): Promise<T> {
+  private async underGitLock<T>(lock: string, fn: () => Promise<T>, cleared = 0): Promise<T> {
     try {
       return await fn();
     } catch (err) {
       if (!isLockContention(err)) throw err;
-      const { top } = await this.layout();
-      if (await clearStaleGitLock(lock, this.root, top)) return await fn();
+      const { top, gitDir, commonDir } = await this.layout();
+      // git names the lock it could not take, which is not always the obvious one: update-ref with a reflog message
+      // on the checked-out branch also locks HEAD. Only a lock inside this repository's git directories is touched.
+      const named = err instanceof GitError ? /Unable to create '([^']+\.lock)'/.exec(err.stderr)?.[1] : undefined;
+      const inside = (p: string) => [gitDir, commonDir].some((d) => p.startsWith(d + path.sep));
+      const target = named && inside(path.resolve(top, named)) ? path.resolve(top, named) : lock;
+      // A command may need several locks (HEAD and the branch): each stale one is cleared in turn, a few at most.
+      if (cleared < 4 && (await clearStaleGitLock(target, this.root, top))) return await this.underGitLock(lock, fn, cleared + 1);
       return await this.retry(fn);
     }
   }

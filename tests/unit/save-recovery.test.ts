@@ -68,11 +68,12 @@ describe("git's own locks left by a killed git", () => {
     await expect(fs.stat(lock)).rejects.toThrow();
   });
 
-  it("saves despite a stale lock on the branch ref", async () => {
+  it("saves despite stale locks on the branch ref and on HEAD", async () => {
     const root = await makeRepo();
-    const lock = path.join(root, ".git", "refs", "heads", "main.lock");
-    await fs.writeFile(lock, "");
-    await fs.utimes(lock, new Date(Date.now() - 5_000), new Date(Date.now() - 5_000));
+    for (const lock of [path.join(root, ".git", "refs", "heads", "main.lock"), path.join(root, ".git", "HEAD.lock")]) {
+      await fs.writeFile(lock, "");
+      await fs.utimes(lock, new Date(Date.now() - 5_000), new Date(Date.now() - 5_000));
+    }
     const commit = await new GitRepository(root).commit(edit("Edited"), "Edit a", ANA);
     expect(git(root, "rev-parse", "main").trim()).toBe(commit);
   });
