@@ -7,14 +7,14 @@ import { ID_PATTERN } from "../schema/common";
 import { taxonomySchema } from "../schema/factors";
 import type { IncidentFrontmatter } from "../schema/incident";
 import { fieldPath, type Problem } from "../schema/problems";
-import { blobId } from "./git";
 import { findGitDir } from "./git-dir";
 import { parseIncidentText } from "./incident-file";
-import { GitRepository, type Author, type ContentRepository, type FileChange } from "./repository";
+import { GitRepository, type Author, type ContentRepository, type FileChange, type TreeEntry } from "./repository";
 import { FrontmatterError, parseYamlSafe, type ParsedYaml } from "./yaml";
 
 export const INCIDENTS_DIR = "incidents";
 export const FACTORS_FILE = "factors.yml";
+const SYMLINK_MODE = "120000";
 
 export interface IncidentDoc {
   ok: true;
@@ -52,8 +52,7 @@ export interface Snapshot {
 }
 
 interface FileState {
-  mtimeMs: number;
-  size: number;
+  blob: string;
   entry: IncidentEntry;
 }
 
@@ -100,15 +99,20 @@ export function parseTaxonomy(raw: string | null): { taxonomy: Taxonomy; problem
   return { taxonomy: new Taxonomy(parsed.data), problems };
 }
 
-/** Reads incidents from a content repository, parsed once and cached until a file changes. */
+/**
+ * Reads incidents from a content repository at HEAD, parsed once and cached by blob id. What is served is always what
+ * is committed: a work-tree edit that no save acknowledged (a save cut off by a crash, a hand edit) is never shown;
+ * the work tree matters only to people and tools using the clone.
+ */
 export class ContentStore {
   readonly repo: ContentRepository;
   private files = new Map<string, FileState>();
-  private taxonomyState: { mtimeMs: number; size: number; taxonomy: Taxonomy; problems: Problem[] } | null = null;
+  private taxonomyState: { blob: string | null; taxonomy: Taxonomy; problems: Problem[] } | null = null;
   private current: Snapshot | null = null;
   private dirty = true;
   private checkedAt = 0;
   private watching = false;
+  private recovering: Promise<void> | null = null;
   private refreshing: Promise<Snapshot> | null = null;
   private listeners = new Set<(s: Snapshot) => void>();
 
@@ -130,9 +134,19 @@ export class ContentStore {
     return () => this.listeners.delete(fn);
   }
 
+  /**
+   * Repairs what a crashed save left in the work tree, once per store. Not awaited by reads, which come from HEAD
+   * and so do not depend on it (and must not wait for a write lock a live process holds); every commit repairs first.
+   */
+  recovered(): Promise<void> {
+    this.recovering ??= this.repo.recover().catch((err: unknown) => console.error("[kaizen] recovering the content work tree failed:", (err as Error).message));
+    return this.recovering;
+  }
+
   async snapshot(): Promise<Snapshot> {
-    // With a working file watcher the tree is re-checked only when it reports a change (plus a slow safety net);
-    // without one, at most once a second.
+    void this.recovered();
+    // With a working watcher on the git directory HEAD is re-read only when it reports a change (plus a slow safety
+    // net); without one, at most once a second.
     const maxAge = this.watching ? 30_000 : 1_000;
     if (this.current && !this.dirty && Date.now() - this.checkedAt < maxAge) return this.current;
     this.refreshing ??= this.refresh().finally(() => (this.refreshing = null));
@@ -141,8 +155,11 @@ export class ContentStore {
 
   private startWatching(): void {
     if (this.watching) return;
+    const gitDir = findGitDir(this.root);
+    if (!gitDir) return;
     try {
-      for (const dir of [this.root, path.join(this.root, INCIDENTS_DIR)]) {
+      // HEAD, packed-refs and the branch files: a commit by anyone (Kaizen, a shell, a pull) changes one of them.
+      for (const dir of [gitDir, path.join(gitDir, "refs", "heads")]) {
         const w = fsSync.watch(dir, { persistent: false }, () => (this.dirty = true));
         w.on("error", () => {
           this.watching = false;
@@ -158,55 +175,38 @@ export class ContentStore {
     this.dirty = false;
     this.checkedAt = Date.now();
     this.startWatching();
-    let changed = this.current === null;
+    const head = await readHead(this.root);
+    if (this.current && head === this.current.head) return this.current;
 
-    const taxPath = path.join(this.root, FACTORS_FILE);
-    const taxStat = await fs.stat(taxPath).catch(() => null);
-    if (!this.taxonomyState || !taxStat || taxStat.mtimeMs !== this.taxonomyState.mtimeMs || taxStat.size !== this.taxonomyState.size) {
-      const raw = await this.repo.readFile(FACTORS_FILE);
+    const tree = head ? await this.repo.tree(head, [FACTORS_FILE, `${INCIDENTS_DIR}/`]) : new Map<string, TreeEntry>();
+    const taxEntry = tree.get(FACTORS_FILE);
+    const taxBlob = taxEntry?.type === "blob" && taxEntry.mode !== SYMLINK_MODE ? taxEntry.blob : null;
+    const names = [...tree].filter(([rel, e]) => rel.startsWith(`${INCIDENTS_DIR}/`) && rel.endsWith(".mdx") && e.type === "blob");
+    if (!this.taxonomyState || this.taxonomyState.blob !== taxBlob) {
+      const raw = taxBlob ? ((await this.repo.readBlobs([taxBlob])).get(taxBlob) ?? null) : null;
       const { taxonomy, problems } = parseTaxonomy(raw);
-      this.taxonomyState = { mtimeMs: taxStat?.mtimeMs ?? 0, size: taxStat?.size ?? 0, taxonomy, problems };
+      this.taxonomyState = { blob: taxBlob, taxonomy, problems };
       this.files.clear(); // validation depends on the taxonomy
-      changed = true;
     }
     const taxonomy = this.taxonomyState.taxonomy;
 
-    const names = (await this.repo.listDir(INCIDENTS_DIR)).filter((n) => n.endsWith(".mdx"));
-    const seen = new Set<string>();
-    await Promise.all(
-      names.map(async (name) => {
-        const rel = `${INCIDENTS_DIR}/${name}`;
-        seen.add(rel);
-        const st = await fs.stat(path.join(this.root, rel)).catch(() => null);
-        if (!st || !st.isFile()) return;
-        const prev = this.files.get(rel);
-        if (prev && prev.mtimeMs === st.mtimeMs && prev.size === st.size) return;
-        let entry: IncidentEntry;
-        try {
-          const raw = await this.repo.readFile(rel);
-          if (raw === null) return;
-          entry = parseEntry(rel, name.slice(0, -4), raw, taxonomy);
-        } catch (err) {
-          // An unreadable file (e.g. a symlink leaving the content directory) is one broken entry, not a failed snapshot.
-          const problem: Problem = { file: rel, line: 1, col: 1, field: "file", message: `could not be read: ${(err as Error).message}`, severity: "error" };
-          entry = { ok: false, id: name.slice(0, -4), path: rel, blob: "", problems: [problem], access: null };
-        }
-        if (prev && prev.entry.blob === entry.blob) {
-          this.files.set(rel, { mtimeMs: st.mtimeMs, size: st.size, entry: prev.entry });
-          return;
-        }
-        this.files.set(rel, { mtimeMs: st.mtimeMs, size: st.size, entry });
-        changed = true;
-      }),
-    );
-    for (const rel of [...this.files.keys()]) {
-      if (!seen.has(rel)) {
-        this.files.delete(rel);
-        changed = true;
-      }
+    const toRead = names.filter(([rel, e]) => this.files.get(rel)?.blob !== e.blob);
+    const texts = await this.repo.readBlobs(toRead.filter(([, e]) => e.mode !== SYMLINK_MODE).map(([, e]) => e.blob));
+    for (const [rel, e] of toRead) {
+      const id = path.posix.basename(rel).slice(0, -4);
+      const raw = texts.get(e.blob);
+      let entry: IncidentEntry;
+      if (e.mode === SYMLINK_MODE || raw === undefined) {
+        // git stores a symlink as its target path: never followed, so it cannot expose a file outside the content.
+        const why = e.mode === SYMLINK_MODE ? "is a symbolic link" : "its blob is missing from the repository";
+        const problem: Problem = { file: rel, line: 1, col: 1, field: "file", message: `could not be read: ${why}`, severity: "error" };
+        entry = { ok: false, id, path: rel, blob: e.blob, problems: [problem], access: null };
+      } else entry = parseEntry(rel, id, raw, taxonomy, e.blob);
+      this.files.set(rel, { blob: e.blob, entry });
     }
-    const head = await readHead(this.root);
-    if (!changed && this.current && head === this.current.head) return this.current;
+    const seen = new Set(names.map(([rel]) => rel));
+    for (const rel of [...this.files.keys()]) if (!seen.has(rel)) this.files.delete(rel);
+    // A new HEAD is a new snapshot even when no incident changed: `head` is what the next save is based on.
 
     const entries = [...this.files.values()].map((f) => f.entry).sort((a, b) => a.id.localeCompare(b.id));
     const snapshot: Snapshot = {
@@ -245,8 +245,7 @@ export function accessOf(raw: string): BrokenIncident["access"] {
   return accessOfText(raw);
 }
 
-function parseEntry(rel: string, id: string, raw: string, taxonomy: Taxonomy): IncidentEntry {
-  const blob = blobId(raw);
+function parseEntry(rel: string, id: string, raw: string, taxonomy: Taxonomy, blob: string): IncidentEntry {
   const broken = (problems: Problem[]): BrokenIncident => ({ ok: false, id, path: rel, blob, problems, access: accessOf(raw) });
   if (!ID_PATTERN.test(id)) {
     return broken([{ file: rel, line: 1, col: 1, field: "id", message: `file name "${id}" is not a valid id (lowercase letters, digits and dashes)`, severity: "error" }]);

@@ -48,6 +48,12 @@ async function makeRepo(files: Record<string, string> = {}): Promise<string> {
   return root;
 }
 
+/** Commits everything in the work tree, as a person or a pull would: the store serves only what is committed. */
+function commitAll(root: string, message = "Change content"): void {
+  git(root, "add", "-A");
+  git(root, "commit", "-q", "-m", message);
+}
+
 function commitCount(root: string): number {
   return Number(git(root, "rev-list", "--count", "HEAD").trim());
 }
@@ -137,6 +143,7 @@ describe("ContentStore: reading", () => {
   it("reports taxonomy problems without failing the incidents", async () => {
     const root = await makeRepo({ "a.mdx": incident("A") });
     await fs.writeFile(path.join(root, "factors.yml"), "- id: x\n  name: X\n  category: c\n  description: d\n- id: x\n  name: X\n  category: c\n  description: d\n");
+    commitAll(root);
     const snap = await new ContentStore(root).snapshot();
     expect(snap.taxonomyProblems.map((p) => p.message)).toEqual(['duplicate factor id "x"']);
     expect(snap.incidents.map((i) => i.id)).toEqual(["a"]);
@@ -162,6 +169,7 @@ describe("ContentStore: caching", () => {
     const untouched = v1.byId.get("b");
 
     await fs.writeFile(path.join(root, "incidents", "a.mdx"), incident("A, renamed in the title"));
+    commitAll(root);
     store.invalidate();
     const v2 = await store.snapshot();
     expect(v2).not.toBe(v1);
@@ -174,6 +182,7 @@ describe("ContentStore: caching", () => {
 
     await fs.writeFile(path.join(root, "incidents", "c.mdx"), incident("C"));
     await fs.rm(path.join(root, "incidents", "b.mdx"));
+    commitAll(root);
     const v3 = await store.forceRefresh();
     expect(v3.version).toBe(v2.version + 1);
     expect(v3.incidents.map((i) => i.id)).toEqual(["a", "c"]);
@@ -184,6 +193,7 @@ describe("ContentStore: caching", () => {
     const store = new ContentStore(root);
     expect((await store.snapshot()).broken.map((b) => b.id)).toEqual(["a"]);
     await fs.appendFile(path.join(root, "factors.yml"), "- id: retry-storm\n  name: Retry storm\n  category: capacity\n  description: d\n");
+    commitAll(root);
     expect((await store.forceRefresh()).incidents.map((i) => i.id)).toEqual(["a"]);
   });
 
@@ -399,6 +409,7 @@ describe("paths stay inside the content directory", () => {
     await fs.writeFile(outside, incident("Outside secret"));
     try {
       await fs.symlink(outside, path.join(root, "incidents", "leak.mdx"));
+      commitAll(root, "Add a symlink");
       const snap = await new ContentStore(root).snapshot();
       expect(snap.incidents.map((i) => i.id)).toEqual(["a"]);
       expect(JSON.stringify(snap.broken)).not.toContain("Outside secret");
