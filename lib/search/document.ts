@@ -23,6 +23,8 @@ export interface SearchDoc {
   status: string;
   kind: string;
   startedAt: string | null;
+  /** Readable only by admins and the incident's groups. */
+  restricted: boolean;
 }
 
 const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
@@ -56,6 +58,7 @@ export function toSearchDoc(doc: IncidentDoc, taxonomy: Taxonomy): SearchDoc {
     status: fm.status,
     kind: fm.kind,
     startedAt: fm.started_at ?? null,
+    restricted: fm.visibility === "restricted",
   };
 }
 

@@ -9,7 +9,7 @@ import { dataDir } from "../env";
 import { IMPACT_LEVELS } from "./ranking";
 import { NF, SearchIndex } from "./search-index";
 
-const MAGIC = "KZSRCH03";
+const MAGIC = "KZSRCH04";
 const FILE = "index.bin";
 
 /** Where the index is kept: <dataDir>/search-index. */
@@ -41,6 +41,7 @@ const metaSchema = z.object({
   teams: z.array(z.string()),
   tags: z.array(z.string()),
   factors: z.array(z.string()),
+  restricted: z.boolean(),
 });
 
 const sectionSchema = z.object({ name: z.string(), offset: z.number().int().nonnegative(), length: z.number().int().nonnegative() });
@@ -60,8 +61,8 @@ const headerSchema = z.object({
 
 /** Serializes an index with its revision: a JSON header, Kaizen's tables as typed arrays, flexsearch's own export. */
 export function serializeIndex(index: SearchIndex, revision: string): Buffer {
-  const surfaces = [...index.surfaces.keys()];
-  const surfaceTerms = Int32Array.from(surfaces, (s) => index.surfaces.get(s) ?? 0);
+  // Surface ids are handed out in insertion order, so the map's key order is the id order.
+  const surfaces = [...index.surfaceIds.keys()];
   const texts: Buffer[] = [];
   const textOff = new Int32Array(index.meta.length * 2 + 1);
   let pos = 0;
@@ -88,10 +89,13 @@ export function serializeIndex(index: SearchIndex, revision: string): Buffer {
     ["seq", index.seq.data.subarray(0, index.seq.length)],
     ["wholeOff", index.wholeOff.data.subarray(0, index.wholeOff.length)],
     ["wholes", index.wholes.data.subarray(0, index.wholes.length)],
+    ["surfOff", index.surfOff.data.subarray(0, index.surfOff.length)],
+    ["surfs", index.surfs.data.subarray(0, index.surfs.length)],
     ["fieldLen", index.fieldLen.data.subarray(0, index.fieldLen.length)],
     ["avgLen", index.avgLen],
     ["dfs", index.dfs.data.subarray(0, index.dfs.length)],
-    ["surfaceTerms", surfaceTerms],
+    ["surfaceTerms", index.surfaceTerm.data.subarray(0, index.surfaceTerm.length)],
+    ["surfaceDfs", index.surfaceDfs.data.subarray(0, index.surfaceDfs.length)],
     ["textOff", textOff],
     ["text", Buffer.concat(texts, pos)],
     ...flexData.map((d, i): [string, ArrayBufferView] => [`flex${i}`, d]),
@@ -169,6 +173,8 @@ export function deserializeIndex(buf: Buffer): { index: SearchIndex; revision: s
     seq: Uint8Array.from(section("seq")),
     wholeOff: i32("wholeOff"),
     wholes: Uint8Array.from(section("wholes")),
+    surfOff: i32("surfOff"),
+    surfs: Uint8Array.from(section("surfs")),
     fieldLen: i32("fieldLen"),
     avgLen: f64("avgLen"),
     summaries,
@@ -177,6 +183,7 @@ export function deserializeIndex(buf: Buffer): { index: SearchIndex; revision: s
     dfs: i32("dfs"),
     surfaces: h.surfaces,
     surfaceTerms: i32("surfaceTerms"),
+    surfaceDfs: i32("surfaceDfs"),
     facetValues: h.facetValues,
     factorNames: h.factorNames,
     flexParts: h.flexKeys.map((key, i): [string, string] => [key, section(`flex${i}`).toString("utf8")]),

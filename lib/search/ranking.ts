@@ -7,6 +7,11 @@ export const FIELD_WEIGHT: readonly number[] = [3, 1.5, 1, 0.5, 0.7, 1.5, 1, 1.5
 /** BM25 length normalization per field. */
 export const FIELD_B: readonly number[] = [0.5, 0.2, 0.75, 0.4, 0.4, 0.3, 0.3, 0.3, 0.3, 0.3];
 export const K1 = 1.2;
+/**
+ * Average field lengths (tokens) used when no document is readable by every viewer, so a knowledge base of restricted
+ * incidents only still gets length normalization: the averages of the sample knowledge base (18 incidents).
+ */
+export const FALLBACK_AVG_LEN: readonly number[] = [13, 110, 540, 78, 53, 4.5, 1, 6.5, 1, 2];
 
 /**
  * Impact levels: a term's saturated BM25F weight in a document, tf·(k1+1)/(tf+k1) over the field-weighted,

@@ -3,11 +3,14 @@
 // term's idf. On top of that Kaizen's own stage: query-term coverage, required phrases checked on token sequences, a
 // proximity re-rank of the best documents, recency as the tie-breaker, facets and snippets. Visibility and filters are
 // applied to every posting before it is scored, so restricted documents never reach scores, totals or facets; totals
-// and facets are exact (every matching visible document is counted, not just the ranked head).
+// and facets are exact (every matching visible document is counted, not just the ranked head). Everything else a query
+// reads from the index (idf, the document count, the vocabulary behind prefixes, typos and "did you mean", facet values,
+// feedback terms) comes from the viewer's IndexView, so a viewer gets exactly the response of an index built without
+// the incidents they may not read; ties are broken by id, never by a slot number that hidden documents shift.
 import { analyze, fold, STOPWORDS, tokenize } from "./analyze";
 import { isBlank, parseQuery, LIST_FILTERS, type ParsedQuery } from "./query";
 import { RANKING, SLOT_WEIGHT, coverageFactor } from "./ranking";
-import { FACETS, SEQ_BREAK, SearchIndex, type Facet } from "./search-index";
+import { FACETS, SEQ_BREAK, SearchIndex, type Facet, type IndexView } from "./search-index";
 import { bestWindow, findHitSpans, hitSpans, markAll, segmentsToHtml, type Segment } from "./snippet";
 import { maxEdits, prefixSurfaces, typoSurfaces } from "./vocabulary";
 import { normalizeName } from "../knowledge/fuzzy";
@@ -17,7 +20,11 @@ export { RANKING } from "./ranking";
 export interface SearchOptions {
   limit?: number;
   offset?: number;
-  /** Whether the viewer may see an incident; documents it rejects are dropped before scoring and counting. */
+  /**
+   * Whether the viewer may see an incident; documents it rejects are dropped before scoring and counting, and left out
+   * of every statistic. Like canRead it may reject restricted incidents, or every incident: only restricted ones are
+   * asked about unless it rejects an internal one (then all are).
+   */
   canSee?: (id: string) => boolean;
   /** Also match the last word as a prefix while it is still being typed (search-as-you-type); `word*` always does. */
   prefixLast?: boolean;
@@ -109,10 +116,11 @@ export function search(index: SearchIndex, query: string | ParsedQuery, opts: Se
   const none = (): SearchResponse => ({ total: 0, results: [], facets: emptyFacets(), errors });
   if (errors.length > 0) return none();
 
-  const filter = compileFilters(index, q, errors);
+  const view = viewFor(index, opts.canSee);
+  const filter = compileFilters(index, view, q, errors);
   if (errors.length > 0 || filter === null) return none();
 
-  const plan = planQuery(index, q, opts.prefixLast === true);
+  const plan = planQuery(view, q, opts.prefixLast === true);
   if (plan.impossible) return { ...none(), didYouMean: didYouMean(raw, plan) };
   const sc = scratchFor(index);
   // Scratch arrays are shared between queries; a slot's entries count only when its epoch is this query's.
@@ -122,12 +130,39 @@ export function search(index: SearchIndex, query: string | ParsedQuery, opts: Se
     sc.epoch = 1;
   }
   const facetLimit = Math.max(0, Math.floor(opts.facetLimit ?? FACET_LIMIT));
-  const ctx: Ctx = { index, sc, canSee: opts.canSee, filter, plain: !opts.canSee && filter.want === null && filter.after === undefined && filter.before === undefined, facetLimit };
+  const ctx: Ctx = { index, view, sc, canSee: opts.canSee, filter, plain: !opts.canSee && filter.want === null && filter.after === undefined && filter.before === undefined, facetLimit };
   return run(ctx, q, plan, raw, limit, offset, errors);
+}
+
+/**
+ * The index as this viewer may use it. Only restricted slots are asked about, unless the predicate rejects an internal
+ * incident (no viewer): then every slot is.
+ */
+function viewFor(index: SearchIndex, canSee: ((id: string) => boolean) | undefined): IndexView {
+  if (!canSee) return index.view();
+  const hidden: number[] = [];
+  const meta = index.meta;
+  let probe = 0;
+  while (probe < meta.length && (meta[probe] === null || meta[probe]?.restricted)) probe++;
+  const probed = meta[probe];
+  if (probed && !canSee(probed.id)) {
+    for (let s = 0; s < meta.length; s++) {
+      const m = meta[s];
+      if (m && !canSee(m.id)) hidden.push(s);
+    }
+  } else {
+    for (const s of index.restrictedSlots) {
+      const m = meta[s];
+      if (m && !canSee(m.id)) hidden.push(s);
+    }
+    hidden.sort((a, b) => a - b);
+  }
+  return index.view(hidden);
 }
 
 interface Ctx {
   index: SearchIndex;
+  view: IndexView;
   sc: Scratch;
   canSee: ((id: string) => boolean) | undefined;
   filter: Filter;
@@ -139,7 +174,7 @@ interface Ctx {
 function run(ctx: Ctx, q: ParsedQuery, plan: Plan, raw: string, limit: number, offset: number, errors: string[]): SearchResponse {
   const only = plan.groups.length === 1 && plan.phrases.length === 0 && plan.excludeTerms.length === 0 && plan.excludePhrases.length === 0 ? plan.groups[0] : undefined;
   if (only?.terms.length === 1 && only.terms[0]) return runSingleTerm(ctx, q, plan, only.terms[0], raw, limit, offset, errors);
-  const { index, sc } = ctx;
+  const { index, view, sc } = ctx;
   const { seen, state, score, cov, mask, gacc, gw } = sc;
   const epoch = sc.epoch;
   for (const t of plan.excludeTerms) {
@@ -159,12 +194,12 @@ function run(ctx: Ctx, q: ParsedQuery, plan: Plan, raw: string, limit: number, o
   let totalImportance = 0;
   const scoring = plan.groups.length > 0;
   if (scoring) {
-    const live = Math.max(1, index.live);
+    const live = Math.max(1, view.live);
     const glist: number[] = [];
     let requiredMask = 0;
     // Required groups (phrase words) first, rarest first: once one is done, only its documents can still match, so
     // later groups only add to those instead of collecting every document of a common word.
-    const order = plan.groups.map((g, gi) => ({ g, gi, rank: g.required ? 0 : g.bonus ? 2 : 1, df: g.required ? Math.min(...g.terms.map((t) => index.df(t.id))) : 0 }));
+    const order = plan.groups.map((g, gi) => ({ g, gi, rank: g.required ? 0 : g.bonus ? 2 : 1, df: g.required ? Math.min(...g.terms.map((t) => view.df(t.id))) : 0 }));
     order.sort((a, b) => a.rank - b.rank || a.df - b.df || a.gi - b.gi);
     let restrict = false;
     for (const { g, gi } of order) {
@@ -174,7 +209,7 @@ function run(ctx: Ctx, q: ParsedQuery, plan: Plan, raw: string, limit: number, o
       for (const t of g.terms) {
         const buckets = postingsOf(index, t.term);
         if (!buckets) continue;
-        const df = ctx.canSee ? visibleDf(ctx, buckets) : index.df(t.id);
+        const df = view.df(t.id);
         const idf = Math.log(1 + (live - df + 0.5) / (df + 0.5));
         g.importance = Math.max(g.importance, idf * t.w);
         const base = t.w * idf;
@@ -235,7 +270,7 @@ function run(ctx: Ctx, q: ParsedQuery, plan: Plan, raw: string, limit: number, o
   const page = top.slice(offset, offset + limit);
   const results = page.map((d) => toResult(index, d, score[d] ?? 0, plan));
   const response: SearchResponse = { total, results, facets, errors };
-  const dym = total === 0 || plan.corrections.size > 0 ? didYouMean(raw, plan, total === 0 ? index : undefined, q) : undefined;
+  const dym = total === 0 || plan.corrections.size > 0 ? didYouMean(raw, plan, total === 0 ? ctx.view : undefined, q) : undefined;
   if (dym && dym !== raw) response.didYouMean = dym;
   return response;
 }
@@ -252,8 +287,8 @@ function runSingleTerm(ctx: Ctx, q: ParsedQuery, plan: Plan, t: TermRef, raw: st
   let total = 0;
   const head: number[] = [];
   if (buckets) {
-    const live = Math.max(1, index.live);
-    const df = ctx.canSee ? visibleDf(ctx, buckets) : index.df(t.id);
+    const live = Math.max(1, ctx.view.live);
+    const df = ctx.view.df(t.id);
     const base = t.w * Math.log(1 + (live - df + 0.5) / (df + 0.5));
     const { seen, state, score } = sc;
     const counts = sc.counts;
@@ -292,14 +327,15 @@ function runSingleTerm(ctx: Ctx, q: ParsedQuery, plan: Plan, t: TermRef, raw: st
   const top = topK(head, Math.min(head.length, want), sc.score, byScoreThenRecency(index, sc.score));
   const results = top.slice(offset, offset + limit).map((d) => toResult(index, d, sc.score[d] ?? 0, plan));
   const response: SearchResponse = { total, results, facets, errors };
-  const dym = total === 0 || plan.corrections.size > 0 ? didYouMean(raw, plan, total === 0 ? index : undefined, q) : undefined;
+  const dym = total === 0 || plan.corrections.size > 0 ? didYouMean(raw, plan, total === 0 ? ctx.view : undefined, q) : undefined;
   if (dym && dym !== raw) response.didYouMean = dym;
   return response;
 }
 
-/** Orders slots by score, then the more recent start, then slot. */
+/** Orders slots by score, then the more recent start, then id. */
 function byScoreThenRecency(index: SearchIndex, score: Float64Array): (a: number, b: number) => number {
   const startedMs = index.startedMs.data;
+  const meta = index.meta;
   return (a, b) => {
     const ds = (score[b] as number) - (score[a] as number);
     if (ds !== 0) return ds;
@@ -308,7 +344,9 @@ function byScoreThenRecency(index: SearchIndex, score: Float64Array): (a: number
     const ra = ta === ta ? ta : -Infinity;
     const rb = tb === tb ? tb : -Infinity;
     if (ra !== rb) return rb > ra ? 1 : -1;
-    return a - b;
+    const ia = meta[a]?.id ?? "";
+    const ib = meta[b]?.id ?? "";
+    return ia < ib ? -1 : ia > ib ? 1 : 0;
   };
 }
 
@@ -318,9 +356,9 @@ function byScoreThenRecency(index: SearchIndex, score: Float64Array): (a: number
  * incidents that describe the same thing in other words. Documents found only this way count as matches.
  */
 function feedback(ctx: Ctx, plan: Plan, cands: number[], totalImportance: number): void {
-  const { index, sc } = ctx;
+  const { index, view, sc } = ctx;
   const { score, cov, mask, seen, state } = sc;
-  const live = Math.max(1, index.live);
+  const live = Math.max(1, view.live);
   const top = topK(cands, RANKING.feedbackDocs, score, byScoreThenRecency(index, score));
   const best = score[top[0] ?? 0] ?? 0;
   if (best <= 0) return;
@@ -344,22 +382,23 @@ function feedback(ctx: Ctx, plan: Plan, cands: number[], totalImportance: number
     }
     for (const [t, n] of tf) weight.set(t, (weight.get(t) ?? 0) + (rw * n) / Math.max(1, len));
   }
-  const terms: { id: number; w: number }[] = [];
+  const terms: { id: number; term: string; w: number }[] = [];
   for (const [t, w] of weight) {
     const term = index.terms[t] ?? "";
     if (term.length < 3 || STOPWORDS.has(term) || /^\d+$/.test(term)) continue;
-    const df = index.df(t);
+    const df = view.df(t);
     if (df < 2 || df > live * 0.2) continue;
-    terms.push({ id: t, w: w * Math.log(1 + live / df) });
+    terms.push({ id: t, term, w: w * Math.log(1 + live / df) });
   }
-  terms.sort((a, b) => b.w - a.w || a.id - b.id);
+  // Ties go by the term itself: term ids follow the order words first reached the index, hidden documents included.
+  terms.sort((a, b) => b.w - a.w || (a.term < b.term ? -1 : a.term > b.term ? 1 : 0));
   const chosen = terms.slice(0, RANKING.feedbackTerms);
   const max = chosen[0]?.w ?? 1;
   const epoch = sc.epoch;
   for (const e of chosen) {
-    const buckets = postingsOf(index, index.terms[e.id] ?? "");
+    const buckets = postingsOf(index, e.term);
     if (!buckets) continue;
-    const df = ctx.canSee ? visibleDf(ctx, buckets) : index.df(e.id);
+    const df = view.df(e.id);
     const base = RANKING.feedbackWeight * (e.w / max) * Math.log(1 + (live - df + 0.5) / (df + 0.5));
     for (let b = 0; b < buckets.length; b++) {
       const ids = buckets[b];
@@ -464,21 +503,6 @@ function postingsOf(index: SearchIndex, term: string): ArrayLike<number>[] | und
   return res.length > 0 ? (res as ArrayLike<number>[]) : undefined;
 }
 
-/** Document frequency among the documents this viewer may see. */
-function visibleDf(ctx: Ctx, buckets: ArrayLike<number>[]): number {
-  const state = ctx.sc.state;
-  let df = 0;
-  for (const ids of buckets) {
-    if (!ids) continue;
-    for (let i = 0; i < ids.length; i++) {
-      const d = ids[i] as number;
-      if (ctx.sc.seen[d] !== ctx.sc.epoch) classify(ctx, d);
-      if (state[d] !== 3) df++;
-    }
-  }
-  return df;
-}
-
 /** Sets a slot's state for this query: 1 = visible and passes the filters, 2 = visible only, 3 = removed or not visible. */
 function classify(ctx: Ctx, d: number): void {
   const { index, sc } = ctx;
@@ -504,7 +528,7 @@ function passes(index: SearchIndex, f: Filter, d: number): boolean {
 }
 
 /** Compiles the list filters to facet codes; null when a filter value matches nothing (so nothing can match). */
-function compileFilters(index: SearchIndex, q: ParsedQuery, errors: string[]): Filter | null {
+function compileFilters(index: SearchIndex, view: IndexView, q: ParsedQuery, errors: string[]): Filter | null {
   let want: Uint8Array | null = null;
   let need = 0;
   let bit = 0;
@@ -513,8 +537,9 @@ function compileFilters(index: SearchIndex, q: ParsedQuery, errors: string[]): F
     if (values.length === 0) continue;
     const codes = new Set<number>();
     for (const v of values) {
-      const c = key === "factor" ? resolveFactor(index, v, errors) : index.facets[key].find(v);
-      if (c !== undefined) codes.add(c);
+      const found = key === "factor" ? resolveFactor(view, v, errors) : index.facets[key].find(v);
+      // A value only hidden documents have is, for this viewer, a value no document has.
+      for (const c of found) if (view.facetDf(c) > 0) codes.add(c);
     }
     if (codes.size === 0) return null;
     want ??= new Uint8Array(index.valueOf.length);
@@ -559,19 +584,21 @@ function scratchFor(index: SearchIndex): Scratch {
   return s;
 }
 
-function resolveFactor(index: SearchIndex, value: string, errors: string[]): number | undefined {
+function resolveFactor(view: IndexView, value: string, errors: string[]): readonly number[] {
+  const index = view.index;
   const key = normalizeName(value);
   const id = index.factorNames.get(key) ?? key;
-  const code = index.facets.factor.find(id);
-  if (code !== undefined) return code;
+  const codes = index.facets.factor.find(id).filter((c) => view.facetDf(c) > 0);
+  if (codes.length > 0) return codes;
   if (!index.factorNames.has(key)) {
     const near = [...new Set(index.factorNames.values())].filter((f) => f.includes(key) || key.includes(f)).slice(0, 3);
     errors.push(`unknown factor "${value}"${near.length ? ` (did you mean ${near.map((f) => `factor:${f}`).join(" or ")}?)` : ""}`);
   }
-  return undefined;
+  return [];
 }
 
-function planQuery(index: SearchIndex, q: ParsedQuery, prefixLast: boolean): Plan {
+function planQuery(view: IndexView, q: ParsedQuery, prefixLast: boolean): Plan {
+  const index = view.index;
   const plan: Plan = { groups: [], phrases: [], excludeTerms: [], excludePhrases: [], hitTerms: new Map(), corrections: new Map(), impossible: false };
   const meaningful = q.words.filter((w) => !isStopword(w.text));
   const words = meaningful.length > 0 ? meaningful : q.words;
@@ -580,7 +607,7 @@ function planQuery(index: SearchIndex, q: ParsedQuery, prefixLast: boolean): Pla
   for (const w of words) {
     const toks = tokenize(w.text);
     const whole = toks.find((t) => !t.seq);
-    const units = whole && index.termId.has(whole.term) ? [whole] : toks.filter((t) => t.seq);
+    const units = whole && view.termOf(whole.term) !== undefined ? [whole] : toks.filter((t) => t.seq);
     // Highlight the parts of an identifier matched as a whole (the text has `us-east-1`, not `useast1`).
     if (units[0] === whole) for (const t of toks) if (t.seq && t.surface.length > 1) plan.hitTerms.set(t.term, Math.max(plan.hitTerms.get(t.term) ?? 0, 0.5));
     for (const u of units) {
@@ -588,20 +615,19 @@ function planQuery(index: SearchIndex, q: ParsedQuery, prefixLast: boolean): Pla
       seen.add(u.term);
       const group: Group = { terms: [], importance: 0, required: false };
       const add = (term: string, weight: number) => {
-        const id = index.termId.get(term);
+        const id = view.termOf(term);
         if (id === undefined || group.terms.some((t) => t.id === id)) return;
         group.terms.push({ id, term, w: weight });
         plan.hitTerms.set(term, Math.max(plan.hitTerms.get(term) ?? 0, weight));
       };
-      const exact = index.termId.get(u.term);
-      if (exact !== undefined && index.df(exact) > 0) add(u.term, 1);
+      if (view.termOf(u.term) !== undefined) add(u.term, 1);
       const asPrefix = w.prefix || (prefixLast && q.openEnd && w === lastWord && u === units[units.length - 1]);
       if (asPrefix && u.surface.length >= 2) {
-        for (const s of prefixSurfaces(index, u.surface, 12)) add(index.terms[index.surfaces.get(s) ?? -1] ?? "", w.prefix ? 1 : RANKING.prefixWeight);
+        for (const s of prefixSurfaces(view, u.surface, 12)) add(index.terms[index.termOfSurface(s) ?? -1] ?? "", w.prefix ? 1 : RANKING.prefixWeight);
       }
       if (group.terms.length === 0 && maxEdits(u.surface) > 0 && !/^\d+$/.test(u.surface)) {
-        const typos = typoSurfaces(index, u.surface, 3);
-        for (const t of typos) add(index.terms[index.surfaces.get(t.surface) ?? -1] ?? "", RANKING.typoWeight[t.distance] ?? 0.5);
+        const typos = typoSurfaces(view, u.surface, 3);
+        for (const t of typos) add(index.terms[index.termOfSurface(t.surface) ?? -1] ?? "", RANKING.typoWeight[t.distance] ?? 0.5);
         const best = typos[0];
         if (best) plan.corrections.set(w.text, best.surface);
       }
@@ -609,7 +635,7 @@ function planQuery(index: SearchIndex, q: ParsedQuery, prefixLast: boolean): Pla
     }
   }
   for (const phrase of q.phrases) {
-    const ids = phraseIds(index, phrase);
+    const ids = phraseIds(view, phrase);
     if (ids === null) {
       plan.impossible = true;
       continue;
@@ -618,7 +644,7 @@ function planQuery(index: SearchIndex, q: ParsedQuery, prefixLast: boolean): Pla
     const toks = tokenize(phrase).filter((t) => t.seq);
     const content = toks.filter((t) => !STOPWORDS.has(t.surface));
     for (const t of content.length > 0 ? content : toks) {
-      const id = index.termId.get(t.term);
+      const id = view.termOf(t.term);
       if (id === undefined) continue;
       plan.hitTerms.set(t.term, 1);
       if (seen.has(t.term)) {
@@ -633,21 +659,21 @@ function planQuery(index: SearchIndex, q: ParsedQuery, prefixLast: boolean): Pla
   }
   for (const ex of q.excludes) {
     if (/\s/.test(ex.trim())) {
-      const ids = phraseIds(index, ex);
+      const ids = phraseIds(view, ex);
       if (ids) plan.excludePhrases.push(SearchIndex.phrasePattern(ids));
       continue;
     }
     const toks = tokenize(ex);
     const whole = toks.find((t) => !t.seq);
     if (whole) {
-      if (index.termId.has(whole.term)) plan.excludeTerms.push(whole.term);
+      if (view.termOf(whole.term) !== undefined) plan.excludeTerms.push(whole.term);
       else {
-        const ids = phraseIds(index, ex);
+        const ids = phraseIds(view, ex);
         if (ids) plan.excludePhrases.push(SearchIndex.phrasePattern(ids));
       }
       continue;
     }
-    for (const t of toks) if (index.termId.has(t.term)) plan.excludeTerms.push(t.term);
+    for (const t of toks) if (view.termOf(t.term) !== undefined) plan.excludeTerms.push(t.term);
   }
   return plan;
 }
@@ -657,12 +683,12 @@ function isStopword(word: string): boolean {
   return STOPWORDS.has(f);
 }
 
-/** Term ids of a phrase's tokens in order; null when a word is not in the index (the phrase cannot match). */
-function phraseIds(index: SearchIndex, phrase: string): number[] | null {
+/** Term ids of a phrase's tokens in order; null when a word is in no readable document (the phrase cannot match). */
+function phraseIds(view: IndexView, phrase: string): number[] | null {
   const ids: number[] = [];
   for (const t of tokenize(phrase)) {
     if (!t.seq) continue;
-    const id = index.termId.get(t.term);
+    const id = view.termOf(t.term);
     if (id === undefined) return null;
     ids.push(id);
   }
@@ -771,27 +797,54 @@ function countFacets(index: SearchIndex, sc: Scratch, docs: readonly number[], f
   return listFacets(index, sc.counts, facetLimit);
 }
 
-/** Facet listings from the counts (which it zeroes again): per facet the `facetLimit` most frequent values. */
+/**
+ * Facet listings from the counts (which it zeroes again): per facet the `facetLimit` most frequent values, most
+ * frequent first, then by value. Spellings of one value (case aside) are counted together and listed as the one most
+ * of the matching documents use; nothing depends on the order values first reached the index.
+ */
 function listFacets(index: SearchIndex, counts: Int32Array, facetLimit: number): Facets {
-  const per: number[][] = FACETS.map(() => []);
   const n = index.valueOf.length;
-  for (let c = 0; c < n; c++) if (counts[c] !== 0) per[index.facetOf[c] as number]?.push(c);
+  const values = index.valueOf;
+  const group = index.facetGroup;
+  const per: number[][] = FACETS.map(() => []);
+  const used: number[] = [];
+  // Per group (its first code): the merged count and the code of the spelling shown.
+  const total = new Int32Array(n);
+  const shown = new Int32Array(n);
+  for (let c = 0; c < n; c++) {
+    const k = counts[c] as number;
+    if (k === 0) continue;
+    used.push(c);
+    const g = group[c] ?? c;
+    if (total[g] === 0) {
+      per[index.facetOf[c] as number]?.push(g);
+      shown[g] = c;
+    } else {
+      const b = shown[g] as number;
+      const kb = counts[b] as number;
+      if (k > kb || (k === kb && (values[c] ?? "") < (values[b] ?? ""))) shown[g] = c;
+    }
+    total[g] = (total[g] as number) + k;
+  }
+  const label = (g: number) => values[shown[g] as number] ?? "";
+  const order = (a: number, b: number) => (total[b] as number) - (total[a] as number) || (label(a) < label(b) ? -1 : label(a) > label(b) ? 1 : 0);
   const out = emptyFacets();
   for (let fi = 0; fi < FACETS.length; fi++) {
-    let codes = per[fi] ?? [];
-    if (codes.length > facetLimit) codes = mostFrequent(codes, counts, facetLimit);
+    let groups = per[fi] ?? [];
+    if (groups.length > facetLimit) groups = mostFrequent(groups, total, facetLimit, order);
+    groups.sort(order);
     const rec: Record<string, number> = {};
-    for (const c of codes) rec[index.valueOf[c] ?? ""] = counts[c] as number;
+    for (const g of groups) rec[label(g)] = total[g] as number;
     out[FACETS[fi] ?? "tag"] = rec;
   }
-  for (const codes of per) for (const c of codes) counts[c] = 0;
+  for (const c of used) counts[c] = 0;
   return out;
 }
 
-/** The `k` codes with the highest counts (ties: lower code first), in code order. */
-function mostFrequent(codes: readonly number[], counts: Int32Array, k: number): number[] {
+/** The `k` entries with the highest counts (ties by `order`), unordered. */
+function mostFrequent(codes: readonly number[], counts: Int32Array, k: number, order: (a: number, b: number) => number): number[] {
   if (k <= 0) return [];
-  // The k-th highest count, found by a histogram of the (small) counts instead of sorting.
+  // The k-th highest count, found by a histogram of the (small) counts instead of sorting every value.
   let max = 0;
   for (const c of codes) if ((counts[c] as number) > max) max = counts[c] as number;
   const hist = new Int32Array(max + 1);
@@ -804,16 +857,17 @@ function mostFrequent(codes: readonly number[], counts: Int32Array, k: number): 
     seen += hist[threshold] as number;
     if (seen >= k) break;
   }
-  let ties = k;
-  for (let v = max; v > threshold; v--) ties -= hist[v] as number;
   const out: number[] = [];
+  const ties: number[] = [];
   for (const c of codes) {
     const v = counts[c] as number;
     if (v > threshold) out.push(c);
-    else if (v === threshold && ties > 0) {
-      out.push(c);
-      ties--;
-    }
+    else if (v === threshold) ties.push(c);
+  }
+  ties.sort(order);
+  for (const c of ties) {
+    if (out.length >= k) break;
+    out.push(c);
   }
   return out;
 }
@@ -864,17 +918,14 @@ function coversAll(text: string, spans: readonly { start: number; end: number }[
 }
 
 /** The query with unknown words replaced by their closest vocabulary words. */
-function didYouMean(raw: string, plan: Plan, index?: SearchIndex, q?: ParsedQuery): string | undefined {
+function didYouMean(raw: string, plan: Plan, view?: IndexView, q?: ParsedQuery): string | undefined {
   const corrections = new Map(plan.corrections);
-  if (index && q) {
+  if (view && q) {
     for (const w of q.words) {
       if (corrections.has(w.text) || isStopword(w.text)) continue;
-      const known = tokenize(w.text).some((t) => {
-        const id = index.termId.get(t.term);
-        return id !== undefined && index.df(id) > 0;
-      });
+      const known = tokenize(w.text).some((t) => view.termOf(t.term) !== undefined);
       if (known) continue;
-      const best = typoSurfaces(index, fold(w.text), 1)[0];
+      const best = typoSurfaces(view, fold(w.text), 1)[0];
       if (best) corrections.set(w.text, best.surface);
     }
   }

@@ -1,19 +1,29 @@
 // Lookups over the index vocabulary (the words as written): prefixes, typo-tolerant matches, "did you mean".
 import { editDistance } from "../knowledge/fuzzy";
-import { lowerBound, reverseString, type SearchIndex } from "./search-index";
+import { lowerBound, reverseString, type IndexView } from "./search-index";
 
 const MAX_SCAN = 4000;
 
+// Every lookup goes through the viewer's view: a word counts only when a document the viewer may read has it, and the
+// scan limits count only such words, so which words come back never depends on documents the viewer cannot see.
+
+/** The term id of a vocabulary word a readable document has. */
+function visibleTerm(view: IndexView, surface: string): number | undefined {
+  const sid = view.index.surfaceIds.get(surface);
+  return sid !== undefined && view.hasSurface(sid) ? view.index.surfaceTerm.data[sid] : undefined;
+}
+
 /** Words of the vocabulary starting with `prefix` (at most `max`, most frequent first). */
-export function prefixSurfaces(index: SearchIndex, prefix: string, max: number): string[] {
-  const sorted = index.sortedSurfaces();
+export function prefixSurfaces(view: IndexView, prefix: string, max: number): string[] {
+  const sorted = view.index.sortedSurfaces();
   const out: { s: string; df: number }[] = [];
-  for (let i = lowerBound(sorted, prefix), n = 0; i < sorted.length && n < MAX_SCAN; i++, n++) {
+  for (let i = lowerBound(sorted, prefix), n = 0; i < sorted.length && n < MAX_SCAN; i++) {
     const s = sorted[i] ?? "";
     if (!s.startsWith(prefix)) break;
-    if (s === prefix) continue;
-    const t = index.surfaces.get(s);
-    if (t !== undefined) out.push({ s, df: index.df(t) });
+    const t = visibleTerm(view, s);
+    if (t === undefined) continue;
+    n++;
+    if (s !== prefix) out.push({ s, df: view.df(t) });
   }
   out.sort((a, b) => b.df - a.df || a.s.localeCompare(b.s));
   return out.slice(0, max).map((x) => x.s);
@@ -28,32 +38,38 @@ export function maxEdits(word: string): number {
  * Vocabulary words within `maxEdits(word)` edits of `word`. A word one edit away shares its first or its second half
  * with the typed word, so only the two sorted ranges holding those halves are checked (no full vocabulary scan).
  */
-export function typoSurfaces(index: SearchIndex, word: string, limit = 8): { surface: string; distance: number; df: number }[] {
+export function typoSurfaces(view: IndexView, word: string, limit = 8): { surface: string; distance: number; df: number }[] {
   const max = maxEdits(word);
   if (max === 0) return [];
   const half = Math.floor(word.length / 2);
-  const candidates = new Set<string>();
-  const sorted = index.sortedSurfaces();
+  const candidates = new Map<string, number>();
+  const sorted = view.index.sortedSurfaces();
   const head = word.slice(0, half);
-  for (let i = lowerBound(sorted, head), n = 0; i < sorted.length && n < MAX_SCAN; i++, n++) {
+  for (let i = lowerBound(sorted, head), n = 0; i < sorted.length && n < MAX_SCAN; i++) {
     const s = sorted[i] ?? "";
     if (!s.startsWith(head)) break;
-    if (Math.abs(s.length - word.length) <= max) candidates.add(s);
+    const t = visibleTerm(view, s);
+    if (t === undefined) continue;
+    n++;
+    if (Math.abs(s.length - word.length) <= max) candidates.set(s, t);
   }
-  const rev = index.sortedReversed();
+  const rev = view.index.sortedReversed();
   const tail = reverseString(word.slice(half));
-  for (let i = lowerBound(rev, tail), n = 0; i < rev.length && n < MAX_SCAN; i++, n++) {
-    const s = rev[i] ?? "";
-    if (!s.startsWith(tail)) break;
-    if (Math.abs(s.length - word.length) <= max) candidates.add(reverseString(s));
+  for (let i = lowerBound(rev, tail), n = 0; i < rev.length && n < MAX_SCAN; i++) {
+    const r = rev[i] ?? "";
+    if (!r.startsWith(tail)) break;
+    const s = reverseString(r);
+    const t = visibleTerm(view, s);
+    if (t === undefined) continue;
+    n++;
+    if (Math.abs(s.length - word.length) <= max) candidates.set(s, t);
   }
   const out: { surface: string; distance: number; df: number }[] = [];
-  for (const s of candidates) {
+  for (const [s, t] of candidates) {
     if (s === word) continue;
     const d = editDistance(word, s, max);
     if (d > max) continue;
-    const t = index.surfaces.get(s);
-    if (t !== undefined) out.push({ surface: s, distance: d, df: index.df(t) });
+    out.push({ surface: s, distance: d, df: view.df(t) });
   }
   out.sort((a, b) => a.distance - b.distance || b.df - a.df || a.surface.localeCompare(b.surface));
   return out.slice(0, limit);

@@ -254,6 +254,7 @@ async function main(): Promise<number> {
     status: "published",
     kind: "incident",
     startedAt: Number.isNaN(Date.parse(r.start_time)) ? null : new Date(Date.parse(r.start_time)).toISOString(),
+    restricted: false,
   }));
   const model = learn(real);
   console.log(`Search benchmark on ${os.cpus().length} cores, node ${process.version}; sizes ${sizes.join(", ")}; latency includes snippets and facets for Kaizen (limit 10)`);

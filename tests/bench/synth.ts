@@ -131,6 +131,7 @@ export function synthesize(m: Model, n: number, seed = 42): SearchDoc[] {
       title: sentence(m, r, 5 + Math.floor(r() * 8)),
       summary: sentence(m, r, Math.max(10, pick(m.summaryLengths, r))),
       text: sentence(m, r, Math.max(30, pick(m.bodyLengths, r))),
+      restricted: false,
       factorIds: [],
       factorText: "",
       countermeasures: r() < 0.5 ? sentence(m, r, 8) : "",

@@ -20,6 +20,7 @@ export function sdoc(id: string, over: Partial<SearchDoc> = {}): SearchDoc {
     status: "published",
     kind: "incident",
     startedAt: "2024-01-01T00:00:00Z",
+    restricted: false,
     ...over,
   };
 }
