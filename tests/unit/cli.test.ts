@@ -29,7 +29,7 @@ beforeAll(() => {
 });
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-describe("kaizen CLI", () => {
+describe("kaizen CLI", { timeout: 120_000 }, () => {
   it("rejects an unknown flag instead of silently ignoring it (a typo in a cron line)", () => {
     const r = kaizen(["followups", "--notfy", "https://example.invalid/hook"]);
     expect(r.code).toBe(2);
@@ -113,4 +113,18 @@ describe("kaizen CLI", () => {
     expect(after).toMatch(/admin\s+\S{19}/);
     expect(after).not.toContain("reader");
   });
+
+  it("lint checks the files on disk (a scaffolded, uncommitted incident), --committed what the server serves", () => {
+    const created = kaizen(["new", "Queue consumer stall", "--date", "2026-05-01"]);
+    expect(created.code).toBe(0);
+    const file = path.join(content, "incidents", "2026-05-01-queue-consumer-stall.mdx");
+    fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace("severity: SEV3", "severity: sev 1"));
+    const disk = kaizen(["lint"]);
+    expect(disk.code).toBe(1);
+    expect(disk.out).toMatch(/incidents\/2026-05-01-queue-consumer-stall\.mdx:\d+:\d+\s+severity/);
+    const committed = kaizen(["lint", "--committed"]);
+    expect(committed.out).not.toContain("queue-consumer-stall");
+    fs.rmSync(file);
+  });
 });
+

@@ -1,4 +1,5 @@
-// Shown while a page's data loads (a cold start parses the knowledge base): a skeleton in the page's shape.
+// Shown while this page's data loads (a cold start parses the knowledge base): a skeleton in the page's shape. Only on
+// pages that never answer 404: a loading boundary streams the response, so a later notFound() would come with 200.
 export default function Loading() {
   return (
     <main id="main" className="loading-page" aria-busy="true">
