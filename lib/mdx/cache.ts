@@ -6,7 +6,7 @@ import { dataDir } from "../env";
 import { compileMdx, type CompiledMdx } from "./compile";
 
 /** Bump when compile output changes (schema, components, slugging) so old cache entries are never read. */
-const CACHE_VERSION = "kaizen-mdx-1";
+const CACHE_VERSION = "kaizen-mdx-2";
 const MEMORY_ENTRIES = 500;
 
 const memory = new Map<string, CompiledMdx>();
