@@ -69,8 +69,12 @@ export function personVariants(person: string): string[] {
 /** Everything in one piece of public text that looks internal, by index into the text. */
 export function findRedactions(text: string, ctx: RedactionContext): Finding[] {
   const found: Finding[] = [];
+  // One finding per stretch of text: of overlapping matches (a URL and the host in it, "bo" and "@bo") the longest wins.
   const add = (index: number, match: string, message: string) => {
-    if (!found.some((f) => index >= f.index && index < f.index + f.text.length)) found.push({ index, text: match, message });
+    const overlaps = (f: Finding) => index < f.index + f.text.length && f.index < index + match.length;
+    if (found.some((f) => overlaps(f) && f.text.length >= match.length)) return;
+    for (let i = found.length - 1; i >= 0; i--) if (overlaps(found[i]!)) found.splice(i, 1);
+    found.push({ index, text: match, message });
   };
   for (const m of text.matchAll(URL)) {
     const url = m[0].replace(/[.,;:!?]+$/, "");
