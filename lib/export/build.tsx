@@ -8,7 +8,8 @@ import type { Taxonomy } from "../knowledge/taxonomy";
 import { compileMdx } from "../mdx/compile";
 import { MdxContent } from "../mdx/render";
 import { isPublic, publicVersion } from "../publish/public-version";
-import { exportHref, rewriteLinks, sitePath } from "./links";
+import { rewriteLinks } from "../mdx/links";
+import { exportHref, sitePath } from "./links";
 import { FactorPage, FactorsPage, IncidentPage, IndexPage, type FactorPageView, type IncidentView, type SiteMeta } from "./pages";
 
 /** Who an export is for: the public (public versions of published incidents) or one viewer (what they may read). */

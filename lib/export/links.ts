@@ -1,5 +1,4 @@
-import type { Element, ElementContent, Root } from "hast";
-import { incidentLinkTarget } from "../publish/public-version";
+import { incidentLinkTarget } from "../mdx/links";
 import { ID_PATTERN } from "../schema/common";
 
 /** Where a page of the exported site lives, relative to the site root: `index.html`, `incidents/x.html`, … */
@@ -31,19 +30,4 @@ export function exportHref(href: string, fromDepth: number, has: { incident: (id
 function hashOf(href: string): string {
   const i = href.indexOf("#");
   return i >= 0 ? href.slice(i) : "";
-}
-
-/** A copy of compiled hast whose links are rewritten by exportHref; a link without a target keeps only its text. */
-export function rewriteLinks(hast: Root, resolve: (href: string) => string | null): Root {
-  const fix = (node: ElementContent): ElementContent => {
-    if (node.type !== "element") return node;
-    const el: Element = { ...node, properties: { ...node.properties }, children: node.children.map(fix) };
-    if (el.tagName === "a" && typeof el.properties.href === "string") {
-      const href = resolve(el.properties.href);
-      if (href === null) return { type: "element", tagName: "span", properties: {}, children: el.children };
-      el.properties.href = href;
-    }
-    return el;
-  };
-  return { type: "root", children: hast.children.map((c) => (c.type === "element" ? fix(c) : c)) };
 }

@@ -1,9 +1,11 @@
 import type { Nodes, Root } from "mdast";
 import { SKIP, visit } from "unist-util-visit";
 import { INTERNAL_COMPONENT } from "../mdx/allowlist";
+import { incidentLinkTarget } from "../mdx/links";
 import { parseMdx } from "../mdx/validate";
-import { ID_PATTERN } from "../schema/common";
 import type { IncidentFrontmatter } from "../schema/incident";
+
+export { incidentLinkTarget };
 
 /** The fields publicVersion needs from an incident (an IncidentDoc has them). */
 export interface PublishableIncident {
@@ -31,15 +33,6 @@ export function isPublic(incident: { frontmatter: Pick<IncidentFrontmatter, "pub
 /** `publish: public` without the status check: what the editor previews and what `kaizen lint --public` checks. */
 export function isMarkedPublic(fm: Pick<IncidentFrontmatter, "publish" | "visibility">): boolean {
   return fm.publish === "public" && fm.visibility !== "restricted";
-}
-
-const INCIDENT_LINK = /^(?:\.{1,2}\/)*\/?incidents\/([^/?#.\s]+)(?:\.html)?(?:[/?#]|$)/;
-
-/** The incident id a URL inside a body points at (`/incidents/x`, `../incidents/x`, `incidents/x.html#y`), or null. */
-export function incidentLinkTarget(url: string): string | null {
-  const m = INCIDENT_LINK.exec(url.trim());
-  const id = m?.[1];
-  return id && ID_PATTERN.test(id) ? id : null;
 }
 
 /**
