@@ -4,6 +4,7 @@ import { audit } from "./auth/audit";
 import { canEdit, canRead, type Viewer, type VisibilityFields } from "./auth/viewer";
 import { buildFollowupRows, type FollowupRow } from "./followups/model";
 import { compileMdxCached } from "./mdx/cache";
+import { hideIncidentLinks } from "./mdx/links";
 import type { CompiledMdx } from "./mdx/compile";
 import { getStore, type BrokenIncident, type IncidentDoc, type Snapshot } from "./content";
 import { canReadEntry } from "./content/access";
@@ -360,6 +361,16 @@ export interface CountermeasureRowView extends Countermeasure {
   recurred: { incidentId: string; title: string }[];
 }
 
+/** The compiled body with links to incidents this viewer cannot open (restricted or unknown) shown as their text. */
+async function readableLinks(viewer: Viewer, snapshot: Snapshot, body: string): Promise<CompiledMdx> {
+  const compiled = await compileMdxCached(body);
+  const hast = hideIncidentLinks(compiled.hast, (id) => {
+    const e = snapshot.byId.get(id);
+    return e !== undefined && canReadEntry(viewer, e);
+  });
+  return hast === compiled.hast ? compiled : { ...compiled, hast };
+}
+
 /** Everything the incident page shows, for this viewer; null when it does not exist or may not be seen. */
 export async function getIncidentPage(viewer: Viewer, id: string): Promise<IncidentPageData | BrokenIncident | null> {
   const entry = await getIncidentEntry(viewer, id);
@@ -370,7 +381,7 @@ export async function getIncidentPage(viewer: Viewer, id: string): Promise<Incid
   const rows = followupRowsFor(visible).filter((r) => r.incident.id === entry.id);
   return {
     incident: entry,
-    compiled: await compileMdxCached(entry.body),
+    compiled: await readableLinks(viewer, visible.snapshot, entry.body),
     metrics: incidentMetrics(fm),
     factors: fm.contributing_factors.map((ref) => {
       const f = taxonomy.canonical(ref.factor);

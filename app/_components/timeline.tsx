@@ -45,6 +45,7 @@ export function Timeline({ entries }: { entries: TimelineEntry[] }) {
             <div>
               <span className={`tl-item__kind k-${e.kind ?? "note"}`}>{e.kind ?? "note"}</span>
               {e.event}
+              {e.internal && <span className="chip chip--internal">internal</span>}
             </div>
           </li>
         ))}

@@ -26,6 +26,8 @@ export interface EditorForm {
   status: IncidentStatus;
   visibility: (typeof VISIBILITIES)[number];
   groups: string[];
+  /** `public`: a public version is produced too (lib/publish). Optional so forms saved as local drafts before it still load. */
+  publish?: "public";
   started_at: string;
   detected_at: string;
   mitigated_at: string;
@@ -48,11 +50,14 @@ export interface TimelineRow {
   at: string;
   event: string;
   kind: TimelineKind | "";
+  /** Left out of the public version. */
+  internal?: boolean;
 }
 
 export interface FactorRow {
   factor: string;
   note: string;
+  internal?: boolean;
 }
 
 export interface CountermeasureRow {
@@ -66,6 +71,7 @@ export interface CountermeasureRow {
   done_at: string;
   ticket: string;
   addresses: string[];
+  internal?: boolean;
 }
 
 export const KEY_TIME_FIELDS = ["started_at", "detected_at", "mitigated_at", "resolved_at"] as const;
@@ -111,6 +117,7 @@ export function formFromData(data: unknown, body: string): EditorForm {
     status: oneOfOr(STATUSES, "draft" as const, d.status),
     visibility: oneOfOr(VISIBILITIES, "internal" as const, d.visibility),
     groups: list(d.groups),
+    publish: d.publish === "public" ? "public" : undefined,
     started_at: text(d.started_at),
     detected_at: text(d.detected_at),
     mitigated_at: text(d.mitigated_at),
@@ -121,8 +128,8 @@ export function formFromData(data: unknown, body: string): EditorForm {
     authors: list(d.authors),
     summary: text(d.summary),
     impact: text(d.impact),
-    timeline: rows(d.timeline).map((r) => ({ key: rowKey("t"), at: text(r.at), event: text(r.event), kind: oneOfOr(TIMELINE_KINDS, "" as const, r.kind) })),
-    factors: rows(d.contributing_factors).map((r) => ({ factor: text(r.factor), note: text(r.note) })),
+    timeline: rows(d.timeline).map((r) => ({ key: rowKey("t"), at: text(r.at), event: text(r.event), kind: oneOfOr(TIMELINE_KINDS, "" as const, r.kind), internal: r.internal === true || undefined })),
+    factors: rows(d.contributing_factors).map((r) => ({ factor: text(r.factor), note: text(r.note), internal: r.internal === true || undefined })),
     countermeasures: rows(d.countermeasures).map((r) => ({
       key: rowKey("c"),
       id: text(r.id),
@@ -134,6 +141,7 @@ export function formFromData(data: unknown, body: string): EditorForm {
       done_at: text(r.done_at),
       ticket: text(r.ticket),
       addresses: list(r.addresses),
+      internal: r.internal === true || undefined,
     })),
     source: sourceOf(d.source),
     body: body.replace(/^\n+/, ""),
@@ -163,6 +171,7 @@ export function formToFrontmatter(form: EditorForm): IncidentFrontmatterInput {
     severity: form.severity || undefined,
     visibility: form.visibility,
     groups: form.groups,
+    publish: form.publish,
     started_at: opt(form.started_at),
     detected_at: opt(form.detected_at),
     mitigated_at: opt(form.mitigated_at),
@@ -173,8 +182,8 @@ export function formToFrontmatter(form: EditorForm): IncidentFrontmatterInput {
     authors: form.authors,
     summary: form.summary.trim(),
     impact: form.impact.trim(),
-    timeline: sortedTimeline(form.timeline).map((r) => ({ at: r.at, event: r.event.trim(), kind: r.kind || undefined })),
-    contributing_factors: form.factors.map((f) => ({ factor: f.factor, note: opt(f.note.trim()) })),
+    timeline: sortedTimeline(form.timeline).map((r) => ({ at: r.at, event: r.event.trim(), kind: r.kind || undefined, internal: r.internal || undefined })),
+    contributing_factors: form.factors.map((f) => ({ factor: f.factor, note: opt(f.note.trim()), internal: f.internal || undefined })),
     countermeasures: form.countermeasures.map((c) => ({
       id: c.id.trim(),
       title: c.title.trim(),
@@ -185,6 +194,7 @@ export function formToFrontmatter(form: EditorForm): IncidentFrontmatterInput {
       done_at: opt(c.done_at),
       ticket: opt(c.ticket.trim()),
       addresses: c.addresses.length ? c.addresses : undefined,
+      internal: c.internal || undefined,
     })),
     source: form.source ?? undefined,
   };

@@ -3,7 +3,7 @@ import type { IncidentFrontmatterInput } from "../schema/incident";
 
 // Field order in written files: what a reader scans first comes first.
 const ORDER = [
-  "title", "status", "kind", "severity", "visibility", "groups", "started_at", "detected_at", "mitigated_at", "resolved_at",
+  "title", "status", "kind", "severity", "visibility", "groups", "publish", "started_at", "detected_at", "mitigated_at", "resolved_at",
   "services", "teams", "tags", "authors", "summary", "impact", "timeline", "contributing_factors", "countermeasures", "source",
 ] as const;
 

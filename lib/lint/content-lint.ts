@@ -3,7 +3,11 @@ import path from "node:path";
 import { splitDocument } from "../content/frontmatter";
 import { parseIncidentText } from "../content/incident-file";
 import { ContentStore, FACTORS_FILE, INCIDENTS_DIR, parseTaxonomy } from "../content/store";
+import { parsePolicy, POLICY_FILE } from "../content/policy";
+import { isMarkedPublic, isPublic } from "../publish/public-version";
 import { ID_PATTERN } from "../schema/common";
+import type { IncidentFrontmatter } from "../schema/incident";
+import { redactionProblems } from "./redaction";
 import type { Problem } from "../schema/problems";
 import { lintBlameless } from "./blameless";
 
@@ -20,49 +24,84 @@ export interface LintReport {
   problems: Problem[];
   /** Incident files looked at. */
   checked: number;
+  /** Of those, the ones marked `publish: public`. */
+  markedPublic: number;
+}
+
+interface LintFile {
+  rel: string;
+  raw: string | null;
+  /** Why it could not be read, when raw is null. */
+  unreadable?: string;
 }
 
 /**
  * Lints a content directory: by default the files on disk (what an author is about to commit: `kaizen new`, an
- * editor, a pull-request check), or with `committed` what the server serves, the content of HEAD.
+ * editor, a pull-request check), or with `committed` what the server serves, the content of HEAD. With `public`, the
+ * public text of `publish: public` incidents is also checked for what looks internal (redaction lint).
  */
-export async function lintContent(dir: string, { committed = false } = {}): Promise<LintReport> {
-  const problems: Problem[] = [];
-  if (committed) {
-    const store = new ContentStore(dir);
-    const snap = await store.snapshot();
-    problems.push(...snap.taxonomyProblems);
-    for (const b of snap.broken) problems.push(...b.problems);
-    for (const inc of snap.incidents) {
-      problems.push(...inc.warnings);
-      const raw = await store.repo.readFile(inc.path);
-      if (raw !== null) problems.push(...blamelessProblems(inc.path, raw));
-    }
-    return { problems: sortProblems(problems), checked: snap.incidents.length + snap.broken.length };
-  }
-  const taxonomyText = await fs.readFile(path.join(dir, FACTORS_FILE), "utf8").catch(() => null);
+export async function lintContent(dir: string, opts: { committed?: boolean; public?: boolean } = {}): Promise<LintReport> {
+  const { taxonomyText, policyText, files } = opts.committed ? await committedFiles(dir) : await diskFiles(dir);
   const { taxonomy, problems: taxonomyProblems } = parseTaxonomy(taxonomyText);
-  problems.push(...taxonomyProblems);
+  const policy = parsePolicy(policyText);
+  const problems: Problem[] = [...taxonomyProblems, ...policy.problems];
+  const parsed: { rel: string; id: string; raw: string; fm: IncidentFrontmatter }[] = [];
+  const brokenIds: string[] = [];
+  for (const f of files) {
+    const id = path.posix.basename(f.rel).slice(0, -4);
+    if (f.raw === null) {
+      problems.push({ file: f.rel, line: 1, col: 1, field: "file", message: `could not be read: ${f.unreadable ?? "unknown reason"}`, severity: "error" });
+      brokenIds.push(id);
+      continue;
+    }
+    if (!ID_PATTERN.test(id)) {
+      problems.push({ file: f.rel, line: 1, col: 1, field: "id", message: `file name "${id}" is not a valid id (lowercase letters, digits and dashes)`, severity: "error" });
+      continue;
+    }
+    const r = parseIncidentText(f.rel, f.raw, taxonomy);
+    if (!r.ok) {
+      problems.push(...r.problems);
+      brokenIds.push(id);
+      continue;
+    }
+    problems.push(...r.warnings, ...blamelessProblems(f.rel, f.raw));
+    parsed.push({ rel: f.rel, id, raw: f.raw, fm: r.frontmatter });
+  }
+  const marked = parsed.filter((p) => isMarkedPublic(p.fm));
+  if (opts.public) {
+    const people = [...new Set(parsed.flatMap((p) => [...p.fm.authors, ...p.fm.countermeasures.map((c) => c.owner)]))];
+    const nonPublicIds = [...parsed.filter((p) => !isPublic({ frontmatter: p.fm })).map((p) => p.id), ...brokenIds];
+    for (const p of marked) problems.push(...redactionProblems(p.rel, p.raw, p.fm, { redact: policy.policy.redact, people, nonPublicIds }));
+  }
+  return { problems: sortProblems(problems), checked: files.length, markedPublic: marked.length };
+}
+
+async function diskFiles(dir: string): Promise<{ taxonomyText: string | null; policyText: string | null; files: LintFile[] }> {
+  const read = (rel: string) => fs.readFile(path.join(dir, rel), "utf8").catch(() => null);
   const names = (await fs.readdir(path.join(dir, INCIDENTS_DIR)).catch(() => [] as string[])).filter((n) => n.endsWith(".mdx")).sort();
+  const files: LintFile[] = [];
   for (const name of names) {
     const rel = `${INCIDENTS_DIR}/${name}`;
-    const abs = path.join(dir, INCIDENTS_DIR, name);
-    const st = await fs.lstat(abs);
-    if (!st.isFile()) {
-      problems.push({ file: rel, line: 1, col: 1, field: "file", message: "could not be read: not a regular file", severity: "error" });
-      continue;
-    }
-    const id = name.slice(0, -4);
-    if (!ID_PATTERN.test(id)) {
-      problems.push({ file: rel, line: 1, col: 1, field: "id", message: `file name "${id}" is not a valid id (lowercase letters, digits and dashes)`, severity: "error" });
-      continue;
-    }
-    const raw = await fs.readFile(abs, "utf8");
-    const parsed = parseIncidentText(rel, raw, taxonomy);
-    if (!parsed.ok) problems.push(...parsed.problems);
-    else problems.push(...parsed.warnings, ...blamelessProblems(rel, raw));
+    const st = await fs.lstat(path.join(dir, rel));
+    // Like the server, never follow a symbolic link out of the content directory.
+    files.push(st.isFile() ? { rel, raw: await read(rel) } : { rel, raw: null, unreadable: "not a regular file" });
   }
-  return { problems: sortProblems(problems), checked: names.length };
+  return { taxonomyText: await read(FACTORS_FILE), policyText: await read(POLICY_FILE), files };
+}
+
+async function committedFiles(dir: string): Promise<{ taxonomyText: string | null; policyText: string | null; files: LintFile[] }> {
+  const repo = new ContentStore(dir).repo;
+  const names = (await repo.listDir(INCIDENTS_DIR)).filter((n) => n.endsWith(".mdx"));
+  const files: LintFile[] = [];
+  for (const name of names) {
+    const rel = `${INCIDENTS_DIR}/${name}`;
+    const raw = await repo.readFile(rel).catch((err: unknown) => {
+      files.push({ rel, raw: null, unreadable: (err as Error).message });
+      return undefined;
+    });
+    if (raw !== undefined) files.push({ rel, raw });
+  }
+  return { taxonomyText: await repo.readFile(FACTORS_FILE), policyText: await repo.readFile(POLICY_FILE), files };
 }
 
 function sortProblems(problems: Problem[]): Problem[] {

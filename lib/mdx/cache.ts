@@ -5,8 +5,8 @@ import path from "node:path";
 import { dataDir } from "../env";
 import { compileMdx, type CompiledMdx } from "./compile";
 
-/** Bump when compile output changes (schema, components, slugging, limits) so old cache entries are never read. */
-const CACHE_VERSION = "kaizen-mdx-2";
+/** Bump when compile output changes (schema, components such as <Internal>, slugging, limits) so old cache entries are never read. */
+const CACHE_VERSION = "kaizen-mdx-3";
 const MEMORY_ENTRIES = 500;
 
 const memory = new Map<string, CompiledMdx>();

@@ -74,6 +74,16 @@ export function Figure({ src, alt, caption }: FigureProps): ReactElement {
   );
 }
 
+/** Text kept out of the public version: shown internally as a marked block, so authors see what a public reader will not. */
+export function Internal({ children }: { children?: ReactNode }): ReactElement {
+  return (
+    <section className="mdx-internal" aria-label="Internal only">
+      <p className="mdx-internal__label">Internal · not in the public version</p>
+      <div className="mdx-internal__body">{children}</div>
+    </section>
+  );
+}
+
 /** Markdown links: unsafe URLs lose their href; absolute http(s) links get `rel="noopener noreferrer"`. */
 export function MdxLink({ href, children, ...rest }: ComponentProps<"a">): ReactElement {
   if (typeof href !== "string" || !isSafeUrl(href)) {
@@ -95,4 +105,4 @@ export function MdxImage({ src, alt, ...rest }: ComponentProps<"img">): ReactEle
   return <img {...rest} src={src} alt={alt ?? ""} loading="lazy" />;
 }
 
-export const mdxComponents = { Callout, Metric, Figure };
+export const mdxComponents = { Callout, Metric, Figure, Internal };

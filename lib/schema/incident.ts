@@ -5,6 +5,7 @@ export const SEVERITIES = ["SEV1", "SEV2", "SEV3", "SEV4"] as const;
 export const STATUSES = ["draft", "in-review", "published"] as const;
 export const KINDS = ["incident", "near-miss"] as const;
 export const VISIBILITIES = ["internal", "restricted"] as const;
+export const PUBLISH_TARGETS = ["public"] as const;
 export const TIMELINE_KINDS = ["trigger", "detection", "response", "mitigation", "resolution", "note"] as const;
 export const COUNTERMEASURE_TYPES = ["prevent", "detect", "mitigate", "process"] as const;
 export const COUNTERMEASURE_STATUSES = ["open", "in-progress", "done", "wont-do"] as const;
@@ -26,6 +27,8 @@ export const timelineEntrySchema = z.strictObject(
     at: dateTimeSchema,
     event: z.string({ error: "expected text" }).min(1, "required"),
     kind: oneOf(TIMELINE_KINDS).optional(),
+    /** Left out of the public version (see lib/publish). */
+    internal: z.boolean({ error: "expected true or false" }).optional(),
   },
   unknownKeys,
 );
@@ -34,6 +37,7 @@ export const factorRefSchema = z.strictObject(
   {
     factor: idSchema,
     note: z.string().optional(),
+    internal: z.boolean({ error: "expected true or false" }).optional(),
   },
   unknownKeys,
 );
@@ -49,6 +53,7 @@ export const countermeasureSchema = z.strictObject(
     done_at: dateSchema.optional(),
     ticket: z.string().optional(),
     addresses: z.array(idSchema).optional(),
+    internal: z.boolean({ error: "expected true or false" }).optional(),
   },
   unknownKeys,
 );
@@ -70,6 +75,8 @@ const baseIncidentSchema = z.strictObject(
     severity: oneOf(SEVERITIES, "SEV1..SEV4").optional(),
     visibility: oneOf(VISIBILITIES).default("internal"),
     groups: stringList.default([]),
+    /** `public`: also produce a public version with every internal construct removed (lib/publish). */
+    publish: oneOf(PUBLISH_TARGETS).optional(),
     started_at: dateTimeSchema.optional(),
     detected_at: dateTimeSchema.optional(),
     mitigated_at: dateTimeSchema.optional(),
@@ -121,6 +128,9 @@ export const incidentSchema = baseIncidentSchema.superRefine((fm, ctx) => {
       ctx.addIssue({ code: "custom", path: ["countermeasures", i, "done_at"], message: `only allowed when status is done (status is ${cm.status})` });
     }
   });
+  if (fm.publish === "public" && fm.visibility === "restricted") {
+    ctx.addIssue({ code: "custom", path: ["publish"], message: "a restricted incident cannot be published: make it internal first, or remove publish" });
+  }
   if (fm.visibility === "restricted" && fm.groups.length === 0) {
     ctx.addIssue({ code: "custom", path: ["groups"], message: "a restricted incident needs at least one group that may read it" });
   }

@@ -16,6 +16,7 @@ import { ID_PATTERN } from "@/lib/schema/common";
 import { KINDS, SEVERITIES, STATUSES, VISIBILITIES } from "@/lib/schema/incident";
 import type { Problem } from "@/lib/schema/problems";
 import { BodyEditor } from "./body-editor";
+import { PublicPreview } from "./public-preview";
 import { ConflictView, type Conflict } from "./conflict-view";
 import { CountermeasureEditor } from "./countermeasure-editor";
 import { FactorPicker } from "./factor-picker";
@@ -451,6 +452,7 @@ export function IncidentEditor({ data }: { data: EditorData }) {
             </p>
             <BodyEditor value={form.body} onChange={(body) => setForm((f) => ({ ...f, body }))} textareaRef={bodyRef} />
           </section>
+          <PublicPreview form={form} setForm={setForm} />
 
           {placed.other.length > 0 && (
             <div className="alert alert--danger" role="alert">
