@@ -368,17 +368,33 @@ test.describe("restricted text never leaks", () => {
       }
     });
 
-    await test.step("saves whose id is a restricted incident's (last: a save that succeeds on B changes it)", async () => {
-      const visible = (title: string) => restrictedText.replace(/^title: .*$/m, `title: ${title}`).replace(/^visibility: restricted\ngroups: \[security\]\n/m, "visibility: internal\n");
+    await test.step("saves whose id is a restricted incident's answer as for any unavailable id", async () => {
+      // Here B cannot be the reference: on B the id is free and the save succeeds, and no answer on A can do that
+      // (the id is taken). What must not show is *why* it is unavailable, so A's answer for an id a hidden incident
+      // holds is compared with A's answer for an id a visible incident holds, the ids themselves and a generated id's
+      // random suffix written out of both.
       const [auto, create, rename] = LEAK.extraRestricted as [(typeof LEAK.extraRestricted)[number], (typeof LEAK.extraRestricted)[number], (typeof LEAK.extraRestricted)[number]];
-      // A new incident whose derived id is a restricted incident's id.
-      await compare("author", author, { method: "POST", url: "/api/incidents", data: { text: visible(auto.title) } });
-      // A new incident asking for that id explicitly.
-      await compare("author", author, { method: "POST", url: "/api/incidents", data: { text: visible("A fresh write-up"), newId: create.id } });
-      // Renaming a visible incident onto it.
-      const current = (await (await author.B.get(`/api/incidents/${E2E.historyIncident}`)).json()) as { revision: string };
-      const text = execFileSync("git", ["show", `HEAD:incidents/${E2E.historyIncident}.mdx`], { cwd: b.contentDir, encoding: "utf8" });
-      await compare("author", author, { method: "PUT", url: `/api/incidents/${E2E.historyIncident}`, data: { text, baseBlob: current.revision, newId: rename.id } });
+      const listed = (await (await author.B.get("/api/incidents")).json()) as { incidents: { id: string }[] };
+      const others = listed.incidents.map((i) => i.id).filter((id) => id !== E2E.historyIncident && id !== E2E.brokenIncident);
+      const taken = others[0] ?? E2E.brokenIncident;
+      const textOf = (id: string) => execFileSync("git", ["show", `HEAD:incidents/${id}.mdx`], { cwd: a.contentDir, encoding: "utf8" });
+      const visible = (title: string) => restrictedText.replace(/^title: .*$/m, `title: ${title}`).replace(/^visibility: restricted\ngroups: \[security\]\n/m, "visibility: internal\n");
+      const alike = async (what: string, hidden: Probe, shown: Probe, ids: [string, string]) => {
+        const out = (x: Answer, id: string) => ({ ...x, body: x.body.replaceAll(id, "<unavailable id>").replace(/<unavailable id>-[0-9a-z]{4}\b/g, "<unavailable id>-<suffix>").replace(/"(blob|commit|revision)": ?"[^"]*"/g, '"$1": "<rev>"') });
+        const h = out(await ask(author.A, a, hidden), ids[0]);
+        const v = out(await ask(author.A, a, shown), ids[1]);
+        const diff = firstDifference(h, v);
+        const label = `author: ${what}`;
+        if (diff) differences.push(`${label}\n  ${diff}`);
+        expect.soft(diff, `${label}: a hidden incident's id answers differently from a visible one's`).toBeNull();
+      };
+      const historyText = textOf(E2E.historyIncident);
+      const historyRev = async () => ((await (await author.A.get(`/api/incidents/${E2E.historyIncident}`)).json()) as { revision: string }).revision;
+      await alike("rename onto a taken id", { method: "PUT", url: `/api/incidents/${E2E.historyIncident}`, data: { text: historyText, baseBlob: await historyRev(), newId: rename.id } }, { method: "PUT", url: `/api/incidents/${E2E.historyIncident}`, data: { text: historyText, baseBlob: await historyRev(), newId: taken } }, [rename.id, taken]);
+      await alike("create at a taken id", { method: "POST", url: "/api/incidents", data: { text: visible("A fresh write-up"), newId: create.id } }, { method: "POST", url: "/api/incidents", data: { text: visible("A fresh write-up"), newId: taken } }, [create.id, taken]);
+      // Last, as both succeed: a new incident whose derived id a hidden incident holds gets a generated id of the same
+      // shape as one whose derived id a visible incident holds.
+      await alike("create whose derived id is taken", { method: "POST", url: "/api/incidents", data: { text: visible(auto.title) } }, { method: "POST", url: "/api/incidents", data: { text: textOf(taken) } }, [auto.id, taken]);
     });
 
     if (differences.length) console.log(`\n${differences.length} answers differ between A (with restricted files) and B (without):\n\n${differences.join("\n\n")}\n`);
