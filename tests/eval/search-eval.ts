@@ -45,10 +45,10 @@ function grid(): Partial<typeof RANKING>[] {
   const base = { ...RANKING };
   const out: Partial<typeof RANKING>[] = [];
   const uniq = (xs: number[]) => [...new Set(xs)];
-  for (const coveragePower of uniq([base.coveragePower, 1, 3]))
-    for (const coverageFloor of uniq([base.coverageFloor, 0.05, 0.3]))
-      for (const proximityWeight of uniq([base.proximityWeight, 0.3, 1]))
-        for (const feedbackWeight of uniq([base.feedbackWeight, 0, 0.3, 0.8])) out.push({ coveragePower, coverageFloor, proximityWeight, feedbackWeight });
+  for (const coveragePower of uniq([base.coveragePower, 1, 2, 3]))
+    for (const coverageFloor of uniq([base.coverageFloor, 0.05, 0.15, 0.3]))
+      for (const proximityWeight of uniq([base.proximityWeight, 0.3, 0.6, 1]))
+        for (const feedbackWeight of uniq([base.feedbackWeight, 0, 0.3, 0.5, 0.8])) out.push({ coveragePower, coverageFloor, proximityWeight, feedbackWeight });
   return out;
 }
 
