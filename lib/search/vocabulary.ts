@@ -36,33 +36,41 @@ export function maxEdits(word: string): number {
 
 /**
  * Vocabulary words within `maxEdits(word)` edits of `word`. A word one edit away shares its first or its second half
- * with the typed word, so only the two sorted ranges holding those halves are checked (no full vocabulary scan).
+ * with the typed word, so only the sorted ranges holding those halves are checked (no full vocabulary scan). A word two
+ * edits away may have one edit in each half ("kubrnetis" → kubernetes); it still shares its first or its last third
+ * unless both edits sit at the two ends, so for two edits the ranges of the first and the last third are read too.
  */
 export function typoSurfaces(view: IndexView, word: string, limit = 8): { surface: string; distance: number; df: number }[] {
   const max = maxEdits(word);
   if (max === 0) return [];
   const half = Math.floor(word.length / 2);
+  const third = Math.ceil(word.length / 3);
   const candidates = new Map<string, number>();
+  const heads = max >= 2 ? [word.slice(0, half), word.slice(0, third)] : [word.slice(0, half)];
+  const tails = max >= 2 ? [word.slice(half), word.slice(word.length - third)] : [word.slice(half)];
   const sorted = view.index.sortedSurfaces();
-  const head = word.slice(0, half);
-  for (let i = lowerBound(sorted, head), n = 0; i < sorted.length && n < MAX_SCAN; i++) {
-    const s = sorted[i] ?? "";
-    if (!s.startsWith(head)) break;
-    const t = visibleTerm(view, s);
-    if (t === undefined) continue;
-    n++;
-    if (Math.abs(s.length - word.length) <= max) candidates.set(s, t);
+  for (const head of heads) {
+    for (let i = lowerBound(sorted, head), n = 0; i < sorted.length && n < MAX_SCAN; i++) {
+      const s = sorted[i] ?? "";
+      if (!s.startsWith(head)) break;
+      const t = visibleTerm(view, s);
+      if (t === undefined) continue;
+      n++;
+      if (Math.abs(s.length - word.length) <= max) candidates.set(s, t);
+    }
   }
   const rev = view.index.sortedReversed();
-  const tail = reverseString(word.slice(half));
-  for (let i = lowerBound(rev, tail), n = 0; i < rev.length && n < MAX_SCAN; i++) {
-    const r = rev[i] ?? "";
-    if (!r.startsWith(tail)) break;
-    const s = reverseString(r);
-    const t = visibleTerm(view, s);
-    if (t === undefined) continue;
-    n++;
-    if (Math.abs(s.length - word.length) <= max) candidates.set(s, t);
+  for (const tailWord of tails) {
+    const tail = reverseString(tailWord);
+    for (let i = lowerBound(rev, tail), n = 0; i < rev.length && n < MAX_SCAN; i++) {
+      const r = rev[i] ?? "";
+      if (!r.startsWith(tail)) break;
+      const s = reverseString(r);
+      const t = visibleTerm(view, s);
+      if (t === undefined) continue;
+      n++;
+      if (Math.abs(s.length - word.length) <= max) candidates.set(s, t);
+    }
   }
   const out: { surface: string; distance: number; df: number }[] = [];
   for (const [s, t] of candidates) {

@@ -1,7 +1,9 @@
 // Search relevance eval: imports the postmortems.app corpus into a temporary content repository with the Kaizen
-// importer, builds the Kaizen index, runs the dev queries and prints MRR, recall@10 and nDCG@10 beside SQLite FTS5,
-// minisearch, lunr and plain flexsearch on the same text.
-//   npm run eval:search [-- --queries FILE --corpus DIR --verbose]
+// importer, builds the Kaizen index, runs the dev queries (../shared/eval) and the queries of tests/eval/queries.json,
+// and prints MRR, recall@10 and nDCG@10 beside SQLite FTS5, minisearch, lunr and plain flexsearch on the same text:
+// the shipped parameters, the parameters tuned on all queries (optimistic), and the k-fold held-out figure (tuned on
+// the training folds only; the one that counts), per kind, and the queries Kaizen ranks worse than FTS5.
+//   npm run eval:search [-- --queries FILE --corpus DIR --folds K --verbose]
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -10,8 +12,10 @@ import { z } from "zod";
 import { ContentStore } from "../../lib/content/store";
 import { importPostmortemsApp } from "../../lib/import/postmortems-app";
 import { buildFromSnapshot, search, stripMdx } from "../../lib/search";
+import { RANKING } from "../../lib/search/ranking";
 import { parseArgs, toolOptions, flagString } from "../../scripts/cli-args";
 import { allPeers, type Peer, type PeerDoc } from "../bench/peers";
+import { foldsOf, heldOut, meanOf, metricsOf, type Metrics } from "./protocol";
 
 const queriesSchema = z.object({
   queries: z.array(z.object({ id: z.string(), query: z.string(), kind: z.string().optional(), relevant: z.array(z.string()).min(1) })),
@@ -25,37 +29,48 @@ factors:
   - { id: platform-failure, name: Platform failure, category: platform, description: A platform or dependency failed. }
 `;
 
-interface Metrics {
-  mrr: number;
-  recall: number;
-  ndcg: number;
+/** The nearest `shared` directory at or above `from`'s parent (a worktree may sit deeper than the main checkout). */
+function findShared(from: string, rel: string): string {
+  for (let dir = path.dirname(from); ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, "shared", rel);
+    if (fs.existsSync(candidate)) return candidate;
+    if (path.dirname(dir) === dir) return path.join(path.dirname(from), "shared", rel);
+  }
 }
 
-/** MRR@10, recall@10 and nDCG@10 (binary relevance) of one ranked list. */
-export function metricsOf(ranked: readonly string[], relevant: readonly string[]): Metrics {
-  const rel = new Set(relevant.map((r) => r.toLowerCase()));
-  const top = ranked.slice(0, 10).map((r) => r.toLowerCase());
-  const first = top.findIndex((id) => rel.has(id));
-  const hits = top.filter((id) => rel.has(id)).length;
-  let dcg = 0;
-  top.forEach((id, i) => {
-    if (rel.has(id)) dcg += 1 / Math.log2(i + 2);
-  });
-  let idcg = 0;
-  for (let i = 0; i < Math.min(10, rel.size); i++) idcg += 1 / Math.log2(i + 2);
-  return { mrr: first < 0 ? 0 : 1 / (first + 1), recall: hits / rel.size, ndcg: idcg ? dcg / idcg : 0 };
+type Query = z.infer<typeof queriesSchema>["queries"][number];
+
+/** Query-time parameters searched by the tuner; the first value of each is the shipped one. */
+function grid(): Partial<typeof RANKING>[] {
+  const base = { ...RANKING };
+  const out: Partial<typeof RANKING>[] = [];
+  const uniq = (xs: number[]) => [...new Set(xs)];
+  for (const coveragePower of uniq([base.coveragePower, 1, 2, 3]))
+    for (const coverageFloor of uniq([base.coverageFloor, 0.05, 0.15, 0.3]))
+      for (const proximityWeight of uniq([base.proximityWeight, 0.3, 0.6, 1]))
+        for (const feedbackWeight of uniq([base.feedbackWeight, 0, 0.3, 0.5, 0.8])) out.push({ coveragePower, coverageFloor, proximityWeight, feedbackWeight });
+  return out;
 }
+
+const fmt = (m: Metrics) => `${m.mrr.toFixed(3).padStart(9)}${m.recall.toFixed(3).padStart(11)}${m.ndcg.toFixed(3).padStart(10)}`;
 
 async function main(): Promise<number> {
-  const args = parseArgs(process.argv.slice(2), toolOptions(["corpus", "queries"], ["verbose"]));
+  const args = parseArgs(process.argv.slice(2), toolOptions(["corpus", "queries", "folds"], ["verbose"]));
   const root = process.cwd();
-  const corpus = path.resolve(flagString(args, "corpus") ?? path.join(root, "../shared/corpus/postmortems-app"));
-  const queriesFile = path.resolve(flagString(args, "queries") ?? path.join(root, "../shared/eval/dev-queries.json"));
+  const corpus = path.resolve(flagString(args, "corpus") ?? findShared(root, "corpus/postmortems-app"));
+  const queriesFile = path.resolve(flagString(args, "queries") ?? findShared(root, "eval/dev-queries.json"));
+  const ownQueries = path.join(root, "tests", "eval", "queries.json");
+  const k = Number(flagString(args, "folds") ?? 5);
+  if (!Number.isInteger(k) || k < 2) throw new Error(`--folds must be an integer of at least 2, got ${flagString(args, "folds")}`);
   if (!fs.existsSync(corpus) || !fs.existsSync(queriesFile)) {
     console.log(`search eval skipped: corpus (${corpus}) or queries (${queriesFile}) not found`);
     return 0;
   }
-  const { queries } = queriesSchema.parse(JSON.parse(fs.readFileSync(queriesFile, "utf8")));
+  const sets: { name: string; queries: Query[] }[] = [{ name: path.basename(queriesFile), queries: queriesSchema.parse(JSON.parse(fs.readFileSync(queriesFile, "utf8"))).queries }];
+  if (fs.existsSync(ownQueries) && path.resolve(ownQueries) !== queriesFile) sets.push({ name: "tests/eval/queries.json", queries: queriesSchema.parse(JSON.parse(fs.readFileSync(ownQueries, "utf8"))).queries });
+  const queries = sets.flatMap((s) => s.queries);
+  const dupes = queries.map((q) => q.id).filter((id, i, all) => all.indexOf(id) !== i);
+  if (dupes.length) throw new Error(`duplicate query ids: ${dupes.join(", ")}`);
 
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "kaizen-eval-"));
   try {
@@ -88,40 +103,90 @@ async function main(): Promise<number> {
       company: [d.frontmatter.source?.company ?? "", ...d.frontmatter.services].join(" "),
       severity: d.frontmatter.severity ?? "",
     }));
-    const engines: { name: string; run: (q: string) => string[] }[] = [{ name: "kaizen", run: (q) => search(index, q, { limit: 10 }).results.map((r) => r.id) }];
+    const idSet = new Set(snap.incidents.map((d) => d.id));
+    for (const q of queries) for (const r of q.relevant) if (!idSet.has(r)) console.log(`  warning: ${q.id} names ${r}, not an imported incident`);
+    const kaizen = (q: string) => search(index, q, { limit: 10 }).results.map((r) => r.id);
+    const engines: { name: string; run: (q: string) => string[] }[] = [{ name: "kaizen", run: kaizen }];
     for (const peer of allPeers()) {
       const p: Peer = peer;
       p.build(docs);
       engines.push({ name: p.name, run: (q) => p.search({ text: q }, 10) });
     }
-
     const verbose = args.flags.verbose === true;
-    const rows: { name: string; m: Metrics }[] = [];
-    for (const e of engines) {
-      const sum: Metrics = { mrr: 0, recall: 0, ndcg: 0 };
-      for (const q of queries) {
-        const ranked = e.run(q.query);
-        const m = metricsOf(ranked, q.relevant);
-        sum.mrr += m.mrr;
-        sum.recall += m.recall;
-        sum.ndcg += m.ndcg;
-        if (verbose && e.name === "kaizen" && m.ndcg < 0.999) {
-          const rel = new Set(q.relevant);
-          console.log(`  ${q.id} ndcg=${m.ndcg.toFixed(2)} mrr=${m.mrr.toFixed(2)} ${q.query}`);
-          console.log(`     ranks of relevant: ${q.relevant.map((r) => ranked.indexOf(r) + 1 || "-").join(",")}; top: ${ranked.slice(0, 5).map((r) => (rel.has(r) ? "*" : "") + r.slice(0, 8)).join(" ")}`);
-        }
+    const ranked = engines.map((e) => queries.map((q) => e.run(q.query)));
+    const perQuery = ranked.map((lists) => lists.map((list, i) => metricsOf(list, queries[i]?.relevant ?? [])));
+
+    // Tuning table: every query under every grid configuration (query-time parameters only).
+    const shipped = { ...RANKING };
+    const configs = grid();
+    const table: Metrics[][] = [];
+    try {
+      for (const c of configs) {
+        Object.assign(RANKING, c);
+        table.push(queries.map((q) => metricsOf(kaizen(q.query), q.relevant)));
       }
-      const n = queries.length;
-      rows.push({ name: e.name, m: { mrr: sum.mrr / n, recall: sum.recall / n, ndcg: sum.ndcg / n } });
+    } finally {
+      Object.assign(RANKING, shipped);
     }
-    console.log(`\n${queries.length} queries, ${snap.incidents.length} incidents; Kaizen index built in ${buildMs.toFixed(0)} ms\n`);
-    console.log(`${"engine".padEnd(14)}${"MRR@10".padStart(9)}${"recall@10".padStart(11)}${"nDCG@10".padStart(10)}`);
-    for (const r of rows) console.log(`${r.name.padEnd(14)}${r.m.mrr.toFixed(3).padStart(9)}${r.m.recall.toFixed(3).padStart(11)}${r.m.ndcg.toFixed(3).padStart(10)}`);
-    const k = rows[0];
-    const peers = rows.slice(1);
-    if (k) {
-      const ahead = (key: keyof Metrics) => peers.every((p) => k.m[key] > p.m[key]);
-      console.log(`\nkaizen ahead of every peer: MRR ${ahead("mrr") ? "yes" : "NO"}, recall@10 ${ahead("recall") ? "yes" : "NO"}, nDCG@10 ${ahead("ndcg") ? "yes" : "NO"}`);
+    const folds = foldsOf(queries, k);
+    const held = heldOut(table, folds, k);
+    const tunedAll = heldOut(table, folds.map(() => -1), 1).chosen[0] ?? 0;
+    const tunedPerQuery = table[tunedAll] ?? [];
+
+    const kinds = [...new Set(queries.map((q) => q.kind ?? "-"))].sort();
+    const header = `${"engine".padEnd(24)}${"MRR@10".padStart(9)}${"recall@10".padStart(11)}${"nDCG@10".padStart(10)}`;
+    const sub = (ms: readonly Metrics[], keep: (q: Query) => boolean) => meanOf(ms.filter((_, i) => keep(queries[i] as Query)));
+    console.log(`\n${queries.length} queries (${sets.map((s) => `${s.name}: ${s.queries.length}`).join(", ")}), ${snap.incidents.length} incidents; Kaizen index built in ${buildMs.toFixed(0)} ms\n`);
+    console.log(header);
+    console.log(`${"kaizen held-out (k=" + k + ")"}`.padEnd(24) + fmt(meanOf(held.perQuery)) + "   <- the figure that counts");
+    console.log(`${"kaizen shipped"}`.padEnd(24) + fmt(meanOf(perQuery[0] ?? [])));
+    console.log(`${"kaizen tuned on all"}`.padEnd(24) + fmt(meanOf(tunedPerQuery)));
+    engines.slice(1).forEach((e, i) => console.log(e.name.padEnd(24) + fmt(meanOf(perQuery[i + 1] ?? []))));
+    for (const set of sets) {
+      const inSet = new Set(set.queries.map((q) => q.id));
+      const keep = (q: Query) => inSet.has(q.id);
+      console.log(`\n${set.name} only (${set.queries.length} queries)\n${header}`);
+      console.log("kaizen held-out".padEnd(24) + fmt(sub(held.perQuery, keep)));
+      console.log("kaizen shipped".padEnd(24) + fmt(sub(perQuery[0] ?? [], keep)));
+      engines.slice(1).forEach((e, i) => console.log(e.name.padEnd(24) + fmt(sub(perQuery[i + 1] ?? [], keep))));
+    }
+    console.log(`\nnDCG@10 per kind\n${"engine".padEnd(24)}${kinds.map((kd) => `${kd.slice(0, 14)}(${queries.filter((q) => (q.kind ?? "-") === kd).length})`.padStart(20)).join("")}`);
+    const perKindRow = (name: string, ms: readonly Metrics[]) => console.log(name.padEnd(24) + kinds.map((kd) => sub(ms, (q) => (q.kind ?? "-") === kd).ndcg.toFixed(3).padStart(20)).join(""));
+    perKindRow("kaizen held-out", held.perQuery);
+    perKindRow("kaizen shipped", perQuery[0] ?? []);
+    engines.slice(1).forEach((e, i) => perKindRow(e.name, perQuery[i + 1] ?? []));
+    console.log(`\nparameters chosen per fold: ${held.chosen.map((c) => JSON.stringify(configs[c])).join(" ")}`);
+    console.log(`tuned on all queries: ${JSON.stringify(configs[tunedAll])} (shipped: ${JSON.stringify(configs[0])})`);
+
+    const ftsAt = engines.findIndex((e) => e.name === "sqlite-fts5");
+    const firstRank = (list: readonly string[], q: Query) => {
+      const rel = new Set(q.relevant);
+      const r = list.findIndex((id) => rel.has(id));
+      return r < 0 ? Infinity : r + 1;
+    };
+    if (ftsAt > 0) {
+      console.log(`\nqueries where kaizen (shipped) ranks the first relevant result lower than FTS5:`);
+      let n = 0;
+      queries.forEach((q, i) => {
+        const kr = firstRank(ranked[0]?.[i] ?? [], q);
+        const fr = firstRank(ranked[ftsAt]?.[i] ?? [], q);
+        if (kr > fr) {
+          n++;
+          console.log(`  ${q.id.padEnd(5)} ${(q.kind ?? "-").padEnd(20)} kaizen ${String(kr === Infinity ? "-" : kr).padStart(2)}  fts5 ${String(fr).padStart(2)}  ${q.query}`);
+        }
+      });
+      if (n === 0) console.log("  none");
+    }
+    if (verbose) {
+      console.log(`\nkaizen (shipped) queries below nDCG 1:`);
+      queries.forEach((q, i) => {
+        const m = perQuery[0]?.[i];
+        const list = ranked[0]?.[i] ?? [];
+        if (!m || m.ndcg >= 0.999) return;
+        const rel = new Set(q.relevant);
+        console.log(`  ${q.id} ndcg=${m.ndcg.toFixed(2)} mrr=${m.mrr.toFixed(2)} ${q.query}`);
+        console.log(`     ranks of relevant: ${q.relevant.map((r) => list.indexOf(r) + 1 || "-").join(",")}; top: ${list.slice(0, 5).map((r) => (rel.has(r) ? "*" : "") + r.slice(0, 8)).join(" ")}`);
+      });
     }
     return 0;
   } finally {

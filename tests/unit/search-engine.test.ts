@@ -30,6 +30,13 @@ describe("search", () => {
     expect(search(index, "failovr").results[0]?.id).toBe("db-failover");
   });
 
+  it("finds a word with two typos, one in each half", () => {
+    const k8s = buildSearchIndex([sdoc("k8s", { title: "Kubernetes upgrade broke pod networking" }), sdoc("other", { title: "Kubelet restart loop" })], new Map());
+    const r = search(k8s, "kubrnetis");
+    expect(r.results.map((x) => x.id)).toEqual(["k8s"]);
+    expect(r.didYouMean).toContain("kubernetes");
+  });
+
   it("matches a prefix while typing", () => {
     expect(ids("asynchr", { prefixLast: true })).toEqual(["db-failover"]);
     expect(ids("asynchr")).toEqual([]);
