@@ -14,6 +14,7 @@ const files: Record<string, string> = {
   import: "import",
   factors: "factors",
   followups: "followups",
+  sync: "sync",
 };
 const load = async (name: string) => ((await import(`./commands/${files[name]}.ts`)) as { command: Command }).command;
 

@@ -14,7 +14,8 @@ const MAX_BACKOFF_MS = 60_000;
 export class SyncSetupError extends Error {}
 
 const stamp = () => new Date().toISOString().replace(/[:.]/g, "-");
-const normalizeUrl = (u: string) => u.trim().replace(/\/+$/, "").replace(/\.git$/, "");
+// git itself treats "file:///x" and "/x" as the same repository.
+const normalizeUrl = (u: string) => u.trim().replace(/^file:\/\//, "").replace(/\/+$/, "").replace(/\.git$/, "");
 
 /**
  * Keeps one clone in step with the team's remote: fetch, fast-forward or replay unpushed local commits, push (never
@@ -156,7 +157,13 @@ export class Syncer {
   private async fetch(): Promise<void> {
     const { env, pre } = remoteGit(this.cfg);
     this.fetches++;
-    await this.git(this.root, [...pre, "fetch", "--no-tags", "--no-write-fetch-head", "origin", `+refs/heads/${this.cfg.branch}:${this.tracking}`], env);
+    try {
+      await this.git(this.root, [...pre, "fetch", "--no-tags", "--no-write-fetch-head", "origin", `+refs/heads/${this.cfg.branch}:${this.tracking}`], env);
+    } catch (err) {
+      // A new, empty team repository has no branch yet: the first push creates it.
+      if (!(err instanceof GitError && /couldn't find remote ref/i.test(err.stderr))) throw err;
+      await runGit(this.root, ["update-ref", "-d", this.tracking]).catch(() => undefined);
+    }
     this.state.lastFetch = new Date().toISOString();
   }
 
