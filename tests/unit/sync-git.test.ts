@@ -198,6 +198,21 @@ describe("sync with a remote over file://", () => {
     git(a.content, "fsck", "--strict", "--no-progress");
   });
 
+  it("a commit made before a crash (never pushed) is pushed by the next start, and the clone stays fsck-clean", async () => {
+    const { bare } = await remoteWithContent();
+    const a = await instance(`file://${bare}`);
+    // The save is acknowledged by its local commit; the process dies before any push (no syncer listens here).
+    const repo = new GitRepository(a.content);
+    const { commit } = await new ContentStore(repo).commit([{ path: "incidents/db-outage.mdx", content: incident("Database outage", "Before the crash.") }], "Edit", ANA);
+    expect(git(bare, "rev-parse", "main")).not.toBe(commit);
+    const restarted = new Syncer(new ContentStore(repo), repo, readSyncConfig({ KAIZEN_GIT_REMOTE: `file://${bare}` })!, a.data);
+    await restarted.prepare();
+    await restarted.requestSync();
+    expect(git(bare, "rev-parse", "main")).toBe(commit);
+    git(a.content, "fsck", "--strict", "--no-progress");
+    git(bare, "fsck", "--strict", "--no-progress");
+  });
+
   it("a burst of sync requests coalesces into at most two fetches", async () => {
     const { bare } = await remoteWithContent();
     const a = await instance(`file://${bare}`);
