@@ -1,6 +1,9 @@
 import type { Metadata, Viewport } from "next";
 import "./globals.css";
 import { getViewer } from "@/lib/auth/session";
+import { canAuthor } from "@/lib/auth/viewer";
+import { syncBadge } from "@/lib/sync/badge";
+import { syncStatus } from "@/lib/sync/service";
 import { SiteHeader } from "./_components/site-header";
 
 export const metadata: Metadata = {
@@ -13,13 +16,15 @@ export const viewport: Viewport = { width: "device-width", initialScale: 1, them
 export default async function RootLayout({ children }: { children: React.ReactNode }) {
   // The layout only decides whether to show the navigation; every page authorizes for itself.
   const viewer = await getViewer();
+  // Sync status is for the people who write: readers are not asked to care where a save is.
+  const status = viewer && canAuthor(viewer) ? syncStatus() : null;
   return (
     <html lang="en">
       <body>
         <a className="skip-link" href="#main">
           Skip to content
         </a>
-        {viewer && <SiteHeader viewer={viewer} />}
+        {viewer && <SiteHeader viewer={viewer} sync={status ? syncBadge(status) : null} />}
         {children}
       </body>
     </html>

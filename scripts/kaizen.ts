@@ -15,6 +15,7 @@ const files: Record<string, string> = {
   factors: "factors",
   followups: "followups",
   export: "export",
+  sync: "sync",
 };
 const load = async (name: string) => ((await import(`./commands/${files[name]}.ts`)) as { command: Command }).command;
 

@@ -4,8 +4,9 @@ import type { Viewer } from "@/lib/auth/viewer";
 import { HeaderSearch } from "./header-search";
 import { NavLinks } from "./nav-links";
 import { SignOutButton } from "./sign-out-button";
+import type { SyncBadge } from "@/lib/sync/badge";
 
-export function SiteHeader({ viewer }: { viewer: Viewer }) {
+export function SiteHeader({ viewer, sync = null }: { viewer: Viewer; sync?: SyncBadge | null }) {
   const links = [
     { href: "/", label: "Overview" },
     { href: "/incidents", label: "Incidents" },
@@ -24,6 +25,11 @@ export function SiteHeader({ viewer }: { viewer: Viewer }) {
         </Link>
         <NavLinks links={links} />
         <HeaderSearch />
+        {sync && (
+          <span className={`sync-badge sync-badge--${sync.tone}`} title={sync.title} data-testid="sync-badge">
+            {sync.label}
+          </span>
+        )}
         <div className="user-menu">
           <span className="user-menu__name">{viewer.name}</span>
           <span className="user-menu__role">{viewer.role}</span>

@@ -78,7 +78,7 @@ export interface TreeEntry {
 
 /** One path of a commit: its blob after (null: deleted) and before (null: did not exist). */
 const editSchema = z.object({ path: z.string(), blob: z.string().nullable(), base: z.string().nullable() });
-type Edit = z.infer<typeof editSchema>;
+export type Edit = z.infer<typeof editSchema>;
 /** The save journal: commits whose work-tree and index update may not have finished. */
 const pendingSchema = z.array(z.object({ commit: z.string(), pid: z.number(), edits: z.array(editSchema) }));
 type Pending = z.infer<typeof pendingSchema>[number];
@@ -384,6 +384,56 @@ export class GitRepository implements ContentRepository {
         return made;
       }
     });
+  }
+
+  /**
+   * Runs `fn` under the write lock every save takes, after repairing what a crash left: sync (fetch, rebase, reset)
+   * moves the branch only from inside it, so a save and a pull never interleave.
+   */
+  async withLock<T>(fn: () => Promise<T>): Promise<T> {
+    return withWriteLock(this.root, async () => {
+      await this.finishPending();
+      return fn();
+    });
+  }
+
+  /**
+   * Moves the branch from `from` to `to` (compare-and-swap) and brings the work-tree files that differ up to `to`,
+   * through the same journal as a save, so a crash in between is repaired the same way. Only inside withLock.
+   */
+  async advanceLocked(from: string | null, to: string, reason: string): Promise<void> {
+    const edits = await this.changesBetween(from, to);
+    await this.addPending({ commit: to, pid: process.pid, edits });
+    try {
+      await this.moveBranch(from, to, reason);
+    } catch (err) {
+      await this.dropPending(to);
+      throw err;
+    }
+    await this.finishPending();
+  }
+
+  /** The content files that differ between two commits (`from` null: everything in `to`), as journal edits. */
+  async changesBetween(from: string | null, to: string): Promise<Edit[]> {
+    for (const r of [from, to]) if (r !== null && !REV.test(r)) throw new AppError("bad_request", `not a revision: ${r}`);
+    const { top, prefix } = await this.layout();
+    const spec = prefix ? ["--", prefix] : [];
+    const args = from ? ["diff-tree", "-r", "-z", "--no-renames", "--no-abbrev", from, to, ...spec] : ["diff-tree", "-r", "-z", "--no-renames", "--no-abbrev", "--root", to, ...spec];
+    const tokens = (await runGit(top, args)).stdout.split("\0");
+    const edits: Edit[] = [];
+    for (let i = 0; i < tokens.length; i++) {
+      const m = /^:\d{6} \d{6} ([0-9a-f]{40}) ([0-9a-f]{40}) ([A-Z])/.exec(tokens[i] ?? "");
+      if (!m) continue;
+      const full = tokens[++i] ?? "";
+      if (!full.startsWith(prefix)) continue;
+      edits.push({ path: full.slice(prefix.length), base: m[1] === ZERO ? null : m[1]!, blob: m[3] === "D" || m[2] === ZERO ? null : m[2]! });
+    }
+    return edits;
+  }
+
+  /** A commit of `parent` with these edits applied (a replayed local commit keeps its author, date and message). */
+  async commitOnto(parent: string, edits: Edit[], message: string, env: Record<string, string>): Promise<string> {
+    return this.buildCommit(parent, edits, message, env);
   }
 
   /** Finishes work-tree updates left pending by a crash, and sets aside what a crash left half-written. */

@@ -115,6 +115,7 @@ export class ContentStore {
   private recovering: Promise<void> | null = null;
   private refreshing: Promise<Snapshot> | null = null;
   private listeners = new Set<(s: Snapshot) => void>();
+  private commitListeners = new Set<(commit: string) => void>();
 
   constructor(repo: ContentRepository | string) {
     this.repo = typeof repo === "string" ? new GitRepository(repo) : repo;
@@ -223,10 +224,17 @@ export class ContentStore {
     return snapshot;
   }
 
+  /** Called after every acknowledged commit of this store (sync pushes it in the background). */
+  onCommit(fn: (commit: string) => void): () => void {
+    this.commitListeners.add(fn);
+    return () => this.commitListeners.delete(fn);
+  }
+
   /** Commits changes through the repository's compare-and-swap path, then refreshes the snapshot at once. */
   async commit(changes: FileChange[], message: string, author: Author): Promise<{ commit: string; snapshot: Snapshot }> {
     try {
       const commit = await this.repo.commit(changes, message, author);
+      for (const fn of this.commitListeners) fn(commit);
       return { commit, snapshot: await this.forceRefresh() };
     } finally {
       this.invalidate();

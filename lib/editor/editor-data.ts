@@ -11,6 +11,7 @@ import type { TaxonomyFile } from "../schema/factors";
 import type { Problem } from "../schema/problems";
 import { formFromData, type EditorForm } from "./form";
 import { loadForEdit } from "./save";
+import { conflictsFor } from "../sync/service";
 import { BODY_TEMPLATE, newIncidentFrontmatter } from "./template";
 
 // Past incidents the browser gets for factor suggestions: recent ones with factors, trimmed to what suggestions read.
@@ -32,6 +33,8 @@ export interface EditorData {
   factorCounts: Record<string, number>;
   pastIncidents: KnowledgeIncident[];
   viewer: { email: string; name: string; canManageVisibility: boolean };
+  /** A save of this viewer's that a pull could not bring onto the remote's version: opened as a conflict. */
+  syncConflict: { currentText: string; currentBlob: string; message: string } | null;
 }
 
 /** Editor data for a new incident (id null) or an existing one; null when the viewer may not author or see it. */
@@ -41,6 +44,7 @@ export async function getEditorData(viewer: Viewer, id: string | null): Promise<
   let baseBlob: string | null = null;
   let baseText: string | null = null;
   let loadProblems: Problem[] = [];
+  let syncConflict: EditorData["syncConflict"] = null;
   if (id === null) {
     const fm = newIncidentFrontmatter("", viewer.email || undefined);
     form = formFromData(fm, BODY_TEMPLATE);
@@ -49,8 +53,12 @@ export async function getEditorData(viewer: Viewer, id: string | null): Promise<
     if (!loaded) return null;
     baseBlob = loaded.blob;
     baseText = loaded.text;
-    const split = splitDocument(loaded.text);
-    form = split.ok ? formFromData(split.doc.data, split.doc.body) : formFromData({}, loaded.text);
+    // Only while the file is still the version the conflict was against: anything newer is a fresh start.
+    const kept = (await conflictsFor(viewer, id)).find((c) => c.theirsBlob === loaded.blob && c.mine !== null);
+    const start = kept?.mine ?? loaded.text;
+    if (kept) syncConflict = { currentText: loaded.text, currentBlob: loaded.blob, message: "Your save could not be pushed: the incident was changed on the team's repository meanwhile (for example a merged pull request). Your version is in the form; the repository's version is below." };
+    const split = splitDocument(start);
+    form = split.ok ? formFromData(split.doc.data, split.doc.body) : formFromData({}, start);
     if (!loaded.doc) {
       const snap = await visibleContent(viewer);
       loadProblems = snap.broken.find((b) => b.id === id)?.problems ?? [];
@@ -84,6 +92,7 @@ export async function getEditorData(viewer: Viewer, id: string | null): Promise<
     factorCounts,
     pastIncidents: past,
     viewer: { email: viewer.email, name: viewer.name, canManageVisibility: canManageVisibility(viewer) },
+    syncConflict,
   };
 }
 

@@ -15,6 +15,7 @@ import type { Problem } from "../schema/problems";
 import { incidentCommitMessage } from "./commit-message";
 import { incidentIdFrom, unusedIncidentId } from "./ids";
 import { refreshSearchIndex } from "../search/service";
+import { resolveConflicts } from "../sync/service";
 
 /** Whole file, frontmatter included; the body alone is held to MDX_LIMITS.bytes (64 KB) with a located problem. */
 export const MAX_INCIDENT_BYTES = 256 * 1024;
@@ -126,6 +127,8 @@ export async function saveIncident(viewer: Viewer, raw: unknown, store: ContentS
     }
     // The commit exists; a lagging index is brought up to date by its next request, so a failure here is logged only.
     await refreshSearchIndex(store).catch((err: unknown) => console.error("[kaizen] search index update failed:", (err as Error).message));
+    // Saved again from a conflict view: the conflict a pull recorded for this author is settled (its ref stays).
+    if (sourceId) await resolveConflicts(viewer, sourceId).catch(() => undefined);
     return { ok: true, id, blob: saved?.blob ?? "", commit, created: !sourceId };
   } catch (err) {
     const conflict = conflictOf(err);

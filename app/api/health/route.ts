@@ -4,6 +4,7 @@ import { readAuthConfig } from "@/lib/auth/config";
 import { visibleContent } from "@/lib/incidents";
 import { handle, json } from "@/lib/http";
 import { getStore } from "@/lib/content";
+import { syncStatus } from "@/lib/sync/service";
 
 export const dynamic = "force-dynamic";
 
@@ -11,10 +12,13 @@ export async function GET() {
   return handle(async () => {
     const config = readAuthConfig();
     const snapshot = await getStore().snapshot();
-    const base = { status: config.problems.length ? "misconfigured" : "ok" };
+    const sync = syncStatus();
+    // Anonymous monitors learn only whether sync is healthy; the details (remote, revisions, errors) need a sign-in.
+    const base = { status: config.problems.length ? "misconfigured" : "ok", ...(sync ? { sync: { ok: sync.lastError === null, pending: sync.pending } } : {}) };
     const viewer = await getViewer();
     if (!viewer) return json(base, { status: config.problems.length ? 503 : 200 });
     const visible = await visibleContent(viewer);
-    return json({ ...base, revision: snapshot.head, incidents: visible.incidents.length, problems: visible.broken.length + snapshot.taxonomyProblems.length });
+    const syncBlock = sync ? { sync: { remote: sync.remote, head: sync.head, pending: sync.pending, lastFetch: sync.lastFetch, lastPush: sync.lastPush, lastError: sync.lastError, unreachableSince: sync.unreachableSince, lastRewrite: sync.lastRewrite } } : {};
+    return json({ ...base, ...syncBlock, revision: snapshot.head, incidents: visible.incidents.length, problems: visible.broken.length + snapshot.taxonomyProblems.length });
   });
 }

@@ -13,6 +13,7 @@ import { CountermeasureTable } from "../../_components/countermeasure-table";
 import { IncidentKnowledgeSection } from "../../_components/incident-knowledge";
 import { formatDateTime } from "../../_components/format";
 import { Timeline } from "../../_components/timeline";
+import { conflictsFor } from "@/lib/sync/service";
 
 type Props = { params: Promise<{ id: string }> };
 
@@ -40,8 +41,15 @@ export default async function IncidentPage({ params }: Props) {
   const { incident, compiled, metrics, factors, countermeasures } = data;
   const fm = incident.frontmatter;
   const knowledge = await getIncidentKnowledge(viewer, incident.id);
+  const syncConflicts = data.canEdit ? (await conflictsFor(viewer, incident.id)).filter((c) => c.theirsBlob === incident.blob) : [];
   return (
     <main id="main">
+      {syncConflicts.length > 0 && (
+        <div className="card ed-conflict" role="alert" data-testid="sync-conflict">
+          <strong>Your last save of this incident was not published.</strong> It was changed on the team&apos;s repository meanwhile; your text is kept.{" "}
+          <Link href={`/incidents/${incident.id}/edit`}>Compare both versions and save again</Link>.
+        </div>
+      )}
       <div className="incident-head">
         <div className="row">
           <SeverityBadge severity={fm.severity} />

@@ -88,7 +88,7 @@ export function IncidentEditor({ data }: { data: EditorData }) {
   const [newId, setNewId] = useState(data.id ?? "");
   const [checked, setChecked] = useState<Checked>(() => check(data.form, data.baseText, file, taxonomy));
   const [serverProblems, setServerProblems] = useState<Problem[]>([]);
-  const [conflict, setConflict] = useState<Conflict | null>(null);
+  const [conflict, setConflict] = useState<Conflict | null>(data.syncConflict);
   const [stash, setStash] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
