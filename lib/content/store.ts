@@ -10,7 +10,8 @@ import { fieldPath, type Problem } from "../schema/problems";
 import { parseYaml, FrontmatterError } from "./frontmatter";
 import { blobId } from "./git";
 import { findGitDir } from "./git-dir";
-import { parseIncidentText } from "./incident-file";
+import { checkMdxOffThread } from "../mdx/off-thread";
+import { parseIncidentTextWith } from "./incident-file";
 import { GitRepository, type Author, type ContentRepository, type FileChange } from "./repository";
 import { locateYamlPath } from "./yaml-locate";
 
@@ -185,7 +186,7 @@ export class ContentStore {
         try {
           const raw = await this.repo.readFile(rel);
           if (raw === null) return;
-          entry = parseEntry(rel, name.slice(0, -4), raw, taxonomy);
+          entry = await parseEntry(rel, name.slice(0, -4), raw, taxonomy);
         } catch (err) {
           // An unreadable file (e.g. a symlink leaving the content directory) is one broken entry, not a failed snapshot.
           const problem: Problem = { file: rel, line: 1, col: 1, field: "file", message: `could not be read: ${(err as Error).message}`, severity: "error" };
@@ -245,14 +246,15 @@ export function accessOf(raw: string): BrokenIncident["access"] {
   return accessOfText(raw);
 }
 
-function parseEntry(rel: string, id: string, raw: string, taxonomy: Taxonomy): IncidentEntry {
+async function parseEntry(rel: string, id: string, raw: string, taxonomy: Taxonomy): Promise<IncidentEntry> {
   const blob = blobId(raw);
   const broken = (problems: Problem[]): BrokenIncident => ({ ok: false, id, path: rel, blob, problems, access: accessOf(raw) });
   if (!ID_PATTERN.test(id)) {
     return broken([{ file: rel, line: 1, col: 1, field: "id", message: `file name "${id}" is not a valid id (lowercase letters, digits and dashes)`, severity: "error" }]);
   }
   try {
-    const parsed = parseIncidentText(rel, raw, taxonomy);
+    // The body is parsed in a worker: a hostile file pulled from the remote cannot stall the server while it loads.
+    const parsed = await parseIncidentTextWith(rel, raw, taxonomy, checkMdxOffThread);
     if (!parsed.ok) return broken(parsed.problems);
     return { ok: true, id, path: rel, frontmatter: parsed.frontmatter, body: parsed.body, bodyLine: parsed.bodyLine, blob, warnings: parsed.warnings };
   } catch (err) {
