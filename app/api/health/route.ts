@@ -10,10 +10,16 @@ export const dynamic = "force-dynamic";
 export async function GET() {
   return handle(async () => {
     const config = readAuthConfig();
-    const snapshot = await getStore().snapshot();
     const base = { status: config.problems.length ? "misconfigured" : "ok" };
+    // Started (so a probe still warms the content up) but awaited only for content figures: a snapshot being
+    // refreshed, its bodies parsing in the MDX workers, must not hold up a load balancer's probe.
+    const loading = getStore().snapshot();
     const viewer = await getViewer();
-    if (!viewer) return json(base, { status: config.problems.length ? 503 : 200 });
+    if (!viewer) {
+      loading.catch(() => undefined);
+      return json(base, { status: config.problems.length ? 503 : 200 });
+    }
+    const snapshot = await loading;
     const visible = await visibleContent(viewer);
     return json({ ...base, revision: snapshot.head, incidents: visible.incidents.length, problems: visible.broken.length + snapshot.taxonomyProblems.length });
   });
