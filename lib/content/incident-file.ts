@@ -14,9 +14,14 @@ export type ParsedIncident =
  * the MDX body against the safety rules. Every problem names the file, line, column and field. The body is parsed on
  * this thread: the editor and the CLI use this; the server uses parseIncidentTextWith and a worker.
  */
-export function parseIncidentText(file: string, raw: string, taxonomy: Taxonomy): ParsedIncident {
+export function parseIncidentText(
+  file: string,
+  raw: string,
+  taxonomy: Taxonomy,
+  checkBody: (body: string) => readonly MdxProblem[] = checkMdx,
+): ParsedIncident {
   const head = parseHead(file, raw, taxonomy);
-  return "result" in head ? head.result : finish(file, head, checkMdx(head.body));
+  return "result" in head ? head.result : finish(file, head, checkBody(head.body));
 }
 
 /** parseIncidentText with the body checked by `checkBody` (on the server: checkMdxOffThread). */

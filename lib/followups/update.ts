@@ -5,6 +5,7 @@ import { parseIncidentText } from "../content/incident-file";
 import { locateYamlPath } from "../content/yaml-locate";
 import { AppError } from "../errors";
 import { Taxonomy } from "../knowledge/taxonomy";
+import { checkMdx, type MdxProblem } from "../mdx/validate";
 import { dateSchema, oneOf } from "../schema/common";
 import { COUNTERMEASURE_STATUSES, type Countermeasure, type IncidentFrontmatter } from "../schema/incident";
 
@@ -28,6 +29,8 @@ export interface UpdateOptions {
   taxonomy?: Taxonomy;
   /** Names the file in validation errors. */
   file?: string;
+  /** The body's MDX problems, already found (on the server, off the request thread); otherwise it is parsed here. */
+  checkedBody?: { body: string; problems: readonly MdxProblem[] };
 }
 
 interface Line {
@@ -200,7 +203,13 @@ export function applyCountermeasureUpdate(
   const file = options.file ?? "incident.mdx";
   const taxonomy = options.taxonomy ?? Taxonomy.empty();
 
-  const before = parseIncidentText(file, rawFileText, taxonomy);
+  // Every text validated below has this same body (it is kept byte-for-byte), so it is parsed at most once.
+  let checked = options.checkedBody ?? null;
+  const checkBody = (body: string): readonly MdxProblem[] => {
+    if (checked?.body !== body) checked = { body, problems: checkMdx(body) };
+    return checked.problems;
+  };
+  const before = parseIncidentText(file, rawFileText, taxonomy, checkBody);
   if (!before.ok) throw new AppError("bad_request", "the incident file does not validate; fix it in the editor first", before.problems);
   const index = before.frontmatter.countermeasures.findIndex((c) => c.id === cmId);
   const current = before.frontmatter.countermeasures[index];
@@ -239,7 +248,7 @@ export function applyCountermeasureUpdate(
     return joinLines([lines[0] ?? { text: "---", eol }, ...yamlPart, ...lines.slice(close)]);
   };
   const check = (text: string) => {
-    const after = parseIncidentText(file, text, taxonomy);
+    const after = parseIncidentText(file, text, taxonomy, checkBody);
     return after.ok && sameFrontmatter(after.frontmatter, expected) ? after : null;
   };
 
@@ -255,7 +264,7 @@ export function applyCountermeasureUpdate(
     const text = assemble(last);
     if (check(text)) return text;
   }
-  const after = parseIncidentText(file, assemble(last ?? yamlLines), taxonomy);
+  const after = parseIncidentText(file, assemble(last ?? yamlLines), taxonomy, checkBody);
   throw new AppError("bad_request", "the updated incident does not validate", after.ok ? undefined : after.problems);
 }
 
