@@ -28,13 +28,14 @@ function mdxPool(): WorkerPool {
 }
 
 /**
- * In a Next build, Turbopack compiles this literal `new Worker(new URL(…))` into a worker chunk. Run from source
- * (vitest, the tsx CLI) the module is TypeScript, which Node 20 cannot load in a worker by itself, so the worker first
- * registers tsx's loader, which is there wherever the sources are.
+ * Inside Next (NEXT_RUNTIME is set, and inlined by the bundler), Turbopack compiles this literal
+ * `new Worker(new URL(…))` into a worker chunk. Run from source (vitest, the tsx CLI) the entry is TypeScript, which
+ * Node 20 cannot load in a worker by itself, so the worker first registers tsx's loader, which is there wherever the
+ * sources are. (`import.meta.url` cannot tell the two apart: Turbopack keeps the source file's URL.)
  */
 function spawnMdxWorker(): Worker {
   const resourceLimits = { maxOldGenerationSizeMb: 512, stackSizeMb: 8 };
-  if (!import.meta.url.endsWith(".ts")) return new Worker(new URL("./worker.ts", import.meta.url), { resourceLimits });
+  if (process.env.NEXT_RUNTIME) return new Worker(new URL("./worker.ts", import.meta.url), { resourceLimits });
   const boot = `
     const { createRequire } = require("node:module");
     const path = require("node:path");
