@@ -6,6 +6,7 @@ import { denied } from "./auth/session";
 import { findByFeedToken, findUser, toViewer } from "./auth/users";
 import { canAuthor, type Viewer } from "./auth/viewer";
 import { loadForEdit, saveIncident, type SaveResult } from "./editor/save";
+import { splitDocument } from "./content/frontmatter";
 import { AppError } from "./errors";
 import { rowsToCsv } from "./followups/csv";
 import { defaultTimeZone, daysBetween, localDate } from "./followups/dates";
@@ -27,6 +28,7 @@ import { summarizeFollowups, type FollowupSummary } from "./followups/summary";
 import { applyCountermeasureUpdate, countermeasurePatchSchema } from "./followups/update";
 import { followupRowsFor, visibleContent, type VisibleContent } from "./incidents";
 import type { Taxonomy } from "./knowledge/taxonomy";
+import { checkMdxOffThread } from "./mdx/off-thread";
 import { ID_PATTERN } from "./schema/common";
 import type { CountermeasureStatus, CountermeasureType, Severity } from "./schema/incident";
 
@@ -396,7 +398,13 @@ export async function updateCountermeasure(viewer: Viewer, raw: unknown): Promis
   if (loaded.blob !== baseBlob) {
     return { ok: false, reason: "conflict", currentText: loaded.text, currentBlob: loaded.blob, message: CONFLICT, current: stateOf(loaded.doc) };
   }
-  const text = applyCountermeasureUpdate(loaded.text, cmId, patch, today(), { file: loaded.doc?.path, taxonomy: loaded.doc ? (await visibleContent(viewer)).snapshot.taxonomy : undefined });
+  const split = splitDocument(loaded.text);
+  const checkedBody = split.ok ? { body: split.doc.body, problems: await checkMdxOffThread(split.doc.body) } : undefined;
+  const text = applyCountermeasureUpdate(loaded.text, cmId, patch, today(), {
+    file: loaded.doc?.path,
+    taxonomy: loaded.doc ? (await visibleContent(viewer)).snapshot.taxonomy : undefined,
+    checkedBody,
+  });
   // Setting a field to the value it already has is not worth a commit.
   if (text === loaded.text) return { ok: true, id: incidentId, blob: loaded.blob, commit: "", created: false };
   const result = await saveIncident(viewer, { id: incidentId, baseBlob, text });

@@ -1,4 +1,4 @@
-import { checkMdx } from "../mdx/validate";
+import { checkMdx, type MdxProblem } from "../mdx/validate";
 import { incidentSchema, type IncidentFrontmatter } from "../schema/incident";
 import { fieldPath, type Problem } from "../schema/problems";
 import type { Taxonomy } from "../knowledge/taxonomy";
@@ -10,11 +10,51 @@ export type ParsedIncident =
 
 /**
  * Parses and validates one incident file: YAML frontmatter against the schema, factor ids against the taxonomy, and
- * the MDX body against the safety rules. Every problem names the file, line, column and field.
+ * the MDX body against the safety rules. Every problem names the file, line, column and field. The body is parsed on
+ * this thread: the editor and the CLI use this; the server uses parseIncidentTextWith and a worker.
  */
-export function parseIncidentText(file: string, raw: string, taxonomy: Taxonomy): ParsedIncident {
+export function parseIncidentText(
+  file: string,
+  raw: string,
+  taxonomy: Taxonomy,
+  checkBody: (body: string) => readonly MdxProblem[] = checkMdx,
+): ParsedIncident {
+  const head = parseHead(file, raw, taxonomy);
+  return "result" in head ? head.result : finish(file, head, checkBody(head.body));
+}
+
+/** parseIncidentText with the body checked by `checkBody` (on the server: checkMdxOffThread). */
+export async function parseIncidentTextWith(
+  file: string,
+  raw: string,
+  taxonomy: Taxonomy,
+  checkBody: (body: string) => Promise<readonly MdxProblem[]>,
+): Promise<ParsedIncident> {
+  const head = parseHead(file, raw, taxonomy);
+  return "result" in head ? head.result : finish(file, head, await checkBody(head.body));
+}
+
+interface Head {
+  fm: IncidentFrontmatter | undefined;
+  body: string;
+  bodyLine: number;
+  problems: Problem[];
+  warnings: Problem[];
+}
+
+function finish(file: string, head: Head, bodyProblems: readonly MdxProblem[]): ParsedIncident {
+  const { fm, problems, warnings } = head;
+  for (const p of bodyProblems) {
+    problems.push({ file, line: p.line + head.bodyLine - 1, col: p.col, field: "body", message: p.message, severity: "error" });
+  }
+  if (problems.length > 0 || !fm) return { ok: false, problems: problems.sort((a, b) => a.line - b.line || a.col - b.col) };
+  return { ok: true, frontmatter: fm, body: head.body, bodyLine: head.bodyLine, warnings };
+}
+
+/** Everything but the body: the frontmatter and its cross-checks, or the final result when the file cannot be split. */
+function parseHead(file: string, raw: string, taxonomy: Taxonomy): Head | { result: ParsedIncident } {
   const split = splitDocument(raw);
-  if (!split.ok) return { ok: false, problems: [{ file, ...split.problem }] };
+  if (!split.ok) return { result: { ok: false, problems: [{ file, ...split.problem }] } };
   const { doc } = split;
   const at = (path: readonly PropertyKey[]) => doc.locate(path);
   const problems: Problem[] = [];
@@ -65,9 +105,5 @@ export function parseIncidentText(file: string, raw: string, taxonomy: Taxonomy)
       });
     });
   }
-  for (const p of checkMdx(doc.body)) {
-    problems.push({ file, line: p.line + doc.bodyLine - 1, col: p.col, field: "body", message: p.message, severity: "error" });
-  }
-  if (problems.length > 0 || !fm) return { ok: false, problems: problems.sort((a, b) => a.line - b.line || a.col - b.col) };
-  return { ok: true, frontmatter: fm, body: doc.body, bodyLine: doc.bodyLine, warnings };
+  return { fm, body: doc.body, bodyLine: doc.bodyLine, problems, warnings };
 }

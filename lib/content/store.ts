@@ -8,7 +8,8 @@ import { taxonomySchema } from "../schema/factors";
 import type { IncidentFrontmatter } from "../schema/incident";
 import { fieldPath, type Problem } from "../schema/problems";
 import { findGitDir } from "./git-dir";
-import { parseIncidentText } from "./incident-file";
+import { checkMdxOffThread } from "../mdx/off-thread";
+import { parseIncidentTextWith } from "./incident-file";
 import { GitRepository, type Author, type ContentRepository, type FileChange, type TreeEntry } from "./repository";
 import { FrontmatterError, parseYamlSafe, type ParsedYaml } from "./yaml";
 
@@ -193,17 +194,22 @@ export class ContentStore {
 
     const toRead = names.filter(([rel, e]) => this.files.get(rel)?.blob !== e.blob);
     const texts = await this.repo.readBlobs(toRead.filter(([, e]) => e.mode !== SYMLINK_MODE).map(([, e]) => e.blob));
-    for (const [rel, e] of toRead) {
-      const id = path.posix.basename(rel).slice(0, -4);
-      const raw = texts.get(e.blob);
-      let entry: IncidentEntry;
-      if (e.mode === SYMLINK_MODE || raw === undefined) {
-        // git stores a symlink as its target path: never followed, so it cannot expose a file outside the content.
-        const why = e.mode === SYMLINK_MODE ? "is a symbolic link" : "its blob is missing from the repository";
-        const problem: Problem = { file: rel, line: 1, col: 1, field: "file", message: `could not be read: ${why}`, severity: "error" };
-        entry = { ok: false, id, path: rel, blob: e.blob, problems: [problem], access: null };
-      } else entry = parseEntry(rel, id, raw, taxonomy, e.blob);
-      this.files.set(rel, { blob: e.blob, entry });
+    // Parsed concurrently: the bodies go to the MDX worker pool, which queues them.
+    const parsed = await Promise.all(
+      toRead.map(async ([rel, e]): Promise<[string, string, IncidentEntry]> => {
+        const id = path.posix.basename(rel).slice(0, -4);
+        const raw = texts.get(e.blob);
+        if (e.mode === SYMLINK_MODE || raw === undefined) {
+          // git stores a symlink as its target path: never followed, so it cannot expose a file outside the content.
+          const why = e.mode === SYMLINK_MODE ? "is a symbolic link" : "its blob is missing from the repository";
+          const problem: Problem = { file: rel, line: 1, col: 1, field: "file", message: `could not be read: ${why}`, severity: "error" };
+          return [rel, e.blob, { ok: false, id, path: rel, blob: e.blob, problems: [problem], access: null }];
+        }
+        return [rel, e.blob, await parseEntry(rel, id, raw, taxonomy, e.blob)];
+      }),
+    );
+    for (const [rel, blob, entry] of parsed) {
+      this.files.set(rel, { blob, entry });
     }
     const seen = new Set(names.map(([rel]) => rel));
     for (const rel of [...this.files.keys()]) if (!seen.has(rel)) this.files.delete(rel);
@@ -253,13 +259,14 @@ export function accessOf(raw: string): BrokenIncident["access"] {
   return accessOfText(raw);
 }
 
-function parseEntry(rel: string, id: string, raw: string, taxonomy: Taxonomy, blob: string): IncidentEntry {
+async function parseEntry(rel: string, id: string, raw: string, taxonomy: Taxonomy, blob: string): Promise<IncidentEntry> {
   const broken = (problems: Problem[]): BrokenIncident => ({ ok: false, id, path: rel, blob, problems, access: accessOf(raw) });
   if (!ID_PATTERN.test(id)) {
     return broken([{ file: rel, line: 1, col: 1, field: "id", message: `file name "${id}" is not a valid id (lowercase letters, digits and dashes)`, severity: "error" }]);
   }
   try {
-    const parsed = parseIncidentText(rel, raw, taxonomy);
+    // The body is parsed in a worker: a hostile file pulled from the remote cannot stall the server while it loads.
+    const parsed = await parseIncidentTextWith(rel, raw, taxonomy, checkMdxOffThread);
     if (!parsed.ok) return broken(parsed.problems);
     return { ok: true, id, path: rel, frontmatter: parsed.frontmatter, body: parsed.body, bodyLine: parsed.bodyLine, blob, warnings: parsed.warnings };
   } catch (err) {

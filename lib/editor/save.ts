@@ -6,10 +6,11 @@ import { canAuthor, canManageVisibility, canRead, type Viewer } from "../auth/vi
 import { getStore } from "../content";
 import { canReadEntry, canReadText, entryAccess, type Access } from "../content/access";
 import { blobId } from "../content/git";
-import { parseIncidentText } from "../content/incident-file";
+import { parseIncidentTextWith } from "../content/incident-file";
 import { ConflictError } from "../content/repository";
 import { INCIDENTS_DIR, type ContentStore, type IncidentDoc } from "../content/store";
 import { AppError, isAppError } from "../errors";
+import { checkMdxOffThread } from "../mdx/off-thread";
 import { ID_PATTERN } from "../schema/common";
 import type { Problem } from "../schema/problems";
 import { incidentCommitMessage } from "./commit-message";
@@ -85,7 +86,7 @@ export async function saveIncident(viewer: Viewer, raw: unknown, store: ContentS
   }
   const chosenId = input.newId ?? (sourceId ? undefined : input.id);
 
-  const check = parseIncidentText(file(chosenId ?? sourceId ?? "new"), input.text, snapshot.taxonomy);
+  const check = await parseIncidentTextWith(file(chosenId ?? sourceId ?? "new"), input.text, snapshot.taxonomy, checkMdxOffThread);
   if (!check.ok) return { ok: false, reason: "invalid", problems: check.problems };
   const fm = check.frontmatter;
 

@@ -4,6 +4,7 @@ import { parseIncidentText } from "../content/incident-file";
 import { editYaml } from "../content/yaml-edit";
 import { AppError } from "../errors";
 import { Taxonomy } from "../knowledge/taxonomy";
+import { checkMdx, type MdxProblem } from "../mdx/validate";
 import { dateSchema, isCalendarDate, oneOf } from "../schema/common";
 import { COUNTERMEASURE_STATUSES, type Countermeasure, type IncidentFrontmatter } from "../schema/incident";
 
@@ -27,6 +28,8 @@ export interface UpdateOptions {
   taxonomy?: Taxonomy;
   /** Names the file in validation errors. */
   file?: string;
+  /** The body's MDX problems, already found (on the server, off the request thread); otherwise it is parsed here. */
+  checkedBody?: { body: string; problems: readonly MdxProblem[] };
 }
 
 // Records keep the keys in their written order (a zod object would move its declared keys first).
@@ -82,7 +85,13 @@ export function applyCountermeasureUpdate(
   const file = options.file ?? "incident.mdx";
   const taxonomy = options.taxonomy ?? Taxonomy.empty();
 
-  const before = parseIncidentText(file, rawFileText, taxonomy);
+  // Every text validated below has this same body (it is kept byte-for-byte), so it is parsed at most once.
+  let checked = options.checkedBody ?? null;
+  const checkBody = (body: string): readonly MdxProblem[] => {
+    if (checked?.body !== body) checked = { body, problems: checkMdx(body) };
+    return checked.problems;
+  };
+  const before = parseIncidentText(file, rawFileText, taxonomy, checkBody);
   if (!before.ok) throw new AppError("bad_request", "the incident file does not validate; fix it in the editor first", before.problems);
   const index = before.frontmatter.countermeasures.findIndex((c) => c.id === cmId);
   const current = before.frontmatter.countermeasures[index];
@@ -104,7 +113,7 @@ export function applyCountermeasureUpdate(
   if (!data) throw new AppError("bad_request", "the incident file does not validate; fix it in the editor first");
   const text = regions.open + withFinalNewline(editYaml(regions.yaml, data)) + regions.close + regions.body;
 
-  const after = parseIncidentText(file, text, taxonomy);
+  const after = parseIncidentText(file, text, taxonomy, checkBody);
   if (after.ok && sameFrontmatter(after.frontmatter, expected)) return text;
   throw new AppError("bad_request", "the updated incident does not validate", after.ok ? undefined : after.problems);
 }

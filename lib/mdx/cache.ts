@@ -3,7 +3,8 @@ import { createHash, randomUUID } from "node:crypto";
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { dataDir } from "../env";
-import { compileMdx, type CompiledMdx } from "./compile";
+import type { CompiledMdx } from "./compile";
+import { compileMdxOffThread } from "./off-thread";
 
 /** Bump when compile output changes (schema, components such as <Internal>, slugging, limits) so old cache entries are never read. */
 const CACHE_VERSION = "kaizen-mdx-3";
@@ -13,7 +14,10 @@ const memory = new Map<string, CompiledMdx>();
 const inFlight = new Map<string, Promise<CompiledMdx>>();
 const stats = { compiles: 0, memoryHits: 0, diskHits: 0 };
 
-/** Compiles a body once per content hash: memory LRU, then `<dataDir>/cache/mdx`, then compileMdx. Treat the result as read-only. */
+/**
+ * Compiles a body once per content hash: memory LRU, then `<dataDir>/cache/mdx`, then compileMdx in a worker thread
+ * under a time budget. Problems are cached like successes; a timeout only in memory. Treat the result as read-only.
+ */
 export async function compileMdxCached(body: string): Promise<CompiledMdx> {
   const key = createHash("sha256").update(CACHE_VERSION).update("\0").update(body).digest("hex");
   const hit = memory.get(key);
@@ -58,10 +62,11 @@ async function load(key: string, body: string): Promise<CompiledMdx> {
     remember(key, cached);
     return cached;
   }
-  const compiled = compileMdx(body);
+  const { compiled, json } = await compileMdxOffThread(body);
   stats.compiles++;
   remember(key, compiled);
-  await writeCached(file, key, compiled);
+  // A body that timed out is tried again after a restart, off the request thread like the first time.
+  if (json !== null) await writeCached(file, key, json);
   return compiled;
 }
 
@@ -105,11 +110,12 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 /** Write-then-rename, so a crash or a concurrent reader never sees half a file. A failed write only costs a recompile later. */
-async function writeCached(file: string, key: string, compiled: CompiledMdx): Promise<void> {
+async function writeCached(file: string, key: string, compiledJson: string): Promise<void> {
   const tmp = `${file}.${process.pid}.${randomUUID()}.tmp`;
   try {
     await mkdir(path.dirname(file), { recursive: true });
-    await writeFile(tmp, JSON.stringify({ version: CACHE_VERSION, key, compiled }), "utf8");
+    // Spliced rather than re-serialized: the worker already turned the tree into JSON.
+    await writeFile(tmp, `{"version":${JSON.stringify(CACHE_VERSION)},"key":${JSON.stringify(key)},"compiled":${compiledJson}}`, "utf8");
     await rename(tmp, file);
   } catch (err) {
     await rm(tmp, { force: true }).catch(() => undefined);

@@ -11,12 +11,18 @@ export const dynamic = "force-dynamic";
 export async function GET() {
   return handle(async () => {
     const config = readAuthConfig();
-    const snapshot = await getStore().snapshot();
     const sync = syncStatus();
     // Anonymous monitors learn only whether sync is healthy; the details (remote, revisions, errors) need a sign-in.
     const base = { status: config.problems.length ? "misconfigured" : "ok", ...(sync ? { sync: { ok: sync.lastError === null, pending: sync.pending } } : {}) };
+    // Started (so a probe still warms the content up) but awaited only for content figures: a snapshot being
+    // refreshed, its bodies parsing in the MDX workers, must not hold up a load balancer's probe.
+    const loading = getStore().snapshot();
     const viewer = await getViewer();
-    if (!viewer) return json(base, { status: config.problems.length ? 503 : 200 });
+    if (!viewer) {
+      loading.catch(() => undefined);
+      return json(base, { status: config.problems.length ? 503 : 200 });
+    }
+    const snapshot = await loading;
     const visible = await visibleContent(viewer);
     const syncBlock = sync ? { sync: { remote: sync.remote, head: sync.head, pending: sync.pending, lastFetch: sync.lastFetch, lastPush: sync.lastPush, lastError: sync.lastError, unreachableSince: sync.unreachableSince, lastRewrite: sync.lastRewrite } } : {};
     return json({ ...base, ...syncBlock, revision: snapshot.head, incidents: visible.incidents.length, problems: visible.broken.length + snapshot.taxonomyProblems.length });

@@ -1,0 +1,174 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import fs from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { Worker } from "node:worker_threads";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { ContentStore } from "@/lib/content/store";
+import { clearMemoryCache, compileMdxCached, compileStats } from "@/lib/mdx/cache";
+import { checkMdxLimits } from "@/lib/mdx/limits";
+import { MDX_TIME_BUDGET_MS, checkMdxOffThread, setMdxTimeBudget } from "@/lib/mdx/off-thread";
+import { WORKER_READY, WorkerPool } from "@/lib/mdx/pool";
+
+// The slowest shape found within MDX_LIMITS: 12-deep lists over and over (0.3 s to seconds of parsing). No timing is
+// asserted; the budget is raised where a test needs the body to finish, so a loaded machine cannot fail it.
+const LIST = Array.from({ length: 12 }, (_, i) => `${"  ".repeat(i)}- item`).join("\n") + "\n\n";
+const WORST = LIST.repeat(Math.floor(60_000 / LIST.length));
+const PATIENT = 120_000;
+const GUARD = PATIENT + 30_000;
+
+/** Counts timer ticks while `work` runs: a blocked event loop gets none in until it is done. */
+async function ticksDuring<T>(work: () => Promise<T>): Promise<{ ticks: number; result: T }> {
+  let ticks = 0;
+  const timer = setInterval(() => ticks++, 1);
+  try {
+    const result = await work();
+    return { ticks, result };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+let dir = "";
+const previousData = process.env.KAIZEN_DATA_DIR;
+beforeAll(() => {
+  dir = mkdtempSync(path.join(os.tmpdir(), "kaizen-mdx-thread-"));
+  process.env.KAIZEN_DATA_DIR = dir;
+});
+afterAll(() => {
+  if (previousData === undefined) delete process.env.KAIZEN_DATA_DIR;
+  else process.env.KAIZEN_DATA_DIR = previousData;
+  rmSync(dir, { recursive: true, force: true });
+});
+afterEach(() => setMdxTimeBudget(MDX_TIME_BUDGET_MS));
+
+describe("MDX off the request thread", () => {
+  it("the worst-case body is within the limits", () => {
+    expect(WORST.length).toBeGreaterThan(55_000);
+    expect(checkMdxLimits(WORST)).toBeNull();
+  });
+
+  it(
+    "the event loop keeps ticking while a worst-case body compiles, and the result is the real one",
+    async () => {
+      setMdxTimeBudget(PATIENT);
+      const body = `${WORST}Run ${Date.now()}.\n`;
+      const { ticks, result } = await ticksDuring(() => compileMdxCached(body));
+      expect(result.problems).toEqual([]);
+      expect(JSON.stringify(result.hast).match(/"tagName":"li"/g)?.length).toBeGreaterThan(1_000);
+      expect(ticks).toBeGreaterThan(10);
+    },
+    GUARD,
+  );
+
+  it(
+    "the content store loads a worst-case file while the event loop keeps ticking",
+    async () => {
+      setMdxTimeBudget(PATIENT);
+      const root = await fs.realpath(mkdtempSync(path.join(os.tmpdir(), "kaizen-mdx-thread-store-")));
+      try {
+        execFileSync("git", ["init", "-q", "-b", "main"], { cwd: root });
+        await fs.mkdir(path.join(root, "incidents"));
+        await fs.writeFile(path.join(root, "factors.yml"), "- id: bad-config-push\n  name: Push\n  category: change\n  description: A push.\n");
+        await fs.writeFile(path.join(root, "incidents", "lists.mdx"), `---\ntitle: Lists\nstatus: published\nseverity: SEV3\n---\n${WORST}`);
+        await fs.writeFile(path.join(root, "incidents", "bad.mdx"), `---\ntitle: Bad\nstatus: published\nseverity: SEV3\n---\n# Hi\n\n{process.env.SECRET}\n`);
+        const { ticks, result } = await ticksDuring(() => new ContentStore(root).snapshot());
+        expect(result.incidents.map((i) => i.id)).toEqual(["lists"]);
+        // The body's problems still carry the file's line numbers when they come from the worker.
+        expect(result.broken).toEqual([expect.objectContaining({ id: "bad", problems: [expect.objectContaining({ line: 8, field: "body", message: expect.stringMatching(/expressions/) })] })]);
+        expect(ticks).toBeGreaterThan(10);
+      } finally {
+        rmSync(root, { recursive: true, force: true });
+      }
+    },
+    GUARD,
+  );
+
+  it(
+    "a body over its time budget gets a problem, cached in memory, and the next body still compiles",
+    async () => {
+      setMdxTimeBudget(100);
+      const body = `${WORST}Timeout ${Date.now()}.\n`;
+      const before = compileStats();
+      const first = await compileMdxCached(body);
+      expect(first.problems).toEqual([{ line: 1, col: 1, message: "could not be rendered within 0.1 s: simplify its nesting or split it" }]);
+      expect(first.hast.children).toEqual([]);
+      expect(await compileMdxCached(body)).toEqual(first);
+      expect(compileStats()).toMatchObject({ compiles: before.compiles + 1, memoryHits: before.memoryHits + 1 });
+      // Not on disk: after a restart it is tried again (still off the request thread).
+      clearMemoryCache();
+      await compileMdxCached(body);
+      expect(compileStats()).toMatchObject({ compiles: before.compiles + 2, diskHits: before.diskHits });
+
+      setMdxTimeBudget(PATIENT);
+      const next = await compileMdxCached(`# Summary\n\nThe worker was replaced ${Date.now()}.\n`);
+      expect(next.problems).toEqual([]);
+      expect(next.toc).toEqual([]);
+      expect(JSON.stringify(next.hast)).toMatch(/The worker was replaced/);
+    },
+    GUARD,
+  );
+
+  it(
+    "a body checked over its time budget gets a problem saying so",
+    async () => {
+      setMdxTimeBudget(100);
+      expect(await checkMdxOffThread(`${WORST}Check ${Date.now()}.\n`)).toEqual([
+        { line: 1, col: 1, message: "could not be checked within 0.1 s: simplify its nesting or split it" },
+      ]);
+      setMdxTimeBudget(PATIENT);
+      expect(await checkMdxOffThread("# Fine\n\n{/* a comment */}\n")).toEqual([]);
+    },
+    GUARD,
+  );
+
+  it("a body over the size limit is refused without a worker", async () => {
+    const body = "Some ordinary prose about the incident.\n\n".repeat(10_000);
+    expect(await checkMdxOffThread(body)).toEqual([{ line: 1, col: 1, message: expect.stringMatching(/the body is 4\d\d KB; the limit is 64 KB/) }]);
+  });
+});
+
+describe("WorkerPool", () => {
+  // A worker that never answers "hang": only terminating it stops it.
+  const hanging = () =>
+    new Worker(
+      `const { parentPort } = require("node:worker_threads");
+       parentPort.on("message", (m) => { if (m === "hang") for (;;); parentPort.postMessage(m + "!"); });
+       parentPort.postMessage(${JSON.stringify(WORKER_READY)});`,
+      { eval: true },
+    );
+
+  it("a job over its budget answers timeout; its worker is replaced and later jobs run", async () => {
+    const pool = new WorkerPool({ size: 1, timeoutMs: 200, spawn: hanging });
+    try {
+      const [stuck, queued] = await Promise.all([pool.run("hang"), pool.run("next")]);
+      expect(stuck).toEqual({ ok: false, reason: "timeout", detail: "over its time budget of 200 ms" });
+      expect(queued).toEqual({ ok: true, value: "next!" });
+      expect(await pool.run("again")).toEqual({ ok: true, value: "again!" });
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it("a worker that cannot start fails the waiting jobs instead of restarting for ever", async () => {
+    let spawned = 0;
+    const pool = new WorkerPool({
+      size: 1,
+      timeoutMs: 1_000,
+      spawn: () => {
+        spawned++;
+        return new Worker(`throw new Error("broken entry")`, { eval: true });
+      },
+    });
+    try {
+      expect(await Promise.all([pool.run("a"), pool.run("b")])).toEqual([
+        { ok: false, reason: "failed", detail: "broken entry" },
+        { ok: false, reason: "failed", detail: "broken entry" },
+      ]);
+      expect(spawned).toBe(1);
+    } finally {
+      await pool.close();
+    }
+  });
+});
