@@ -25,7 +25,7 @@ import {
 import { summarizeFollowups, type FollowupSummary } from "./followups/summary";
 import { applyCountermeasureUpdate, countermeasurePatchSchema } from "./followups/update";
 import { followupRowsFor, visibleContent, type VisibleContent } from "./incidents";
-import type { Taxonomy } from "./knowledge/taxonomy";
+import type { Taxonomy } from "./schema/taxonomy";
 import { ID_PATTERN } from "./schema/common";
 import type { CountermeasureStatus, CountermeasureType, Severity } from "./schema/incident";
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { Taxonomy } from "../knowledge/taxonomy";
+import type { Taxonomy } from "../schema/taxonomy";
 import {
   COUNTERMEASURE_STATUSES,
   COUNTERMEASURE_TYPES,

@@ -4,7 +4,7 @@ import { parseYaml } from "../content/frontmatter";
 import { parseIncidentText } from "../content/incident-file";
 import { locateYamlPath } from "../content/yaml-locate";
 import { AppError } from "../errors";
-import { Taxonomy } from "../knowledge/taxonomy";
+import { Taxonomy } from "../schema/taxonomy";
 import { dateSchema, oneOf } from "../schema/common";
 import { COUNTERMEASURE_STATUSES, type Countermeasure, type IncidentFrontmatter } from "../schema/incident";
 

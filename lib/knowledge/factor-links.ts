@@ -13,7 +13,7 @@ import {
   type KnowledgeIncident,
   type SeverityKey,
 } from "./incident-view";
-import type { Taxonomy } from "./taxonomy";
+import type { Taxonomy } from "../schema/taxonomy";
 
 export interface FactorIncident {
   id: string;

@@ -1,6 +1,6 @@
 import type { IncidentDoc } from "../content/store";
 import type { Countermeasure, Severity } from "../schema/incident";
-import type { Taxonomy } from "./taxonomy";
+import type { Taxonomy } from "../schema/taxonomy";
 
 /**
  * What the knowledge model reads from an incident. Every function takes a list of these: the page layer filters the

@@ -15,7 +15,7 @@ import {
 } from "./recurrence";
 import { relatedIncidents, similarIncidentsForText, type RelatedIncident, type RelatedOptions } from "./related";
 import { suggestFactors, type FactorSuggestion, type SuggestInput, type SuggestOptions } from "./suggest";
-import type { Taxonomy } from "./taxonomy";
+import type { Taxonomy } from "../schema/taxonomy";
 import { taxonomyCare, type TaxonomyCare } from "./taxonomy-care";
 
 export interface SnapshotLike<T extends KnowledgeIncident = KnowledgeIncident> {

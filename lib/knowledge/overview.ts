@@ -1,7 +1,7 @@
 import { factorLinks } from "./factor-links";
 import { emptySeverityMix, lastMonths, monthKey, severityKey, startedMs, type KnowledgeIncident, type SeverityKey } from "./incident-view";
 import { recurringIncidentCounts } from "./recurrence";
-import type { Taxonomy } from "./taxonomy";
+import type { Taxonomy } from "../schema/taxonomy";
 
 export interface Overview {
   /** The last `months` months up to `now`, oldest first, with incident counts by severity ("none" for near-misses). */

@@ -1,6 +1,6 @@
 import type { CountermeasureType } from "../schema/incident";
 import { addressedFactors, doneAtMs, incidentFactors, memoByList, startedAt, startedMs, type KnowledgeIncident } from "./incident-view";
-import type { Taxonomy } from "./taxonomy";
+import type { Taxonomy } from "../schema/taxonomy";
 
 /** A factor seen again in an incident that started after a countermeasure addressing it was done. */
 export interface Recurrence {

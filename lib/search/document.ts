@@ -1,6 +1,6 @@
 // What the search index knows about one incident: plain records derived from the parsed file and the taxonomy.
 import type { IncidentDoc } from "../content/store";
-import type { Taxonomy } from "../knowledge/taxonomy";
+import type { Taxonomy } from "../schema/taxonomy";
 import { stripMdx } from "./text";
 
 export interface SearchDoc {

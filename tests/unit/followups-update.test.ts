@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseIncidentText } from "../../lib/content/incident-file";
 import { AppError } from "../../lib/errors";
-import { Taxonomy } from "../../lib/knowledge/taxonomy";
+import { Taxonomy } from "../../lib/schema/taxonomy";
 import { applyCountermeasureUpdate, countermeasureCommitMessage } from "../../lib/followups/update";
 
 const taxonomy = new Taxonomy({

@@ -10,7 +10,7 @@ import { formFromData, formToText, placeProblems, type EditorForm } from "@/lib/
 import { incidentIdFrom } from "@/lib/editor/ids";
 import { parseIncidentText } from "@/lib/content/incident-file";
 import { splitDocument } from "@/lib/content/frontmatter";
-import { Taxonomy } from "@/lib/knowledge/taxonomy";
+import { Taxonomy } from "@/lib/schema/taxonomy";
 import { lintBlameless } from "@/lib/lint/blameless";
 import { ID_PATTERN } from "@/lib/schema/common";
 import { KINDS, SEVERITIES, STATUSES, VISIBILITIES } from "@/lib/schema/incident";
