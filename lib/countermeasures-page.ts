@@ -7,7 +7,7 @@ import { canAuthor, type Viewer } from "./auth/viewer";
 import { loadForEdit, saveIncident, type SaveResult } from "./editor/save";
 import { AppError } from "./errors";
 import { rowsToCsv } from "./followups/csv";
-import { defaultTimeZone, daysBetween, localDate } from "./followups/dates";
+import { defaultTimeZone, daysBetween, localDate } from "./knowledge/dates";
 import { countermeasureEffectiveness, type Effectiveness } from "./followups/effectiveness";
 import { rowsToICalendar } from "./followups/ical";
 import {

@@ -1,5 +1,5 @@
 import { incidentUrl } from "./csv";
-import { addDays } from "./dates";
+import { addDays } from "../knowledge/dates";
 import { isOpen, type FollowupRow } from "./model";
 
 export interface ICalendarOptions {

@@ -10,7 +10,7 @@ import {
   type IncidentStatus,
   type Severity,
 } from "../schema/incident";
-import { daysBetween, defaultTimeZone, isDateOnly, isPastDue, localDate, toLocalDate } from "./dates";
+import { daysBetween, defaultTimeZone, isDateOnly, isPastDue, localDate, toLocalDate } from "../knowledge/dates";
 
 /** What the follow-up model needs of an incident (an IncidentDoc fits). */
 export interface FollowupSource {

@@ -1,6 +1,6 @@
 import { median } from "../knowledge/metrics";
 import { COUNTERMEASURE_STATUSES, COUNTERMEASURE_TYPES, type CountermeasureStatus, type CountermeasureType } from "../schema/incident";
-import { addDays, daysBetween, defaultTimeZone, localDate, toLocalDate } from "./dates";
+import { addDays, daysBetween, defaultTimeZone, localDate, toLocalDate } from "../knowledge/dates";
 import { isOpen, NO_TEAM, type FollowupOptions, type FollowupRow } from "./model";
 
 export interface MonthPoint {
