@@ -14,7 +14,6 @@ import {
   filterRows,
   followupFiltersToSearchParams,
   groupRows,
-  isOpen,
   parseFollowupFilters,
   queryFollowups,
   type FollowupFilters,
@@ -25,6 +24,7 @@ import {
 import { summarizeFollowups, type FollowupSummary } from "./followups/summary";
 import { applyCountermeasureUpdate, countermeasurePatchSchema } from "./followups/update";
 import { followupRowsFor, visibleContent, type VisibleContent } from "./incidents";
+import { isOpen } from "./knowledge/facts";
 import type { Taxonomy } from "./schema/taxonomy";
 import { ID_PATTERN } from "./schema/common";
 import type { CountermeasureStatus, CountermeasureType, Severity } from "./schema/incident";

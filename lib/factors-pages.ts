@@ -4,7 +4,8 @@ import type { Viewer } from "./auth/viewer";
 import type { IncidentDoc } from "./content";
 import { toRowData, visibleContent, type IncidentRowData, type VisibleContent } from "./incidents";
 import type { CountermeasureCounts, FactorCoOccurrence, FactorCountermeasure } from "./knowledge/factor-links";
-import { emptySeverityMix, lastMonths, monthKey, startedMs, type SeverityKey } from "./knowledge/incident-view";
+import { emptySeverityMix, lastMonths, monthKey, type SeverityKey } from "./knowledge/incident-view";
+import { isOverdue, startedMs } from "./knowledge/facts";
 import type { Learning } from "./knowledge/learnings";
 import { buildKnowledge, type Knowledge } from "./knowledge/model";
 import type { Recurrence } from "./knowledge/recurrence";
@@ -207,7 +208,6 @@ export async function getFactorPage(viewer: Viewer, id: string, now = new Date()
   const byCm = new Map(recs.byCountermeasure.map((g) => [`${g.countermeasure.incidentId}#${g.countermeasure.id}`, g]));
 
   const docs = docsById(visible.incidents);
-  const today = now.toISOString().slice(0, 10);
   return {
     factor: {
       id: link.factor,
@@ -239,7 +239,7 @@ export async function getFactorPage(viewer: Viewer, id: string, now = new Date()
       const g = cm.status === "done" ? byCm.get(`${cm.incidentId}#${cm.id}`) : undefined;
       return {
         ...cm,
-        overdue: (cm.status === "open" || cm.status === "in-progress") && cm.due < today,
+        overdue: isOverdue(cm, now),
         recurredIn: g?.recurredIn ?? [],
         recurredCount: g?.count ?? 0,
       };

@@ -6,10 +6,10 @@ import { buildFollowupRows, type FollowupRow } from "./followups/model";
 import { compileMdxCached } from "./mdx/cache";
 import type { CompiledMdx } from "./mdx/compile";
 import { getStore, type BrokenIncident, type IncidentDoc, type Snapshot } from "./content";
-import { canReadEntry } from "./content/access";
 import type { ContentRepository } from "./content/repository";
 import { accessOf, INCIDENTS_DIR, type ContentStore } from "./content/store";
 import { AppError } from "./errors";
+import { canReadEntry, startedAt } from "./knowledge/facts";
 import { incidentMetrics, type IncidentMetrics } from "./knowledge/metrics";
 import { ID_PATTERN } from "./schema/common";
 import { KINDS, SEVERITIES, STATUSES, type Countermeasure, type IncidentFrontmatter } from "./schema/incident";
@@ -43,7 +43,7 @@ function readableIncidents(snapshot: Snapshot, viewer: Viewer): IncidentDoc[] {
   if (!byAccess) incidentsCache.set(snapshot, (byAccess = new Map()));
   const key = accessKey(viewer);
   let list = byAccess.get(key);
-  if (!list) byAccess.set(key, (list = snapshot.incidents.filter((i) => canRead(viewer, i.frontmatter))));
+  if (!list) byAccess.set(key, (list = snapshot.incidents.filter((i) => canReadEntry(viewer, i))));
   return list;
 }
 
@@ -105,10 +105,6 @@ export function parseIncidentFilters(params: Record<string, string | string[] | 
 
 const sevRank: Record<string, number> = { SEV1: 1, SEV2: 2, SEV3: 3, SEV4: 4 };
 
-export function startedAt(fm: IncidentFrontmatter): string | undefined {
-  return fm.started_at ?? fm.timeline[0]?.at ?? fm.detected_at;
-}
-
 const collator = new Intl.Collator();
 const sortedCache = new WeakMap<readonly IncidentDoc[], Map<IncidentFilters["sort"], IncidentDoc[]>>();
 
@@ -121,7 +117,7 @@ function sortedBy(incidents: readonly IncidentDoc[], sort: IncidentFilters["sort
   // Keys are computed once per incident, not once per comparison (a date parse per comparison dominated at 10k).
   const keyed = incidents.map((i) => ({
     i,
-    t: Date.parse(startedAt(i.frontmatter) ?? "") || 0,
+    t: Date.parse(startedAt(i) ?? "") || 0,
     ttr: sort === "ttr" ? (incidentMetrics(i.frontmatter).timeToResolve ?? -1) : 0,
   }));
   type K = (typeof keyed)[number];
@@ -143,14 +139,15 @@ export function filterIncidents(incidents: IncidentDoc[], f: IncidentFilters, ta
   const from = f.from ? Date.parse(`${f.from}T00:00:00Z`) : null;
   const to = f.to ? Date.parse(`${f.to}T23:59:59Z`) : null;
   // Filtering a list sorted once keeps the order a (stable) sort of the filtered rows would give.
-  return sortedBy(incidents, f.sort).filter(({ frontmatter: fm, id }) => {
+  return sortedBy(incidents, f.sort).filter((inc) => {
+    const { frontmatter: fm, id } = inc;
     if (f.severity.length && !(fm.severity && f.severity.includes(fm.severity))) return false;
     if (f.status.length && !f.status.includes(fm.status)) return false;
     if (f.kind.length && !f.kind.includes(fm.kind)) return false;
     if (f.service && !fm.services.includes(f.service)) return false;
     if (f.team && !fm.teams.includes(f.team)) return false;
     if (f.factor && !fm.contributing_factors.some((c) => (taxonomyCanonical(c.factor) ?? c.factor) === f.factor)) return false;
-    const s = startedAt(fm);
+    const s = startedAt(inc);
     const t = s ? Date.parse(s) : NaN;
     if (from !== null && !(t >= from)) return false;
     if (to !== null && !(t <= to)) return false;
@@ -299,7 +296,7 @@ export interface IncidentRowData {
 /** The plain data a list row shows. */
 export function toRowData(i: IncidentDoc): IncidentRowData {
   const fm = i.frontmatter;
-  return { id: i.id, title: fm.title, summary: fm.summary, severity: fm.severity, status: fm.status, kind: fm.kind, visibility: fm.visibility, groups: fm.groups, teams: fm.teams, services: fm.services, startedAt: startedAt(fm) };
+  return { id: i.id, title: fm.title, summary: fm.summary, severity: fm.severity, status: fm.status, kind: fm.kind, visibility: fm.visibility, groups: fm.groups, teams: fm.teams, services: fm.services, startedAt: startedAt(i) ?? undefined };
 }
 
 export interface IncidentListData {

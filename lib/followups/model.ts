@@ -5,12 +5,12 @@ import {
   COUNTERMEASURE_TYPES,
   SEVERITIES,
   type Countermeasure,
-  type CountermeasureStatus,
   type IncidentFrontmatter,
   type IncidentStatus,
   type Severity,
 } from "../schema/incident";
-import { daysBetween, defaultTimeZone, isDateOnly, isPastDue, localDate, toLocalDate } from "../knowledge/dates";
+import { daysBetween, defaultTimeZone, isDateOnly, localDate, toLocalDate } from "../knowledge/dates";
+import { isOpen, isOverdue, startedAt } from "../knowledge/facts";
 
 /** What the follow-up model needs of an incident (an IncidentDoc fits). */
 export interface FollowupSource {
@@ -70,17 +70,6 @@ export interface FollowupOptions {
   timeZone?: string;
 }
 
-export const OPEN_STATUSES: readonly CountermeasureStatus[] = ["open", "in-progress"];
-
-/** True for open and in-progress countermeasures. */
-export function isOpen(status: CountermeasureStatus): boolean {
-  return status === "open" || status === "in-progress";
-}
-
-function incidentStart(fm: IncidentFrontmatter): string | null {
-  return fm.started_at ?? fm.timeline[0]?.at ?? null;
-}
-
 function canonical(taxonomy: Taxonomy | undefined, id: string): string {
   return taxonomy?.canonicalId(id) ?? id;
 }
@@ -131,7 +120,7 @@ class RecurrenceIndex {
 
   constructor(incidents: readonly FollowupSource[], taxonomy: Taxonomy | undefined, timeZone: string) {
     for (const inc of incidents) {
-      const start = incidentStart(inc.frontmatter);
+      const start = startedAt(inc);
       if (!start) continue;
       const startMs = Date.parse(start);
       const factors = new Set(inc.frontmatter.contributing_factors.map((ref) => canonical(taxonomy, ref.factor)));
@@ -221,20 +210,20 @@ export function buildFollowupRows(incidents: readonly FollowupSource[], taxonomy
   const rows: FollowupRow[] = [];
   for (const inc of incidents) {
     const fm = inc.frontmatter;
-    const createdAt = incidentStart(fm);
+    const createdAt = startedAt(inc);
     const incident: FollowupIncident = {
       id: inc.id,
       title: fm.title,
       severity: fm.severity ?? null,
       teams: fm.teams,
       services: fm.services,
-      started_at: fm.started_at ?? null,
+      started_at: createdAt,
       status: fm.status,
       visibility: fm.visibility,
     };
     for (const cm of fm.countermeasures) {
       const dueDate = toLocalDate(cm.due, timeZone);
-      const overdue = isOpen(cm.status) && isPastDue(cm.due, now, timeZone);
+      const overdue = isOverdue(cm, now, timeZone);
       const dueInDays = daysBetween(today, dueDate);
       const factors = [...new Set((cm.addresses ?? []).map((a) => canonical(taxonomy, a)))];
       const recurrence = index.recurrence(cm, inc.id, factors);

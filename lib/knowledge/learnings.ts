@@ -1,5 +1,6 @@
 import { factorLinks, type CountermeasureCounts, type FactorLink } from "./factor-links";
-import { SEVERITY_KEYS, startedMs, type KnowledgeIncident, type SeverityKey } from "./incident-view";
+import { SEVERITY_KEYS, type KnowledgeIncident, type SeverityKey } from "./incident-view";
+import { startedMs } from "./facts";
 import { recurringIncidentCounts } from "./recurrence";
 import type { Taxonomy } from "../schema/taxonomy";
 

@@ -1,6 +1,8 @@
 import type { CountermeasureType } from "../schema/incident";
-import { addressedFactors, doneAtMs, incidentFactors, memoByList, startedAt, startedMs, type KnowledgeIncident } from "./incident-view";
+import { addressedFactors, incidentFactors, memoByList, type KnowledgeIncident } from "./incident-view";
+import { doneAtMs, startedAt, startedMs } from "./facts";
 import type { Taxonomy } from "../schema/taxonomy";
+import { defaultTimeZone } from "./dates";
 
 /** A factor seen again in an incident that started after a countermeasure addressing it was done. */
 export interface Recurrence {
@@ -32,7 +34,7 @@ interface RecurrenceIndex {
   done: Map<string, DoneCountermeasure[]>;
 }
 
-const buildIndex = memoByList((incidents: readonly KnowledgeIncident[], taxonomy: Taxonomy): RecurrenceIndex => {
+function computeIndex(incidents: readonly KnowledgeIncident[], taxonomy: Taxonomy, timeZone: string): RecurrenceIndex {
   const index: RecurrenceIndex = { incidents: new Map(), done: new Map() };
   const push = <T>(m: Map<string, T[]>, k: string, v: T) => {
     const list = m.get(k);
@@ -42,7 +44,7 @@ const buildIndex = memoByList((incidents: readonly KnowledgeIncident[], taxonomy
   for (const inc of incidents) {
     for (const cm of inc.frontmatter.countermeasures) {
       if (cm.status !== "done") continue;
-      const at = doneAtMs(cm.done_at);
+      const at = doneAtMs(cm.done_at, timeZone);
       if (at === null || !cm.done_at) continue;
       const entry = { at, cm: { incidentId: inc.id, incidentTitle: inc.frontmatter.title, id: cm.id, title: cm.title, type: cm.type, done_at: cm.done_at } };
       for (const factor of addressedFactors(cm, taxonomy)) push(index.done, factor, entry);
@@ -55,7 +57,21 @@ const buildIndex = memoByList((incidents: readonly KnowledgeIncident[], taxonomy
   for (const list of index.incidents.values()) list.sort((a, b) => a.t - b.t);
   for (const list of index.done.values()) list.sort((a, b) => a.at - b.at);
   return index;
+}
+
+const indexByZone = memoByList((incidents: readonly KnowledgeIncident[], taxonomy: Taxonomy) => {
+  const byZone = new Map<string, RecurrenceIndex>();
+  return (timeZone: string) => {
+    let index = byZone.get(timeZone);
+    if (!index) byZone.set(timeZone, (index = computeIndex(incidents, taxonomy, timeZone)));
+    return index;
+  };
 });
+
+/** The recurrence index of a visible list, memoized on the list and taxonomy, in the organization's time zone. */
+function buildIndex(incidents: readonly KnowledgeIncident[], taxonomy: Taxonomy): RecurrenceIndex {
+  return indexByZone(incidents, taxonomy)(defaultTimeZone());
+}
 
 /** Index of the first element for which a monotonic predicate holds (list.length when none does). */
 function firstWhere<T>(list: readonly T[], pred: (x: T) => boolean): number {

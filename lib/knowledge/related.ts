@@ -1,5 +1,6 @@
 import type { Severity } from "../schema/incident";
-import { incidentFactors, memoByList, startedAt, type KnowledgeIncident } from "./incident-view";
+import { incidentFactors, memoByList, type KnowledgeIncident } from "./incident-view";
+import { startedAt } from "./facts";
 import type { Taxonomy } from "../schema/taxonomy";
 import { normalize, stemsWithSurface, termFrequencies, terms, type SparseVector } from "./text";
 

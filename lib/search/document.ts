@@ -1,5 +1,6 @@
 // What the search index knows about one incident: plain records derived from the parsed file and the taxonomy.
 import type { IncidentDoc } from "../content/store";
+import { startedAt } from "../knowledge/facts";
 import type { Taxonomy } from "../schema/taxonomy";
 import { stripMdx } from "./text";
 
@@ -55,7 +56,7 @@ export function toSearchDoc(doc: IncidentDoc, taxonomy: Taxonomy): SearchDoc {
     severity: fm.severity ?? null,
     status: fm.status,
     kind: fm.kind,
-    startedAt: fm.started_at ?? null,
+    startedAt: startedAt(doc),
   };
 }
 
