@@ -258,14 +258,3 @@ export function applyCountermeasureUpdate(
   const after = parseIncidentText(file, assemble(last ?? yamlLines), taxonomy);
   throw new AppError("bad_request", "the updated incident does not validate", after.ok ? undefined : after.problems);
 }
-
-const oneLine = (s: string) => s.replace(/[\u0000-\u001f\u007f]+/g, " ").trim();
-
-/** The commit message for an inline countermeasure edit, e.g. `incident(db-outage): cm-2 status → done`. */
-export function countermeasureCommitMessage(incidentId: string, cmId: string, patch: CountermeasurePatch): string {
-  const changes = (["status", "owner", "due"] as const).flatMap((k) => {
-    const v = patch[k];
-    return v === undefined ? [] : [`${k} → ${oneLine(v)}`];
-  });
-  return `incident(${oneLine(incidentId)}): ${oneLine(cmId)} ${changes.length ? changes.join(", ") : "updated"}`;
-}
