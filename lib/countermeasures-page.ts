@@ -23,7 +23,7 @@ import {
 } from "./followups/model";
 import { summarizeFollowups, type FollowupSummary } from "./followups/summary";
 import { applyCountermeasureUpdate, countermeasurePatchSchema } from "./followups/update";
-import { followupRowsFor, visibleContent, type VisibleContent } from "./incidents";
+import { followupRowsFor, visibleContent, type VisibleContent } from "./pages/incidents";
 import { isOpen } from "./knowledge/facts";
 import type { Taxonomy } from "./schema/taxonomy";
 import { ID_PATTERN } from "./schema/common";

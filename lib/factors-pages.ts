@@ -2,7 +2,7 @@ import "server-only";
 import { z } from "zod";
 import type { Viewer } from "./auth/viewer";
 import type { IncidentDoc } from "./content";
-import { toRowData, visibleContent, type IncidentRowData, type VisibleContent } from "./incidents";
+import { toRowData, visibleContent, type IncidentRowData, type VisibleContent } from "./pages/incidents";
 import type { CountermeasureCounts, FactorCoOccurrence, FactorCountermeasure } from "./knowledge/factor-links";
 import { emptySeverityMix, lastMonths, monthKey, type SeverityKey } from "./knowledge/incident-view";
 import { isOverdue, startedMs } from "./knowledge/facts";

@@ -1,6 +1,6 @@
 import "server-only";
 import type { Viewer } from "./auth/viewer";
-import { followupRowsFor, toRowData, visibleContent, type VisibleContent } from "./incidents";
+import { followupRowsFor, toRowData, visibleContent, type VisibleContent } from "./pages/incidents";
 import { isOpen, startedAt } from "./knowledge/facts";
 import { buildKnowledge } from "./knowledge/model";
 

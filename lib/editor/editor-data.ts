@@ -4,7 +4,7 @@ import { AppError } from "../errors";
 import { ID_PATTERN } from "../schema/common";
 import { canAuthor, canManageVisibility, type Viewer } from "../auth/viewer";
 import { splitDocument } from "../content/frontmatter";
-import { facetValues, visibleContent } from "../incidents";
+import { facetValues, visibleContent } from "../pages/incidents";
 import { incidentFactors, type KnowledgeIncident } from "../knowledge/incident-view";
 import { startedAt } from "../knowledge/facts";
 import { similarIncidentsForText } from "../knowledge/related";

@@ -1,6 +1,6 @@
 import { assertSameOrigin, requireApiViewer } from "@/lib/auth/session";
 import { saveIncident } from "@/lib/editor/save";
-import { filterIncidents, parseIncidentFilters, toRowData, visibleContent } from "@/lib/incidents";
+import { filterIncidents, parseIncidentFilters, toRowData, visibleContent } from "@/lib/pages/incidents";
 import { handle, json, readJsonBody, saveResponse } from "@/lib/http";
 
 export async function GET(req: Request) {

@@ -1,18 +1,18 @@
 import "server-only";
 import { z } from "zod";
-import { audit } from "./auth/audit";
-import { canEdit, canRead, type Viewer, type VisibilityFields } from "./auth/viewer";
-import { buildFollowupRows, type FollowupRow } from "./followups/model";
-import { compileMdxCached } from "./mdx/cache";
-import type { CompiledMdx } from "./mdx/compile";
-import { getStore, type BrokenIncident, type IncidentDoc, type Snapshot } from "./content";
-import type { ContentRepository } from "./content/repository";
-import { accessOf, INCIDENTS_DIR, type ContentStore } from "./content/store";
-import { AppError } from "./errors";
-import { canReadEntry, startedAt } from "./knowledge/facts";
-import { incidentMetrics, type IncidentMetrics } from "./knowledge/metrics";
-import { ID_PATTERN } from "./schema/common";
-import { KINDS, SEVERITIES, STATUSES, type Countermeasure, type IncidentFrontmatter } from "./schema/incident";
+import { audit } from "../auth/audit";
+import { canEdit, canRead, type Viewer, type VisibilityFields } from "../auth/viewer";
+import { buildFollowupRows, type FollowupRow } from "../followups/model";
+import { compileMdxCached } from "../mdx/cache";
+import type { CompiledMdx } from "../mdx/compile";
+import { getStore, type BrokenIncident, type IncidentDoc, type Snapshot } from "../content";
+import type { ContentRepository } from "../content/repository";
+import { accessOf, INCIDENTS_DIR, type ContentStore } from "../content/store";
+import { AppError } from "../errors";
+import { canReadEntry, startedAt } from "../knowledge/facts";
+import { incidentMetrics, type IncidentMetrics } from "../knowledge/metrics";
+import { ID_PATTERN } from "../schema/common";
+import { KINDS, SEVERITIES, STATUSES, type Countermeasure, type IncidentFrontmatter } from "../schema/incident";
 
 /** What a viewer may see of the knowledge base right now: every list, count and chart starts from this. */
 export interface VisibleContent {
