@@ -1,17 +1,17 @@
 import "server-only";
 import { z } from "zod";
-import type { Viewer } from "./auth/viewer";
-import type { IncidentDoc } from "./content";
-import { toRowData, visibleContent, type IncidentRowData, type VisibleContent } from "./pages/incidents";
-import type { CountermeasureCounts, FactorCoOccurrence, FactorCountermeasure } from "./knowledge/factor-links";
-import { emptySeverityMix, lastMonths, monthKey, type SeverityKey } from "./knowledge/incident-view";
-import { isOverdue, startedMs } from "./knowledge/facts";
-import type { Learning } from "./knowledge/learnings";
-import { buildKnowledge, type Knowledge } from "./knowledge/model";
-import type { Recurrence } from "./knowledge/recurrence";
-import type { TaxonomyCare } from "./knowledge/taxonomy-care";
-import { ID_PATTERN } from "./schema/common";
-import type { Severity } from "./schema/incident";
+import type { Viewer } from "../auth/viewer";
+import type { IncidentDoc } from "../content";
+import { toRowData, visibleContent, type IncidentRowData, type VisibleContent } from "./incidents";
+import type { CountermeasureCounts, FactorCoOccurrence, FactorCountermeasure } from "../knowledge/factor-links";
+import { emptySeverityMix, lastMonths, monthKey, type SeverityKey } from "../knowledge/incident-view";
+import { isOverdue, startedMs } from "../knowledge/facts";
+import type { Learning } from "../knowledge/learnings";
+import { buildKnowledge, type Knowledge } from "../knowledge/model";
+import type { Recurrence } from "../knowledge/recurrence";
+import type { TaxonomyCare } from "../knowledge/taxonomy-care";
+import { ID_PATTERN } from "../schema/common";
+import type { Severity } from "../schema/incident";
 
 // The page-data layer of /factors, /factors/[id], /learnings, the incident page's "Seen before?" section and the
 // suggestion API. Every function starts from visibleContent(viewer): the model is built over the incidents this viewer
