@@ -1,8 +1,8 @@
 import "server-only";
-import type { Viewer } from "./auth/viewer";
-import { followupRowsFor, toRowData, visibleContent, type VisibleContent } from "./pages/incidents";
-import { isOpen, startedAt } from "./knowledge/facts";
-import { buildKnowledge } from "./knowledge/model";
+import type { Viewer } from "../auth/viewer";
+import { followupRowsFor, toRowData, visibleContent, type VisibleContent } from "./incidents";
+import { isOpen, startedAt } from "../knowledge/facts";
+import { buildKnowledge } from "../knowledge/model";
 
 export type OverviewData = ReturnType<typeof computeOverview>;
 
