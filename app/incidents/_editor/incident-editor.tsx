@@ -5,7 +5,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { clearDraft, fetchSimilar, readDraft, saveThroughApi, writeDraft, type LocalDraft } from "@/lib/editor/client-api";
-import type { EditorData } from "@/lib/editor/editor-data";
+import type { EditorData } from "@/lib/pages/editor";
 import { formFromData, formToText, placeProblems, type EditorForm } from "@/lib/editor/form";
 import { incidentIdFrom } from "@/lib/editor/ids";
 import { parseIncidentText } from "@/lib/content/incident-file";

@@ -1,5 +1,5 @@
 import { assertSameOrigin, requireApiViewer } from "@/lib/auth/session";
-import { similarForDraft } from "@/lib/editor/editor-data";
+import { similarForDraft } from "@/lib/pages/editor";
 import { handle, json, readJsonBody } from "@/lib/http";
 
 /** "Seen before?" for the editor: `{ text, factors, exclude? }` → `[{ id, title, reason }]` over the viewer's visible incidents. */

@@ -4,7 +4,7 @@ import { cache } from "react";
 import { requireViewer } from "@/lib/auth/session";
 import { canAuthor } from "@/lib/auth/viewer";
 import { getIncidentEntry } from "@/lib/pages/incidents";
-import { getEditorData } from "@/lib/editor/editor-data";
+import { getEditorData } from "@/lib/pages/editor";
 import { AuthorsOnly } from "../../../_components/status-page";
 import { IncidentEditor } from "../../_editor/incident-editor";
 
