@@ -1,5 +1,5 @@
 import { requireApiViewer } from "@/lib/auth/session";
-import { countermeasuresCsv, requestBaseUrl } from "@/lib/countermeasures-page";
+import { countermeasuresCsv, requestBaseUrl } from "@/lib/pages/countermeasures";
 import { handle, PRIVATE_HEADERS } from "@/lib/http";
 
 /** The dashboard's rows as CSV, with the same filters as /countermeasures. */

@@ -1,6 +1,6 @@
 // public: authenticated by the per-user feed token, not the session
 import { connection } from "next/server";
-import { countermeasuresCalendar, requestBaseUrl } from "@/lib/countermeasures-page";
+import { countermeasuresCalendar, requestBaseUrl } from "@/lib/pages/countermeasures";
 import { AppError, handle, PRIVATE_HEADERS } from "@/lib/http";
 
 /**

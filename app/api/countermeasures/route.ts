@@ -1,5 +1,5 @@
 import { assertSameOrigin, requireApiViewer } from "@/lib/auth/session";
-import { updateCountermeasure } from "@/lib/countermeasures-page";
+import { updateCountermeasure } from "@/lib/pages/countermeasures";
 import { handle, readJsonBody, saveResponse } from "@/lib/http";
 
 /**

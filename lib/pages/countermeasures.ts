@@ -1,15 +1,15 @@
 import "server-only";
 import { headers } from "next/headers";
 import { z } from "zod";
-import { denied } from "./auth/session";
-import { findByFeedToken, findUser, toViewer } from "./auth/users";
-import { canAuthor, type Viewer } from "./auth/viewer";
-import { loadForEdit, saveIncident, type SaveResult } from "./editor/save";
-import { AppError } from "./errors";
-import { rowsToCsv } from "./followups/csv";
-import { defaultTimeZone, daysBetween, localDate } from "./knowledge/dates";
-import { countermeasureEffectiveness, type Effectiveness } from "./followups/effectiveness";
-import { rowsToICalendar } from "./followups/ical";
+import { denied } from "../auth/session";
+import { findByFeedToken, findUser, toViewer } from "../auth/users";
+import { canAuthor, type Viewer } from "../auth/viewer";
+import { loadForEdit, saveIncident, type SaveResult } from "../editor/save";
+import { AppError } from "../errors";
+import { rowsToCsv } from "../followups/csv";
+import { defaultTimeZone, daysBetween, localDate } from "../knowledge/dates";
+import { countermeasureEffectiveness, type Effectiveness } from "../followups/effectiveness";
+import { rowsToICalendar } from "../followups/ical";
 import {
   filterRows,
   followupFiltersToSearchParams,
@@ -20,14 +20,14 @@ import {
   type FollowupGroupBy,
   type FollowupRow,
   type SearchParamsInput,
-} from "./followups/model";
-import { summarizeFollowups, type FollowupSummary } from "./followups/summary";
-import { applyCountermeasureUpdate, countermeasurePatchSchema } from "./followups/update";
-import { followupRowsFor, visibleContent, type VisibleContent } from "./pages/incidents";
-import { isOpen } from "./knowledge/facts";
-import type { Taxonomy } from "./schema/taxonomy";
-import { ID_PATTERN } from "./schema/common";
-import type { CountermeasureStatus, CountermeasureType, Severity } from "./schema/incident";
+} from "../followups/model";
+import { summarizeFollowups, type FollowupSummary } from "../followups/summary";
+import { applyCountermeasureUpdate, countermeasurePatchSchema } from "../followups/update";
+import { followupRowsFor, visibleContent, type VisibleContent } from "./incidents";
+import { isOpen } from "../knowledge/facts";
+import type { Taxonomy } from "../schema/taxonomy";
+import { ID_PATTERN } from "../schema/common";
+import type { CountermeasureStatus, CountermeasureType, Severity } from "../schema/incident";
 
 /** One countermeasure as the dashboard and review mode show it: plain data, safe to pass to client components. */
 export interface CountermeasureItem {
