@@ -23,7 +23,8 @@ import {
 } from "../followups/model";
 import { summarizeFollowups, type FollowupSummary } from "../followups/summary";
 import { applyCountermeasureUpdate, countermeasurePatchSchema } from "../followups/update";
-import { followupRowsFor, visibleContent, type VisibleContent } from "./incidents";
+import { followupRowsFor } from "../followups/visible-rows";
+import { visibleContent, type VisibleContent } from "../knowledge/visible";
 import { isOpen } from "../knowledge/facts";
 import type { Taxonomy } from "../schema/taxonomy";
 import { ID_PATTERN } from "../schema/common";

@@ -1,6 +1,8 @@
 import "server-only";
 import type { Viewer } from "../auth/viewer";
-import { followupRowsFor, toRowData, visibleContent, type VisibleContent } from "./incidents";
+import { followupRowsFor } from "../followups/visible-rows";
+import { toRowData } from "./incident-row";
+import { visibleContent, type VisibleContent } from "../knowledge/visible";
 import { isOpen, startedAt } from "../knowledge/facts";
 import { buildKnowledge } from "../knowledge/model";
 

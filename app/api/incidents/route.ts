@@ -1,6 +1,8 @@
 import { assertSameOrigin, requireApiViewer } from "@/lib/auth/session";
 import { saveIncident } from "@/lib/editor/save";
-import { filterIncidents, parseIncidentFilters, toRowData, visibleContent } from "@/lib/pages/incidents";
+import { filterIncidents, parseIncidentFilters } from "@/lib/pages/incidents";
+import { toRowData } from "@/lib/pages/incident-row";
+import { visibleContent } from "@/lib/knowledge/visible";
 import { handle, json, readJsonBody, saveResponse } from "@/lib/http";
 
 export async function GET(req: Request) {

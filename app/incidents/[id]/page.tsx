@@ -3,7 +3,7 @@ import Link from "next/link";
 import { cache } from "react";
 import { notFound, permanentRedirect } from "next/navigation";
 import { requireViewer } from "@/lib/auth/session";
-import { getIncidentPage, renamedIncident } from "@/lib/pages/incidents";
+import { getIncidentPage, renamedIncident } from "@/lib/pages/incident";
 import { getIncidentKnowledge } from "@/lib/pages/factors";
 import { formatDuration } from "@/lib/knowledge/metrics";
 import { MdxContent } from "@/lib/mdx/render";

@@ -1,6 +1,6 @@
 import { assertSameOrigin, requireApiViewer } from "@/lib/auth/session";
 import { saveIncident } from "@/lib/editor/save";
-import { getIncidentEntry } from "@/lib/pages/incidents";
+import { getIncidentEntry } from "@/lib/knowledge/visible";
 import { AppError, handle, json, readJsonBody, saveResponse } from "@/lib/http";
 import { incidentMetrics } from "@/lib/knowledge/metrics";
 
