@@ -1,4 +1,5 @@
 import "server-only";
+import { headers } from "next/headers";
 import { NextResponse } from "next/server";
 import { AppError, isAppError } from "./errors";
 import type { SaveResult } from "./editor/save";
@@ -43,4 +44,14 @@ export function saveResponse(result: SaveResult): Response {
   if (result.ok) return json(result, { status: result.created ? 201 : 200 });
   if (result.reason === "conflict") return json({ error: "conflict", ...result }, { status: 409 });
   return json({ error: "invalid", ...result }, { status: 422 });
+}
+
+/** The base URL links in exports and feeds point at: KAIZEN_BASE_URL, NEXTAUTH_URL, else this request's host. */
+export async function requestBaseUrl(): Promise<string> {
+  const configured = process.env.KAIZEN_BASE_URL ?? process.env.NEXTAUTH_URL;
+  if (configured && /^https?:\/\//.test(configured)) return configured.replace(/\/+$/, "");
+  const h = await headers();
+  const host = h.get("x-forwarded-host") ?? h.get("host") ?? "localhost";
+  const proto = h.get("x-forwarded-proto") ?? "http";
+  return `${proto}://${host}`;
 }

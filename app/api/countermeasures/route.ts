@@ -1,5 +1,5 @@
 import { assertSameOrigin, requireApiViewer } from "@/lib/auth/session";
-import { updateCountermeasure } from "@/lib/pages/countermeasures";
+import { updateCountermeasure } from "@/lib/editor/countermeasure-update";
 import { handle, readJsonBody, saveResponse } from "@/lib/http";
 
 /**
