@@ -5,6 +5,7 @@ import { getStore, type BrokenIncident, type IncidentDoc, type Snapshot } from "
 import type { ContentStore } from "../content/store";
 import { ID_PATTERN } from "../schema/common";
 import { canReadEntry } from "./facts";
+import { buildKnowledge, type Knowledge } from "./model";
 
 /** What a viewer may see of the knowledge base right now: every list, count and chart starts from this. */
 export interface VisibleContent {
@@ -71,4 +72,17 @@ export async function getIncidentEntry(viewer: Viewer, id: string, store: Conten
   // The viewer gets the same 404 as for an unknown id; the audit log keeps the attempt.
   void audit({ type: "denied", user: viewer.id, action: "read", target: `incidents/${id}`, reason: "restricted incident outside the viewer's groups" });
   return null;
+}
+
+/** The knowledge model over what this viewer may see (buildKnowledge memoizes on the visible list's identity). */
+export function knowledgeOf(visible: VisibleContent, now: Date): Knowledge {
+  return buildKnowledge({ incidents: visible.incidents, taxonomy: visible.snapshot.taxonomy }, now);
+}
+
+const docIndex = new WeakMap<readonly IncidentDoc[], Map<string, IncidentDoc>>();
+
+export function docsById(incidents: readonly IncidentDoc[]): Map<string, IncidentDoc> {
+  let m = docIndex.get(incidents);
+  if (!m) docIndex.set(incidents, (m = new Map(incidents.map((i) => [i.id, i]))));
+  return m;
 }

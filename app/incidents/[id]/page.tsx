@@ -4,7 +4,7 @@ import { cache } from "react";
 import { notFound, permanentRedirect } from "next/navigation";
 import { requireViewer } from "@/lib/auth/session";
 import { getIncidentPage, renamedIncident } from "@/lib/pages/incident";
-import { getIncidentKnowledge } from "@/lib/pages/factors";
+import { getIncidentKnowledge } from "@/lib/pages/incident-knowledge";
 import { formatDuration } from "@/lib/knowledge/metrics";
 import { MdxContent } from "@/lib/mdx/render";
 import { KindBadge, RestrictedBadge, SeverityBadge, StatusBadge } from "../../_components/badges";
