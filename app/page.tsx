@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { requireViewer } from "@/lib/auth/session";
-import { getOverview } from "@/lib/overview";
+import { getOverview } from "@/lib/pages/overview";
 import { monthLabel, SEVERITY_SERIES, StackedBars } from "./_components/charts/stacked-bars";
 import { IncidentRow } from "./_components/incident-row";
 

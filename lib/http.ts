@@ -1,4 +1,6 @@
 import "server-only";
+import { requestHost, requestProto } from "./auth/client-address";
+import { headers } from "next/headers";
 import { NextResponse } from "next/server";
 import { AppError, isAppError } from "./errors";
 import type { SaveResult } from "./editor/save";
@@ -82,4 +84,13 @@ export function saveResponse(result: SaveResult): Response {
   if (result.ok) return json(result, { status: result.created ? 201 : 200 });
   if (result.reason === "conflict") return json({ error: "conflict", ...result }, { status: 409 });
   return json({ error: "invalid", ...result }, { status: 422 });
+}
+
+/** The base URL links in exports and feeds point at: KAIZEN_BASE_URL, NEXTAUTH_URL, else this request's host. */
+export async function requestBaseUrl(): Promise<string> {
+  const configured = process.env.KAIZEN_BASE_URL ?? process.env.NEXTAUTH_URL;
+  if (configured && /^https?:\/\//.test(configured)) return configured.replace(/\/+$/, "");
+  // Forwarded host and scheme only from a trusted proxy: otherwise any client could plant links to its own site.
+  const h = await headers();
+  return `${requestProto(h)}://${requestHost(h) ?? "localhost"}`;
 }

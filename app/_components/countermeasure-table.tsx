@@ -1,5 +1,5 @@
 import Link from "next/link";
-import type { CountermeasureRowView } from "@/lib/incidents";
+import type { CountermeasureRowView } from "@/lib/pages/incident";
 import { StatusBadge } from "./badges";
 import { formatDate } from "./format";
 

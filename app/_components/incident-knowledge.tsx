@@ -1,5 +1,5 @@
 import Link from "next/link";
-import type { IncidentKnowledge } from "@/lib/factors-pages";
+import type { IncidentKnowledge } from "@/lib/pages/incident-knowledge";
 import { SeverityBadge } from "./badges";
 import { formatDate } from "./format";
 import "../factors/factors.css";

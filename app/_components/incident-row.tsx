@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { KindBadge, RestrictedBadge, SeverityBadge, StatusBadge } from "./badges";
 import { formatDate } from "./format";
-import type { IncidentRowData } from "@/lib/incidents";
+import type { IncidentRowData } from "@/lib/pages/incident-row";
 
 
 export function IncidentRow({ i }: { i: IncidentRowData }) {

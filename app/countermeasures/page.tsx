@@ -1,7 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { requireViewer } from "@/lib/auth/session";
-import { getCountermeasuresPage, type CalendarFeedLinks, type CountermeasureItem, type CountermeasuresPageData } from "@/lib/countermeasures-page";
+import { getCountermeasuresPage, type CountermeasureItem, type CountermeasuresPageData } from "@/lib/pages/countermeasures";
+import { type CalendarFeedLinks } from "@/lib/followups/feeds";
 import { COUNTERMEASURE_STATUSES, COUNTERMEASURE_TYPES, SEVERITIES } from "@/lib/schema/incident";
 import { monthLabel, StackedBars } from "../_components/charts/stacked-bars";
 import { CountermeasureListItem } from "./_components/countermeasure-item";

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { requireViewer } from "@/lib/auth/session";
-import { getFactorsIndex, parseFactorSort, type FactorSort, type FactorsIndexData } from "@/lib/factors-pages";
+import { getFactorsIndex, parseFactorSort, type FactorSort, type FactorsIndexData } from "@/lib/pages/factors";
 import { Sparkline } from "../_components/charts/sparkline";
 import { formatDate } from "../_components/format";
 import "./factors.css";

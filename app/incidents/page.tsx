@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { requireViewer } from "@/lib/auth/session";
 import { canAuthor } from "@/lib/auth/viewer";
-import { getIncidentList, incidentListHref } from "@/lib/incidents";
+import { getIncidentList, incidentListHref } from "@/lib/pages/incidents";
 import { KINDS, SEVERITIES, STATUSES } from "@/lib/schema/incident";
 import { BrokenCard } from "../_components/broken-card";
 import { IncidentRow } from "../_components/incident-row";

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { requireViewer } from "@/lib/auth/session";
-import { getLearnings, parseLearningsFilters } from "@/lib/factors-pages";
+import { getLearnings, parseLearningsFilters } from "@/lib/pages/learnings";
 import { SEVERITY_KEYS } from "@/lib/knowledge/incident-view";
 import { SEVERITY_SERIES } from "../_components/charts/stacked-bars";
 import { formatDate } from "../_components/format";

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { requireViewer } from "@/lib/auth/session";
 import { isAppError } from "@/lib/errors";
-import { searchFor, SEARCH_PAGE_SIZE, type SearchPageData } from "@/lib/search-page";
+import { searchFor, SEARCH_PAGE_SIZE, type SearchPageData } from "@/lib/pages/search";
 import { SearchView } from "./search-view";
 import "./search.css";
 

@@ -2,7 +2,7 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useRef, useState } from "react";
-import type { SearchPageData } from "@/lib/search-page";
+import type { SearchPageData } from "@/lib/pages/search";
 
 type Segment = { text: string; hit: boolean };
 

@@ -1,4 +1,3 @@
-import { canRead, type Viewer } from "../auth/viewer";
 import { splitDocument } from "./frontmatter";
 import type { IncidentEntry } from "./store";
 
@@ -8,26 +7,12 @@ export interface Access {
   groups: string[];
 }
 
-/** What a file whose visibility cannot be worked out is treated as: restricted to admins. */
+/** What a file whose visibility cannot be worked out is treated as: restricted to admins (knowledge/facts.ts canReadEntry). */
 export const ADMINS_ONLY: Access = { visibility: "restricted", groups: [] };
-
-/**
- * The one rule for who may see an entry, valid or broken: everything that decides whether an incident is shown, listed,
- * searched, opened in the editor or quoted in a conflict calls this. A broken file whose visibility is unknown is
- * admins-only.
- */
-export function canReadEntry(viewer: Viewer | null | undefined, entry: IncidentEntry): boolean {
-  return canRead(viewer, entryAccess(entry) ?? ADMINS_ONLY);
-}
 
 /** An entry's visibility; null for a broken file whose visibility could not be worked out. */
 export function entryAccess(entry: IncidentEntry): Access | null {
   return entry.ok ? { visibility: entry.frontmatter.visibility, groups: [...entry.frontmatter.groups] } : entry.access;
-}
-
-/** May this viewer read a file with this text, whatever state it is in (used on text read after a snapshot). */
-export function canReadText(viewer: Viewer | null | undefined, raw: string): boolean {
-  return canRead(viewer, accessOfText(raw) ?? ADMINS_ONLY);
 }
 
 /**

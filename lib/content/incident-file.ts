@@ -1,7 +1,7 @@
 import { checkMdx, type MdxProblem } from "../mdx/validate";
 import { incidentSchema, type IncidentFrontmatter } from "../schema/incident";
 import { fieldPath, type Problem } from "../schema/problems";
-import type { Taxonomy } from "../knowledge/taxonomy";
+import type { Taxonomy } from "../schema/taxonomy";
 import { splitDocument } from "./frontmatter";
 
 export type ParsedIncident =

@@ -1,7 +1,7 @@
 import fsSync from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
-import { Taxonomy } from "../knowledge/taxonomy";
+import { Taxonomy } from "../schema/taxonomy";
 import { accessOfText } from "./access";
 import { ID_PATTERN } from "../schema/common";
 import { taxonomySchema } from "../schema/factors";

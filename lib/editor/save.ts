@@ -4,12 +4,13 @@ import { audit } from "../auth/audit";
 import { denied } from "../auth/session";
 import { canAuthor, canManageVisibility, canRead, type Viewer } from "../auth/viewer";
 import { getStore } from "../content";
-import { canReadEntry, canReadText, entryAccess, type Access } from "../content/access";
+import { entryAccess, type Access } from "../content/access";
 import { blobId } from "../content/git";
 import { parseIncidentTextWith } from "../content/incident-file";
 import { ConflictError } from "../content/repository";
 import { INCIDENTS_DIR, type ContentStore, type IncidentDoc } from "../content/store";
 import { AppError, isAppError } from "../errors";
+import { canReadEntry, canReadText, startedAt } from "../knowledge/facts";
 import { checkMdxOffThread } from "../mdx/off-thread";
 import { ID_PATTERN } from "../schema/common";
 import type { Problem } from "../schema/problems";
@@ -111,7 +112,7 @@ export async function saveIncident(viewer: Viewer, raw: unknown, store: ContentS
   } else if (sourceId) {
     id = sourceId;
   } else {
-    id = unusedIncidentId(incidentIdFrom(fm.title, fm.started_at ?? fm.timeline[0]?.at, () => false), (x) => snapshot.byId.has(x));
+    id = unusedIncidentId(incidentIdFrom(fm.title, startedAt({ frontmatter: fm }) ?? undefined, () => false), (x) => snapshot.byId.has(x));
   }
   const previous = existing?.ok ? { frontmatter: existing.frontmatter, body: existing.body } : null;
   const message = incidentCommitMessage(id, previous, { frontmatter: fm, body: check.body }, sourceId);

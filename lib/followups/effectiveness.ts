@@ -1,4 +1,4 @@
-import type { Taxonomy } from "../knowledge/taxonomy";
+import type { Taxonomy } from "../schema/taxonomy";
 import { COUNTERMEASURE_TYPES, type CountermeasureType } from "../schema/incident";
 import type { FollowupRow } from "./model";
 

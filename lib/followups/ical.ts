@@ -1,6 +1,7 @@
 import { incidentUrl } from "./csv";
-import { addDays } from "./dates";
-import { isOpen, type FollowupRow } from "./model";
+import { addDays } from "../knowledge/dates";
+import { isOpen } from "../knowledge/facts";
+import type { FollowupRow } from "./model";
 
 export interface ICalendarOptions {
   baseUrl: string;

@@ -1,17 +1,19 @@
 import { z } from "zod";
-import type { Taxonomy } from "../knowledge/taxonomy";
+import { Taxonomy } from "../schema/taxonomy";
 import {
   COUNTERMEASURE_STATUSES,
   COUNTERMEASURE_TYPES,
   SEVERITIES,
   type Countermeasure,
-  type CountermeasureStatus,
   type IncidentFrontmatter,
   type IncidentStatus,
   type Severity,
 } from "../schema/incident";
 import { isCalendarDate } from "../schema/common";
-import { daysBetween, defaultTimeZone, isDateOnly, isPastDue, localDate, toLocalDate } from "./dates";
+import { daysBetween, defaultTimeZone, localDate, toLocalDate } from "../knowledge/dates";
+import { isOpen, isOverdue, startedAt } from "../knowledge/facts";
+import { addressedFactors } from "../knowledge/incident-view";
+import { countermeasureRecurrence, type RecurrenceHit } from "../knowledge/recurrence";
 
 /** What the follow-up model needs of an incident (an IncidentDoc fits). */
 export interface FollowupSource {
@@ -28,15 +30,6 @@ export interface FollowupIncident {
   started_at: string | null;
   status: IncidentStatus;
   visibility: "internal" | "restricted";
-}
-
-/** A later incident in which a factor addressed by a done countermeasure appeared again. */
-export interface RecurrenceHit {
-  incidentId: string;
-  title: string;
-  started_at: string;
-  /** Canonical ids of the addressed factors that appeared in it. */
-  factors: string[];
 }
 
 export type FollowupRow = Countermeasure & {
@@ -71,174 +64,38 @@ export interface FollowupOptions {
   timeZone?: string;
 }
 
-export const OPEN_STATUSES: readonly CountermeasureStatus[] = ["open", "in-progress"];
-
-/** True for open and in-progress countermeasures. */
-export function isOpen(status: CountermeasureStatus): boolean {
-  return status === "open" || status === "in-progress";
-}
-
-function incidentStart(fm: IncidentFrontmatter): string | null {
-  return fm.started_at ?? fm.timeline[0]?.at ?? null;
-}
-
 function canonical(taxonomy: Taxonomy | undefined, id: string): string {
   return taxonomy?.canonicalId(id) ?? id;
 }
 
-interface Occurrence {
-  id: string;
-  title: string;
-  started_at: string;
-  startMs: number;
-  startDate: string;
-  factors: ReadonlySet<string>;
-}
-
-const byStart = (a: Occurrence, b: Occurrence) => a.startMs - b.startMs || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-
-/** Index of the first element for which a monotonic predicate holds. */
-function firstWhere<T>(list: readonly T[], pred: (x: T) => boolean): number {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (pred(list[mid] as T)) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
-}
-
-/** How many later incidents a row lists; the full number is in recurrenceCount. */
-export const MAX_RECURRENCE_EXAMPLES = 5;
-
-interface Recurrence {
-  hits: RecurrenceHit[];
-  count: number;
-  factors: string[];
-}
-
-const NONE: Recurrence = { hits: [], count: 0, factors: [] };
-
-/**
- * Which incidents each factor (and each combination of factors) appears in, sorted by start. A common factor can
- * recur in thousands of incidents, so counts come from binary searches and inclusion–exclusion over these lists rather
- * than from walking them once per countermeasure.
- */
-class RecurrenceIndex {
-  private readonly byFactor = new Map<string, Occurrence[]>();
-  private readonly byId = new Map<string, Occurrence>();
-  private readonly combos = new Map<string, Occurrence[]>();
-
-  constructor(incidents: readonly FollowupSource[], taxonomy: Taxonomy | undefined, timeZone: string) {
-    for (const inc of incidents) {
-      const start = incidentStart(inc.frontmatter);
-      if (!start) continue;
-      const startMs = Date.parse(start);
-      const factors = new Set(inc.frontmatter.contributing_factors.map((ref) => canonical(taxonomy, ref.factor)));
-      const occ: Occurrence = { id: inc.id, title: inc.frontmatter.title, started_at: start, startMs, startDate: localDate(startMs, timeZone), factors };
-      this.byId.set(inc.id, occ);
-      for (const f of factors) {
-        let list = this.byFactor.get(f);
-        if (!list) this.byFactor.set(f, (list = []));
-        list.push(occ);
-      }
-    }
-    for (const list of this.byFactor.values()) list.sort(byStart);
-  }
-
-  /** Incidents that have every factor of a combination. */
-  private listFor(combo: readonly string[]): readonly Occurrence[] {
-    if (combo.length === 1) return this.byFactor.get(combo[0] ?? "") ?? [];
-    const key = [...combo].sort().join("\u0000");
-    let list = this.combos.get(key);
-    if (!list) {
-      const lists = combo.map((f) => this.byFactor.get(f) ?? []).sort((a, b) => a.length - b.length);
-      list = (lists[0] ?? []).filter((o) => combo.every((f) => o.factors.has(f)));
-      this.combos.set(key, list);
-    }
-    return list;
-  }
-
-  /**
-   * Later incidents in which an addressed factor appeared after the countermeasure was done. With a calendar done_at,
-   * "after" means an incident that started on a later day (org time zone): the same day is ambiguous, so it is not
-   * counted against the countermeasure.
-   */
-  recurrence(cm: Countermeasure, ownId: string, factors: readonly string[]): Recurrence {
-    if (cm.status !== "done" || !cm.done_at || factors.length === 0) return NONE;
-    const doneAt = cm.done_at;
-    const after = isDateOnly(doneAt) ? (o: Occurrence) => o.startDate > doneAt : (o: Occurrence) => o.startMs > Date.parse(doneAt);
-    const own = this.byId.get(ownId);
-    const ownLater = own !== undefined && after(own);
-    const tail = (list: readonly Occurrence[]) => list.length - firstWhere(list, after);
-
-    const recurred = factors.filter((f) => tail(this.listFor([f])) - (ownLater && own.factors.has(f) ? 1 : 0) > 0);
-    let count = 0;
-    if (factors.length <= 8) {
-      for (let mask = 1; mask < 1 << factors.length; mask++) {
-        const combo = factors.filter((_, i) => mask & (1 << i));
-        count += (combo.length % 2 ? 1 : -1) * tail(this.listFor(combo));
-      }
-      if (ownLater && factors.some((f) => own.factors.has(f))) count--;
-    }
-
-    // The earliest examples: a merge of the per-factor tails, stopped once enough are found (or, past 8 factors,
-    // walked to the end to count).
-    const heads = factors.map((f) => {
-      const list = this.listFor([f]);
-      return { factor: f, list, at: firstWhere(list, after) };
-    });
-    const hits: RecurrenceHit[] = [];
-    let walked = 0;
-    while (factors.length > 8 || hits.length < MAX_RECURRENCE_EXAMPLES) {
-      let min: Occurrence | undefined;
-      for (const h of heads) {
-        const o = h.list[h.at];
-        if (o && (!min || byStart(o, min) < 0)) min = o;
-      }
-      if (!min) break;
-      const inMin: string[] = [];
-      for (const h of heads) {
-        if (h.list[h.at] === min) {
-          inMin.push(h.factor);
-          h.at++;
-        }
-      }
-      if (min.id === ownId) continue;
-      walked++;
-      if (hits.length < MAX_RECURRENCE_EXAMPLES) hits.push({ incidentId: min.id, title: min.title, started_at: min.started_at, factors: inMin });
-    }
-    return { hits, count: factors.length > 8 ? walked : count, factors: recurred };
-  }
-}
+// Without a taxonomy every factor id is its own canonical id; one shared instance keeps the recurrence index memoized.
+const NO_TAXONOMY = Taxonomy.empty();
 
 /** Flattens every incident's countermeasures into rows with due-date and recurrence facts, as plain data. */
 export function buildFollowupRows(incidents: readonly FollowupSource[], taxonomy?: Taxonomy, options: FollowupOptions = {}): FollowupRow[] {
   const now = options.now ?? new Date();
   const timeZone = options.timeZone ?? defaultTimeZone();
   const today = localDate(now, timeZone);
-  const index = new RecurrenceIndex(incidents, taxonomy, timeZone);
   const rows: FollowupRow[] = [];
   for (const inc of incidents) {
     const fm = inc.frontmatter;
-    const createdAt = incidentStart(fm);
+    const createdAt = startedAt(inc);
     const incident: FollowupIncident = {
       id: inc.id,
       title: fm.title,
       severity: fm.severity ?? null,
       teams: fm.teams,
       services: fm.services,
-      started_at: fm.started_at ?? null,
+      started_at: createdAt,
       status: fm.status,
       visibility: fm.visibility,
     };
     for (const cm of fm.countermeasures) {
       const dueDate = toLocalDate(cm.due, timeZone);
-      const overdue = isOpen(cm.status) && isPastDue(cm.due, now, timeZone);
+      const overdue = isOverdue(cm, now, timeZone);
       const dueInDays = daysBetween(today, dueDate);
-      const factors = [...new Set((cm.addresses ?? []).map((a) => canonical(taxonomy, a)))];
-      const recurrence = index.recurrence(cm, inc.id, factors);
+      const factors = addressedFactors(cm, taxonomy ?? NO_TAXONOMY);
+      const recurrence = countermeasureRecurrence(incidents, taxonomy ?? NO_TAXONOMY, inc.id, cm, timeZone);
       rows.push({
         ...cm,
         key: `${inc.id}#${cm.id}`,

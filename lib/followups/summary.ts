@@ -1,7 +1,8 @@
 import { median } from "../knowledge/metrics";
 import { COUNTERMEASURE_STATUSES, COUNTERMEASURE_TYPES, type CountermeasureStatus, type CountermeasureType } from "../schema/incident";
-import { addDays, daysBetween, defaultTimeZone, localDate, toLocalDate } from "./dates";
-import { isOpen, NO_TEAM, type FollowupOptions, type FollowupRow } from "./model";
+import { addDays, daysBetween, defaultTimeZone, localDate, toLocalDate } from "../knowledge/dates";
+import { isOpen } from "../knowledge/facts";
+import { NO_TEAM, type FollowupOptions, type FollowupRow } from "./model";
 
 export interface MonthPoint {
   /** YYYY-MM */

@@ -3,7 +3,7 @@ import { frontmatterRegions, parseYaml } from "../content/frontmatter";
 import { parseIncidentText } from "../content/incident-file";
 import { editYaml } from "../content/yaml-edit";
 import { AppError } from "../errors";
-import { Taxonomy } from "../knowledge/taxonomy";
+import { Taxonomy } from "../schema/taxonomy";
 import { checkMdx, type MdxProblem } from "../mdx/validate";
 import { dateSchema, isCalendarDate, oneOf } from "../schema/common";
 import { COUNTERMEASURE_STATUSES, type Countermeasure, type IncidentFrontmatter } from "../schema/incident";
@@ -119,14 +119,3 @@ export function applyCountermeasureUpdate(
 }
 
 const withFinalNewline = (yaml: string) => (yaml === "" || yaml.endsWith("\n") ? yaml : `${yaml}\n`);
-
-const oneLine = (s: string) => s.replace(/[\u0000-\u001f\u007f]+/g, " ").trim();
-
-/** The commit message for an inline countermeasure edit, e.g. `incident(db-outage): cm-2 status → done`. */
-export function countermeasureCommitMessage(incidentId: string, cmId: string, patch: CountermeasurePatch): string {
-  const changes = (["status", "owner", "due"] as const).flatMap((k) => {
-    const v = patch[k];
-    return v === undefined ? [] : [`${k} → ${oneLine(v)}`];
-  });
-  return `incident(${oneLine(incidentId)}): ${oneLine(cmId)} ${changes.length ? changes.join(", ") : "updated"}`;
-}

@@ -8,7 +8,7 @@ import { parseYaml } from "../content/frontmatter";
 import { stringifyYaml } from "../content/yaml";
 import { parseIncidentText } from "../content/incident-file";
 import { INCIDENTS_DIR, type ContentStore } from "../content/store";
-import type { Taxonomy } from "../knowledge/taxonomy";
+import type { Taxonomy } from "../schema/taxonomy";
 import { ID_PATTERN } from "../schema/common";
 import type { Factor } from "../schema/factors";
 import type { IncidentFrontmatterInput } from "../schema/incident";

@@ -1,4 +1,4 @@
-import type { Taxonomy } from "./taxonomy";
+import type { Taxonomy } from "../schema/taxonomy";
 
 /**
  * Outside categories each factor maps to: the factor's own `maps_to` when given, else its category's. The mapping is

@@ -1,19 +1,7 @@
 import type { CountermeasureStatus, CountermeasureType, IncidentFrontmatter, Severity } from "../schema/incident";
-import {
-  addressedFactors,
-  countList,
-  emptySeverityMix,
-  incidentFactors,
-  lastMonths,
-  memoByList,
-  monthKey,
-  severityKey,
-  startedAt,
-  startedMs,
-  type KnowledgeIncident,
-  type SeverityKey,
-} from "./incident-view";
-import type { Taxonomy } from "./taxonomy";
+import { addressedFactors, countList, emptySeverityMix, incidentFactors, lastMonths, memoByList, monthKey, severityKey, type KnowledgeIncident, type SeverityKey } from "./incident-view";
+import { startedAt, startedMs } from "./facts";
+import type { Taxonomy } from "../schema/taxonomy";
 
 export interface FactorIncident {
   id: string;

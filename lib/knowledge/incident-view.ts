@@ -1,6 +1,6 @@
 import type { IncidentDoc } from "../content/store";
 import type { Countermeasure, Severity } from "../schema/incident";
-import type { Taxonomy } from "./taxonomy";
+import type { Taxonomy } from "../schema/taxonomy";
 
 /**
  * What the knowledge model reads from an incident. Every function takes a list of these: the page layer filters the
@@ -28,19 +28,6 @@ export function addressedFactors(cm: Countermeasure, taxonomy: Taxonomy): string
   return [...new Set((cm.addresses ?? []).map((f) => taxonomy.canonicalId(f) ?? f))];
 }
 
-/** When the incident started: `started_at`, else detection, else the first timeline entry; null when undated. */
-export function startedAt(inc: KnowledgeIncident): string | null {
-  const fm = inc.frontmatter;
-  return fm.started_at ?? fm.detected_at ?? fm.timeline[0]?.at ?? null;
-}
-
-export function startedMs(inc: KnowledgeIncident): number | null {
-  const s = startedAt(inc);
-  if (!s) return null;
-  const t = Date.parse(s);
-  return Number.isFinite(t) ? t : null;
-}
-
 /** "2026-03" in UTC. */
 export function monthKey(ms: number): string {
   const d = new Date(ms);
@@ -54,20 +41,6 @@ export function lastMonths(now: Date, n: number): string[] {
   const m = now.getUTCMonth();
   for (let i = n - 1; i >= 0; i--) out.push(monthKey(Date.UTC(y, m - i, 1)));
   return out;
-}
-
-/**
- * End of the day of a `done_at`: a date-only value says "done that day", so an incident later the same day is not
- * claimed to have happened after it.
- */
-export function doneAtMs(doneAt: string | undefined): number | null {
-  if (!doneAt) return null;
-  if (/^\d{4}-\d{2}-\d{2}$/.test(doneAt)) {
-    const t = Date.parse(`${doneAt}T23:59:59.999Z`);
-    return Number.isFinite(t) ? t : null;
-  }
-  const t = Date.parse(doneAt);
-  return Number.isFinite(t) ? t : null;
 }
 
 export type SeverityKey = Severity | "none";

@@ -1,7 +1,8 @@
 import { factorLinks, type CountermeasureCounts, type FactorLink } from "./factor-links";
-import { SEVERITY_KEYS, startedMs, type KnowledgeIncident, type SeverityKey } from "./incident-view";
+import { SEVERITY_KEYS, type KnowledgeIncident, type SeverityKey } from "./incident-view";
+import { startedMs } from "./facts";
 import { recurringIncidentCounts } from "./recurrence";
-import type { Taxonomy } from "./taxonomy";
+import type { Taxonomy } from "../schema/taxonomy";
 
 export interface LearningsOptions {
   /** Reference time for recency (default: now). */

@@ -1,4 +1,3 @@
-import { canRead, type Viewer } from "../auth/viewer";
 import { factorLink, factorLinks, monthlySeries, type FactorLink } from "./factor-links";
 import { memoByList, type KnowledgeIncident } from "./incident-view";
 import { globalLearnings, type Learning, type LearningsOptions } from "./learnings";
@@ -15,7 +14,7 @@ import {
 } from "./recurrence";
 import { relatedIncidents, similarIncidentsForText, type RelatedIncident, type RelatedOptions } from "./related";
 import { suggestFactors, type FactorSuggestion, type SuggestInput, type SuggestOptions } from "./suggest";
-import type { Taxonomy } from "./taxonomy";
+import type { Taxonomy } from "../schema/taxonomy";
 import { taxonomyCare, type TaxonomyCare } from "./taxonomy-care";
 
 export interface SnapshotLike<T extends KnowledgeIncident = KnowledgeIncident> {
@@ -84,7 +83,7 @@ const byDay = memoByList<readonly KnowledgeIncident[], Taxonomy, Map<string, Kno
 /**
  * The knowledge model for a snapshot-like `{ incidents, taxonomy }`. Memoized on the identity of both and on the UTC
  * day of `now` (recency and "last 12 months" only move by day), so repeated calls for one snapshot share the work.
- * Pass only incidents the viewer may read (see visibleKnowledge).
+ * Pass only incidents the viewer may read (lib/incidents.ts visibleContent filters them with canReadEntry).
  */
 export function buildKnowledge(snapshot: SnapshotLike, now: Date = new Date()): Knowledge {
   const days = byDay(snapshot.incidents, snapshot.taxonomy);
@@ -97,34 +96,4 @@ export function buildKnowledge(snapshot: SnapshotLike, now: Date = new Date()): 
     days.set(key, k);
   }
   return k;
-}
-
-type ReadableIncident = KnowledgeIncident & { frontmatter: { visibility: "internal" | "restricted"; groups: string[] } };
-
-const visibleLists = new WeakMap<readonly ReadableIncident[], Map<string, readonly ReadableIncident[]>>();
-
-function viewerKey(viewer: Viewer | null | undefined): string {
-  if (!viewer) return "anonymous";
-  return viewer.role === "admin" ? "admin" : `groups:${[...viewer.groups].sort().join(",")}`;
-}
-
-/**
- * The incidents of a list this viewer may read (canRead), as one stable array per list and access level, so the
- * memoized model is shared by viewers who see the same incidents and never by viewers who do not.
- */
-export function visibleIncidents<T extends ReadableIncident>(incidents: readonly T[], viewer: Viewer | null | undefined): readonly T[] {
-  let perViewer = visibleLists.get(incidents);
-  if (!perViewer) visibleLists.set(incidents, (perViewer = new Map()));
-  const key = viewerKey(viewer);
-  const hit = perViewer.get(key);
-  // The cache holds the filtered copy of this very list, so its elements are the caller's T.
-  if (hit) return hit as readonly T[];
-  const list = incidents.filter((inc) => canRead(viewer, inc.frontmatter));
-  perViewer.set(key, list);
-  return list;
-}
-
-/** buildKnowledge over the incidents this viewer may read. */
-export function visibleKnowledge(snapshot: SnapshotLike<ReadableIncident>, viewer: Viewer | null | undefined, now: Date = new Date()): Knowledge {
-  return buildKnowledge({ incidents: visibleIncidents(snapshot.incidents, viewer), taxonomy: snapshot.taxonomy }, now);
 }

@@ -1,7 +1,9 @@
 import { factorLinks } from "./factor-links";
-import { emptySeverityMix, lastMonths, monthKey, severityKey, startedMs, type KnowledgeIncident, type SeverityKey } from "./incident-view";
+import { emptySeverityMix, lastMonths, monthKey, severityKey, type KnowledgeIncident, type SeverityKey } from "./incident-view";
+import { defaultTimeZone } from "./dates";
+import { isOpen, isOverdue, startedMs } from "./facts";
 import { recurringIncidentCounts } from "./recurrence";
-import type { Taxonomy } from "./taxonomy";
+import type { Taxonomy } from "../schema/taxonomy";
 
 export interface Overview {
   /** The last `months` months up to `now`, oldest first, with incident counts by severity ("none" for near-misses). */
@@ -13,12 +15,17 @@ export interface Overview {
 }
 
 /** Home-page figures over a list of incidents, relative to `now`. */
-export function overview(incidents: readonly KnowledgeIncident[], taxonomy: Taxonomy, now: Date = new Date(), opts: { months?: number; topN?: number } = {}): Overview {
+export function overview(
+  incidents: readonly KnowledgeIncident[],
+  taxonomy: Taxonomy,
+  now: Date = new Date(),
+  opts: { months?: number; topN?: number; timeZone?: string } = {},
+): Overview {
+  const timeZone = opts.timeZone ?? defaultTimeZone();
   const months = lastMonths(now, opts.months ?? 12);
   const rows = new Map(months.map((m) => [m, { month: m, total: 0, ...emptySeverityMix() }]));
   let nearMisses = 0;
   let inWindow = 0;
-  const today = now.toISOString().slice(0, 10);
   const cms = { open: 0, done: 0, overdue: 0 };
   for (const inc of incidents) {
     if (inc.frontmatter.kind === "near-miss") nearMisses++;
@@ -31,9 +38,9 @@ export function overview(incidents: readonly KnowledgeIncident[], taxonomy: Taxo
     }
     for (const cm of inc.frontmatter.countermeasures) {
       if (cm.status === "done") cms.done++;
-      else if (cm.status === "open" || cm.status === "in-progress") {
+      else if (isOpen(cm.status)) {
         cms.open++;
-        if (cm.due.slice(0, 10) < today) cms.overdue++;
+        if (isOverdue(cm, now, timeZone)) cms.overdue++;
       }
     }
   }

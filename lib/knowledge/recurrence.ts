@@ -1,6 +1,8 @@
-import type { CountermeasureType } from "../schema/incident";
-import { addressedFactors, doneAtMs, incidentFactors, memoByList, startedAt, startedMs, type KnowledgeIncident } from "./incident-view";
-import type { Taxonomy } from "./taxonomy";
+import type { Countermeasure, CountermeasureType } from "../schema/incident";
+import { addressedFactors, incidentFactors, memoByList, type KnowledgeIncident } from "./incident-view";
+import { doneAtMs, startedAt, startedMs } from "./facts";
+import type { Taxonomy } from "../schema/taxonomy";
+import { defaultTimeZone } from "./dates";
 
 /** A factor seen again in an incident that started after a countermeasure addressing it was done. */
 export interface Recurrence {
@@ -14,6 +16,8 @@ interface DatedIncident {
   inc: KnowledgeIncident;
   t: number;
   started: string;
+  /** Its canonical factor ids. */
+  factors: ReadonlySet<string>;
 }
 
 interface DoneCountermeasure {
@@ -30,10 +34,13 @@ interface DoneCountermeasure {
 interface RecurrenceIndex {
   incidents: Map<string, DatedIncident[]>;
   done: Map<string, DoneCountermeasure[]>;
+  byId: Map<string, DatedIncident>;
+  /** Incidents having every factor of a combination (key: sorted ids), filled on demand. */
+  combos: Map<string, DatedIncident[]>;
 }
 
-const buildIndex = memoByList((incidents: readonly KnowledgeIncident[], taxonomy: Taxonomy): RecurrenceIndex => {
-  const index: RecurrenceIndex = { incidents: new Map(), done: new Map() };
+function computeIndex(incidents: readonly KnowledgeIncident[], taxonomy: Taxonomy, timeZone: string): RecurrenceIndex {
+  const index: RecurrenceIndex = { incidents: new Map(), done: new Map(), byId: new Map(), combos: new Map() };
   const push = <T>(m: Map<string, T[]>, k: string, v: T) => {
     const list = m.get(k);
     if (list) list.push(v);
@@ -42,7 +49,7 @@ const buildIndex = memoByList((incidents: readonly KnowledgeIncident[], taxonomy
   for (const inc of incidents) {
     for (const cm of inc.frontmatter.countermeasures) {
       if (cm.status !== "done") continue;
-      const at = doneAtMs(cm.done_at);
+      const at = doneAtMs(cm.done_at, timeZone);
       if (at === null || !cm.done_at) continue;
       const entry = { at, cm: { incidentId: inc.id, incidentTitle: inc.frontmatter.title, id: cm.id, title: cm.title, type: cm.type, done_at: cm.done_at } };
       for (const factor of addressedFactors(cm, taxonomy)) push(index.done, factor, entry);
@@ -50,12 +57,31 @@ const buildIndex = memoByList((incidents: readonly KnowledgeIncident[], taxonomy
     const t = startedMs(inc);
     const started = startedAt(inc);
     if (t === null || !started) continue;
-    for (const { factor } of incidentFactors(inc, taxonomy)) push(index.incidents, factor, { inc, t, started });
+    const factors = incidentFactors(inc, taxonomy).map((f) => f.factor);
+    const dated: DatedIncident = { inc, t, started, factors: new Set(factors) };
+    index.byId.set(inc.id, dated);
+    for (const factor of factors) push(index.incidents, factor, dated);
   }
-  for (const list of index.incidents.values()) list.sort((a, b) => a.t - b.t);
+  for (const list of index.incidents.values()) list.sort(byStart);
   for (const list of index.done.values()) list.sort((a, b) => a.at - b.at);
   return index;
+}
+
+const indexByZone = memoByList((incidents: readonly KnowledgeIncident[], taxonomy: Taxonomy) => {
+  const byZone = new Map<string, RecurrenceIndex>();
+  return (timeZone: string) => {
+    let index = byZone.get(timeZone);
+    if (!index) byZone.set(timeZone, (index = computeIndex(incidents, taxonomy, timeZone)));
+    return index;
+  };
 });
+
+const byStart = (a: DatedIncident, b: DatedIncident) => a.t - b.t || (a.inc.id < b.inc.id ? -1 : a.inc.id > b.inc.id ? 1 : 0);
+
+/** The recurrence index of a visible list, memoized on the list and taxonomy, in the organization's time zone. */
+function buildIndex(incidents: readonly KnowledgeIncident[], taxonomy: Taxonomy, timeZone: string = defaultTimeZone()): RecurrenceIndex {
+  return indexByZone(incidents, taxonomy)(timeZone);
+}
 
 /** Index of the first element for which a monotonic predicate holds (list.length when none does). */
 function firstWhere<T>(list: readonly T[], pred: (x: T) => boolean): number {
@@ -254,4 +280,99 @@ export function recurrenceCounts(list: readonly Recurrence[]): Map<string, numbe
     s.add(r.recurredIn.incidentId);
   }
   return new Map([...m].map(([k, s]) => [k, s.size]));
+}
+
+/** How many later incidents a countermeasure row lists; the full number is in `count`. */
+export const MAX_RECURRENCE_EXAMPLES = 5;
+
+/** A later incident in which a factor addressed by a done countermeasure appeared again. */
+export interface RecurrenceHit {
+  incidentId: string;
+  title: string;
+  started_at: string;
+  /** Canonical ids of the addressed factors that appeared in it. */
+  factors: string[];
+}
+
+export interface CountermeasureRecurrenceFacts {
+  /** The earliest later incidents, at most MAX_RECURRENCE_EXAMPLES. */
+  hits: RecurrenceHit[];
+  /** How many distinct later incidents in all. */
+  count: number;
+  /** The addressed factors that appeared again. */
+  factors: string[];
+}
+
+const NO_RECURRENCE: CountermeasureRecurrenceFacts = { hits: [], count: 0, factors: [] };
+
+function incidentsWithAll(index: RecurrenceIndex, combo: readonly string[]): readonly DatedIncident[] {
+  if (combo.length === 1) return index.incidents.get(combo[0] ?? "") ?? [];
+  const key = [...combo].sort().join("\u0000");
+  let list = index.combos.get(key);
+  if (!list) {
+    const lists = combo.map((f) => index.incidents.get(f) ?? []).sort((a, b) => a.length - b.length);
+    list = (lists[0] ?? []).filter((o) => combo.every((f) => o.factors.has(f)));
+    index.combos.set(key, list);
+  }
+  return list;
+}
+
+/**
+ * For one countermeasure row (the dashboard, the incident page's "recurred after done" badge): the later incidents,
+ * other than its own, that had a factor it addresses. A common factor recurs in thousands of incidents, so the count
+ * comes from binary searches and inclusion–exclusion over the per-factor lists rather than a walk per countermeasure.
+ */
+export function countermeasureRecurrence(
+  incidents: readonly KnowledgeIncident[],
+  taxonomy: Taxonomy,
+  incidentId: string,
+  cm: Countermeasure,
+  timeZone: string = defaultTimeZone(),
+): CountermeasureRecurrenceFacts {
+  const factors = addressedFactors(cm, taxonomy);
+  const doneAt = cm.status === "done" ? doneAtMs(cm.done_at, timeZone) : null;
+  if (doneAt === null || factors.length === 0) return NO_RECURRENCE;
+  const index = buildIndex(incidents, taxonomy, timeZone);
+  const after = (o: DatedIncident) => o.t > doneAt;
+  const own = index.byId.get(incidentId);
+  const ownLater = own !== undefined && after(own);
+  const tail = (list: readonly DatedIncident[]) => list.length - firstWhere(list, after);
+
+  const recurred = factors.filter((f) => tail(incidentsWithAll(index, [f])) - (ownLater && own.factors.has(f) ? 1 : 0) > 0);
+  let count = 0;
+  if (factors.length <= 8) {
+    for (let mask = 1; mask < 1 << factors.length; mask++) {
+      const combo = factors.filter((_, i) => mask & (1 << i));
+      count += (combo.length % 2 ? 1 : -1) * tail(incidentsWithAll(index, combo));
+    }
+    if (ownLater && factors.some((f) => own.factors.has(f))) count--;
+  }
+
+  // The earliest examples: a merge of the per-factor tails, stopped once enough are found (or, past 8 factors, where
+  // inclusion–exclusion has too many terms, walked to the end to count).
+  const heads = factors.map((f) => {
+    const list = incidentsWithAll(index, [f]);
+    return { factor: f, list, at: firstWhere(list, after) };
+  });
+  const hits: RecurrenceHit[] = [];
+  let walked = 0;
+  while (factors.length > 8 || hits.length < MAX_RECURRENCE_EXAMPLES) {
+    let min: DatedIncident | undefined;
+    for (const h of heads) {
+      const o = h.list[h.at];
+      if (o && (!min || byStart(o, min) < 0)) min = o;
+    }
+    if (!min) break;
+    const inMin: string[] = [];
+    for (const h of heads) {
+      if (h.list[h.at] === min) {
+        inMin.push(h.factor);
+        h.at++;
+      }
+    }
+    if (min.inc.id === incidentId) continue;
+    walked++;
+    if (hits.length < MAX_RECURRENCE_EXAMPLES) hits.push({ incidentId: min.inc.id, title: min.inc.frontmatter.title, started_at: min.started, factors: inMin });
+  }
+  return { hits, count: factors.length > 8 ? walked : count, factors: recurred };
 }

@@ -1,6 +1,7 @@
 import type { Severity } from "../schema/incident";
-import { incidentFactors, memoByList, startedAt, type KnowledgeIncident } from "./incident-view";
-import type { Taxonomy } from "./taxonomy";
+import { incidentFactors, memoByList, type KnowledgeIncident } from "./incident-view";
+import { startedAt } from "./facts";
+import type { Taxonomy } from "../schema/taxonomy";
 import { normalize, stemsWithSurface, termFrequencies, terms, type SparseVector } from "./text";
 
 /** TF-IDF vectors of every incident's title, summary and body, with an inverted index for fast cosine queries. */

@@ -1,6 +1,6 @@
-import { editDistance } from "./fuzzy";
+import { editDistance } from "../schema/fuzzy";
 import { incidentFactors, memoByList, type KnowledgeIncident } from "./incident-view";
-import type { Taxonomy } from "./taxonomy";
+import type { Taxonomy } from "../schema/taxonomy";
 import { dot, normalize, phraseStems, stems, termFrequencies, type SparseVector } from "./text";
 
 export interface FactorSuggestion {

@@ -1,6 +1,6 @@
 import { factorLinks } from "./factor-links";
 import type { KnowledgeIncident } from "./incident-view";
-import type { Taxonomy } from "./taxonomy";
+import type { Taxonomy } from "../schema/taxonomy";
 
 export interface TaxonomyCare {
   /** Active factors no incident uses: candidates to retire, or to describe better. */

@@ -34,15 +34,9 @@ export async function compileMdxCached(body: string): Promise<CompiledMdx> {
   return work;
 }
 
-/** How many bodies were compiled and how many came from each cache level since start (or the last reset). */
+/** How many bodies were compiled and how many came from each cache level since start. */
 export function compileStats(): { compiles: number; memoryHits: number; diskHits: number } {
   return { ...stats };
-}
-
-export function resetCompileStats(): void {
-  stats.compiles = 0;
-  stats.memoryHits = 0;
-  stats.diskHits = 0;
 }
 
 /** Empties the memory level only (tests use it to simulate a restart with a warm disk cache). */

@@ -1,7 +1,7 @@
 // The one index builder (server, CLI, eval and benchmark all call it) and the incremental updater.
 import type { IncidentDoc, Snapshot } from "../content/store";
-import { normalizeName } from "../knowledge/fuzzy";
-import type { Taxonomy } from "../knowledge/taxonomy";
+import { normalizeName } from "../schema/fuzzy";
+import type { Taxonomy } from "../schema/taxonomy";
 import { toSearchDoc, type SearchDoc } from "./document";
 import { SearchIndex, type FactorNames } from "./search-index";
 

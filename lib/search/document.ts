@@ -1,6 +1,7 @@
 // What the search index knows about one incident: plain records derived from the parsed file and the taxonomy.
 import type { IncidentDoc } from "../content/store";
-import type { Taxonomy } from "../knowledge/taxonomy";
+import { startedAt } from "../knowledge/facts";
+import type { Taxonomy } from "../schema/taxonomy";
 import { stripMdx } from "./text";
 
 export interface SearchDoc {
@@ -57,7 +58,7 @@ export function toSearchDoc(doc: IncidentDoc, taxonomy: Taxonomy): SearchDoc {
     severity: fm.severity ?? null,
     status: fm.status,
     kind: fm.kind,
-    startedAt: fm.started_at ?? null,
+    startedAt: startedAt(doc),
     restricted: fm.visibility === "restricted",
   };
 }

@@ -1,7 +1,7 @@
 // The search query language: free words, "exact phrases", -exclusions, key:value filters. Parsing never throws: a
 // malformed query comes back with `errors` the UI and CLI show as they are.
 import { KINDS, SEVERITIES, STATUSES } from "../schema/incident";
-import { editDistance } from "../knowledge/fuzzy";
+import { editDistance } from "../schema/fuzzy";
 
 export const MAX_QUERY_LENGTH = 500;
 export const LIST_FILTERS = ["severity", "status", "kind", "service", "team", "factor", "tag"] as const;

@@ -13,7 +13,7 @@ import { RANKING, SLOT_WEIGHT, coverageFactor } from "./ranking";
 import { FACETS, SEQ_BREAK, SearchIndex, type Facet, type IndexView } from "./search-index";
 import { bestWindow, findHitSpans, hitSpans, markAll, segmentsToHtml, type Segment } from "./snippet";
 import { maxEdits, prefixSurfaces, typoSurfaces } from "./vocabulary";
-import { normalizeName } from "../knowledge/fuzzy";
+import { normalizeName } from "../schema/fuzzy";
 
 export { RANKING } from "./ranking";
 

@@ -4,7 +4,7 @@ import "server-only";
 // persisted a moment after it changes so the next start loads instead of building.
 import type { ContentStore, Snapshot } from "../content/store";
 import { getStore } from "../content";
-import type { Taxonomy } from "../knowledge/taxonomy";
+import type { Taxonomy } from "../schema/taxonomy";
 import { buildFromSnapshot, syncWithSnapshot, type IndexChanges } from "./build";
 import { openIndex } from "./open";
 import { contentRevision, indexDir, saveIndex } from "./persist";

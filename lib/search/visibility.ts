@@ -1,7 +1,7 @@
 // Who may see which search result: the caller passes `canSee`, built here from the viewer and the content snapshot.
 import type { Viewer } from "../auth/viewer";
-import { canReadEntry } from "../content/access";
 import type { Snapshot } from "../content/store";
+import { canReadEntry } from "../knowledge/facts";
 
 /**
  * A `canSee(id)` predicate for search: incidents the viewer may read (restricted ones only for admins and members of

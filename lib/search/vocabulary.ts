@@ -1,5 +1,5 @@
 // Lookups over the index vocabulary (the words as written): prefixes, typo-tolerant matches, "did you mean".
-import { editDistance } from "../knowledge/fuzzy";
+import { editDistance } from "../schema/fuzzy";
 import { lowerBound, reverseString, type IndexView } from "./search-index";
 
 const MAX_SCAN = 4000;

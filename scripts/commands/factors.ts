@@ -1,16 +1,26 @@
 import { ContentStore } from "../../lib/content/store";
 import { contentDir } from "../../lib/env";
 import { buildKnowledge } from "../../lib/knowledge/model";
-import { recurrenceCounts } from "../../lib/knowledge/recurrence";
+import { canReadEntry } from "../../lib/knowledge/facts";
+import type { Viewer } from "../../lib/auth/viewer";
 import { flagCount, flagString, UsageError, type CliArgs } from "../cli-args";
 
-const USAGE = "factors [--content DIR] [--json] [--category C] [--team T] [--from DATE] [--to DATE] [--limit N] [--include-restricted]";
+const USAGE = "factors [--content DIR] [--json] [--category C] [--team T] [--from DATE] [--to DATE] [--limit N] [--as-group G[,G…] | --include-restricted]";
+
+/** Later incidents listed per done countermeasure; the count covers the rest. */
+const RECURRENCE_EXAMPLES = 5;
+
+/** Who the report is for: a reader without groups unless told otherwise. */
+function cliViewer(groups: string | undefined, admin: boolean): Viewer {
+  const list = (groups ?? "").split(",").map((g) => g.trim()).filter(Boolean);
+  return { id: "cli", name: "kaizen factors", email: "", role: admin ? "admin" : "reader", groups: list };
+}
 
 const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
 export const command = {
   summary: "recurring contributing factors: global learnings ranking and per-factor figures",
-  usage: "[--json] [--category C] [--team T] [--from DATE] [--to DATE] [--limit N] [--include-restricted]",
+  usage: "[--json] [--category C] [--team T] [--from DATE] [--to DATE] [--limit N] [--as-group G[,G…] | --include-restricted]",
   options: {
     json: { type: "boolean", description: "print the report as JSON" },
     category: { type: "string", value: "ID", description: "only factors of this category" },
@@ -18,7 +28,8 @@ export const command = {
     from: { type: "string", value: "DATE", description: "incidents that started on or after this day" },
     to: { type: "string", value: "DATE", description: "incidents that started on or before this day" },
     limit: { type: "string", value: "N", description: "at most N factors" },
-    "include-restricted": { type: "boolean", description: "count restricted incidents too (the report may be pasted anywhere)" },
+    "as-group": { type: "string", value: "G[,G…]", description: "report as a reader in these groups: restricted incidents of those groups count" },
+    "include-restricted": { type: "boolean", description: "report as an admin: every restricted incident counts (the report may be pasted anywhere)" },
   },
   async run(args: CliArgs): Promise<number> {
     const date = /^\d{4}-\d{2}-\d{2}/;
@@ -27,12 +38,16 @@ export const command = {
     if ((from && !date.test(from)) || (to && !date.test(to))) throw new UsageError(`${USAGE}\n--from/--to expect a date such as 2026-01-31`);
     const limit = flagCount(args, "limit", Infinity);
 
+    const groups = flagString(args, "as-group");
+    if (groups !== undefined && args.flags["include-restricted"] === true) throw new UsageError(`${USAGE}\n--as-group and --include-restricted exclude each other`);
+    const viewer = cliViewer(groups, args.flags["include-restricted"] === true);
+
     const snap = await new ContentStore(contentDir()).snapshot();
-    // Like `followups`, restricted incidents stay out of a report that may be pasted anywhere unless asked for.
-    const incidents = args.flags["include-restricted"] === true ? snap.incidents : snap.incidents.filter((i) => i.frontmatter.visibility !== "restricted");
+    // The report may be pasted anywhere: it counts what the named viewer may read, by the rule every page uses.
+    const incidents = snap.incidents.filter((i) => canReadEntry(viewer, i));
     const k = buildKnowledge({ incidents, taxonomy: snap.taxonomy });
     const learnings = k.learnings({ category: flagString(args, "category"), team: flagString(args, "team"), from, to, limit });
-    const rec = recurrenceCounts(k.recurrences());
+    const rec = k.recurringIncidentCounts();
     const factors = k
       .factorLinks()
       .filter((l) => l.incidents.length > 0)
@@ -48,8 +63,14 @@ export const command = {
         lastSeen: l.lastSeen,
       }));
 
+    // Per factor from the recurrence index, never the full (factor, countermeasure, incident) list, which grows with
+    // incidents × countermeasures of a common factor.
+    const recurrences = factors
+      .filter((f) => f.recurrences > 0)
+      .map((f) => ({ factor: f.factor, ...k.factorRecurrences(f.factor, RECURRENCE_EXAMPLES) }));
+
     if (args.flags.json === true) {
-      console.log(JSON.stringify({ learnings, factors, recurrences: k.recurrences(), taxonomy: k.taxonomyCare() }, null, 2));
+      console.log(JSON.stringify({ learnings, factors, recurrences, taxonomy: k.taxonomyCare() }, null, 2));
       return 0;
     }
 
@@ -70,11 +91,14 @@ export const command = {
       );
     }
 
-    const recs = k.recurrences();
-    if (recs.length) {
+    if (recurrences.length) {
       console.log(`\nRecurred after a countermeasure was done\n`);
-      for (const r of recs) {
-        console.log(`  ${r.factor}: ${r.countermeasure.incidentId}#${r.countermeasure.id} done ${r.countermeasure.done_at} → ${r.recurredIn.incidentId} (${r.recurredIn.started_at.slice(0, 10)})`);
+      for (const r of recurrences) {
+        for (const g of r.byCountermeasure) {
+          const more = g.count > g.recurredIn.length ? ` and ${g.count - g.recurredIn.length} more` : "";
+          const later = g.recurredIn.map((i) => `${i.incidentId} (${i.started_at.slice(0, 10)})`).join(", ");
+          console.log(`  ${r.factor}: ${g.countermeasure.incidentId}#${g.countermeasure.id} done ${g.countermeasure.done_at} → ${later}${more}`);
+        }
       }
     }
 

@@ -1,6 +1,6 @@
 import { ContentStore } from "../../lib/content/store";
 import { contentDir } from "../../lib/env";
-import { defaultTimeZone } from "../../lib/followups/dates";
+import { defaultTimeZone } from "../../lib/knowledge/dates";
 import { buildFollowupRows, groupRows, parseFollowupFilters, queryFollowups, type FollowupRow } from "../../lib/followups/model";
 import { buildNudgeMessage, postWebhook } from "../../lib/followups/notify";
 import { flagNumber, flagString, UsageError, type CliArgs } from "../cli-args";

@@ -14,7 +14,7 @@ import { splitDocument } from "../../lib/content/frontmatter";
 import { parseIncidentText } from "../../lib/content/incident-file";
 import { parseTaxonomy } from "../../lib/content/store";
 import { serializeIncident } from "../../lib/editor/serialize";
-import type { Taxonomy } from "../../lib/knowledge/taxonomy";
+import type { Taxonomy } from "../../lib/schema/taxonomy";
 import { COUNTERMEASURE_STATUSES, incidentSchema, SEVERITIES, STATUSES, type IncidentFrontmatter } from "../../lib/schema/incident";
 import { flagNumber, flagString, parseArgs, toolOptions } from "../../scripts/cli-args";
 import { rng } from "./synth";

@@ -11,7 +11,7 @@ import path from "node:path";
 import { parseTaxonomy } from "../../lib/content/store";
 import { categoryConfidences, factorCategoryMap } from "../../lib/knowledge/category-map";
 import { suggestFactors } from "../../lib/knowledge/suggest";
-import type { Taxonomy } from "../../lib/knowledge/taxonomy";
+import type { Taxonomy } from "../../lib/schema/taxonomy";
 import { flagNumber, flagString, parseArgs, toolOptions } from "../../scripts/cli-args";
 import { loadCorpus } from "./corpus";
 

@@ -126,5 +126,23 @@ describe("kaizen CLI", { timeout: 120_000 }, () => {
     expect(committed.out).not.toContain("queue-consumer-stall");
     fs.rmSync(file);
   });
+
+  it("factors counts what the named viewer may read: a reader without groups, --as-group G, or an admin with --include-restricted", () => {
+    const report = (...flags: string[]) => {
+      const r = kaizen(["factors", "--json", ...flags]);
+      expect(r.code, r.err).toBe(0);
+      return JSON.parse(r.out) as { factors: { factor: string; incidents: number; recurrences: number }[]; recurrences: { factor: string; incidents: number; byCountermeasure: unknown[] }[] };
+    };
+    const total = (r: ReturnType<typeof report>) => r.factors.reduce((n, f) => n + f.incidents, 0);
+    const reader = report();
+    const security = report("--as-group", "security");
+    const admin = report("--include-restricted");
+    // The sample has one restricted incident, readable by the security group.
+    expect(total(security)).toBeGreaterThan(total(reader));
+    expect(total(admin)).toBe(total(security));
+    expect(total(report("--as-group", "payments"))).toBe(total(reader));
+    for (const r of admin.recurrences) expect(admin.factors.find((f) => f.factor === r.factor)?.recurrences).toBe(r.incidents);
+    expect(kaizen(["factors", "--as-group", "security", "--include-restricted"]).code).toBe(2);
+  });
 });
 

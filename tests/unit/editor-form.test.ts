@@ -3,7 +3,7 @@ import { splitDocument } from "../../lib/content/frontmatter";
 import { parseIncidentText } from "../../lib/content/incident-file";
 import { formFromData, formToText, keyTimesFromTimeline, nextCountermeasureId, placeProblems, sortedTimeline, fromUtcInput, toUtcInput } from "../../lib/editor/form";
 import { lineDiff } from "../../lib/editor/line-diff";
-import { Taxonomy } from "../../lib/knowledge/taxonomy";
+import { Taxonomy } from "../../lib/schema/taxonomy";
 
 const taxonomy = new Taxonomy({
   categories: [],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Taxonomy } from "../../lib/knowledge/taxonomy";
+import { Taxonomy } from "../../lib/schema/taxonomy";
 import { incidentSchema } from "../../lib/schema/incident";
 import {
   buildFollowupRows,

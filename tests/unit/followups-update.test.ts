@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { parseIncidentText } from "../../lib/content/incident-file";
 import { AppError } from "../../lib/errors";
-import { Taxonomy } from "../../lib/knowledge/taxonomy";
-import { applyCountermeasureUpdate, countermeasureCommitMessage } from "../../lib/followups/update";
+import { Taxonomy } from "../../lib/schema/taxonomy";
+import { applyCountermeasureUpdate } from "../../lib/followups/update";
 
 const taxonomy = new Taxonomy({
   categories: [],
@@ -148,10 +148,3 @@ describe("applyCountermeasureUpdate", () => {
   });
 });
 
-describe("countermeasureCommitMessage", () => {
-  it("names the incident, the countermeasure and each change", () => {
-    expect(countermeasureCommitMessage("db-outage", "cm-2", { status: "done" })).toBe("incident(db-outage): cm-2 status → done");
-    expect(countermeasureCommitMessage("db-outage", "cm-2", { owner: "ana", due: "2026-04-01" })).toBe("incident(db-outage): cm-2 owner → ana, due → 2026-04-01");
-    expect(countermeasureCommitMessage("db-outage", "cm-2", { owner: "ana\nSigned-off-by: x" })).toBe("incident(db-outage): cm-2 owner → ana Signed-off-by: x");
-  });
-});

@@ -9,7 +9,7 @@ import { blobId } from "../../lib/content/git";
 import { GitRepository } from "../../lib/content/repository";
 import { saveIncident } from "../../lib/editor/save";
 import { AppError } from "../../lib/errors";
-import { HIDDEN_BEFORE_SUBJECT, incidentDiff, incidentHistory, type HistoryEntry } from "../../lib/incidents";
+import { HIDDEN_BEFORE_SUBJECT, incidentDiff, incidentHistory, type HistoryEntry } from "../../lib/pages/history";
 
 const FACTORS = `- id: missing-alert
   name: Missing alert

@@ -5,7 +5,8 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { Viewer } from "../../lib/auth/viewer";
 import type { IncidentDoc } from "../../lib/content/store";
-import { facetValues, filterIncidents, incidentListHref, pageOf, parseIncidentFilters, visibleContent, INCIDENTS_PAGE_SIZE } from "../../lib/incidents";
+import { facetValues, filterIncidents, incidentListHref, pageOf, parseIncidentFilters, INCIDENTS_PAGE_SIZE } from "../../lib/pages/incidents";
+import { visibleContent } from "../../lib/knowledge/visible";
 import { incidentSchema, type IncidentFrontmatterInput } from "../../lib/schema/incident";
 
 function doc(id: string, fm: Partial<IncidentFrontmatterInput>): IncidentDoc {

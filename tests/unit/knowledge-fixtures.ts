@@ -1,6 +1,6 @@
 // Inline fixtures for the knowledge-model tests: a small taxonomy and an incident builder validated by the real schema.
 import type { KnowledgeIncident } from "../../lib/knowledge/incident-view";
-import { Taxonomy } from "../../lib/knowledge/taxonomy";
+import { Taxonomy } from "../../lib/schema/taxonomy";
 import { taxonomySchema } from "../../lib/schema/factors";
 import { incidentSchema, type IncidentFrontmatterInput } from "../../lib/schema/incident";
 

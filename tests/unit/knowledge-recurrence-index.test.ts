@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { addressedFactors, doneAtMs, incidentFactors, startedAt, startedMs, type KnowledgeIncident } from "../../lib/knowledge/incident-view";
+import { addressedFactors, incidentFactors, type KnowledgeIncident } from "../../lib/knowledge/incident-view";
+import { doneAtMs, startedAt, startedMs } from "../../lib/knowledge/facts";
 import {
   factorRecurrenceSummary,
   recurrenceCounts,

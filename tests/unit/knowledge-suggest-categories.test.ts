@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { categoryConfidences, factorCategoryMap } from "../../lib/knowledge/category-map";
 import { suggestFactors } from "../../lib/knowledge/suggest";
-import { Taxonomy } from "../../lib/knowledge/taxonomy";
+import { Taxonomy } from "../../lib/schema/taxonomy";
 import { phraseStems, stems } from "../../lib/knowledge/text";
 import { taxonomySchema } from "../../lib/schema/factors";
 

@@ -1,5 +1,6 @@
 import { requireApiViewer } from "@/lib/auth/session";
-import { countermeasuresCsv, requestBaseUrl } from "@/lib/countermeasures-page";
+import { countermeasuresCsv } from "@/lib/followups/feeds";
+import { requestBaseUrl } from "@/lib/http";
 import { handle, PRIVATE_HEADERS } from "@/lib/http";
 
 /** The dashboard's rows as CSV, with the same filters as /countermeasures. */

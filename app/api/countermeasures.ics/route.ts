@@ -1,6 +1,7 @@
 // public: authenticated by the per-user feed token, not the session
 import { connection } from "next/server";
-import { countermeasuresCalendar, requestBaseUrl } from "@/lib/countermeasures-page";
+import { countermeasuresCalendar } from "@/lib/followups/feeds";
+import { requestBaseUrl } from "@/lib/http";
 import { AppError, handle, PRIVATE_HEADERS } from "@/lib/http";
 
 /**

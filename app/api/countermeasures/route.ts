@@ -1,6 +1,6 @@
 import { assertSameOrigin, denied, requireApiViewer } from "@/lib/auth/session";
 import { canAuthor } from "@/lib/auth/viewer";
-import { updateCountermeasure } from "@/lib/countermeasures-page";
+import { updateCountermeasure } from "@/lib/editor/countermeasure-update";
 import { handle, readJsonBody, saveResponse } from "@/lib/http";
 
 /**

@@ -1,7 +1,7 @@
 // public: load balancers and monitors need it; content figures are only added for a signed-in caller.
 import { getViewer } from "@/lib/auth/session";
 import { readAuthConfig } from "@/lib/auth/config";
-import { visibleContent } from "@/lib/incidents";
+import { visibleContent } from "@/lib/knowledge/visible";
 import { handle, json } from "@/lib/http";
 import { getStore } from "@/lib/content";
 import { syncStatus } from "@/lib/sync/service";

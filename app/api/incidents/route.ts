@@ -1,7 +1,9 @@
 import { assertSameOrigin, denied, requireApiViewer } from "@/lib/auth/session";
 import { canAuthor } from "@/lib/auth/viewer";
 import { saveIncident } from "@/lib/editor/save";
-import { filterIncidents, parseIncidentFilters, toRowData, visibleContent } from "@/lib/incidents";
+import { filterIncidents, parseIncidentFilters } from "@/lib/pages/incidents";
+import { toRowData } from "@/lib/pages/incident-row";
+import { visibleContent } from "@/lib/knowledge/visible";
 import { handle, json, readJsonBody, saveResponse } from "@/lib/http";
 
 export async function GET(req: Request) {

@@ -1,6 +1,6 @@
 import { requireApiViewer } from "@/lib/auth/session";
 import { handle, json } from "@/lib/http";
-import { searchFor } from "@/lib/search-page";
+import { searchFor } from "@/lib/pages/search";
 
 /** `GET /api/search?q=&limit=&offset=`: ranked results, facets and did-you-mean for the signed-in viewer. */
 export async function GET(req: Request) {

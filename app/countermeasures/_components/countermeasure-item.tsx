@@ -1,5 +1,5 @@
 import Link from "next/link";
-import type { CountermeasureItem } from "@/lib/countermeasures-page";
+import type { CountermeasureItem } from "@/lib/pages/countermeasures";
 import { RestrictedBadge, SeverityBadge, StatusBadge } from "../../_components/badges";
 import { formatDate } from "../../_components/format";
 import { CountermeasureUpdateForm } from "./update-form";

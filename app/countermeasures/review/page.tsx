@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { requireViewer } from "@/lib/auth/session";
-import { getReviewPage } from "@/lib/countermeasures-page";
+import { getReviewPage } from "@/lib/pages/countermeasures";
 import { RestrictedBadge, SeverityBadge, StatusBadge } from "../../_components/badges";
 import { formatDate } from "../../_components/format";
 import { DueNote, FactorChips, RecurredFlag, TicketLink } from "../_components/countermeasure-item";

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { cache } from "react";
 import { notFound, permanentRedirect } from "next/navigation";
 import { requireViewer } from "@/lib/auth/session";
-import { getFactorPage } from "@/lib/factors-pages";
+import { getFactorPage } from "@/lib/pages/factor";
 import { StatusBadge } from "../../_components/badges";
 import { monthYear } from "../../_components/charts/sparkline";
 import { monthLabel, SEVERITY_SERIES, StackedBars } from "../../_components/charts/stacked-bars";

@@ -2,7 +2,7 @@
 
 import { useId } from "react";
 import { nextCountermeasureId, rowKey, type CountermeasureRow, type EditorForm } from "@/lib/editor/form";
-import type { Taxonomy } from "@/lib/knowledge/taxonomy";
+import type { Taxonomy } from "@/lib/schema/taxonomy";
 import { COUNTERMEASURE_STATUSES, COUNTERMEASURE_TYPES } from "@/lib/schema/incident";
 import { Field, FieldErrors } from "./inputs";
 

@@ -4,7 +4,7 @@ import { useDeferredValue, useMemo, useState } from "react";
 import type { EditorForm } from "@/lib/editor/form";
 import type { KnowledgeIncident } from "@/lib/knowledge/incident-view";
 import { suggestFactors, type FactorSuggestion } from "@/lib/knowledge/suggest";
-import type { Taxonomy } from "@/lib/knowledge/taxonomy";
+import type { Taxonomy } from "@/lib/schema/taxonomy";
 import { FieldErrors } from "./inputs";
 
 type SetForm = (fn: (f: EditorForm) => EditorForm) => void;

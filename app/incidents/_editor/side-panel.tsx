@@ -1,7 +1,7 @@
 "use client";
 
 import type { BlamelessHint } from "@/lib/lint/blameless";
-import type { Taxonomy } from "@/lib/knowledge/taxonomy";
+import type { Taxonomy } from "@/lib/schema/taxonomy";
 
 /** A blameless-language hint placed in the form: which control, and where the phrase starts in its value. */
 export interface EditorHint extends BlamelessHint {

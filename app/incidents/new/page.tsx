@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { requireViewer } from "@/lib/auth/session";
 import { canAuthor } from "@/lib/auth/viewer";
-import { getEditorData } from "@/lib/editor/editor-data";
+import { getEditorData } from "@/lib/pages/editor";
 import { AuthorsOnly } from "../../_components/status-page";
 import { IncidentEditor } from "../_editor/incident-editor";
 

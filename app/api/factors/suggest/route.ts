@@ -1,5 +1,5 @@
 import { requireApiViewer } from "@/lib/auth/session";
-import { MAX_SUGGEST_TEXT, suggestFactorsFor } from "@/lib/factors-pages";
+import { MAX_SUGGEST_TEXT, suggestFactorsFor } from "@/lib/pages/factor-suggestions";
 import { AppError, handle, json } from "@/lib/http";
 
 /** GET ?text=…: contributing factors suggested for free text, with confidence and reasons. */

@@ -1,7 +1,7 @@
 import { assertSameOrigin, denied, requireApiViewer } from "@/lib/auth/session";
 import { canAuthor } from "@/lib/auth/viewer";
 import { saveIncident } from "@/lib/editor/save";
-import { getIncidentEntry } from "@/lib/incidents";
+import { getIncidentEntry } from "@/lib/knowledge/visible";
 import { AppError, handle, json, readJsonBody, saveResponse } from "@/lib/http";
 import { incidentMetrics } from "@/lib/knowledge/metrics";
 

@@ -1,6 +1,6 @@
 import { assertSameOrigin, denied, requireApiViewer } from "@/lib/auth/session";
 import { canAuthor } from "@/lib/auth/viewer";
-import { similarForDraft } from "@/lib/editor/editor-data";
+import { similarForDraft } from "@/lib/pages/editor";
 import { handle, json, readJsonBody } from "@/lib/http";
 
 /** "Seen before?" for the editor: `{ text, factors, exclude? }` → `[{ id, title, reason }]` over the viewer's visible incidents. */

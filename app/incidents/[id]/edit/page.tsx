@@ -3,8 +3,8 @@ import { notFound } from "next/navigation";
 import { cache } from "react";
 import { requireViewer } from "@/lib/auth/session";
 import { canAuthor } from "@/lib/auth/viewer";
-import { getIncidentEntry } from "@/lib/incidents";
-import { getEditorData } from "@/lib/editor/editor-data";
+import { getIncidentEntry } from "@/lib/knowledge/visible";
+import { getEditorData } from "@/lib/pages/editor";
 import { AuthorsOnly } from "../../../_components/status-page";
 import { IncidentEditor } from "../../_editor/incident-editor";
 

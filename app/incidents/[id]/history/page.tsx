@@ -3,7 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { cache } from "react";
 import { requireViewer } from "@/lib/auth/session";
-import { incidentDiff, incidentHistory } from "@/lib/incidents";
+import { incidentDiff, incidentHistory } from "@/lib/pages/history";
 import { DiffView } from "../../../_components/diff-view";
 import { formatDateTime } from "../../../_components/format";
 

@@ -1,10 +1,10 @@
 import "server-only";
-import { RateLimiter } from "./auth/rate-limit";
-import type { Viewer } from "./auth/viewer";
-import { getStore } from "./content";
-import { AppError } from "./errors";
-import { MAX_QUERY_LENGTH, search, visibleTo, type SearchResponse } from "./search";
-import { getSearchIndex } from "./search/service";
+import { RateLimiter } from "../auth/rate-limit";
+import type { Viewer } from "../auth/viewer";
+import { getStore } from "../content";
+import { AppError } from "../errors";
+import { MAX_QUERY_LENGTH, search, visibleTo, type SearchResponse } from "../search";
+import { getSearchIndex } from "../search/service";
 
 // 240 searches a minute per user is far above typing speed with debouncing, and far below a scraper's rate.
 // KAIZEN_SEARCH_RATE raises it for load tests (`npm run bench:http`).

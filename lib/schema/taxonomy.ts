@@ -1,4 +1,4 @@
-import type { Factor, FactorCategory, TaxonomyFile } from "../schema/factors";
+import type { Factor, FactorCategory, TaxonomyFile } from "./factors";
 import { editDistance, normalizeName } from "./fuzzy";
 
 /** The factor taxonomy with lookups: canonical ids through `merged_into`, aliases, and "did you mean". */

@@ -4,15 +4,17 @@ import { AppError } from "../errors";
 import { ID_PATTERN } from "../schema/common";
 import { canAuthor, canManageVisibility, type Viewer } from "../auth/viewer";
 import { splitDocument } from "../content/frontmatter";
-import { facetValues, visibleContent } from "../incidents";
-import { incidentFactors, startedAt, type KnowledgeIncident } from "../knowledge/incident-view";
+import { facetValues } from "./incidents";
+import { visibleContent } from "../knowledge/visible";
+import { incidentFactors, type KnowledgeIncident } from "../knowledge/incident-view";
+import { startedAt } from "../knowledge/facts";
 import { similarIncidentsForText } from "../knowledge/related";
 import type { TaxonomyFile } from "../schema/factors";
 import type { Problem } from "../schema/problems";
-import { formFromData, type EditorForm } from "./form";
-import { loadForEdit } from "./save";
+import { formFromData, type EditorForm } from "../editor/form";
+import { loadForEdit } from "../editor/save";
+import { BODY_TEMPLATE, newIncidentFrontmatter } from "../editor/template";
 import { conflictsFor } from "../sync/service";
-import { BODY_TEMPLATE, newIncidentFrontmatter } from "./template";
 
 // Past incidents the browser gets for factor suggestions: recent ones with factors, trimmed to what suggestions read.
 const SUGGEST_SAMPLE = 300;

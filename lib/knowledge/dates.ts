@@ -75,3 +75,28 @@ export function isPastDue(due: string, now: Date, timeZone: string): boolean {
   if (isDateOnly(due)) return localDate(now, timeZone) > due;
   return now.getTime() > Date.parse(due);
 }
+
+const offsetFormatters = new Map<string, Intl.DateTimeFormat>();
+
+/** How far a time zone's wall clock is ahead of UTC at an instant, in milliseconds. */
+function zoneOffsetMs(instant: number, timeZone: string): number {
+  let f = offsetFormatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat("en-US", { timeZone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit" });
+    offsetFormatters.set(timeZone, f);
+  }
+  const parts = f.formatToParts(instant);
+  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
+  const wall = Date.UTC(get("year"), get("month") - 1, get("day"), get("hour"), get("minute"), get("second"));
+  return wall - Math.floor(instant / 1000) * 1000;
+}
+
+/** The instant a calendar date begins in a time zone (local midnight; the first instant of the day across a DST gap). */
+export function startOfDayMs(date: string, timeZone: string): number {
+  const wall = dayNumber(date) * 86_400_000;
+  if (timeZone === "UTC") return wall;
+  // The offset at the guess can differ from the one at local midnight when a DST change falls in between: one
+  // correction settles it.
+  const guess = wall - zoneOffsetMs(wall, timeZone);
+  return wall - zoneOffsetMs(guess, timeZone);
+}

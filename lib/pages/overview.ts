@@ -1,7 +1,10 @@
 import "server-only";
-import type { Viewer } from "./auth/viewer";
-import { followupRowsFor, toRowData, visibleContent, startedAt, type VisibleContent } from "./incidents";
-import { buildKnowledge } from "./knowledge/model";
+import type { Viewer } from "../auth/viewer";
+import { followupRowsFor } from "../followups/visible-rows";
+import { toRowData } from "./incident-row";
+import { visibleContent, type VisibleContent } from "../knowledge/visible";
+import { isOpen, startedAt } from "../knowledge/facts";
+import { buildKnowledge } from "../knowledge/model";
 
 export type OverviewData = ReturnType<typeof computeOverview>;
 
@@ -9,9 +12,9 @@ function computeOverview(visible: VisibleContent, now: Date) {
   // buildKnowledge memoizes the model (and its overview) on the visible list and the day.
   const ov = buildKnowledge({ incidents: visible.incidents, taxonomy: visible.snapshot.taxonomy }, now).overview();
   const rows = followupRowsFor(visible);
-  const open = rows.filter((r) => r.status === "open" || r.status === "in-progress");
+  const open = rows.filter((r) => isOpen(r.status));
   const overdue = open.filter((r) => r.overdue).sort((a, b) => b.daysOverdue - a.daysOverdue);
-  const started = (i: VisibleContent["incidents"][number]) => Date.parse(startedAt(i.frontmatter) ?? "") || 0;
+  const started = (i: VisibleContent["incidents"][number]) => Date.parse(startedAt(i) ?? "") || 0;
   const recent = visible.incidents
     .map((i) => ({ i, t: started(i) }))
     .sort((a, b) => b.t - a.t)

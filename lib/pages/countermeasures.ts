@@ -1,36 +1,26 @@
 import "server-only";
-import { headers } from "next/headers";
-import { z } from "zod";
-import { requestHost, requestProto } from "./auth/client-address";
-import { denied } from "./auth/session";
-import { findByFeedToken, findUser, toViewer } from "./auth/users";
-import { canAuthor, type Viewer } from "./auth/viewer";
-import { loadForEdit, saveIncident, type SaveResult } from "./editor/save";
-import { splitDocument } from "./content/frontmatter";
-import { AppError } from "./errors";
-import { rowsToCsv } from "./followups/csv";
-import { defaultTimeZone, daysBetween, localDate } from "./followups/dates";
-import { countermeasureEffectiveness, type Effectiveness } from "./followups/effectiveness";
-import { rowsToICalendar } from "./followups/ical";
+import { canAuthor, type Viewer } from "../auth/viewer";
+import { countermeasureEffectiveness, type Effectiveness } from "../followups/effectiveness";
+import { calendarFeedLinks, type CalendarFeedLinks } from "../followups/feeds";
 import {
   filterRows,
   followupFiltersToSearchParams,
   groupRows,
-  isOpen,
   parseFollowupFilters,
   queryFollowups,
   type FollowupFilters,
   type FollowupGroupBy,
   type FollowupRow,
   type SearchParamsInput,
-} from "./followups/model";
-import { summarizeFollowups, type FollowupSummary } from "./followups/summary";
-import { applyCountermeasureUpdate, countermeasurePatchSchema } from "./followups/update";
-import { followupRowsFor, visibleContent, type VisibleContent } from "./incidents";
-import type { Taxonomy } from "./knowledge/taxonomy";
-import { checkMdxOffThread } from "./mdx/off-thread";
-import { ID_PATTERN } from "./schema/common";
-import type { CountermeasureStatus, CountermeasureType, Severity } from "./schema/incident";
+} from "../followups/model";
+import { summarizeFollowups, type FollowupSummary } from "../followups/summary";
+import { followupRowsFor } from "../followups/visible-rows";
+import { defaultTimeZone, daysBetween, localDate } from "../knowledge/dates";
+import { isOpen } from "../knowledge/facts";
+import { visibleContent, type VisibleContent } from "../knowledge/visible";
+import { requestBaseUrl } from "../http";
+import type { Taxonomy } from "../schema/taxonomy";
+import type { CountermeasureStatus, CountermeasureType, Severity } from "../schema/incident";
 
 /** One countermeasure as the dashboard and review mode show it: plain data, safe to pass to client components. */
 export interface CountermeasureItem {
@@ -306,109 +296,3 @@ export async function getReviewPage(viewer: Viewer, searchParams: SearchParamsIn
   return { ...base, item: toItem(row), incident };
 }
 
-/** The base URL links in exports and feeds point at: KAIZEN_BASE_URL, NEXTAUTH_URL, else this request's host. */
-export async function requestBaseUrl(): Promise<string> {
-  const configured = process.env.KAIZEN_BASE_URL ?? process.env.NEXTAUTH_URL;
-  if (configured && /^https?:\/\//.test(configured)) return configured.replace(/\/+$/, "");
-  // Forwarded host and scheme only from a trusted proxy: otherwise any client could plant links to its own site.
-  const h = await headers();
-  return `${requestProto(h)}://${requestHost(h) ?? "localhost"}`;
-}
-
-/** The CSV export of the rows matching these filters, as this viewer may see them. */
-export async function countermeasuresCsv(viewer: Viewer, searchParams: SearchParamsInput, baseUrl: string): Promise<string> {
-  const visible = await visibleContent(viewer);
-  return rowsToCsv(queryFollowups(followupRowsFor(visible), parseFollowupFilters(searchParams), visible.snapshot.taxonomy), baseUrl);
-}
-
-/**
- * The iCalendar feed for a feed token: the token's user decides visibility as if signed in. `owner` narrows it to
- * one owner's countermeasures. Null for an unknown token.
- */
-export async function countermeasuresCalendar(token: string, owner: string | null, baseUrl: string): Promise<string | null> {
-  if (!token || token.length > 200) return null;
-  const user = await findByFeedToken(token);
-  if (!user) return null;
-  const visible = await visibleContent(toViewer(user));
-  const filters = parseFollowupFilters(owner ? { owner } : {});
-  const rows = queryFollowups(followupRowsFor(visible), filters, visible.snapshot.taxonomy);
-  return rowsToICalendar(rows, { baseUrl, calendarName: owner ? `Kaizen countermeasures: ${owner}` : "Kaizen countermeasures" });
-}
-
-export interface CalendarFeedLinks {
-  /** Every open countermeasure the viewer may see. */
-  all: string;
-  /** Only the viewer's own (owner = their e-mail). */
-  mine: string | null;
-  owner: string | null;
-}
-
-/** The signed-in user's personal calendar feed URLs; null for accounts without a local feed token (identity providers). */
-export async function calendarFeedLinks(viewer: Viewer, baseUrl: string): Promise<CalendarFeedLinks | null> {
-  const user = await findUser(viewer.id);
-  if (!user) return null;
-  const url = (owner?: string) => {
-    const p = new URLSearchParams({ token: user.feedToken });
-    if (owner) p.set("owner", owner);
-    return `${baseUrl}/api/countermeasures.ics?${p.toString()}`;
-  };
-  const owner = user.email.includes("@") ? user.email : null;
-  return { all: url(), mine: owner ? url(owner) : null, owner };
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Inline updates
-
-export const countermeasureUpdateSchema = z.strictObject({
-  incidentId: z.string().regex(ID_PATTERN),
-  cmId: z.string().regex(ID_PATTERN),
-  baseBlob: z.string().regex(/^[0-9a-f]{40}$/),
-  patch: countermeasurePatchSchema,
-});
-
-export interface CountermeasureState {
-  status: CountermeasureStatus;
-  owner: string;
-  due: string;
-}
-
-/** A save result; a conflict also says what the countermeasure looks like now. */
-export type CountermeasureUpdateResult = SaveResult & { current?: CountermeasureState | null };
-
-const CONFLICT = "Someone changed this incident since the page loaded. Your values are kept: check the current state and save again.";
-
-/**
- * Changes status, owner or due date of one countermeasure from the dashboard: who is asking → may they → is the base
- * revision still current → edit only those YAML lines → the editor's compare-and-swap save.
- */
-export async function updateCountermeasure(viewer: Viewer, raw: unknown): Promise<CountermeasureUpdateResult> {
-  const parsed = countermeasureUpdateSchema.safeParse(raw);
-  if (!parsed.success) {
-    throw new AppError("bad_request", parsed.error.issues.map((i) => `${i.path.join(".") || "input"}: ${i.message}`).join("; "));
-  }
-  const { incidentId, cmId, baseBlob, patch } = parsed.data;
-  if (!canAuthor(viewer)) throw await denied(viewer, "update countermeasure", incidentId, "authors and admins only");
-  const loaded = await loadForEdit(viewer, incidentId);
-  if (!loaded) throw await denied(viewer, "update countermeasure", incidentId, "not found");
-
-  const stateOf = (doc: typeof loaded.doc): CountermeasureState | null => {
-    const cm = doc?.frontmatter.countermeasures.find((c) => c.id === cmId);
-    return cm ? { status: cm.status, owner: cm.owner, due: cm.due } : null;
-  };
-  if (loaded.blob !== baseBlob) {
-    return { ok: false, reason: "conflict", currentText: loaded.text, currentBlob: loaded.blob, message: CONFLICT, current: stateOf(loaded.doc) };
-  }
-  const split = splitDocument(loaded.text);
-  const checkedBody = split.ok ? { body: split.doc.body, problems: await checkMdxOffThread(split.doc.body) } : undefined;
-  const text = applyCountermeasureUpdate(loaded.text, cmId, patch, today(), {
-    file: loaded.doc?.path,
-    taxonomy: loaded.doc ? (await visibleContent(viewer)).snapshot.taxonomy : undefined,
-    checkedBody,
-  });
-  // Setting a field to the value it already has is not worth a commit.
-  if (text === loaded.text) return { ok: true, id: incidentId, blob: loaded.blob, commit: "", created: false };
-  const result = await saveIncident(viewer, { id: incidentId, baseBlob, text });
-  if (result.ok || result.reason !== "conflict") return result;
-  const now = await loadForEdit(viewer, incidentId);
-  return { ...result, message: CONFLICT, current: now ? stateOf(now.doc) : null };
-}
