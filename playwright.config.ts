@@ -1,6 +1,7 @@
 import { defineConfig } from "@playwright/test";
 import { E2E } from "./tests/e2e/env";
 
+const WRITES = /(editor|countermeasures)\.spec\.ts/;
 const chromium = process.env.KAIZEN_CHROMIUM ?? "/usr/bin/chromium";
 const baseURL = `http://localhost:${E2E.port}`;
 
@@ -24,7 +25,10 @@ export default defineConfig({
   },
   projects: [
     { name: "setup", testMatch: /auth\.setup\.ts/ },
-    { name: "e2e", testMatch: /.*\.spec\.ts/, dependencies: ["setup"] },
+    // Specs that commit to the shared content repository (new incidents, countermeasure updates) run after the
+    // others, so counts a reading spec asserts never race with a save.
+    { name: "e2e", testMatch: /.*\.spec\.ts/, testIgnore: WRITES, dependencies: ["setup"] },
+    { name: "e2e-writes", testMatch: WRITES, dependencies: ["e2e"] },
   ],
   webServer: {
     command: `node_modules/.bin/tsx tests/e2e/fixture.ts && node scripts/serve.mjs -p ${E2E.port} -H 127.0.0.1`,
