@@ -283,9 +283,13 @@ async function readHead(root: string): Promise<string | null> {
     const head = (await fs.readFile(path.join(gitDir, "HEAD"), "utf8")).trim();
     if (!head.startsWith("ref: ")) return head || null;
     const ref = head.slice(5);
-    const loose = await fs.readFile(path.join(gitDir, ref), "utf8").catch(() => null);
-    if (loose) return loose.trim();
-    const packed = await fs.readFile(path.join(gitDir, "packed-refs"), "utf8").catch(() => "");
+    // A linked work tree (`git worktree add`) keeps HEAD in its own git directory and branches in the common one.
+    const common = await fs.readFile(path.join(gitDir, "commondir"), "utf8").then((c) => path.resolve(gitDir, c.trim()), () => gitDir);
+    for (const dir of new Set([gitDir, common])) {
+      const loose = await fs.readFile(path.join(dir, ref), "utf8").catch(() => null);
+      if (loose) return loose.trim();
+    }
+    const packed = await fs.readFile(path.join(common, "packed-refs"), "utf8").catch(() => "");
     const line = packed.split("\n").find((l) => l.endsWith(` ${ref}`));
     return line ? line.split(" ")[0] ?? null : null;
   } catch {

@@ -26,6 +26,10 @@ beforeAll(() => {
   data = path.join(tmp, "data");
   fs.cpSync(path.join(root, "content"), content, { recursive: true });
   spawnSync("git", ["init", "-q", "-b", "main"], { cwd: content });
+  // The commands read what is committed (as the server does); `lint` reads the files on disk.
+  const who = ["-c", "user.name=Test", "-c", "user.email=test@example.com"];
+  spawnSync("git", [...who, "add", "-A"], { cwd: content });
+  spawnSync("git", [...who, "commit", "-qm", "sample"], { cwd: content });
 });
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 

@@ -129,6 +129,9 @@ describe("MDX limits on every path that reads a body", () => {
         await fs.writeFile(path.join(root, "factors.yml"), "- id: bad-config-push\n  name: Push\n  category: change\n  description: A push.\n");
         await fs.writeFile(path.join(root, "incidents", "ok.mdx"), file("# Summary\n\nFine.\n"));
         await fs.writeFile(path.join(root, "incidents", "deep.mdx"), file(nested));
+        // The store serves what is committed.
+        execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@x", "add", "-A"], { cwd: root });
+        execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@x", "commit", "-qm", "fixture"], { cwd: root });
         const snapshot = await new ContentStore(root).snapshot();
         expect(snapshot.incidents.map((i) => i.id)).toEqual(["ok"]);
         expect(snapshot.broken).toEqual([expect.objectContaining({ id: "deep", problems: [expect.objectContaining({ line: 22, message: expect.stringMatching(/nested/) })] })]);

@@ -73,6 +73,9 @@ describe("MDX off the request thread", () => {
         await fs.writeFile(path.join(root, "factors.yml"), "- id: bad-config-push\n  name: Push\n  category: change\n  description: A push.\n");
         await fs.writeFile(path.join(root, "incidents", "lists.mdx"), `---\ntitle: Lists\nstatus: published\nseverity: SEV3\n---\n${WORST}`);
         await fs.writeFile(path.join(root, "incidents", "bad.mdx"), `---\ntitle: Bad\nstatus: published\nseverity: SEV3\n---\n# Hi\n\n{process.env.SECRET}\n`);
+        // The store serves what is committed.
+        execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@x", "add", "-A"], { cwd: root });
+        execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@x", "commit", "-qm", "fixture"], { cwd: root });
         const { ticks, result } = await ticksDuring(() => new ContentStore(root).snapshot());
         expect(result.incidents.map((i) => i.id)).toEqual(["lists"]);
         // The body's problems still carry the file's line numbers when they come from the worker.
