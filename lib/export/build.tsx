@@ -4,7 +4,7 @@ import type { ReactElement } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
 import { canRead, type Viewer } from "../auth/viewer";
 import type { IncidentDoc } from "../content/store";
-import type { Taxonomy } from "../knowledge/taxonomy";
+import type { Taxonomy } from "../schema/taxonomy";
 import { compileMdx } from "../mdx/compile";
 import { MdxContent } from "../mdx/render";
 import { isPublic, publicVersion } from "../publish/public-version";

@@ -1,6 +1,6 @@
 import "server-only";
 import { getStore } from "../content";
-import { canReadText } from "../content/access";
+import { canReadText } from "../knowledge/facts";
 import { GitRepository } from "../content/repository";
 import type { ContentStore } from "../content/store";
 import { dataDir } from "../env";

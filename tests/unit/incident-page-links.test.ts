@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Viewer } from "../../lib/auth/viewer";
-import { getIncidentPage } from "../../lib/incidents";
+import { getIncidentPage } from "../../lib/pages/incident";
 import { fixtureFiles, repoWith } from "./publish-fixtures";
 
 const reader = (groups: string[]): Viewer => ({ id: `r-${groups.join("-")}`, name: "R", email: "r@example.com", role: "reader", groups });
