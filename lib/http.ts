@@ -2,6 +2,7 @@ import "server-only";
 import { requestHost, requestProto } from "./auth/client-address";
 import { headers } from "next/headers";
 import { NextResponse } from "next/server";
+import type { z } from "zod";
 import { AppError, isAppError } from "./errors";
 import type { SaveResult } from "./editor/save";
 
@@ -93,4 +94,26 @@ export async function requestBaseUrl(): Promise<string> {
   // Forwarded host and scheme only from a trusted proxy: otherwise any client could plant links to its own site.
   const h = await headers();
   return `${requestProto(h)}://${requestHost(h) ?? "localhost"}`;
+}
+
+/** A request's query string as an object for a route's zod schema: a key given more than once becomes an array. */
+export function queryOf(req: Request): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [key, value] of new URL(req.url).searchParams) {
+    const seen = out[key];
+    out[key] = seen === undefined ? value : Array.isArray(seen) ? [...seen, value] : [seen, value];
+  }
+  return out;
+}
+
+/**
+ * Checks a route's query string or body against the zod schema declared beside the route. A mismatch is a 400 whose
+ * message names the field ("query field limit: …"), with every problem in `details`; nothing of the input is echoed.
+ */
+export function parseRequest<S extends z.ZodType>(schema: S, input: unknown, part: "query" | "body"): z.output<S> {
+  const parsed = schema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((i) => ({ field: i.path.map(String).join(".") || "(root)", message: i.message }));
+  const first = problems[0]!;
+  throw new AppError("bad_request", `${part} field ${first.field}: ${first.message}`, { problems });
 }

@@ -1,8 +1,14 @@
 // public: authenticated by the per-user feed token, not the session
 import { connection } from "next/server";
+import { z } from "zod";
 import { countermeasuresCalendar } from "@/lib/followups/feeds";
-import { requestBaseUrl } from "@/lib/http";
-import { AppError, handle, PRIVATE_HEADERS } from "@/lib/http";
+import { AppError, handle, parseRequest, PRIVATE_HEADERS, queryOf, requestBaseUrl } from "@/lib/http";
+
+/** The query string of the calendar feed; a missing token is answered like a wrong one (401). */
+const querySchema = z.strictObject({
+  token: z.string().max(200).default(""),
+  owner: z.string().max(200).optional(),
+});
 
 /**
  * A calendar of open countermeasures' due dates (`?token=…&owner=…`). Calendar clients cannot sign in, so the
@@ -11,8 +17,8 @@ import { AppError, handle, PRIVATE_HEADERS } from "@/lib/http";
 export async function GET(req: Request) {
   return handle(async () => {
     await connection();
-    const params = new URL(req.url).searchParams;
-    const ics = await countermeasuresCalendar(params.get("token") ?? "", params.get("owner"), await requestBaseUrl());
+    const query = parseRequest(querySchema, queryOf(req), "query");
+    const ics = await countermeasuresCalendar(query.token, query.owner ?? null, await requestBaseUrl());
     if (ics === null) throw new AppError("unauthorized", "unknown or missing feed token");
     return new Response(ics, { headers: { ...PRIVATE_HEADERS, "Content-Type": "text/calendar; charset=utf-8" } });
   });

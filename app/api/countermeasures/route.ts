@@ -4,7 +4,7 @@ import { updateCountermeasure } from "@/lib/editor/countermeasure-update";
 import { handle, readJsonBody, saveResponse } from "@/lib/http";
 
 /**
- * Inline countermeasure update `{ incidentId, cmId, baseBlob, patch: { status?, owner?, due? } }`: 200 with the new
+ * Inline countermeasure update `{ incidentId, cmId, baseBlob, patch: { status?, owner?, due? } }` (countermeasureUpdateSchema): 200 with the new
  * blob, 409 with the current state when the incident changed since `baseBlob`, 422 when the result does not validate.
  */
 export async function POST(req: Request) {

@@ -21,7 +21,7 @@ export async function GET(req: Request) {
   });
 }
 
-/** Creates an incident from `{ text, newId? }` (the whole file, an id to use); 201 with its id, 422 with problems. */
+/** Creates an incident from `{ text, newId? }` (saveInputSchema in lib/editor/save.ts) (the whole file, an id to use); 201 with its id, 422 with problems. */
 export async function POST(req: Request) {
   return handle(async () => {
     await assertSameOrigin();

@@ -17,7 +17,7 @@ export async function GET(_req: Request, ctx: { params: Promise<{ id: string }> 
   });
 }
 
-/** Saves a new version from `{ text, baseBlob, newId? }`: 200, 409 with the current text, or 422 with problems. */
+/** Saves a new version from `{ text, baseBlob, newId? }` (saveInputSchema in lib/editor/save.ts): 200, 409 with the current text, or 422 with problems. */
 export async function PUT(req: Request, ctx: { params: Promise<{ id: string }> }) {
   return handle(async () => {
     await assertSameOrigin();

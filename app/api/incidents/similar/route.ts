@@ -3,7 +3,7 @@ import { canAuthor } from "@/lib/auth/viewer";
 import { similarForDraft } from "@/lib/pages/editor";
 import { handle, json, readJsonBody } from "@/lib/http";
 
-/** "Seen before?" for the editor: `{ text, factors, exclude? }` → `[{ id, title, reason }]` over the viewer's visible incidents. */
+/** "Seen before?" for the editor: `{ text, factors, exclude? }` (similarRequestSchema in lib/pages/editor.ts) → `[{ id, title, reason }]` over the viewer's visible incidents. */
 export async function POST(req: Request) {
   return handle(async () => {
     await assertSameOrigin();
