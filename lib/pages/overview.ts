@@ -3,30 +3,34 @@ import type { Viewer } from "../auth/viewer";
 import { followupRowsFor } from "../followups/visible-rows";
 import { toRowData } from "./incident-row";
 import { visibleContent, type VisibleContent } from "../knowledge/visible";
-import { isOpen, startedAt } from "../knowledge/facts";
+import { isOpen, startedMs } from "../knowledge/facts";
 import { buildKnowledge } from "../knowledge/model";
 
 export type OverviewData = ReturnType<typeof computeOverview>;
 
 function computeOverview(visible: VisibleContent, now: Date) {
-  // buildKnowledge memoizes the model (and its overview) on the visible list and the day.
+  // Every figure comes from the knowledge model's overview (one definition of "started", "open", "overdue", the
+  // 12-month window), so the cards and the monthly chart cannot disagree; buildKnowledge memoizes it on the visible
+  // list and the day. The followup rows only give the overdue list its links.
   const ov = buildKnowledge({ incidents: visible.incidents, taxonomy: visible.snapshot.taxonomy }, now).overview();
-  const rows = followupRowsFor(visible);
-  const open = rows.filter((r) => isOpen(r.status));
-  const overdue = open.filter((r) => r.overdue).sort((a, b) => b.daysOverdue - a.daysOverdue);
-  const started = (i: VisibleContent["incidents"][number]) => Date.parse(startedAt(i) ?? "") || 0;
+  const overdue = followupRowsFor(visible)
+    .filter((r) => isOpen(r.status) && r.overdue)
+    .sort((a, b) => b.daysOverdue - a.daysOverdue);
   const recent = visible.incidents
-    .map((i) => ({ i, t: started(i) }))
+    .map((i) => ({ i, t: startedMs(i) ?? 0 }))
     .sort((a, b) => b.t - a.t)
     .slice(0, 6)
     .map((x) => x.i);
-  const since = now.getTime() - 365 * 86_400_000;
-  const lastYear = visible.incidents.filter((i) => started(i) >= since);
   return {
     byMonth: ov.byMonth,
     topFactors: ov.topFactors,
-    totals: { incidents: visible.incidents.length, lastYear: lastYear.length, sev1: lastYear.filter((i) => i.frontmatter.severity === "SEV1").length, nearMisses: ov.totals.nearMisses },
-    countermeasures: { open: open.length, overdue: overdue.length, done: rows.filter((r) => r.status === "done").length },
+    totals: {
+      incidents: ov.totals.incidents,
+      lastYear: ov.totals.inWindow,
+      sev1: ov.byMonth.reduce((n, m) => n + m.SEV1, 0),
+      nearMisses: ov.totals.nearMisses,
+    },
+    countermeasures: ov.countermeasures,
     overdue: overdue.slice(0, 5).map((r) => ({ key: r.key, title: r.title, owner: r.owner, daysOverdue: r.daysOverdue, incidentId: r.incident.id, incidentTitle: r.incident.title })),
     recent: recent.map(toRowData),
     broken: visible.broken.length,

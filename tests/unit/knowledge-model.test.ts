@@ -92,6 +92,13 @@ describe("overview", () => {
     expect(o.topFactors.map((f) => f.factor)).toEqual(["retry-storm"]);
     expect(o.countermeasures).toEqual({ open: 0, done: 1, overdue: 0 });
   });
+
+  it("counts in its window exactly the incidents its chart shows (the home page's cards use both)", () => {
+    for (const months of [1, 2, 3, 12]) {
+      const o = overview(incidents, tax, now, { months });
+      expect(o.totals.inWindow).toBe(o.byMonth.reduce((n, m) => n + m.total, 0));
+    }
+  });
 });
 
 describe("taxonomy care", () => {
