@@ -4,6 +4,7 @@ import { requireViewer } from "@/lib/auth/session";
 import { getFactorsIndex, parseFactorSort, type FactorSort, type FactorsIndexData } from "@/lib/pages/factors";
 import { Sparkline } from "../_components/charts/sparkline";
 import { formatDate } from "../_components/format";
+import { TaxonomyActions } from "./taxonomy-actions";
 import "./factors.css";
 
 export const metadata: Metadata = { title: "Contributing factors" };
@@ -190,6 +191,7 @@ export default async function FactorsPage({ searchParams }: { searchParams: Prom
               </>
             )}
           </section>
+          {data.admin && <TaxonomyActions factors={data.admin.factors} candidates={data.admin.candidates} />}
         </aside>
       </div>
     </main>

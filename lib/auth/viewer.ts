@@ -42,6 +42,11 @@ export function canManageVisibility(viewer: Viewer | null | undefined): boolean 
   return viewer?.role === "admin";
 }
 
+/** Merging, renaming and splitting factors rewrites incidents of every team and group: admins only. */
+export function canManageTaxonomy(viewer: Viewer | null | undefined): boolean {
+  return viewer?.role === "admin";
+}
+
 export function canManageUsers(viewer: Viewer | null | undefined): boolean {
   return viewer?.role === "admin";
 }

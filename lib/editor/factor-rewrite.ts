@@ -123,7 +123,10 @@ function bestTarget(targets: Factor[], words: string): string {
     let shared = 0;
     for (const s of theirs) if (mine.has(s)) shared++;
     const score = theirs.size ? shared / Math.sqrt(theirs.size) : 0;
-    if (score > bestScore) (best = t.id), (bestScore = score);
+    if (score > bestScore) {
+      best = t.id;
+      bestScore = score;
+    }
   }
   return best;
 }

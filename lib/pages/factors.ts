@@ -1,8 +1,8 @@
 import "server-only";
 import { visibleContent, knowledgeOf } from "../knowledge/visible";
 import { z } from "zod";
-import type { Viewer } from "../auth/viewer";
-import type { TaxonomyCare } from "../knowledge/taxonomy-care";
+import { canManageTaxonomy, type Viewer } from "../auth/viewer";
+import { mergeSuggestions, type MergeSuggestion, type TaxonomyCare } from "../knowledge/taxonomy-care";
 
 // /factors. Like factor.ts, learnings.ts, incident-knowledge.ts and factor-suggestions.ts, every function starts from
 // visibleContent(viewer): the model is built over the incidents this viewer may read, so counts, charts and
@@ -40,6 +40,8 @@ export interface FactorsIndexData {
   categories: { id: string; name: string; description: string; incidents: number; factors: FactorSummary[] }[];
   totals: { factors: number; used: number; crossTeam: number; recurred: number };
   care: TaxonomyCare;
+  /** For admins: the active factors to merge, rename or split, and pairs that look like one factor. */
+  admin: { factors: { id: string; name: string }[]; candidates: MergeSuggestion[] } | null;
 }
 
 const time = (iso: string | null) => (iso ? Date.parse(iso) || 0 : 0);
@@ -92,6 +94,12 @@ export async function getFactorsIndex(viewer: Viewer, sort: FactorSort = "incide
       recurred: all.filter((f) => f.recurrences > 0).length,
     },
     care: k.taxonomyCare(),
+    admin: canManageTaxonomy(viewer)
+      ? {
+          factors: k.taxonomy.active.map((f) => ({ id: f.id, name: f.name })).sort((a, b) => a.name.localeCompare(b.name)),
+          candidates: mergeSuggestions(visible.incidents, k.taxonomy),
+        }
+      : null,
   };
 }
 

@@ -4,6 +4,7 @@ import { buildKnowledge } from "../../lib/knowledge/model";
 import { canReadEntry } from "../../lib/knowledge/facts";
 import type { Viewer } from "../../lib/auth/viewer";
 import { flagCount, flagString, UsageError, type CliArgs } from "../cli-args";
+import { FACTOR_CHANGES, FACTOR_CHANGES_USAGE, runFactorChange } from "./factor-changes";
 
 const USAGE = "factors [--content DIR] [--json] [--category C] [--team T] [--from DATE] [--to DATE] [--limit N] [--as-group G[,G…] | --include-restricted]";
 
@@ -20,7 +21,7 @@ const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…`
 
 export const command = {
   summary: "recurring contributing factors: global learnings ranking and per-factor figures",
-  usage: "[--json] [--category C] [--team T] [--from DATE] [--to DATE] [--limit N] [--as-group G[,G…] | --include-restricted]",
+  usage: `[--json] [--category C] … (the report) | ${FACTOR_CHANGES_USAGE}`,
   options: {
     json: { type: "boolean", description: "print the report as JSON" },
     category: { type: "string", value: "ID", description: "only factors of this category" },
@@ -30,8 +31,17 @@ export const command = {
     limit: { type: "string", value: "N", description: "at most N factors" },
     "as-group": { type: "string", value: "G[,G…]", description: "report as a reader in these groups: restricted incidents of those groups count" },
     "include-restricted": { type: "boolean", description: "report as an admin: every restricted incident counts (the report may be pasted anywhere)" },
+    name: { type: "string", value: "NAME", description: "rename: the factor's new name" },
+    assign: { type: "string", value: "INC=F1,F2;…", description: "split: which incidents get which factors (others: the best match by text)" },
+    "dry-run": { type: "boolean", description: "merge/rename/split: show what would change, write nothing" },
+    author: { type: "string", value: '"Name <email>"', description: "merge/rename/split: the commit's author (default: the content repository's git identity)" },
   },
   async run(args: CliArgs): Promise<number> {
+    const sub = args.positionals[0];
+    if (sub !== undefined) {
+      if (!(FACTOR_CHANGES as readonly string[]).includes(sub)) throw new UsageError(`unknown factors action "${sub}": ${FACTOR_CHANGES_USAGE}`);
+      return runFactorChange(args);
+    }
     const date = /^\d{4}-\d{2}-\d{2}/;
     const from = flagString(args, "from");
     const to = flagString(args, "to");

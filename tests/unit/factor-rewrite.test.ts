@@ -1,4 +1,4 @@
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -6,6 +6,9 @@ import { afterAll, describe, expect, it } from "vitest";
 import { ConflictError, type Author } from "../../lib/content/repository";
 import { ContentStore } from "../../lib/content/store";
 import { commitTaxonomyChange, planTaxonomyChange, TaxonomyChangeError } from "../../lib/editor/factor-rewrite";
+import { mergeSuggestions } from "../../lib/knowledge/taxonomy-care";
+import { incidentSchema } from "../../lib/schema/incident";
+import { Taxonomy } from "../../lib/schema/taxonomy";
 
 const ADMIN: Author = { name: "Ada Admin", email: "ada@example.com" };
 
@@ -172,5 +175,62 @@ describe("factor merge, rename and split", () => {
     };
     await expect(commitTaxonomyChange(store, { op: "merge", from: "bad-config-push", into: "missing-alert" }, ADMIN)).rejects.toBeInstanceOf(ConflictError);
     expect(git(root, "log", "-1", "--format=%s").trim()).toBe("A concurrent save");
+  });
+});
+
+describe("merge suggestions", () => {
+  const taxonomy = new Taxonomy({
+    categories: [],
+    factors: [
+      { id: "unvalidated-config-change", name: "Unvalidated configuration change", category: "change", description: "A configuration change was not validated against limits before rollout.", aliases: ["config not validated"] },
+      { id: "config-change-not-validated", name: "Configuration change not validated", category: "change", description: "Configuration was changed without validation against limits.", aliases: [] },
+      { id: "missing-alert", name: "Missing alert", category: "obs", description: "No alert fired when the error rate rose.", aliases: [] },
+      { id: "noisy-alerts", name: "Noisy alerts", category: "obs", description: "Too many alerts fired, so the one that mattered was missed.", aliases: [] },
+    ],
+  });
+  const inc = (id: string, factors: string[], services: string[]) => ({
+    id,
+    frontmatter: incidentSchema.parse({ title: id, status: "published", severity: "SEV3", started_at: "2026-01-01T00:00:00Z", services, contributing_factors: factors.map((factor) => ({ factor })) }),
+  });
+
+  it("pairs factors described alike and used alike, folding the less used into the more used", () => {
+    const incidents = [inc("a", ["unvalidated-config-change"], ["db"]), inc("b", ["unvalidated-config-change"], ["db"]), inc("c", ["config-change-not-validated"], ["db"])];
+    const [top, ...rest] = mergeSuggestions(incidents, taxonomy);
+    expect(top).toMatchObject({ a: "config-change-not-validated", b: "unvalidated-config-change" });
+    expect(top!.reasons.join(" ")).toMatch(/described alike \(.*validat/);
+    expect(top!.reasons).toContain("never named in the same incident");
+    expect(rest.map((r) => r.a + r.b).join()).not.toContain("missing-alert");
+  });
+
+  it("does not suggest merging two factors that incidents name together", () => {
+    const incidents = [1, 2, 3].map((n) => inc(`x${n}`, ["unvalidated-config-change", "config-change-not-validated"], ["db"]));
+    const pair = mergeSuggestions(incidents, taxonomy).find((s) => s.a.includes("config") && s.b.includes("config"));
+    expect(pair).toBeUndefined();
+  });
+});
+
+describe("kaizen factors merge|rename|split", { timeout: 60_000 }, () => {
+  const kaizen = (root: string, args: string[]) => {
+    const r = spawnSync(process.execPath, ["--import", "tsx", path.resolve(__dirname, "../../scripts/kaizen.ts"), "factors", ...args, "--content", root], { encoding: "utf8" });
+    return { code: r.status, out: r.stdout, err: r.stderr };
+  };
+
+  it("previews with --dry-run, commits as --author, and explains a wrong id", async () => {
+    const root = await makeRepo({ "a.mdx": A, "c.mdx": C });
+    const dry = kaizen(root, ["merge", "bad-config-push", "missing-alert", "--dry-run"]);
+    expect(dry.code).toBe(0);
+    expect(dry.out).toContain("Would merge bad-config-push into missing-alert: 1 incident file to rewrite");
+    expect(git(root, "rev-list", "--count", "HEAD").trim()).toBe("1");
+
+    const real = kaizen(root, ["merge", "bad-config-push", "missing-alert", "--author", "Ada Admin <ada@example.com>"]);
+    expect(real.code).toBe(0);
+    expect(real.out).toMatch(/merge bad-config-push into missing-alert: 1 incident file rewritten in [0-9a-f]{10}/);
+    expect(real.out).toContain("/factors/bad-config-push now redirects to /factors/missing-alert");
+    expect(git(root, "log", "-1", "--format=%an").trim()).toBe("Ada Admin");
+
+    const wrong = kaizen(root, ["rename", "missing-alrt", "no-alert"]);
+    expect(wrong.code).toBe(1);
+    expect(wrong.err).toContain('no factor "missing-alrt"');
+    expect(kaizen(root, ["squash", "a", "b"]).err).toContain('unknown factors action "squash"');
   });
 });

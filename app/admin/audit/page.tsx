@@ -19,6 +19,8 @@ function describe(r: Awaited<ReturnType<typeof readAudit>>[number]): string {
       return `changed visibility of ${r.incident} from ${r.from} to ${r.to}${r.groups.length ? ` (${r.groups.join(", ")})` : ""}`;
     case "user-change":
       return `${r.target}: ${r.change}`;
+    case "taxonomy-change":
+      return `factors: ${r.change} (${r.incidents} incident${r.incidents === 1 ? "" : "s"} rewritten in ${r.commit.slice(0, 10)})`;
   }
 }
 
