@@ -1,5 +1,9 @@
 import "server-only";
-import { contentDir } from "../env";
+import { createHash } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { contentDir, dataDir } from "../env";
+import { ParseCache } from "./parse-cache";
 import { ContentStore } from "./store";
 
 const globalForStore = globalThis as unknown as { kaizenStores?: Map<string, ContentStore> };
@@ -9,10 +13,27 @@ export function getStore(dir: string = contentDir()): ContentStore {
   globalForStore.kaizenStores ??= new Map();
   let store = globalForStore.kaizenStores.get(dir);
   if (!store) {
-    store = new ContentStore(dir);
+    store = new ContentStore(dir, { parseCache: parseCacheFor(dir) });
     globalForStore.kaizenStores.set(dir, store);
   }
   return store;
 }
 
 export type { IncidentDoc, BrokenIncident, IncidentEntry, Snapshot } from "./store";
+
+/**
+ * The server's parse cache: in the data directory, one per content directory, tied to this build (a new build may
+ * parse differently, so it never reads an older build's results). None outside a production build (dev, tests).
+ */
+function parseCacheFor(dir: string): ParseCache | undefined {
+  if (process.env.NODE_ENV !== "production" || process.env.KAIZEN_PARSE_CACHE === "off") return undefined;
+  let build: string;
+  try {
+    build = fs.readFileSync(path.join(/*turbopackIgnore: true*/ process.cwd(), process.env.KAIZEN_DIST_DIR ?? ".next", "BUILD_ID"), "utf8").trim();
+  } catch {
+    return undefined;
+  }
+  if (!build) return undefined;
+  const name = createHash("sha256").update(dir).digest("hex").slice(0, 16);
+  return new ParseCache(path.join(dataDir(), "cache", name), build);
+}

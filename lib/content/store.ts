@@ -10,6 +10,7 @@ import { fieldPath, type Problem } from "../schema/problems";
 import { findGitDir } from "./git-dir";
 import { checkMdxOffThread } from "../mdx/off-thread";
 import { parseIncidentTextWith } from "./incident-file";
+import { cacheKey, type ParseCache } from "./parse-cache";
 import { GitRepository, type Author, type ContentRepository, type FileChange, type TreeEntry } from "./repository";
 import { FrontmatterError, parseYamlSafe, type ParsedYaml } from "./yaml";
 
@@ -118,8 +119,11 @@ export class ContentStore {
   private listeners = new Set<(s: Snapshot) => void>();
   private commitListeners = new Set<(commit: string) => void>();
 
-  constructor(repo: ContentRepository | string) {
+  private readonly parseCache: ParseCache | null;
+
+  constructor(repo: ContentRepository | string, opts: { parseCache?: ParseCache } = {}) {
     this.repo = typeof repo === "string" ? new GitRepository(repo) : repo;
+    this.parseCache = opts.parseCache ?? null;
   }
 
   get root(): string {
@@ -192,7 +196,17 @@ export class ContentStore {
     }
     const taxonomy = this.taxonomyState.taxonomy;
 
-    const toRead = names.filter(([rel, e]) => this.files.get(rel)?.blob !== e.blob);
+    let toRead = names.filter(([rel, e]) => this.files.get(rel)?.blob !== e.blob);
+    // A restart (or a new process on the same data directory) takes what an earlier one parsed at the same blobs.
+    const cached = this.parseCache && toRead.length ? await this.parseCache.entries(taxBlob) : null;
+    if (cached?.size) {
+      toRead = toRead.filter(([rel, e]) => {
+        const hit = cached.get(cacheKey(rel, e.blob));
+        if (!hit) return true;
+        this.files.set(rel, { blob: e.blob, entry: hit });
+        return false;
+      });
+    }
     const texts = await this.repo.readBlobs(toRead.filter(([, e]) => e.mode !== SYMLINK_MODE).map(([, e]) => e.blob));
     // Parsed concurrently: the bodies go to the MDX worker pool, which queues them.
     const parsed = await Promise.all(
@@ -226,6 +240,8 @@ export class ContentStore {
       byId: new Map(entries.map((e) => [e.id, e])),
     };
     this.current = snapshot;
+    // Only what this refresh parsed is news to the cache; written after the snapshot is served.
+    this.parseCache?.add(taxBlob, parsed.map(([, , entry]) => entry).filter(cacheable), entries.filter(cacheable));
     for (const fn of this.listeners) fn(snapshot);
     return snapshot;
   }
@@ -252,6 +268,14 @@ export class ContentStore {
     if (this.refreshing) await this.refreshing.catch(() => undefined);
     return this.snapshot();
   }
+}
+
+/**
+ * Whether a parse result may outlive this process: not when the file could not be read or its body could not be
+ * checked in time (that says as much about the moment's load as about the file), so such a file is parsed again.
+ */
+function cacheable(entry: IncidentEntry): boolean {
+  return entry.ok || !entry.problems.some((p) => p.message.startsWith("could not be read") || p.message.includes("could not be checked"));
 }
 
 /** Visibility of an incident file's text, valid or broken (see accessOfText); null when it cannot be worked out. */

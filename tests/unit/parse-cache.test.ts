@@ -1,0 +1,102 @@
+import { execFileSync } from "node:child_process";
+import fs from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { ParseCache } from "../../lib/content/parse-cache";
+import { ContentStore } from "../../lib/content/store";
+
+const FACTORS = "- id: missing-alert\n  name: Missing alert\n  category: observability\n  description: No alert fired.\n";
+const incident = (title: string) => ["---", `title: ${title}`, "status: published", "severity: SEV2", "started_at: 2026-01-10T10:00:00Z", "---", "", "## What happened", "", "Text.", ""].join("\n");
+
+const dirs: string[] = [];
+const caches: ParseCache[] = [];
+afterAll(async () => {
+  await Promise.all(caches.map((c) => c.settled()));
+  await Promise.all(dirs.map((d) => fs.rm(d, { recursive: true, force: true })));
+});
+/** A store as a restarted server opens it: the same data directory, this build's id. */
+function open(root: string, cacheDir: string, build: string): { store: ContentStore; cache: ParseCache } {
+  const cache = new ParseCache(cacheDir, build);
+  caches.push(cache);
+  return { store: new ContentStore(root, { parseCache: cache }), cache };
+}
+const tmp = async (prefix: string) => {
+  const d = await fs.realpath(await fs.mkdtemp(path.join(os.tmpdir(), prefix)));
+  dirs.push(d);
+  return d;
+};
+const git = (root: string, ...args: string[]) =>
+  execFileSync("git", args, { cwd: root, encoding: "utf8", env: { ...process.env, GIT_AUTHOR_NAME: "T", GIT_AUTHOR_EMAIL: "t@example.com", GIT_COMMITTER_NAME: "T", GIT_COMMITTER_EMAIL: "t@example.com" } });
+
+async function repo(files: Record<string, string>): Promise<string> {
+  const root = await tmp("kaizen-parse-cache-repo-");
+  git(root, "init", "-q", "-b", "main");
+  await fs.mkdir(path.join(root, "incidents"));
+  await fs.writeFile(path.join(root, "factors.yml"), FACTORS);
+  for (const [name, text] of Object.entries(files)) await fs.writeFile(path.join(root, "incidents", name), text);
+  git(root, "add", "-A");
+  git(root, "commit", "-qm", "content");
+  return root;
+}
+
+/** Rewrites every cached title, so a test can tell a cached result from a fresh parse. */
+async function markCached(cacheDir: string): Promise<void> {
+  for (const name of await fs.readdir(cacheDir)) {
+    const file = path.join(cacheDir, name);
+    const lines = (await fs.readFile(file, "utf8")).split("\n").flatMap((l) => {
+      try {
+        return [JSON.parse(l)];
+      } catch {
+        return [];
+      }
+    });
+    for (const e of lines) if (e.ok) e.frontmatter.title = `cached: ${e.frontmatter.title}`;
+    await fs.writeFile(file, lines.map((l) => JSON.stringify(l)).join("\n") + "\n");
+  }
+}
+
+describe("parse cache across restarts", () => {
+  it("takes unchanged files from the cache, parses changed ones, and ignores another build's results", async () => {
+    const root = await repo({ "a.mdx": incident("Alpha"), "b.mdx": incident("Beta") });
+    const cacheDir = await tmp("kaizen-parse-cache-");
+    const first = open(root, cacheDir, "build-1");
+    expect((await first.store.snapshot()).incidents.map((i) => i.frontmatter.title)).toEqual(["Alpha", "Beta"]);
+    await first.cache.settled();
+    await markCached(cacheDir);
+
+    // A restart on the same build: both come from the cache.
+    const second = open(root, cacheDir, "build-1");
+    expect((await second.store.snapshot()).incidents.map((i) => i.frontmatter.title)).toEqual(["cached: Alpha", "cached: Beta"]);
+
+    // A changed file is a new blob: parsed again, the other still cached.
+    await fs.writeFile(path.join(root, "incidents/b.mdx"), incident("Beta, revised"));
+    git(root, "commit", "-qam", "edit b");
+    const third = open(root, cacheDir, "build-1");
+    expect((await third.store.snapshot()).incidents.map((i) => i.frontmatter.title)).toEqual(["cached: Alpha", "Beta, revised"]);
+
+    // A new build trusts nothing of the old one, and replaces its file.
+    const rebuilt = open(root, cacheDir, "build-2");
+    expect((await rebuilt.store.snapshot()).incidents.map((i) => i.frontmatter.title)).toEqual(["Alpha", "Beta, revised"]);
+    await rebuilt.cache.settled();
+    expect((await fs.readdir(cacheDir)).every((n) => n.includes("build-2"))).toBe(true);
+  });
+
+  it("survives a torn cache file and a changed taxonomy", async () => {
+    const root = await repo({ "a.mdx": incident("Alpha") });
+    const cacheDir = await tmp("kaizen-parse-cache-");
+    const first = open(root, cacheDir, "b");
+    await first.store.snapshot();
+    await first.cache.settled();
+    const [name] = await fs.readdir(cacheDir);
+    await fs.appendFile(path.join(cacheDir, name!), '{"ok":true,"path":"incidents/a.md');
+    const second = open(root, cacheDir, "b");
+    expect((await second.store.snapshot()).incidents.map((i) => i.frontmatter.title)).toEqual(["Alpha"]);
+
+    await markCached(cacheDir);
+    await fs.appendFile(path.join(root, "factors.yml"), "- id: retry-storm\n  name: Retry storm\n  category: load\n  description: Retries amplified load.\n");
+    git(root, "commit", "-qam", "taxonomy");
+    const third = open(root, cacheDir, "b");
+    expect((await third.store.snapshot()).incidents.map((i) => i.frontmatter.title)).toEqual(["Alpha"]);
+  });
+});
