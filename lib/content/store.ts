@@ -53,6 +53,16 @@ export interface Snapshot {
   byId: ReadonlyMap<string, IncidentEntry>;
 }
 
+/** Progress of a snapshot being built: files in the tree, parsed so far, taken from the parse cache. */
+export interface LoadProgress {
+  phase: "idle" | "reading" | "parsing" | "ready";
+  files: number;
+  /** Files this refresh must parse (new or changed, not in the parse cache). */
+  toParse: number;
+  parsed: number;
+  fromCache: number;
+}
+
 interface FileState {
   blob: string;
   entry: IncidentEntry;
@@ -120,6 +130,7 @@ export class ContentStore {
   private commitListeners = new Set<(commit: string) => void>();
 
   private readonly parseCache: ParseCache | null;
+  private loading: LoadProgress = { phase: "idle", files: 0, toParse: 0, parsed: 0, fromCache: 0 };
 
   constructor(repo: ContentRepository | string, opts: { parseCache?: ParseCache } = {}) {
     this.repo = typeof repo === "string" ? new GitRepository(repo) : repo;
@@ -128,6 +139,11 @@ export class ContentStore {
 
   get root(): string {
     return this.repo.root;
+  }
+
+  /** How far the first snapshot is (for /api/health and the start-up log); `ready` once one has been served. */
+  progress(): LoadProgress & { ready: boolean } {
+    return { ...this.loading, ready: this.current !== null };
   }
 
   /** Marks the cache stale; the next snapshot() re-reads what changed. */
@@ -199,6 +215,7 @@ export class ContentStore {
     let toRead = names.filter(([rel, e]) => this.files.get(rel)?.blob !== e.blob);
     // A restart (or a new process on the same data directory) takes what an earlier one parsed at the same blobs.
     const cached = this.parseCache && toRead.length ? await this.parseCache.entries(taxBlob) : null;
+    const changed = toRead.length;
     if (cached?.size) {
       toRead = toRead.filter(([rel, e]) => {
         const hit = cached.get(cacheKey(rel, e.blob));
@@ -207,7 +224,9 @@ export class ContentStore {
         return false;
       });
     }
+    this.loading = { phase: "reading", files: names.length, toParse: toRead.length, parsed: 0, fromCache: changed - toRead.length };
     const texts = await this.repo.readBlobs(toRead.filter(([, e]) => e.mode !== SYMLINK_MODE).map(([, e]) => e.blob));
+    this.loading.phase = "parsing";
     // Parsed concurrently: the bodies go to the MDX worker pool, which queues them.
     const parsed = await Promise.all(
       toRead.map(async ([rel, e]): Promise<[string, string, IncidentEntry]> => {
@@ -219,7 +238,9 @@ export class ContentStore {
           const problem: Problem = { file: rel, line: 1, col: 1, field: "file", message: `could not be read: ${why}`, severity: "error" };
           return [rel, e.blob, { ok: false, id, path: rel, blob: e.blob, problems: [problem], access: null }];
         }
-        return [rel, e.blob, await parseEntry(rel, id, raw, taxonomy, e.blob)];
+        const entry = await parseEntry(rel, id, raw, taxonomy, e.blob);
+        this.loading.parsed++;
+        return [rel, e.blob, entry];
       }),
     );
     for (const [rel, blob, entry] of parsed) {
@@ -240,6 +261,7 @@ export class ContentStore {
       byId: new Map(entries.map((e) => [e.id, e])),
     };
     this.current = snapshot;
+    this.loading = { ...this.loading, phase: "ready" };
     // Only what this refresh parsed is news to the cache; written after the snapshot is served.
     this.parseCache?.add(taxBlob, parsed.map(([, , entry]) => entry).filter(cacheable), entries.filter(cacheable));
     for (const fn of this.listeners) fn(snapshot);

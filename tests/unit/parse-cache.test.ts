@@ -99,4 +99,17 @@ describe("parse cache across restarts", () => {
     const third = open(root, cacheDir, "b");
     expect((await third.store.snapshot()).incidents.map((i) => i.frontmatter.title)).toEqual(["Alpha"]);
   });
+
+  it("reports its loading progress: not ready before the first snapshot, then what was parsed and what came from the cache", async () => {
+    const root = await repo({ "a.mdx": incident("Alpha"), "b.mdx": incident("Beta") });
+    const cacheDir = await tmp("kaizen-parse-cache-");
+    const first = open(root, cacheDir, "p");
+    expect(first.store.progress()).toMatchObject({ ready: false, phase: "idle" });
+    await first.store.snapshot();
+    expect(first.store.progress()).toMatchObject({ ready: true, phase: "ready", files: 2, toParse: 2, parsed: 2, fromCache: 0 });
+    await first.cache.settled();
+    const second = open(root, cacheDir, "p");
+    await second.store.snapshot();
+    expect(second.store.progress()).toMatchObject({ ready: true, files: 2, toParse: 0, parsed: 0, fromCache: 2 });
+  });
 });

@@ -16,7 +16,15 @@ export async function GET() {
     const base = { status: config.problems.length ? "misconfigured" : "ok", ...(sync ? { sync: { ok: sync.lastError === null, pending: sync.pending } } : {}) };
     // Started (so a probe still warms the content up) but awaited only for content figures: a snapshot being
     // refreshed, its bodies parsing in the MDX workers, must not hold up a load balancer's probe.
-    const loading = getStore().snapshot();
+    const store = getStore();
+    const loading = store.snapshot();
+    const progress = store.progress();
+    if (!progress.ready) {
+      // The first snapshot is still being built (a large knowledge base on a new clone): say how far, do not wait.
+      loading.catch(() => undefined);
+      const { phase, files, toParse, parsed, fromCache } = progress;
+      return json({ ...base, status: config.problems.length ? "misconfigured" : "starting", progress: { phase, files, toParse, parsed, fromCache } }, { status: 503 });
+    }
     const viewer = await getViewer();
     if (!viewer) {
       loading.catch(() => undefined);

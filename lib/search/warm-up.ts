@@ -1,0 +1,32 @@
+import "server-only";
+import { getStore } from "../content";
+import { getSearchIndex } from "./service";
+
+const PROGRESS_EVERY_MS = 2_000;
+
+/**
+ * Builds what the first request would otherwise wait for — the content snapshot (parse cache first) and the search
+ * index — right after the server starts, printing progress while it lasts. Never throws: a failure here only means
+ * the first request does the work.
+ */
+export async function warmUp(log: (line: string) => void = (l) => console.log(l)): Promise<void> {
+  const store = getStore();
+  const t0 = Date.now();
+  const seconds = () => ((Date.now() - t0) / 1000).toFixed(1);
+  const timer = setInterval(() => {
+    const p = store.progress();
+    if (!p.ready) log(`[kaizen] starting: ${p.phase}, ${p.parsed} of ${p.toParse} files parsed (${p.fromCache} from the parse cache, ${p.files} in all), ${seconds()} s`);
+  }, PROGRESS_EVERY_MS);
+  timer.unref();
+  try {
+    const snap = await store.snapshot();
+    const p = store.progress();
+    log(`[kaizen] content ready: ${snap.incidents.length} incidents, ${snap.broken.length} with problems (${p.fromCache} from the parse cache) in ${seconds()} s`);
+    await getSearchIndex(store);
+    log(`[kaizen] search index ready in ${seconds()} s`);
+  } catch (err) {
+    console.error("[kaizen] warm-up failed; the first request will load the content:", (err as Error).message);
+  } finally {
+    clearInterval(timer);
+  }
+}
