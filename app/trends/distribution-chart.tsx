@@ -2,11 +2,11 @@ import { formatDuration } from "@/lib/knowledge/metrics";
 import type { QuarterDurations } from "@/lib/knowledge/trends";
 
 const W = 640;
-const LEFT = 74;
+const LEFT = 96;
 const RIGHT = 12;
 const ROW = 34;
 const TOP = 8;
-const AXIS = 26;
+const AXIS = 30;
 const MIN_MS = 60_000;
 const TICKS = [
   { ms: 60_000, label: "1 min" },
@@ -57,7 +57,7 @@ export function DistributionChart({ rows, label }: { rows: QuarterDurations[]; l
               </>
             )}
             {r.points.map((p, j) => (
-              <circle key={j} className={`tr-pt tr-pt--${p.severity}`} cx={x(p.ms)} cy={cy + ((j % 5) - 2) * 2.2} r={3}>
+              <circle key={j} className={`tr-pt tr-pt--${p.severity}`} cx={x(p.ms)} cy={cy + ((j % 5) - 2) * 2.2} r={3.5}>
                 <title>{`${p.severity === "none" ? "near miss / unrated" : p.severity}: ${formatDuration(p.ms)}`}</title>
               </circle>
             ))}
