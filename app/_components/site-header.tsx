@@ -13,6 +13,7 @@ export function SiteHeader({ viewer, sync = null }: { viewer: Viewer; sync?: Syn
     { href: "/search", label: "Search" },
     { href: "/factors", label: "Factors" },
     { href: "/learnings", label: "Learnings" },
+    { href: "/trends", label: "Trends" },
     { href: "/countermeasures", label: "Countermeasures" },
     ...(viewer.role === "admin" ? [{ href: "/admin/audit", label: "Audit" }] : []),
   ];

@@ -15,7 +15,7 @@ const LABEL: Record<string, string> = { draft: "Draft", "in-review": "In review"
 
 export default async function IncidentsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const viewer = await requireViewer("/incidents");
-  const { filters, active, visible, list, broken, facets, factors } = await getIncidentList(viewer, await searchParams);
+  const { filters, active, visible, list, broken, facets, factors, feedUrl } = await getIncidentList(viewer, await searchParams);
   return (
     <main id="main">
       <div className="page-head">
@@ -26,11 +26,18 @@ export default async function IncidentsPage({ searchParams }: { searchParams: Pr
             {list.total} of {visible} post-mortems{active > 0 ? " match the filters" : ""}
           </p>
         </div>
-        {canAuthor(viewer) && (
-          <Link className="btn btn--primary" href="/incidents/new">
-            New post-mortem
-          </Link>
-        )}
+        <div className="row">
+          {feedUrl && (
+            <a className="btn" href={feedUrl} type="application/atom+xml" title="Your personal feed of published post-mortems (keep the link private: it signs you in)">
+              Atom feed
+            </a>
+          )}
+          {canAuthor(viewer) && (
+            <Link className="btn btn--primary" href="/incidents/new">
+              New post-mortem
+            </Link>
+          )}
+        </div>
       </div>
       <form className="card" method="get" action="/incidents" aria-label="Filter incidents" style={{ marginBottom: 16 }}>
         <div className="filters">

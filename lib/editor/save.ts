@@ -16,6 +16,7 @@ import { ID_PATTERN } from "../schema/common";
 import type { Problem } from "../schema/problems";
 import { incidentCommitMessage } from "./commit-message";
 import { incidentIdFrom, unusedIncidentId } from "./ids";
+import { notifyAfterSave } from "../notify/hook";
 import { refreshSearchIndex } from "../search/service";
 import { resolveConflicts } from "../sync/service";
 
@@ -131,6 +132,10 @@ export async function saveIncident(viewer: Viewer, raw: unknown, store: ContentS
     await refreshSearchIndex(store).catch((err: unknown) => console.error("[kaizen] search index update failed:", (err as Error).message));
     // Saved again from a conflict view: the conflict a pull recorded for this author is settled (its ref stays).
     if (sourceId) await resolveConflicts(viewer, sourceId).catch(() => undefined);
+    // Channel announcements (published, recurrence) run after the commit; the save neither waits for them nor fails.
+    void notifyAfterSave({ store, id, previous: previous?.frontmatter ?? null, before: snapshot, after }).catch((err: unknown) =>
+      console.error("[kaizen] notifications failed:", (err as Error).message),
+    );
     return { ok: true, id, blob: saved?.blob ?? "", commit, created: !sourceId };
   } catch (err) {
     const conflict = conflictOf(err);

@@ -5,6 +5,8 @@ import type { BrokenIncident, IncidentDoc } from "../content";
 import { startedAt } from "../knowledge/facts";
 import { incidentMetrics } from "../knowledge/metrics";
 import { visibleContent } from "../knowledge/visible";
+import { incidentsFeedUrl } from "../notify/feed";
+import { requestBaseUrl } from "../http";
 import { isCalendarDate } from "../schema/common";
 import { KINDS, SEVERITIES, STATUSES, type IncidentFrontmatter } from "../schema/incident";
 import { toRowData, type IncidentRowData } from "./incident-row";
@@ -151,6 +153,8 @@ export interface IncidentListData {
   broken: BrokenIncident[];
   facets: { services: string[]; teams: string[] };
   factors: { value: string; label: string }[];
+  /** The viewer's personal Atom feed of published post-mortems; null without a local feed token. */
+  feedUrl: string | null;
 }
 
 /** /incidents: the viewer's incidents matching the URL's filters, one page of them, with the filter options. */
@@ -168,6 +172,7 @@ export async function getIncidentList(viewer: Viewer, params: Record<string, str
     broken,
     facets: { services, teams },
     factors: snapshot.taxonomy.active.map((f) => ({ value: f.id, label: f.name })),
+    feedUrl: await incidentsFeedUrl(viewer, await requestBaseUrl()),
   };
 }
 

@@ -17,6 +17,7 @@ const PUBLIC_FILES = new Set([
   "app/api/auth/[...nextauth]/route.ts",
   "app/api/health/route.ts",
   "app/api/countermeasures.ics/route.ts", // authenticated by the per-user feed token
+  "app/api/incidents.atom/route.ts", // authenticated by the per-user feed token
   "app/api/git/webhook/route.ts", // called by GitHub/GitLab; authenticated by the signature against KAIZEN_WEBHOOK_SECRET
 ]);
 

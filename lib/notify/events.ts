@@ -1,0 +1,56 @@
+import type { IncidentDoc, Snapshot } from "../content/store";
+import { recurrencesForIncident, type Recurrence } from "../knowledge/recurrence";
+import type { SlackMessage } from "../followups/notify";
+import type { IncidentFrontmatter } from "../schema/incident";
+import type { NotifyPolicy } from "../schema/notify-policy";
+import { channelCovers, type Channel } from "./channels";
+import { publishedMessage, recurrenceMessage } from "./messages";
+import { canReadEntry } from "../knowledge/facts";
+
+export interface OutgoingMessage {
+  channel: Channel;
+  kind: "published" | "recurrence";
+  incidentId: string;
+  message: SlackMessage;
+}
+
+const visibleTo = (channel: Channel, snapshot: Snapshot): IncidentDoc[] => snapshot.incidents.filter((i) => canReadEntry(channel.audience, i));
+const recurrenceKey = (r: Recurrence) => `${r.factor}\u0000${r.countermeasure.incidentId}\u0000${r.countermeasure.id}`;
+
+/**
+ * What one save announces, per channel: "published" when the status became published, "recurrence" for factor
+ * recurrences of the saved incident that were not there before the save (a draft announces nothing). Every message
+ * is built from what that channel's audience may read, so nothing of a hidden incident reaches it.
+ */
+export function messagesForSave(args: {
+  id: string;
+  previous: IncidentFrontmatter | null;
+  before: Snapshot | null;
+  after: Snapshot;
+  channels: readonly Channel[];
+  policy: NotifyPolicy;
+  baseUrl: string;
+}): OutgoingMessage[] {
+  const { id, previous, before, after, channels, policy, baseUrl } = args;
+  const entry = after.byId.get(id);
+  if (!entry?.ok || entry.frontmatter.status === "draft") return [];
+  const becamePublished = entry.frontmatter.status === "published" && previous?.status !== "published";
+  const out: OutgoingMessage[] = [];
+  for (const channel of channels) {
+    if (!channelCovers(channel, entry)) continue;
+    const visible = visibleTo(channel, after);
+    if (becamePublished && policy.events.published) {
+      out.push({ channel, kind: "published", incidentId: id, message: publishedMessage(entry, visible, after.taxonomy, baseUrl) });
+    }
+    if (!policy.events.recurrence) continue;
+    const now = recurrencesForIncident(visible, after.taxonomy, id).recurred;
+    // What was already announced: the recurrences before this save, unless it was a draft then (drafts stay quiet).
+    const known = new Set<string>();
+    if (before && previous && previous.status !== "draft") {
+      for (const r of recurrencesForIncident(visibleTo(channel, before), before.taxonomy, id).recurred) known.add(recurrenceKey(r));
+    }
+    const fresh = now.filter((r) => !known.has(recurrenceKey(r)));
+    if (fresh.length) out.push({ channel, kind: "recurrence", incidentId: id, message: recurrenceMessage(entry, fresh, baseUrl) });
+  }
+  return out;
+}
