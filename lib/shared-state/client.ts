@@ -34,6 +34,7 @@ export class SharedState {
   private readonly handlers = new Map<string, Set<(message: string) => void>>();
   private lastError: string | null = null;
   private downSince: string | null = null;
+  private closing = false;
 
   constructor(
     readonly cfg: RedisConfig,
@@ -61,6 +62,7 @@ export class SharedState {
   }
 
   private failed(message: string): void {
+    if (this.closing) return;
     if (!this.downSince) {
       this.downSince = new Date().toISOString();
       console.warn(`[kaizen] shared state (Redis at ${this.cfg.display}) is unreachable: ${message}`);
@@ -134,6 +136,7 @@ export class SharedState {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     this.cmd.disconnect();
     this.sub?.disconnect();
   }
