@@ -2,6 +2,8 @@ import { defineConfig } from "@playwright/test";
 import { E2E } from "./tests/e2e/env";
 
 const WRITES = /(editor|countermeasures|factors-admin)\.spec\.ts/;
+// Starts two servers of its own (and a redis-server): last, so it never competes with the main suite for the CPU.
+const REPLICAS = /replicas\.spec\.ts/;
 const chromium = process.env.KAIZEN_CHROMIUM ?? "/usr/bin/chromium";
 const baseURL = `http://localhost:${E2E.port}`;
 
@@ -27,8 +29,9 @@ export default defineConfig({
     { name: "setup", testMatch: /auth\.setup\.ts/ },
     // Specs that commit to the shared content repository (new incidents, countermeasure updates) run after the
     // others, so counts a reading spec asserts never race with a save.
-    { name: "e2e", testMatch: /.*\.spec\.ts/, testIgnore: WRITES, dependencies: ["setup"] },
+    { name: "e2e", testMatch: /.*\.spec\.ts/, testIgnore: [WRITES, REPLICAS], dependencies: ["setup"] },
     { name: "e2e-writes", testMatch: WRITES, dependencies: ["e2e"] },
+    { name: "replicas", testMatch: REPLICAS, dependencies: ["e2e-writes"] },
   ],
   webServer: {
     command: `node_modules/.bin/tsx tests/e2e/fixture.ts && node scripts/serve.mjs -p ${E2E.port} -H 127.0.0.1`,

@@ -53,6 +53,31 @@ export function ensureChromium() {
   run("apt-get", ["install", "-y", "-q", "--no-install-recommends", "chromium", "fonts-dejavu-core"], { env });
 }
 
+export const redisServerPath = process.env.KAIZEN_REDIS_SERVER ?? "/usr/bin/redis-server";
+
+/**
+ * Installs Debian's redis-server for the replica tests when it is absent (needs root). Only the binary is used: the
+ * tests start their own servers on loopback ports, so the system service the package may start is stopped.
+ */
+export function ensureRedisServer() {
+  if (fs.existsSync(redisServerPath)) return;
+  const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
+  if (!isRoot) {
+    console.error(
+      `[kaizen] redis-server is needed for the replica tests but ${redisServerPath} does not exist.\n` +
+        `         Install it as root with: apt-get update && apt-get install -y redis-server\n` +
+        `         (or set KAIZEN_REDIS_SERVER to another redis-server binary).`,
+    );
+    process.exit(1);
+  }
+  log("installing Debian's redis-server for the replica tests (apt-get)…");
+  const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
+  run("apt-get", ["update", "-q"], { env });
+  // The package may start its system service (on 6379); nothing of Kaizen uses it, so it is stopped again.
+  run("apt-get", ["install", "-y", "-q", "--no-install-recommends", "redis-server"], { env });
+  spawnSync("service", ["redis-server", "stop"], { stdio: "ignore" });
+}
+
 const buildInputs = ["app", "lib", "public", "next.config.mjs", "package-lock.json", "tsconfig.json", "proxy.ts"];
 
 function newestMtime(p) {

@@ -1,7 +1,7 @@
-// `npm test`: install what is missing (npm packages, Debian's chromium), then typecheck, lint, unit tests,
+// `npm test`: install what is missing (npm packages, Debian's chromium and redis-server), then typecheck, lint, unit tests,
 // a production build and the Playwright suite against it. Stops at the first failing step.
 import path from "node:path";
-import { ensureDeps, ensureChromium, ensureBuild, root, run } from "./setup.mjs";
+import { ensureDeps, ensureChromium, ensureRedisServer, ensureBuild, root, run } from "./setup.mjs";
 
 const bin = (name) => path.join(root, "node_modules", ".bin", name);
 const step = (title) => console.log(`\n\x1b[1m▶ ${title}\x1b[0m`);
@@ -9,6 +9,7 @@ const step = (title) => console.log(`\n\x1b[1m▶ ${title}\x1b[0m`);
 try {
   ensureDeps();
   ensureChromium();
+  ensureRedisServer();
   step("typecheck");
   run(bin("tsc"), ["--noEmit"]);
   step("lint");

@@ -5,6 +5,7 @@ import { useState } from "react";
 const MESSAGES: Record<string, string> = {
   CredentialsSignin: "That username and password do not match an account.",
   RateLimited: "Too many attempts. Wait a minute and try again.",
+  SignInUnavailable: "Sign-in is unavailable right now: the server cannot reach its shared session store. Try again in a minute; pages you are signed in to keep working.",
   AccessDenied: "Your account is not allowed to sign in here.",
   OAuthSignin: "The identity provider could not be reached.",
   OAuthCallback: "The identity provider returned an error.",

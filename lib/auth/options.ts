@@ -8,10 +8,11 @@ import { audit } from "./audit";
 import { clientAddress } from "./client-address";
 import { readAuthConfig, roleFromGroups } from "./config";
 import { revocations } from "./revocation";
-import { defaultSignInLimits, passwordSignIn } from "./sign-in";
+import { defaultSignInLimits, passwordSignIn, type SignInLimits } from "./sign-in";
 import type { Viewer } from "./viewer";
 
-const limits = defaultSignInLimits();
+// Made on first sign-in: importing this module (a build does) must not connect to Redis.
+let limits: SignInLimits | null = null;
 
 /** How long a session lasts after its last use (next-auth re-issues the cookie, with a later expiry, as it is used). */
 export const SESSION_MAX_AGE_S = 8 * 60 * 60;
@@ -21,6 +22,8 @@ export const SESSION_MAX_AGE_S = 8 * 60 * 60;
 type KaizenToken = { viewer?: Viewer; sid?: string };
 
 const REVOKED = "SessionRevoked";
+/** The error code of a sign-in refused because the shared rate limits (Redis) cannot be reached. */
+export const SIGN_IN_UNAVAILABLE = "SignInUnavailable";
 
 /** Throws for a token whose session was ended (or that predates session ids and so cannot be ended). */
 async function assertLive(token: KaizenToken): Promise<void> {
@@ -38,8 +41,10 @@ export function buildAuthOptions(): NextAuthOptions {
         credentials: { username: { label: "Username", type: "text" }, password: { label: "Password", type: "password" } },
         async authorize(credentials, req) {
           const address = clientAddress(req?.headers as Record<string, unknown> | undefined);
-          const result = await passwordSignIn(limits, { login: String(credentials?.username ?? ""), password: String(credentials?.password ?? ""), address });
+          const result = await passwordSignIn((limits ??= defaultSignInLimits()), { login: String(credentials?.username ?? ""), password: String(credentials?.password ?? ""), address });
           if (!result.ok && result.reason === "rate-limited") throw new Error("RateLimited");
+          // The route handler answers this one with 503 (app/api/auth/[...nextauth]/route.ts).
+          if (!result.ok && result.reason === "unavailable") throw new Error(SIGN_IN_UNAVAILABLE);
           if (!result.ok) return null;
           const v = result.viewer;
           return { id: v.id, name: v.name, email: v.email, viewer: v } as never;

@@ -1,10 +1,17 @@
 const EPSILON = 1e-9;
 
+/** What sign-in and search need of a limiter: this process's own (below) or one shared through Redis (lib/shared-state). */
+export interface Limiter {
+  /** Takes one token for `key`: whether it was granted, and the seconds until one more would be. */
+  attempt(key: string): Promise<{ ok: boolean; retryAfter: number }>;
+  reset(key: string): Promise<void> | void;
+}
+
 /**
  * A fixed-window-free token bucket per key: `capacity` attempts, refilled at `refillPerMinute`. In memory, which is
- * right for one process; replicas each limit on their own (documented in the README).
+ * right for one process; replicas share theirs through Redis (lib/shared-state/limits.ts, same semantics).
  */
-export class RateLimiter {
+export class RateLimiter implements Limiter {
   private buckets = new Map<string, { tokens: number; at: number }>();
   constructor(
     private readonly capacity: number,
@@ -27,6 +34,11 @@ export class RateLimiter {
     this.buckets.set(key, b);
     if (this.buckets.size > 10_000) this.prune(t);
     return true;
+  }
+
+  async attempt(key: string): Promise<{ ok: boolean; retryAfter: number }> {
+    const ok = this.take(key);
+    return { ok, retryAfter: this.retryAfter(key) };
   }
 
   /** Seconds until one more attempt is allowed. */

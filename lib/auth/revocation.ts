@@ -2,11 +2,14 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
 import { dataDir } from "../env";
+import { sharedState } from "../shared-state/client";
+import { SharedRevocationStore } from "../shared-state/revocation";
 
 /**
  * Sessions ended before their cookie expires (sign-out). Each session carries an id chosen at sign-in; a revoked id is
  * remembered until no token with it can still be valid. Replicas that do not share a data directory need a shared
- * implementation of this interface (KAIZEN_REDIS_URL); processes on one data directory share the file one below.
+ * implementation of this interface (KAIZEN_REDIS_URL: lib/shared-state/revocation.ts); processes on one data directory
+ * share the file one below.
  */
 export interface RevocationStore {
   /** Ends session `sid` for good; `until` (ms since the epoch) is when the last token carrying it expires. */
@@ -136,10 +139,17 @@ export class FileRevocationStore implements RevocationStore {
 // not after the next re-read of the file.
 const globalForRevocations = globalThis as unknown as { kaizenRevocations?: Map<string, RevocationStore> };
 
-/** The revocation store of this data directory (one per process, so its cache is shared by every request). */
+/**
+ * The revocation store of this data directory (one per process, so its cache is shared by every request): the file,
+ * and with KAIZEN_REDIS_URL the denylist every replica shares as well.
+ */
 export function revocations(dir = dataDir()): RevocationStore {
   const stores = (globalForRevocations.kaizenRevocations ??= new Map());
   let s = stores.get(dir);
-  if (!s) stores.set(dir, (s = new FileRevocationStore(dir)));
+  if (!s) {
+    const shared = sharedState();
+    const file = new FileRevocationStore(dir);
+    stores.set(dir, (s = shared ? new SharedRevocationStore(shared, file) : file));
+  }
   return s;
 }

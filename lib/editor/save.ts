@@ -18,7 +18,7 @@ import { incidentCommitMessage } from "./commit-message";
 import { incidentIdFrom, unusedIncidentId } from "./ids";
 import { notifyAfterSave } from "../notify/hook";
 import { refreshSearchIndex } from "../search/service";
-import { resolveConflicts } from "../sync/service";
+import { claimSharedSave, resolveConflicts } from "../sync/service";
 
 /** Whole file, frontmatter included; the body alone is held to MDX_LIMITS.bytes (64 KB) with a located problem. */
 export const MAX_INCIDENT_BYTES = 256 * 1024;
@@ -117,7 +117,10 @@ export async function saveIncident(viewer: Viewer, raw: unknown, store: ContentS
   }
   const previous = existing?.ok ? { frontmatter: existing.frontmatter, body: existing.body } : null;
   const message = incidentCommitMessage(id, previous, { frontmatter: fm, body: check.body }, sourceId);
+  let release: (() => Promise<void>) | null = null;
   try {
+    // With several replicas, another one may have accepted a save of this file that is not here yet.
+    if (sourceId && input.baseBlob) release = await claimSharedSave(store, file(sourceId), input.baseBlob, input.text);
     const { commit, snapshot: after } = await store.commit(
       [{ path: file(id), content: input.text, baseBlob: sourceId ? input.baseBlob : null, renamedFrom: sourceId && sourceId !== id ? file(sourceId) : undefined }],
       message,
@@ -138,6 +141,7 @@ export async function saveIncident(viewer: Viewer, raw: unknown, store: ContentS
     );
     return { ok: true, id, blob: saved?.blob ?? "", commit, created: !sourceId };
   } catch (err) {
+    await release?.();
     const conflict = conflictOf(err);
     if (conflict && sourceId) {
       // The file may have become restricted since the snapshot: its text is re-checked here, where it was read.

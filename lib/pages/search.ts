@@ -1,15 +1,18 @@
 import "server-only";
-import { RateLimiter } from "../auth/rate-limit";
+import type { Limiter } from "../auth/rate-limit";
 import type { Viewer } from "../auth/viewer";
 import { getStore } from "../content";
 import { AppError } from "../errors";
 import { MAX_QUERY_LENGTH, search, visibleTo, type SearchResponse } from "../search";
 import { getSearchIndex } from "../search/service";
+import { rateLimiter } from "../shared-state/limits";
 
 // 240 searches a minute per user is far above typing speed with debouncing, and far below a scraper's rate.
 // KAIZEN_SEARCH_RATE raises it for load tests (`npm run bench:http`).
 const perMinute = Number(process.env.KAIZEN_SEARCH_RATE ?? 240) || 240;
-const limiter = new RateLimiter(perMinute, perMinute);
+// Shared by the replicas with KAIZEN_REDIS_URL; while Redis is down each replica counts on its own (reading goes on).
+// Made on first use, so that neither importing this module nor a build opens a connection.
+let limiter: Limiter | null = null;
 
 export const SEARCH_PAGE_SIZE = 20;
 
@@ -23,7 +26,9 @@ export interface SearchPageData extends SearchResponse {
 
 /** Runs a search for this viewer: restricted incidents are filtered before scoring, totals and facets. */
 export async function searchFor(viewer: Viewer, query: string, opts: { limit?: number; offset?: number; asYouType?: boolean } = {}): Promise<SearchPageData> {
-  if (!limiter.take(viewer.id)) throw new AppError("too_many_requests", `too many searches; try again in ${limiter.retryAfter(viewer.id)} s`);
+  limiter ??= rateLimiter("search", perMinute, perMinute, "local");
+  const allowed = await limiter.attempt(viewer.id);
+  if (!allowed.ok) throw new AppError("too_many_requests", `too many searches; try again in ${allowed.retryAfter} s`);
   if (query.length > MAX_QUERY_LENGTH) throw new AppError("bad_request", `queries are limited to ${MAX_QUERY_LENGTH} characters`);
   const limit = Math.min(100, Math.max(1, Math.floor(opts.limit ?? SEARCH_PAGE_SIZE)));
   const offset = Math.min(10_000, Math.max(0, Math.floor(opts.offset ?? 0)));

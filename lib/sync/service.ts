@@ -6,6 +6,8 @@ import type { ContentStore } from "../content/store";
 import { dataDir } from "../env";
 import type { Viewer } from "../auth/viewer";
 import { refreshSearchIndex } from "../search/service";
+import { sharedState } from "../shared-state/client";
+import { claimSave, connectReplicas } from "./replicas";
 import { readSyncConfig } from "./config";
 import { readConflicts, writeConflicts, type SyncConflict, type SyncState } from "./state";
 import { Syncer } from "./syncer";
@@ -35,6 +37,8 @@ export function connectSync(store: ContentStore, dir: string = dataDir()): Held 
     () => {
       store.onCommit(() => void syncer.requestSync());
       syncer.onPulled(async () => void (await refreshSearchIndex(store).catch((err: unknown) => console.error("[kaizen] search index update failed:", (err as Error).message))));
+      const shared = sharedState();
+      if (shared) connectReplicas(syncer, shared);
       syncer.start();
     },
     (err: unknown) => {
@@ -50,6 +54,18 @@ export function connectSync(store: ContentStore, dir: string = dataDir()): Held 
 /** The syncer of the process's content store, started on first use (instrumentation starts it at boot). */
 export function getSync(store: ContentStore = getStore()): Held {
   return connectSync(store);
+}
+
+/**
+ * Checks a save of `file` from `baseBlob` against the other replicas (lib/sync/replicas.ts) when Redis is configured;
+ * throws the ConflictError of a save accepted elsewhere first. Returns the function that withdraws the claim.
+ */
+export async function claimSharedSave(store: ContentStore, file: string, baseBlob: string, text: string): Promise<() => Promise<void>> {
+  const held = getSync(store);
+  await held.ready;
+  const shared = sharedState();
+  if (!held.syncer || !shared || held.setupError) return async () => undefined;
+  return claimSave(held.syncer, shared, file, baseBlob, text);
 }
 
 /** What /api/health and the header show: no secret, no URL credential (the remote is redacted when read). */

@@ -33,6 +33,7 @@ export class Syncer {
   private failures = 0;
   private stopped = false;
   private readonly listeners = new Set<() => Promise<void> | void>();
+  private readonly pushListeners = new Set<(commit: string) => void>();
 
   constructor(
     readonly store: ContentStore,
@@ -54,6 +55,11 @@ export class Syncer {
   /** Called after the branch moved because of the remote (the caller re-indexes). */
   onPulled(fn: () => Promise<void> | void): void {
     this.listeners.add(fn);
+  }
+
+  /** Called after this clone pushed `commit` to the remote branch (replicas tell each other, lib/shared-state). */
+  onPushed(fn: (commit: string) => void): void {
+    this.pushListeners.add(fn);
   }
 
   /** Clones into an empty content directory, or checks that an existing clone is of the configured remote. */
@@ -272,6 +278,7 @@ export class Syncer {
     await runGit(this.root, ["update-ref", this.tracking, local]);
     this.state.remoteHead = local;
     this.state.lastPush = new Date().toISOString();
+    for (const fn of this.pushListeners) fn(local);
     return "pushed";
   }
 

@@ -4,6 +4,7 @@ import { readAuthConfig } from "@/lib/auth/config";
 import { visibleContent } from "@/lib/knowledge/visible";
 import { handle, json } from "@/lib/http";
 import { getStore } from "@/lib/content";
+import { sharedState } from "@/lib/shared-state/client";
 import { syncStatus } from "@/lib/sync/service";
 
 export const dynamic = "force-dynamic";
@@ -12,8 +13,12 @@ export async function GET() {
   return handle(async () => {
     const config = readAuthConfig();
     const sync = syncStatus();
+    // With KAIZEN_REDIS_URL: whether the shared state answers. Pages are still served without it (200, "degraded"),
+    // so a load balancer keeps the replica; sign-in is what stops (503 on the sign-in request).
+    const redis = await sharedState()?.check();
     // Anonymous monitors learn only whether sync is healthy; the details (remote, revisions, errors) need a sign-in.
-    const base = { status: config.problems.length ? "misconfigured" : "ok", ...(sync ? { sync: { ok: sync.lastError === null, pending: sync.pending } } : {}) };
+    const status = config.problems.length ? "misconfigured" : redis && !redis.ok ? "degraded" : "ok";
+    const base = { status, ...(sync ? { sync: { ok: sync.lastError === null, pending: sync.pending } } : {}), ...(redis ? { redis: { ok: redis.ok } } : {}) };
     // Started (so a probe still warms the content up) but awaited only for content figures: a snapshot being
     // refreshed, its bodies parsing in the MDX workers, must not hold up a load balancer's probe.
     const store = getStore();
@@ -33,6 +38,7 @@ export async function GET() {
     const snapshot = await loading;
     const visible = await visibleContent(viewer);
     const syncBlock = sync ? { sync: { remote: sync.remote, head: sync.head, pending: sync.pending, lastFetch: sync.lastFetch, lastPush: sync.lastPush, lastError: sync.lastError, unreachableSince: sync.unreachableSince, lastRewrite: sync.lastRewrite } } : {};
-    return json({ ...base, ...syncBlock, revision: snapshot.head, incidents: visible.incidents.length, problems: visible.broken.length + snapshot.taxonomyProblems.length });
+    const redisBlock = redis ? { redis: { ok: redis.ok, url: redis.url, lastError: redis.lastError, downSince: redis.downSince } } : {};
+    return json({ ...base, ...syncBlock, ...redisBlock, revision: snapshot.head, incidents: visible.incidents.length, problems: visible.broken.length + snapshot.taxonomyProblems.length });
   });
 }
