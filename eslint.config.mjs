@@ -3,16 +3,18 @@ import path from "node:path";
 import nextCoreWebVitals from "eslint-config-next/core-web-vitals";
 import nextTypescript from "eslint-config-next/typescript";
 
-// Imports only go downward: schema → content → knowledge → followups/search (and the write path: editor, import,
-// lint) → pages → app. Each folder lists the layers above it; importing one of them is an error.
+// Imports only go downward: schema → content → knowledge → followups/search → reviews (and the write path: editor,
+// import, lint) → pages → app. Each folder lists the layers above it; importing one of them is an error.
 const layer = (name) => [`**/${name}`, `**/${name}/**`, `@/lib/${name}`, `@/lib/${name}/**`];
 const APP = ["@/app/**", "**/app/**"];
 const above = {
-  "lib/schema": ["content", "knowledge", "followups", "search", "editor", "import", "lint", "pages"],
-  "lib/content": ["knowledge", "followups", "search", "editor", "import", "lint", "pages"],
-  "lib/knowledge": ["followups", "search", "editor", "import", "lint", "pages"],
-  "lib/followups": ["editor", "pages"],
-  "lib/search": ["followups", "editor", "pages"],
+  "lib/schema": ["content", "knowledge", "followups", "search", "reviews", "editor", "import", "lint", "pages"],
+  "lib/content": ["knowledge", "followups", "search", "reviews", "editor", "import", "lint", "pages"],
+  "lib/knowledge": ["followups", "search", "reviews", "editor", "import", "lint", "pages"],
+  "lib/followups": ["reviews", "editor", "pages"],
+  "lib/search": ["followups", "reviews", "editor", "pages"],
+  // Reviews build on followups (notifications) and search (the index after a status change).
+  "lib/reviews": ["editor", "pages"],
   "lib/editor": ["pages"],
   "lib/import": ["pages"],
   "lib/lint": ["pages"],
