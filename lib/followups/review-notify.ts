@@ -48,7 +48,7 @@ export function buildReviewRequestMessage(n: ReviewRequestNotice, channel: strin
 export async function notifyReviewRequested(
   notice: ReviewRequestNotice,
   policy: ReviewPolicy,
-  options: { webhookUrl?: string; env?: NodeJS.ProcessEnv; webhook?: WebhookOptions } = {},
+  options: { webhookUrl?: string; env?: Readonly<Record<string, string | undefined>>; webhook?: WebhookOptions } = {},
 ): Promise<NotifyOutcome> {
   const env = options.env ?? process.env;
   const url = options.webhookUrl ?? env.KAIZEN_SLACK_WEBHOOK_URL ?? env.KAIZEN_SLACK_WEBHOOK;
