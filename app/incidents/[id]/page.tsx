@@ -46,8 +46,10 @@ export default async function IncidentPage({ params }: Props) {
   const review = await getReviewPanel(viewer, incident.id);
   const timelineComments: Record<string, number> = {};
   for (const item of review?.items ?? []) if (item.action === "comment" && item.anchor?.kind === "timeline") timelineComments[item.anchor.id] = (timelineComments[item.anchor.id] ?? 0) + 1;
-  // In review, the panel comes first: it is what the people opening the page are here for.
+  // In review (and once a review happened) the panel comes first: it is what the people opening the page are here for.
+  // It stays there when an approval publishes the incident, so its confirmation is not lost to a remount.
   const reviewPanel = review && <ReviewPanel data={review} />;
+  const reviewFirst = fm.status === "in-review" || (review?.items.length ?? 0) > 0;
   const syncConflicts = data.canEdit ? (await conflictsFor(viewer, incident.id)).filter((c) => c.theirsBlob === incident.blob) : [];
   return (
     <main id="main">
@@ -78,7 +80,7 @@ export default async function IncidentPage({ params }: Props) {
       </div>
       <div className="grid grid-main">
         <div className="stack">
-          {fm.status === "in-review" && reviewPanel}
+          {reviewFirst && reviewPanel}
           <section className="card" aria-labelledby="h-facts">
             <h2 id="h-facts" className="visually-hidden">
               Key facts
@@ -172,7 +174,7 @@ export default async function IncidentPage({ params }: Props) {
           <article className="card prose" aria-label="Post-mortem">
             <MdxContent hast={compiled.hast} />
           </article>
-          {fm.status !== "in-review" && reviewPanel}
+          {!reviewFirst && reviewPanel}
         </div>
         <aside className="stack toc">
           {compiled.toc.length > 0 && (
