@@ -3,17 +3,19 @@ import path from "node:path";
 import nextCoreWebVitals from "eslint-config-next/core-web-vitals";
 import nextTypescript from "eslint-config-next/typescript";
 
-// Imports only go downward: schema → content → knowledge → followups → notify/search (and the write path: editor, import,
-// lint) → pages → app. Each folder lists the layers above it; importing one of them is an error.
+// Imports only go downward: schema → content → knowledge → followups → notify/search → reviews (and the write path:
+// editor, import, lint) → pages → app. Each folder lists the layers above it; importing one of them is an error.
 const layer = (name) => [`**/${name}`, `**/${name}/**`, `@/lib/${name}`, `@/lib/${name}/**`];
 const APP = ["@/app/**", "**/app/**"];
 const above = {
-  "lib/schema": ["content", "knowledge", "followups", "notify", "search", "editor", "import", "lint", "pages"],
-  "lib/content": ["knowledge", "followups", "notify", "search", "editor", "import", "lint", "pages"],
-  "lib/knowledge": ["followups", "notify", "search", "editor", "import", "lint", "pages"],
-  "lib/followups": ["notify", "editor", "pages"],
-  "lib/notify": ["search", "editor", "pages"],
-  "lib/search": ["followups", "notify", "editor", "pages"],
+  "lib/schema": ["content", "knowledge", "followups", "notify", "search", "reviews", "editor", "import", "lint", "pages"],
+  "lib/content": ["knowledge", "followups", "notify", "search", "reviews", "editor", "import", "lint", "pages"],
+  "lib/knowledge": ["followups", "notify", "search", "reviews", "editor", "import", "lint", "pages"],
+  "lib/followups": ["notify", "reviews", "editor", "pages"],
+  "lib/notify": ["search", "reviews", "editor", "pages"],
+  "lib/search": ["followups", "notify", "reviews", "editor", "pages"],
+  // Reviews build on followups (notifications) and search (the index after a status change).
+  "lib/reviews": ["editor", "pages"],
   "lib/editor": ["pages"],
   "lib/import": ["pages"],
   "lib/lint": ["pages"],

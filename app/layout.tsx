@@ -2,6 +2,7 @@ import type { Metadata, Viewport } from "next";
 import "./globals.css";
 import { getViewer } from "@/lib/auth/session";
 import { canAuthor } from "@/lib/auth/viewer";
+import { waitingReviewCount } from "@/lib/pages/reviews";
 import { syncBadge } from "@/lib/sync/badge";
 import { syncStatus } from "@/lib/sync/service";
 import { SiteHeader } from "./_components/site-header";
@@ -24,7 +25,7 @@ export default async function RootLayout({ children }: { children: React.ReactNo
         <a className="skip-link" href="#main">
           Skip to content
         </a>
-        {viewer && <SiteHeader viewer={viewer} sync={status ? syncBadge(status) : null} />}
+        {viewer && <SiteHeader viewer={viewer} sync={status ? syncBadge(status) : null} reviews={await waitingReviewCount(viewer)} />}
         {children}
       </body>
     </html>

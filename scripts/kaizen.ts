@@ -17,6 +17,7 @@ const files: Record<string, string> = {
   export: "export",
   sync: "sync",
   digest: "digest",
+  reviews: "reviews",
 };
 const load = async (name: string) => ((await import(`./commands/${files[name]}.ts`)) as { command: Command }).command;
 

@@ -6,7 +6,7 @@ import { NavLinks } from "./nav-links";
 import { SignOutButton } from "./sign-out-button";
 import type { SyncBadge } from "@/lib/sync/badge";
 
-export function SiteHeader({ viewer, sync = null }: { viewer: Viewer; sync?: SyncBadge | null }) {
+export function SiteHeader({ viewer, sync = null, reviews = 0 }: { viewer: Viewer; sync?: SyncBadge | null; reviews?: number }) {
   const links = [
     { href: "/", label: "Overview" },
     { href: "/incidents", label: "Incidents" },
@@ -15,6 +15,7 @@ export function SiteHeader({ viewer, sync = null }: { viewer: Viewer; sync?: Syn
     { href: "/learnings", label: "Learnings" },
     { href: "/trends", label: "Trends" },
     { href: "/countermeasures", label: "Countermeasures" },
+    { href: "/reviews", label: reviews > 0 ? `Reviews (${reviews})` : "Reviews" },
     ...(viewer.role === "admin" ? [{ href: "/admin/audit", label: "Audit" }] : []),
   ];
   return (

@@ -1,11 +1,14 @@
 import type { TimelineEntry } from "@/lib/schema/incident";
+import { timelineRowIds } from "@/lib/reviews/file";
 import { formatDateTime, formatTime } from "./format";
 
 const KINDS = ["trigger", "detection", "response", "mitigation", "resolution", "note"] as const;
 
 /** Events on a time axis (position proportional to time, kinds coloured) above the full list. */
-export function Timeline({ entries }: { entries: TimelineEntry[] }) {
+export function Timeline({ entries, comments = {} }: { entries: TimelineEntry[]; comments?: Record<string, number> }) {
   if (entries.length === 0) return <p className="muted">No timeline yet.</p>;
+  // Each row has a stable id: review comments anchor to it and link here.
+  const ids = timelineRowIds(entries);
   const times = entries.map((e) => Date.parse(e.at));
   const t0 = Math.min(...times);
   const t1 = Math.max(...times);
@@ -37,7 +40,7 @@ export function Timeline({ entries }: { entries: TimelineEntry[] }) {
       </div>
       <ol className="tl-list" aria-label="Timeline events">
         {entries.map((e, i) => (
-          <li key={i} className="tl-item">
+          <li key={i} className="tl-item" id={ids[i]}>
             <time className="tl-item__time" dateTime={e.at}>
               {label(e.at)}
             </time>
@@ -46,6 +49,11 @@ export function Timeline({ entries }: { entries: TimelineEntry[] }) {
               <span className={`tl-item__kind k-${e.kind ?? "note"}`}>{e.kind ?? "note"}</span>
               {e.event}
               {e.internal && <span className="chip chip--internal">internal</span>}
+              {(comments[ids[i]!] ?? 0) > 0 && (
+                <a className="chip tl-item__comments" href="#review">
+                  {comments[ids[i]!]} review comment{comments[ids[i]!] === 1 ? "" : "s"}
+                </a>
+              )}
             </div>
           </li>
         ))}

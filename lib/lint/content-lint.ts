@@ -4,6 +4,7 @@ import { splitDocument } from "../content/frontmatter";
 import { parseIncidentText } from "../content/incident-file";
 import { ContentStore, FACTORS_FILE, INCIDENTS_DIR, parseTaxonomy } from "../content/store";
 import { parsePolicy, POLICY_FILE } from "../content/policy";
+import { parseReviewPolicy } from "../content/review-policy";
 import { isMarkedPublic, isPublic } from "../publish/public-version";
 import { ID_PATTERN } from "../schema/common";
 import type { IncidentFrontmatter } from "../schema/incident";
@@ -44,7 +45,8 @@ export async function lintContent(dir: string, opts: { committed?: boolean; publ
   const { taxonomyText, policyText, files } = opts.committed ? await committedFiles(dir) : await diskFiles(dir);
   const { taxonomy, problems: taxonomyProblems } = parseTaxonomy(taxonomyText);
   const policy = parsePolicy(policyText);
-  const problems: Problem[] = [...taxonomyProblems, ...policy.problems];
+  // kaizen.yml's review: key has its own schema (lib/schema/review-policy.ts); its problems are listed with the rest.
+  const problems: Problem[] = [...taxonomyProblems, ...policy.problems, ...parseReviewPolicy(policyText).problems];
   const parsed: { rel: string; id: string; raw: string; fm: IncidentFrontmatter }[] = [];
   const brokenIds: string[] = [];
   for (const f of files) {

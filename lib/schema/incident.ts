@@ -91,6 +91,8 @@ const baseIncidentSchema = z.strictObject(
     contributing_factors: z.array(factorRefSchema).default([]),
     countermeasures: z.array(countermeasureSchema).default([]),
     source: sourceSchema.optional(),
+    /** Who is asked to review (user ids or e-mails) while `in-review`; decisions live in reviews/<id>.yml. */
+    reviewers: stringList.optional(),
   },
   unknownKeys,
 );
@@ -127,6 +129,11 @@ export const incidentSchema = baseIncidentSchema.superRefine((fm, ctx) => {
     if (cm.done_at && cm.status !== "done") {
       ctx.addIssue({ code: "custom", path: ["countermeasures", i, "done_at"], message: `only allowed when status is done (status is ${cm.status})` });
     }
+  });
+  const asked = new Set<string>();
+  (fm.reviewers ?? []).forEach((r, i) => {
+    if (asked.has(r.toLowerCase())) ctx.addIssue({ code: "custom", path: ["reviewers", i], message: `"${r}" is listed twice` });
+    asked.add(r.toLowerCase());
   });
   if (fm.publish === "public" && fm.visibility === "restricted") {
     ctx.addIssue({ code: "custom", path: ["publish"], message: "a restricted incident cannot be published: make it internal first, or remove publish" });

@@ -5,6 +5,8 @@ import { notFound, permanentRedirect } from "next/navigation";
 import { requireViewer } from "@/lib/auth/session";
 import { getIncidentPage, renamedIncident } from "@/lib/pages/incident";
 import { getIncidentKnowledge } from "@/lib/pages/incident-knowledge";
+import { getReviewPanel } from "@/lib/pages/reviews";
+import { ReviewPanel } from "./review-panel";
 import { formatDuration } from "@/lib/knowledge/metrics";
 import { MdxContent } from "@/lib/mdx/render";
 import { KindBadge, RestrictedBadge, SeverityBadge, StatusBadge } from "../../_components/badges";
@@ -41,6 +43,13 @@ export default async function IncidentPage({ params }: Props) {
   const { incident, compiled, metrics, factors, countermeasures } = data;
   const fm = incident.frontmatter;
   const knowledge = await getIncidentKnowledge(viewer, incident.id);
+  const review = await getReviewPanel(viewer, incident.id);
+  const timelineComments: Record<string, number> = {};
+  for (const item of review?.items ?? []) if (item.action === "comment" && item.anchor?.kind === "timeline") timelineComments[item.anchor.id] = (timelineComments[item.anchor.id] ?? 0) + 1;
+  // In review (and once a review happened) the panel comes first: it is what the people opening the page are here for.
+  // It stays there when an approval publishes the incident, so its confirmation is not lost to a remount.
+  const reviewPanel = review && <ReviewPanel data={review} />;
+  const reviewFirst = fm.status === "in-review" || (review?.items.length ?? 0) > 0;
   const syncConflicts = data.canEdit ? (await conflictsFor(viewer, incident.id)).filter((c) => c.theirsBlob === incident.blob) : [];
   return (
     <main id="main">
@@ -71,6 +80,7 @@ export default async function IncidentPage({ params }: Props) {
       </div>
       <div className="grid grid-main">
         <div className="stack">
+          {reviewFirst && reviewPanel}
           <section className="card" aria-labelledby="h-facts">
             <h2 id="h-facts" className="visually-hidden">
               Key facts
@@ -134,7 +144,7 @@ export default async function IncidentPage({ params }: Props) {
           </section>
           <section className="card" aria-labelledby="h-timeline">
             <h2 id="h-timeline">Timeline</h2>
-            <Timeline entries={fm.timeline} />
+            <Timeline entries={fm.timeline} comments={timelineComments} />
           </section>
           <section className="card" aria-labelledby="h-factors">
             <h2 id="h-factors">Contributing factors</h2>
@@ -164,6 +174,7 @@ export default async function IncidentPage({ params }: Props) {
           <article className="card prose" aria-label="Post-mortem">
             <MdxContent hast={compiled.hast} />
           </article>
+          {!reviewFirst && reviewPanel}
         </div>
         <aside className="stack toc">
           {compiled.toc.length > 0 && (
