@@ -26,7 +26,8 @@ const layerRules = Object.entries(above).map(([dir, names]) => ({
   rules: {
     "no-restricted-imports": [
       "error",
-      { patterns: [{ group: [...names.flatMap(layer), ...APP], message: `${dir} may only import layers below it (schema → content → knowledge → followups/search → pages → app).` }] },
+      // A sibling file that shares a layer's name (lib/followups/notify.ts next to lib/notify) is not that layer.
+      { patterns: [{ group: [...names.flatMap(layer), ...APP, "!./*"], message: `${dir} may only import layers below it (schema → content → knowledge → followups → notify/search → reviews → pages → app).` }] },
     ],
   },
 }));
