@@ -7,7 +7,8 @@ import { z } from "zod";
 import type { Snapshot } from "../content/store";
 import { dataDir } from "../env";
 import { IMPACT_LEVELS } from "./ranking";
-import { NF, SearchIndex } from "./search-index";
+import { NF } from "./fields";
+import { SearchIndex } from "./search-index";
 
 const MAGIC = "KZSRCH04";
 const FILE = "index.bin";

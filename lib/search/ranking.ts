@@ -56,6 +56,11 @@ export const RANKING = {
   feedbackMinWords: 4,
 };
 
+/** BM25's idf of a term in `df` of `live` documents (the "+1" keeps it positive for words in most documents). */
+export function idf(live: number, df: number): number {
+  return Math.log(1 + (live - df + 0.5) / (df + 0.5));
+}
+
 /** Score multiplier for the share `c` (0..1) of the query's importance a document matches. */
 export function coverageFactor(c: number): number {
   return RANKING.coverageFloor + (1 - RANKING.coverageFloor) * Math.pow(c < 1 ? c : 1, RANKING.coveragePower);
