@@ -1,5 +1,5 @@
 // Pseudo-relevance feedback: the second pass of longer queries.
-import { STOPWORDS } from "./analyze";
+import { STOPWORDS } from "../text/analyze";
 import { SEQ_BREAK } from "./fields";
 import type { Plan } from "./plan";
 import { RANKING, SLOT_WEIGHT, coverageFactor, idf } from "./ranking";

@@ -1,6 +1,6 @@
 // Query planning: the parsed query turned into groups of index terms (a word with its prefix completions or typo
 // corrections), required phrases and exclusions, against the vocabulary this viewer may see.
-import { fold, STOPWORDS, tokenize } from "./analyze";
+import { fold, STOPWORDS, tokenize } from "../text/analyze";
 import type { ParsedQuery } from "./query";
 import { RANKING } from "./ranking";
 import type { IndexView } from "./index-view";

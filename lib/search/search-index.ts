@@ -8,7 +8,7 @@
 // Updates never ask flexsearch to remove (its removal scans the whole map): a changed document gets a new slot, the old
 // slot is tombstoned and skipped by queries, and compact() rebuilds flexsearch from the token sequences (no text
 // analysis) once enough has changed.
-import { analyze } from "./analyze";
+import { analyze } from "../text/analyze";
 import { ByteList, Decoder, FloatList, IntList, grownStamps } from "./columns";
 import { dateWords, type SearchDoc } from "./document";
 import { FacetDict } from "./facet-dict";
