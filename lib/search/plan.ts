@@ -1,6 +1,7 @@
 // Query planning: the parsed query turned into groups of index terms (a word with its prefix completions or typo
 // corrections), required phrases and exclusions, against the vocabulary this viewer may see.
 import { fold, STOPWORDS, tokenize } from "../text/analyze";
+import { recognizeConcepts, type Concept } from "./concepts";
 import type { ParsedQuery } from "./query";
 import { RANKING } from "./ranking";
 import type { IndexView } from "./index-view";
@@ -34,12 +35,14 @@ export interface Plan {
   hitTerms: Map<string, number>;
   corrections: Map<string, string>;
   impossible: boolean;
+  /** Factors, services, teams and severities the query names (see concepts.ts); inferred ones are added by run. */
+  concepts: Concept[];
 }
 
 /** The plan of a query for one viewer. */
 export function planQuery(view: IndexView, q: ParsedQuery, prefixLast: boolean): Plan {
   const index = view.index;
-  const plan: Plan = { groups: [], phrases: [], excludeTerms: [], excludePhrases: [], hitTerms: new Map(), corrections: new Map(), impossible: false };
+  const plan: Plan = { groups: [], phrases: [], excludeTerms: [], excludePhrases: [], hitTerms: new Map(), corrections: new Map(), impossible: false, concepts: [] };
   const meaningful = q.words.filter((w) => !isStopword(w.text));
   const words = meaningful.length > 0 ? meaningful : q.words;
   const lastWord = q.words[q.words.length - 1];
@@ -115,6 +118,9 @@ export function planQuery(view: IndexView, q: ParsedQuery, prefixLast: boolean):
     }
     for (const t of toks) if (view.termOf(t.term) !== undefined) plan.excludeTerms.push(t.term);
   }
+  // Recognized even when they add no score: they are the reasons results give.
+  plan.concepts = recognizeConcepts(view, [...q.words.map((w) => w.text), ...q.phrases].join(" "));
+  if (RANKING.expansionWeight > 0) expandFactors(view, plan, seen);
   return plan;
 }
 
@@ -151,4 +157,28 @@ export function didYouMean(raw: string, plan: Plan, view?: IndexView, q?: Parsed
   let out = raw;
   for (const [from, to] of corrections) out = out.replace(from, to);
   return out;
+}
+
+/**
+ * The taxonomy as a thesaurus: the name and aliases of each factor the query names join the query as bonus terms, so
+ * an incident that describes the same thing in the taxonomy's other words ("thundering herd" for "retries overwhelmed
+ * the service") ranks higher among the ones that match the query's own words (bonus terms never match on their own).
+ */
+function expandFactors(view: IndexView, plan: Plan, seen: Set<string>): void {
+  const index = view.index;
+  for (const c of plan.concepts) {
+    if (c.kind !== "factor" || !c.named || c.quality < RANKING.expansionMinQuality) continue;
+    const w = RANKING.expansionWeight * c.quality;
+    for (const [name, id] of index.factorNames) {
+      if (id !== c.value) continue;
+      for (const t of tokenize(name.replace(/-/g, " "))) {
+        if (!t.seq || STOPWORDS.has(t.surface) || seen.has(t.term) || plan.groups.length >= MAX_GROUPS) continue;
+        const tid = view.termOf(t.term);
+        if (tid === undefined) continue;
+        seen.add(t.term);
+        plan.groups.push({ terms: [{ id: tid, term: t.term, w }], importance: 0, required: false, bonus: true });
+        plan.hitTerms.set(t.term, Math.max(plan.hitTerms.get(t.term) ?? 0, w));
+      }
+    }
+  }
 }

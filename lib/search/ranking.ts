@@ -37,7 +37,7 @@ export const SLOT_WEIGHT: Float64Array = Float64Array.from({ length: IMPACT_LEVE
 
 export const RANKING = {
   /** How strongly matching more of the query's (idf-weighted) terms is rewarded. */
-  coveragePower: 1,
+  coveragePower: 2,
   coverageFloor: 0.3,
   /** Weight of query-term pairs found near each other, relative to one term's idf. */
   proximityWeight: 1,
@@ -49,11 +49,27 @@ export const RANKING = {
   /** Weight of typo-corrected words by edit distance. */
   typoWeight: [1, 0.7, 0.5],
   /** Pseudo-relevance feedback for longer queries: weight, documents read, terms added, fewest query words. */
-  feedbackWeight: 0.8,
+  feedbackWeight: 0.5,
   feedbackDocs: 5,
   feedbackTerms: 30,
   /** Four or more words: three-word queries rank the dev set the same with or without it, and it is their cost. */
   feedbackMinWords: 4,
+  /** Boost of incidents carrying a factor, service, team or severity the query names, per unit of the value's idf. */
+  conceptWeight: 0.5,
+  /** Weight of a named factor's name and alias words joining the query (bonus terms, relative to a query word). */
+  expansionWeight: 0,
+  /** Match quality a named factor needs before its aliases join the query. */
+  expansionMinQuality: 0.8,
+  /** Boost of incidents carrying a factor the query's words are associated with (PMI over the indexed incidents). */
+  associationWeight: 0.5,
+  /** Idf-weighted mean positive PMI a factor needs over the query's terms to be inferred. */
+  associationThreshold: 0.6,
+  /** Terms in more than this share of the incidents say nothing about a factor. */
+  associationMaxShare: 0.2,
+  /** Factors inferred per query, at most. */
+  associationFactors: 2,
+  /** Content words a query needs before associations are looked at (short queries name what they mean). */
+  associationMinWords: 3,
 };
 
 /** BM25's idf of a term in `df` of `live` documents (the "+1" keeps it positive for words in most documents). */

@@ -1,4 +1,5 @@
 // One ranked document as a response shows it: metadata, highlighted title and the best-matching snippet.
+import { reasonsFor } from "./concepts";
 import type { Plan } from "./plan";
 import type { SearchIndex } from "./search-index";
 import { bestWindow, findHitSpans, hitSpans, markAll, segmentsToHtml, type Segment } from "./snippet";
@@ -23,6 +24,8 @@ export interface SearchResult {
   teams: string[];
   tags: string[];
   factors: string[];
+  /** Why it matched beyond its words: the factors, services, teams or severity of the query it carries. */
+  why: string[];
 }
 
 export function toResult(index: SearchIndex, d: number, score: number, plan: Plan): SearchResult {
@@ -61,6 +64,7 @@ export function toResult(index: SearchIndex, d: number, score: number, plan: Pla
     teams: m.teams,
     tags: m.tags,
     factors: m.factors,
+    why: reasonsFor(index, d, plan.concepts),
   };
 }
 

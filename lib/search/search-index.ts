@@ -104,6 +104,8 @@ export class SearchIndex {
   /** Live documents having each facet code. */
   facetDfs = new IntList(256);
   factorNames: FactorNames = new Map();
+  /** Canonical factor id → its name in the taxonomy, for the reasons results give ("factor: Missing monitoring"). */
+  factorLabels = new Map<string, string>();
 
   // --- vocabulary ---
   readonly termId = new Map<string, number>();
@@ -598,6 +600,28 @@ export class SearchIndex {
     return Buffer.from(b.data.subarray(0, b.length));
   }
 
+  /** Live slots having each facet code (built on first use per generation): the postings of a facet value. */
+  facetPostings(code: number): Int32Array {
+    if (this.facetPostingsGeneration !== this.generation || !this.facetPostingList) {
+      const lists: number[][] = this.valueOf.map(() => []);
+      for (let s = 0; s < this.meta.length; s++) {
+        if (!this.meta[s]) continue;
+        for (let k = this.facetOff.data[s] ?? 0, to = this.facetOff.data[s + 1] ?? 0; k < to; k++) lists[this.facetVals.data[k] as number]?.push(s);
+      }
+      this.facetPostingList = lists.map((l) => Int32Array.from(l));
+      this.facetPostingsGeneration = this.generation;
+    }
+    return this.facetPostingList[code] ?? new Int32Array(0);
+  }
+  private facetPostingList: Int32Array[] | null = null;
+  private facetPostingsGeneration = -1;
+
+  /** Whether a slot has a facet code. */
+  hasFacet(slot: number, code: number): boolean {
+    for (let k = this.facetOff.data[slot] ?? 0, to = this.facetOff.data[slot + 1] ?? 0; k < to; k++) if (this.facetVals.data[k] === code) return true;
+    return false;
+  }
+
   /** Summary and plain body text of a slot, for snippets. */
   textOf(slot: number): { summary: string; body: string } {
     return { summary: this.summaries[slot] ?? "", body: this.bodies[slot] ?? "" };
@@ -664,6 +688,7 @@ export class SearchIndex {
       }
     }
     ix.factorNames = new Map(parts.factorNames);
+    ix.factorLabels = new Map(parts.factorLabels);
     for (const [key, data] of parts.flexParts) ix.flex.import(key, data);
     return ix;
   }
@@ -690,6 +715,7 @@ export interface RestoreParts {
   surfaceDfs: Int32Array;
   facetValues: [number, string][];
   factorNames: [string, string][];
+  factorLabels: [string, string][];
   flexParts: [string, string][];
 }
 

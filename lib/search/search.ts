@@ -7,6 +7,7 @@
 // reads from the index (idf, the document count, the vocabulary behind prefixes, typos and "did you mean", facet values,
 // feedback terms) comes from the viewer's IndexView, so a viewer gets exactly the response of an index built without
 // the incidents they may not read; ties are broken by id, never by a slot number that hidden documents shift.
+import { associatedFactors, boostConcepts } from "./concepts";
 import { countFacets, emptyFacets, listFacets, type Facets } from "./facet-count";
 import { feedback } from "./feedback";
 import { compileFilters } from "./filters";
@@ -105,7 +106,7 @@ function viewFor(index: SearchIndex, canSee: ((id: string) => boolean) | undefin
 
 function run(ctx: Ctx, q: ParsedQuery, plan: Plan, raw: string, limit: number, offset: number, errors: string[]): SearchResponse {
   const only = plan.groups.length === 1 && plan.phrases.length === 0 && plan.excludeTerms.length === 0 && plan.excludePhrases.length === 0 ? plan.groups[0] : undefined;
-  if (only?.terms.length === 1 && only.terms[0]) return runSingleTerm(ctx, q, plan, only.terms[0], raw, limit, offset, errors);
+  if (only?.terms.length === 1 && only.terms[0] && plan.concepts.length === 0) return runSingleTerm(ctx, q, plan, only.terms[0], raw, limit, offset, errors);
   const { index, view, sc } = ctx;
   const { seen, state, score, cov, mask, gacc, gw } = sc;
   const epoch = sc.epoch;
@@ -173,6 +174,11 @@ function run(ctx: Ctx, q: ParsedQuery, plan: Plan, raw: string, limit: number, o
       }
     }
     const contentGroups = plan.groups.filter((g) => g.terms.length > 0 && !g.bonus).length;
+    if (RANKING.associationWeight > 0 && contentGroups >= RANKING.associationMinWords) {
+      const terms = plan.groups.flatMap((g) => (g.bonus ? [] : g.terms.filter((t) => t.w === 1)));
+      plan.concepts = [...plan.concepts, ...associatedFactors(ctx, terms, plan.concepts)];
+    }
+    if (plan.concepts.length > 0) boostConcepts(ctx, plan.concepts, cands, totalImportance, requiredMask === 0 && plan.phrases.length === 0);
     if (RANKING.feedbackWeight > 0 && contentGroups >= RANKING.feedbackMinWords && plan.phrases.length === 0 && cands.length > 0) {
       feedback(ctx, plan, cands, totalImportance);
     }
