@@ -136,7 +136,9 @@ export function recognizeConcepts(view: IndexView, text: string): Concept[] {
     const lex = lexiconOf(index);
     const tried = new Set<number>();
     for (const q of new Set(query)) {
-      for (const e of lex.byStem.get(q) ?? []) {
+      // A word not spelled like any name may be a typo of one: its near stems are looked at too (long words only).
+      const keys = lex.byStem.has(q) || q.length < 5 ? [q] : [...lex.byStem.keys()].filter((k) => Math.abs(k.length - q.length) <= 1 && near(k, q));
+      for (const e of keys.flatMap((k) => lex.byStem.get(k) ?? [])) {
         if (tried.has(e)) continue;
         tried.add(e);
         const entry = lex.entries[e];
