@@ -1,8 +1,10 @@
 // Ranking parameters, shared by the index (which stores each document's BM25F term weight as a flexsearch resolution
 // slot, its "impact") and the query stage (which sums impacts times idf, then adds coverage and proximity).
 // Field weights were tuned on the dev queries; the query-time RANKING values are the ones the k-fold tuner of
-// `npm run eval:search` chose on 4 of 5 training folds of the dev and tests/eval queries. No rule names a query,
-// company or document.
+// `npm run eval:search` chose on most training folds of the dev and tests/eval queries (coverage power 2 and feedback
+// 0.5 on 4 of 5; the concept and association weights split between 0 and 0.5 — on the imported corpus factors are
+// assigned from seven coarse categories, so "carries the factor" is weak evidence there; authored factors are not).
+// No rule names a query, company or document.
 
 /** BM25F weight per field: title, summary, body, factors, countermeasures, services, teams, tags, company, dates. */
 export const FIELD_WEIGHT: readonly number[] = [3, 1.5, 1, 0.5, 0.7, 1.5, 1, 1.5, 2, 1.2];
