@@ -42,6 +42,8 @@ interface Lexicon {
   entries: Entry[];
   /** stem → entries having it, so a query only looks at entries sharing one of its words. */
   byStem: Map<string, number[]>;
+  /** The stems by length, for the typo lookup (a stem one edit away is at most one character longer or shorter). */
+  byLength: Map<number, string[]>;
 }
 
 const lexicons = new WeakMap<SearchIndex, Lexicon>();
@@ -75,7 +77,13 @@ function lexiconOf(index: SearchIndex): Lexicon {
       else byStem.set(s, [i]);
     }
   });
-  const lex = { generation: index.generation, entries, byStem };
+  const byLength = new Map<number, string[]>();
+  for (const k of byStem.keys()) {
+    const list = byLength.get(k.length);
+    if (list) list.push(k);
+    else byLength.set(k.length, [k]);
+  }
+  const lex = { generation: index.generation, entries, byStem, byLength };
   lexicons.set(index, lex);
   return lex;
 }
@@ -137,7 +145,7 @@ export function recognizeConcepts(view: IndexView, text: string): Concept[] {
     const tried = new Set<number>();
     for (const q of new Set(query)) {
       // A word not spelled like any name may be a typo of one: its near stems are looked at too (long words only).
-      const keys = lex.byStem.has(q) || q.length < 5 ? [q] : [...lex.byStem.keys()].filter((k) => Math.abs(k.length - q.length) <= 1 && near(k, q));
+      const keys = lex.byStem.has(q) || q.length < 5 ? [q] : [q.length - 1, q.length, q.length + 1].flatMap((n) => (lex.byLength.get(n) ?? []).filter((k) => near(k, q)));
       for (const e of keys.flatMap((k) => lex.byStem.get(k) ?? [])) {
         if (tried.has(e)) continue;
         tried.add(e);

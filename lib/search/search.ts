@@ -106,7 +106,9 @@ function viewFor(index: SearchIndex, canSee: ((id: string) => boolean) | undefin
 
 function run(ctx: Ctx, q: ParsedQuery, plan: Plan, raw: string, limit: number, offset: number, errors: string[]): SearchResponse {
   const only = plan.groups.length === 1 && plan.phrases.length === 0 && plan.excludeTerms.length === 0 && plan.excludePhrases.length === 0 ? plan.groups[0] : undefined;
-  if (only?.terms.length === 1 && only.terms[0] && plan.concepts.length === 0) return runSingleTerm(ctx, q, plan, only.terms[0], raw, limit, offset, errors);
+  // A one-word query keeps the fast path: a service or factor it names already matches that field's text, and the
+  // concept still gives its reason.
+  if (only?.terms.length === 1 && only.terms[0]) return runSingleTerm(ctx, q, plan, only.terms[0], raw, limit, offset, errors);
   const { index, view, sc } = ctx;
   const { seen, state, score, cov, mask, gacc, gw } = sc;
   const epoch = sc.epoch;
