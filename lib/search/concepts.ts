@@ -261,6 +261,7 @@ export function boostConcepts(ctx: Ctx, concepts: readonly Concept[], cands: num
 /** The reasons a result matched the query's concepts ("factor: Missing monitoring"). */
 export function reasonsFor(index: SearchIndex, slot: number, concepts: readonly Concept[]): string[] {
   const out: string[] = [];
-  for (const c of concepts) if (c.codes.some((code) => index.hasFacet(slot, code))) out.push(`${c.kind}: ${c.label}`);
+  // An inferred factor says so: the query did not name it, its words go with it in other incidents.
+  for (const c of concepts) if (c.codes.some((code) => index.hasFacet(slot, code))) out.push(`${c.kind}${c.named ? "" : " (by association)"}: ${c.label}`);
   return out;
 }
