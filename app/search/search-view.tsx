@@ -207,13 +207,13 @@ export function SearchView({ initialQuery, initialPage, initial, initialError }:
                   <Highlighted segments={r.snippet} />
                 </p>
                 {r.why.length > 0 && (
-                  <ul className="search-result__why" aria-label="Why it matched">
+                  <div className="search-result__why" role="group" aria-label="Why it matched">
                     {r.why.map((w) => (
-                      <li key={w} className="chip chip--why">
+                      <span key={w} className="chip chip--why">
                         {w}
-                      </li>
+                      </span>
                     ))}
-                  </ul>
+                  </div>
                 )}
                 <div className="row small muted">
                   {r.teams.map((t) => (

@@ -38,7 +38,7 @@ test.describe("an author searching", () => {
     const results = page.getByRole("list", { name: "Search results" });
     const first = results.getByRole("listitem").first();
     await expect(first).toBeVisible();
-    const why = results.getByRole("list", { name: "Why it matched" }).first();
+    const why = results.getByRole("group", { name: "Why it matched" }).first();
     await expect(why.getByText("factor: Retry storm")).toBeVisible();
   });
 
