@@ -8,6 +8,7 @@ import nextTypescript from "eslint-config-next/typescript";
 const layer = (name) => [`**/${name}`, `**/${name}/**`, `@/lib/${name}`, `@/lib/${name}/**`];
 const APP = ["@/app/**", "**/app/**"];
 const above = {
+  "lib/text": ["schema", "content", "knowledge", "followups", "notify", "search", "reviews", "editor", "import", "lint", "pages"],
   "lib/schema": ["content", "knowledge", "followups", "notify", "search", "reviews", "editor", "import", "lint", "pages"],
   "lib/content": ["knowledge", "followups", "notify", "search", "reviews", "editor", "import", "lint", "pages"],
   "lib/knowledge": ["followups", "notify", "search", "reviews", "editor", "import", "lint", "pages"],

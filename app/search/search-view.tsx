@@ -206,6 +206,15 @@ export function SearchView({ initialQuery, initialPage, initial, initialError }:
                 <p className="search-result__snippet">
                   <Highlighted segments={r.snippet} />
                 </p>
+                {r.why.length > 0 && (
+                  <div className="search-result__why" role="group" aria-label="Why it matched">
+                    {r.why.map((w) => (
+                      <span key={w} className="chip chip--why">
+                        {w}
+                      </span>
+                    ))}
+                  </div>
+                )}
                 <div className="row small muted">
                   {r.teams.map((t) => (
                     <span key={t} className="chip">

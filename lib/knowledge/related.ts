@@ -2,7 +2,8 @@ import type { Severity } from "../schema/incident";
 import { incidentFactors, memoByList, type KnowledgeIncident } from "./incident-view";
 import { startedAt } from "./facts";
 import type { Taxonomy } from "../schema/taxonomy";
-import { normalize, stemsWithSurface, termFrequencies, terms, type SparseVector } from "./text";
+import { stemsWithSurface } from "../text/analyze";
+import { normalize, termFrequencies, terms, type SparseVector } from "./text";
 
 /** TF-IDF vectors of every incident's title, summary and body, with an inverted index for fast cosine queries. */
 export interface TextIndex {

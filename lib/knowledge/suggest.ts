@@ -1,7 +1,8 @@
 import { editDistance } from "../schema/fuzzy";
 import { incidentFactors, memoByList, type KnowledgeIncident } from "./incident-view";
 import type { Taxonomy } from "../schema/taxonomy";
-import { dot, normalize, phraseStems, stems, termFrequencies, type SparseVector } from "./text";
+import { phraseStems, stems } from "../text/analyze";
+import { dot, normalize, termFrequencies, type SparseVector } from "./text";
 
 export interface FactorSuggestion {
   factor: string;

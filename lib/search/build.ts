@@ -18,10 +18,16 @@ export function factorNamesOf(taxonomy: Taxonomy): FactorNames {
   return names;
 }
 
+/** Canonical factor id → name, for the reasons results give. */
+export function factorLabelsOf(taxonomy: Taxonomy): Map<string, string> {
+  return new Map(taxonomy.factors.map((f) => [f.id, f.name]));
+}
+
 /** Builds an index from search records (all analyzed first, so impacts use the field averages of the whole set). */
-export function buildSearchIndex(docs: Iterable<SearchDoc>, factorNames: FactorNames = new Map()): SearchIndex {
+export function buildSearchIndex(docs: Iterable<SearchDoc>, factorNames: FactorNames = new Map(), factorLabels = new Map<string, string>()): SearchIndex {
   const index = new SearchIndex();
   index.factorNames = factorNames;
+  index.factorLabels = factorLabels;
   index.addAll(docs);
   return index;
 }
@@ -31,6 +37,7 @@ export function buildFromSnapshot(snapshot: Pick<Snapshot, "incidents" | "taxono
   return buildSearchIndex(
     snapshot.incidents.map((d) => toSearchDoc(d, snapshot.taxonomy)),
     factorNamesOf(snapshot.taxonomy),
+    factorLabelsOf(snapshot.taxonomy),
   );
 }
 
@@ -63,6 +70,7 @@ export function syncWithSnapshot(index: SearchIndex, snapshot: Pick<Snapshot, "i
   }
   index.addAll(changed);
   index.factorNames = factorNamesOf(snapshot.taxonomy);
+  index.factorLabels = factorLabelsOf(snapshot.taxonomy);
   if (index.needsCompaction()) index.compact();
   return changes;
 }

@@ -6,5 +6,5 @@ export { toSearchDoc, type SearchDoc } from "./document";
 export { SearchIndex, FIELDS, FACETS } from "./search-index";
 export { visibleTo } from "./visibility";
 export { stripMdx } from "./text";
-export { tokenize } from "./analyze";
+export { tokenize } from "../text/analyze";
 export { escapeHtml, segmentsToHtml, segmentsToText, type Segment } from "./snippet";

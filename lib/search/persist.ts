@@ -7,7 +7,8 @@ import { z } from "zod";
 import type { Snapshot } from "../content/store";
 import { dataDir } from "../env";
 import { IMPACT_LEVELS } from "./ranking";
-import { NF, SearchIndex } from "./search-index";
+import { NF } from "./fields";
+import { SearchIndex } from "./search-index";
 
 const MAGIC = "KZSRCH04";
 const FILE = "index.bin";
@@ -55,6 +56,7 @@ const headerSchema = z.object({
   surfaces: z.array(z.string()),
   facetValues: z.array(z.tuple([z.number().int().nonnegative(), z.string()])),
   factorNames: z.array(z.tuple([z.string(), z.string()])),
+  factorLabels: z.array(z.tuple([z.string(), z.string()])).default([]),
   flexKeys: z.array(z.string()),
   sections: z.array(sectionSchema),
 });
@@ -115,6 +117,7 @@ export function serializeIndex(index: SearchIndex, revision: string): Buffer {
     surfaces,
     facetValues: index.valueOf.map((v, c): [number, string] => [index.facetOf[c] ?? 0, v]),
     factorNames: [...index.factorNames],
+    factorLabels: [...index.factorLabels],
     flexKeys,
     sections,
   };
@@ -186,6 +189,7 @@ export function deserializeIndex(buf: Buffer): { index: SearchIndex; revision: s
     surfaceDfs: i32("surfaceDfs"),
     facetValues: h.facetValues,
     factorNames: h.factorNames,
+    factorLabels: h.factorLabels,
     flexParts: h.flexKeys.map((key, i): [string, string] => [key, section(`flex${i}`).toString("utf8")]),
   });
   return { index, revision: h.revision };

@@ -8,19 +8,18 @@
 // Updates never ask flexsearch to remove (its removal scans the whole map): a changed document gets a new slot, the old
 // slot is tombstoned and skipped by queries, and compact() rebuilds flexsearch from the token sequences (no text
 // analysis) once enough has changed.
-import { Index } from "flexsearch";
-import { analyze } from "./analyze";
+import { analyze } from "../text/analyze";
+import { ByteList, Decoder, FloatList, IntList, grownStamps } from "./columns";
 import { dateWords, type SearchDoc } from "./document";
-import { FALLBACK_AVG_LEN, FIELD_B, FIELD_WEIGHT, IMPACT_LEVELS, impactSlot } from "./ranking";
+import { FacetDict } from "./facet-dict";
+import { FACET, FACETS, NF, SEQ_BREAK, type Facet } from "./fields";
+import { ImpactFlex } from "./impact-flex";
+import { IndexView, MAX_VIEWS } from "./index-view";
+import { FALLBACK_AVG_LEN, FIELD_B, FIELD_WEIGHT, impactSlot } from "./ranking";
+import { insertSorted, reverseString } from "./sorted-strings";
 
-export const FIELDS = ["title", "summary", "body", "factors", "countermeasures", "services", "teams", "tags", "company", "dates"] as const;
-export type Field = (typeof FIELDS)[number];
-export const NF = FIELDS.length;
-export const FACETS = ["severity", "status", "kind", "service", "team", "factor", "tag"] as const;
-export type Facet = (typeof FACETS)[number];
-
-/** Separates fields in a document's token sequence so phrases never span two fields. */
-export const SEQ_BREAK = -1;
+export { FIELDS, FACETS, NF, SEQ_BREAK, type Field, type Facet } from "./fields";
+export { IndexView } from "./index-view";
 
 /** Below this many documents an update rebuilds the flexsearch part outright (milliseconds), so results always equal a fresh build. */
 const SMALL_INDEX = 500;
@@ -42,127 +41,6 @@ export interface DocMeta {
   restricted: boolean;
 }
 
-/** A growable Int32Array. */
-export class IntList {
-  data: Int32Array<ArrayBufferLike>;
-  length = 0;
-  constructor(capacity = 8) {
-    this.data = new Int32Array(capacity);
-  }
-  push(v: number): void {
-    if (this.length === this.data.length) this.grow(this.length + 1);
-    this.data[this.length++] = v;
-  }
-  grow(min: number): void {
-    const next = new Int32Array(Math.max(min, this.data.length * 2, 8));
-    next.set(this.data.subarray(0, this.length));
-    this.data = next;
-  }
-  toArray(): Int32Array {
-    return this.data.slice(0, this.length);
-  }
-  static from(a: Int32Array): IntList {
-    const l = new IntList(Math.max(8, a.length));
-    l.data.set(a);
-    l.length = a.length;
-    return l;
-  }
-}
-
-/** A growable Float64Array. */
-export class FloatList {
-  data: Float64Array<ArrayBufferLike>;
-  length = 0;
-  constructor(capacity = 8) {
-    this.data = new Float64Array(capacity);
-  }
-  push(v: number): void {
-    if (this.length === this.data.length) {
-      const next = new Float64Array(this.data.length * 2);
-      next.set(this.data);
-      this.data = next;
-    }
-    this.data[this.length++] = v;
-  }
-}
-
-/**
- * A growable byte buffer of varints. Token sequences are stored as codes 0 = field break, id + 1 = a term; term ids are
- * handed out in first-seen order, so frequent words have small ids and most tokens take one or two bytes, not four.
- */
-export class ByteList {
-  data: Uint8Array<ArrayBufferLike>;
-  length = 0;
-  constructor(capacity = 64) {
-    this.data = new Uint8Array(capacity);
-  }
-  /** Appends one sequence value (SEQ_BREAK or a term id). */
-  pushToken(v: number): void {
-    this.pushVarint(v === SEQ_BREAK ? 0 : v + 1);
-  }
-  pushVarint(code: number): void {
-    let c = code;
-    if (this.length + 5 > this.data.length) {
-      const next = new Uint8Array(Math.max(this.data.length * 2, this.length + 64));
-      next.set(this.data.subarray(0, this.length));
-      this.data = next;
-    }
-    while (c >= 0x80) {
-      this.data[this.length++] = (c & 0x7f) | 0x80;
-      c >>>= 7;
-    }
-    this.data[this.length++] = c;
-  }
-  append(bytes: Uint8Array): void {
-    if (this.length + bytes.length > this.data.length) {
-      const next = new Uint8Array(Math.max(this.data.length * 2, this.length + bytes.length));
-      next.set(this.data.subarray(0, this.length));
-      this.data = next;
-    }
-    this.data.set(bytes, this.length);
-    this.length += bytes.length;
-  }
-  static from(a: Uint8Array): ByteList {
-    const l = new ByteList(Math.max(64, a.length));
-    l.data.set(a);
-    l.length = a.length;
-    return l;
-  }
-}
-
-let decoded = new Int32Array(4096);
-
-/** Decodes the varints in bytes[from, to); `seq` maps codes to sequence values. The view is reused by the next call. */
-export function decodeVarints(bytes: Uint8Array, from: number, to: number, seq: boolean): Int32Array {
-  if (decoded.length < to - from) decoded = new Int32Array(Math.max(to - from, decoded.length * 2));
-  const out = decoded;
-  let n = 0;
-  for (let i = from; i < to; ) {
-    let b = bytes[i++] as number;
-    let c = b & 0x7f;
-    for (let shift = 7; b >= 0x80; shift += 7) {
-      b = bytes[i++] as number;
-      c |= (b & 0x7f) << shift;
-    }
-    out[n++] = seq ? c - 1 : c;
-  }
-  return out.subarray(0, n);
-}
-
-/**
- * Facet values of one facet. Each spelling has its own code (so a listing shows a spelling only when a document the
- * viewer may read uses it) and lookups are case-insensitive over all spellings of a value. Codes are global across
- * facets (one counting array serves every facet); `SearchIndex.facetOf` and `valueOf` map a code back.
- */
-export class FacetDict {
-  readonly byValue = new Map<string, number>();
-  readonly byKey = new Map<string, number[]>();
-  /** Codes of every spelling of `value` (case-insensitive); empty when no document has it. */
-  find(value: string): readonly number[] {
-    return this.byKey.get(value.toLowerCase()) ?? [];
-  }
-}
-
 export interface IndexStats {
   docs: number;
   terms: number;
@@ -171,38 +49,6 @@ export interface IndexStats {
 
 /** Names that resolve to a canonical factor id (id, name, aliases), captured from the taxonomy at build time. */
 export type FactorNames = Map<string, string>;
-
-type FlexIndex = Index<false, false, true>;
-
-// The score callback flexsearch calls while adding a document reads that document's impact slots from here, by the
-// term's position in the content (each term is given once); add() is synchronous, so one module-level array is enough.
-let currentSlots: Int32Array = new Int32Array(0);
-const splitTerms = (s: string): string[] => s.split(" ");
-
-/** A flexsearch index configured for pre-analyzed terms and impact slots. */
-export function createFlex(): FlexIndex {
-  return new Index({
-    resolution: IMPACT_LEVELS,
-    encode: splitTerms,
-    score: (_content: string[], _term: string, i: number) => currentSlots[i] ?? IMPACT_LEVELS - 1,
-  });
-}
-
-/**
- * flexsearch grows its id arrays by push, which leaves a good part of each one unused; after a bulk load, exact copies
- * give that memory back. Reaches into the index's term map, so it checks the shape it expects and otherwise does nothing.
- */
-function trimFlex(flex: FlexIndex): void {
-  const map: unknown = Reflect.get(flex, "map");
-  if (!(map instanceof Map)) return;
-  for (const buckets of map.values()) {
-    if (!Array.isArray(buckets)) continue;
-    for (let i = 0; i < buckets.length; i++) {
-      const ids: unknown = buckets[i];
-      if (Array.isArray(ids)) buckets[i] = ids.slice();
-    }
-  }
-}
 
 export class SearchIndex {
   // --- documents, by slot (null = removed) ---
@@ -258,6 +104,8 @@ export class SearchIndex {
   /** Live documents having each facet code. */
   facetDfs = new IntList(256);
   factorNames: FactorNames = new Map();
+  /** Canonical factor id → its name in the taxonomy, for the reasons results give ("factor: Missing monitoring"). */
+  factorLabels = new Map<string, string>();
 
   // --- vocabulary ---
   readonly termId = new Map<string, number>();
@@ -277,7 +125,8 @@ export class SearchIndex {
   private sortedRev: string[] | null = null;
 
   /** The candidate stage. */
-  flex: FlexIndex = createFlex();
+  flex = new ImpactFlex();
+  private readonly decoder = new Decoder();
   /** Slots added since the last (re)build of `flex`, not yet in it (bulk loading defers them). */
   private pending: number[] = [];
 
@@ -332,7 +181,7 @@ export class SearchIndex {
     this.surfaceTerm.push(term);
     this.surfaceDfs.push(0);
     if (this.sorted) insertSorted(this.sorted, surface);
-    if (this.sortedRev) insertSorted(this.sortedRev, reverse(surface));
+    if (this.sortedRev) insertSorted(this.sortedRev, reverseString(surface));
     return sid;
   }
 
@@ -383,7 +232,7 @@ export class SearchIndex {
     this.seq = ByteList.from(this.seq.data.subarray(0, this.seq.length));
     this.wholes = ByteList.from(this.wholes.data.subarray(0, this.wholes.length));
     this.surfs = ByteList.from(this.surfs.data.subarray(0, this.surfs.length));
-    trimFlex(this.flex);
+    this.flex.trim();
   }
 
   private mainIsEmpty(): boolean {
@@ -420,7 +269,7 @@ export class SearchIndex {
           this.seen[id] = stamp;
           this.dfs.data[id] = (this.dfs.data[id] ?? 0) + 1;
         }
-        if (this.seenSurface.length <= sid) this.seenSurface = grown(this.seenSurface, sid);
+        if (this.seenSurface.length <= sid) this.seenSurface = grownStamps(this.seenSurface, sid);
         if (this.seenSurface[sid] !== stamp) {
           this.seenSurface[sid] = stamp;
           this.surfaceDfs.data[sid] = (this.surfaceDfs.data[sid] ?? 0) + 1;
@@ -439,14 +288,14 @@ export class SearchIndex {
     this.wholeOff.push(this.wholes.length);
     this.surfOff.push(this.surfs.length);
     const vals = this.facetVals;
-    if (doc.severity) vals.push(this.facetCode(0, doc.severity));
-    vals.push(this.facetCode(1, doc.status));
-    vals.push(this.facetCode(2, doc.kind));
+    if (doc.severity) vals.push(this.facetCode(FACET.severity, doc.severity));
+    vals.push(this.facetCode(FACET.status, doc.status));
+    vals.push(this.facetCode(FACET.kind, doc.kind));
     const multi: [number, string[]][] = [
-      [3, doc.services],
-      [4, doc.teams],
-      [5, doc.factorIds],
-      [6, doc.tags],
+      [FACET.service, doc.services],
+      [FACET.team, doc.teams],
+      [FACET.factor, doc.factorIds],
+      [FACET.tag, doc.tags],
     ];
     for (const [f, values] of multi) {
       // One spelling per value and document, so a document counts once under its value in a listing.
@@ -495,11 +344,8 @@ export class SearchIndex {
   private localIds = new Int32Array(256);
   private localTf = new Float64Array(256 * NF);
   private growSeen(min: number): void {
-    const size = Math.max(min + 1024, this.seen.length * 2);
-    const next = new Int32Array(size);
-    next.set(this.seen);
-    this.seen = next;
-    const local = new Int32Array(size);
+    this.seen = grownStamps(this.seen, min);
+    const local = new Int32Array(this.seen.length);
     local.set(this.local);
     this.local = local;
   }
@@ -574,8 +420,7 @@ export class SearchIndex {
       slots[k] = impactSlot(x);
       words[k] = this.terms[this.localIds[k] as number] ?? "";
     }
-    currentSlots = slots;
-    this.flex.add(slot, words.join(" "));
+    this.flex.add(slot, words, slots);
   }
 
   /** Removes a document; returns false when it was not indexed. */
@@ -688,7 +533,7 @@ export class SearchIndex {
     this.live = meta.length;
     this.changedSinceFreeze = false;
     this.generation++;
-    this.flex = createFlex();
+    this.flex = new ImpactFlex();
     this.freezeAverages();
     this.pending = meta.map((_, i) => i);
     this.flushPending();
@@ -697,17 +542,17 @@ export class SearchIndex {
 
   /** Token sequence of a slot (term ids, SEQ_BREAK between fields); valid until the next decode. */
   sequenceOf(slot: number): Int32Array {
-    return decodeVarints(this.seq.data, this.seqOff.data[slot] ?? 0, this.seqOff.data[slot + 1] ?? 0, true);
+    return this.decoder.decode(this.seq.data, this.seqOff.data[slot] ?? 0, this.seqOff.data[slot + 1] ?? 0, true);
   }
 
   /** Compound wholes of a slot as id·NF + field; valid until the next decode. */
   wholesOf(slot: number): Int32Array {
-    return decodeVarints(this.wholes.data, this.wholeOff.data[slot] ?? 0, this.wholeOff.data[slot + 1] ?? 0, false);
+    return this.decoder.decode(this.wholes.data, this.wholeOff.data[slot] ?? 0, this.wholeOff.data[slot + 1] ?? 0, false);
   }
 
   /** Distinct surface ids of a slot; valid until the next decode. */
   surfacesOf(slot: number): Int32Array {
-    return decodeVarints(this.surfs.data, this.surfOff.data[slot] ?? 0, this.surfOff.data[slot + 1] ?? 0, false);
+    return this.decoder.decode(this.surfs.data, this.surfOff.data[slot] ?? 0, this.surfOff.data[slot + 1] ?? 0, false);
   }
 
   /**
@@ -755,6 +600,28 @@ export class SearchIndex {
     return Buffer.from(b.data.subarray(0, b.length));
   }
 
+  /** Live slots having each facet code (built on first use per generation): the postings of a facet value. */
+  facetPostings(code: number): Int32Array {
+    if (this.facetPostingsGeneration !== this.generation || !this.facetPostingList) {
+      const lists: number[][] = this.valueOf.map(() => []);
+      for (let s = 0; s < this.meta.length; s++) {
+        if (!this.meta[s]) continue;
+        for (let k = this.facetOff.data[s] ?? 0, to = this.facetOff.data[s + 1] ?? 0; k < to; k++) lists[this.facetVals.data[k] as number]?.push(s);
+      }
+      this.facetPostingList = lists.map((l) => Int32Array.from(l));
+      this.facetPostingsGeneration = this.generation;
+    }
+    return this.facetPostingList[code] ?? new Int32Array(0);
+  }
+  private facetPostingList: Int32Array[] | null = null;
+  private facetPostingsGeneration = -1;
+
+  /** Whether a slot has a facet code. */
+  hasFacet(slot: number, code: number): boolean {
+    for (let k = this.facetOff.data[slot] ?? 0, to = this.facetOff.data[slot + 1] ?? 0; k < to; k++) if (this.facetVals.data[k] === code) return true;
+    return false;
+  }
+
   /** Summary and plain body text of a slot, for snippets. */
   textOf(slot: number): { summary: string; body: string } {
     return { summary: this.summaries[slot] ?? "", body: this.bodies[slot] ?? "" };
@@ -768,7 +635,7 @@ export class SearchIndex {
 
   /** Reversed surfaces in sorted order, for suffix lookups. */
   sortedReversed(): string[] {
-    this.sortedRev ??= [...this.surfaceIds.keys()].map(reverse).sort();
+    this.sortedRev ??= [...this.surfaceIds.keys()].map(reverseString).sort();
     return this.sortedRev;
   }
 
@@ -821,6 +688,7 @@ export class SearchIndex {
       }
     }
     ix.factorNames = new Map(parts.factorNames);
+    ix.factorLabels = new Map(parts.factorLabels);
     for (const [key, data] of parts.flexParts) ix.flex.import(key, data);
     return ix;
   }
@@ -847,110 +715,7 @@ export interface RestoreParts {
   surfaceDfs: Int32Array;
   facetValues: [number, string][];
   factorNames: [string, string][];
+  factorLabels: [string, string][];
   flexParts: [string, string][];
 }
 
-/**
- * The index as one viewer may use it: document, word and facet-value frequencies and the document count as if the
- * hidden slots were not indexed. The hidden ones are few (restricted incidents outside the viewer's groups), so their
- * counts are gathered once and subtracted; every figure is an integer count, so a viewer's idf, vocabulary and facet
- * lookups come out exactly as on an index built without those documents.
- */
-export class IndexView {
-  /** Live documents the viewer may read. */
-  readonly live: number;
-  // Hidden documents per term, surface and facet code; null when nothing is hidden. Typed arrays, not maps: building a
-  // view touches every token of the hidden documents, and word lookups read them for each vocabulary word scanned.
-  private readonly termHidden: Int32Array | null = null;
-  private readonly surfaceHidden: Int32Array | null = null;
-  private readonly facetHidden: Int32Array | null = null;
-
-  constructor(
-    readonly index: SearchIndex,
-    readonly hidden: readonly number[],
-  ) {
-    this.live = index.live - hidden.length;
-    if (hidden.length === 0) return;
-    const terms = new Int32Array(index.terms.length);
-    const surfaces = new Int32Array(index.surfaceTerm.length);
-    const facets = new Int32Array(index.valueOf.length);
-    // Last hidden slot (+1) that counted each term, so a term counts once per document.
-    const mark = new Int32Array(index.terms.length);
-    for (const slot of hidden) {
-      const stamp = slot + 1;
-      const count = (t: number) => {
-        if (mark[t] === stamp) return;
-        mark[t] = stamp;
-        terms[t] = (terms[t] as number) + 1;
-      };
-      const seq = index.sequenceOf(slot);
-      for (let i = 0; i < seq.length; i++) if ((seq[i] as number) >= 0) count(seq[i] as number);
-      const wholes = index.wholesOf(slot);
-      for (let i = 0; i < wholes.length; i++) count(((wholes[i] as number) / NF) | 0);
-      const surfs = index.surfacesOf(slot);
-      for (let i = 0; i < surfs.length; i++) surfaces[surfs[i] as number] = (surfaces[surfs[i] as number] as number) + 1;
-      for (let k = index.facetOff.data[slot] ?? 0, to = index.facetOff.data[slot + 1] ?? 0; k < to; k++) {
-        const c = index.facetVals.data[k] as number;
-        facets[c] = (facets[c] as number) + 1;
-      }
-    }
-    this.termHidden = terms;
-    this.surfaceHidden = surfaces;
-    this.facetHidden = facets;
-  }
-
-  /** Readable documents containing a term. */
-  df(term: number): number {
-    return this.index.df(term) - (this.termHidden?.[term] ?? 0);
-  }
-
-  /** The id of an index term when a readable document has it. */
-  termOf(term: string): number | undefined {
-    const id = this.index.termId.get(term);
-    return id !== undefined && this.df(id) > 0 ? id : undefined;
-  }
-
-  /** Whether a readable document has this vocabulary word (surface id). */
-  hasSurface(sid: number): boolean {
-    return (this.index.surfaceDfs.data[sid] ?? 0) - (this.surfaceHidden?.[sid] ?? 0) > 0;
-  }
-
-  /** Readable documents having a facet code. */
-  facetDf(code: number): number {
-    return (this.index.facetDfs.data[code] ?? 0) - (this.facetHidden?.[code] ?? 0);
-  }
-}
-
-/**
- * Distinct hidden sets kept per index generation (access levels: admins, each combination of groups, the rest). A view
- * costs four bytes per term and per vocabulary word (about 1.5 MB at 10k incidents).
- */
-const MAX_VIEWS = 16;
-
-function grown(a: Int32Array, min: number): Int32Array {
-  const next = new Int32Array(Math.max(min + 1024, a.length * 2));
-  next.set(a);
-  return next;
-}
-
-function reverse(s: string): string {
-  return Array.from(s).reverse().join("");
-}
-
-/** Index of the first element ≥ key. */
-export function lowerBound(arr: readonly string[], key: string): number {
-  let lo = 0;
-  let hi = arr.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((arr[mid] ?? "") < key) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-function insertSorted(arr: string[], s: string): void {
-  arr.splice(lowerBound(arr, s), 0, s);
-}
-
-export { reverse as reverseString };

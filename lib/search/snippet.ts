@@ -1,6 +1,6 @@
 // Snippets: a short window of the best-matching text with the matches marked. Returned as segments (the UI renders
 // them as text) and as HTML in which everything is escaped and only the hits are wrapped in <mark>.
-import { analyze, stem } from "./analyze";
+import { analyze, stem } from "../text/analyze";
 
 export interface Segment {
   text: string;

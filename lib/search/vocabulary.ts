@@ -1,6 +1,7 @@
 // Lookups over the index vocabulary (the words as written): prefixes, typo-tolerant matches, "did you mean".
 import { editDistance } from "../schema/fuzzy";
-import { lowerBound, reverseString, type IndexView } from "./search-index";
+import type { IndexView } from "./index-view";
+import { lowerBound, reverseString } from "./sorted-strings";
 
 const MAX_SCAN = 4000;
 

@@ -11,7 +11,7 @@ import { loadIndex, saveIndex } from "../../lib/search/persist";
 import { search } from "../../lib/search/search";
 import type { SearchIndex } from "../../lib/search/search-index";
 import { stripMdx } from "../../lib/search/text";
-import { STOPWORDS } from "../../lib/search/analyze";
+import { STOPWORDS } from "../../lib/text/analyze";
 import { severityFromText } from "../../lib/import/postmortems-app";
 import { flagString, parseArgs, toolOptions } from "../../scripts/cli-args";
 import { loadCorpus } from "../eval/corpus";

@@ -33,6 +33,15 @@ test.describe("an author searching", () => {
     await expect(page.getByRole("heading", { level: 1 })).toHaveText(title ?? "");
   });
 
+  test("a query that names a factor and a service says why each result matched", async ({ page }) => {
+    await page.goto("/search?q=thundering%20herd%20of%20retries%20on%20checkout-api");
+    const results = page.getByRole("list", { name: "Search results" });
+    const first = results.getByRole("listitem").first();
+    await expect(first).toBeVisible();
+    const why = results.getByRole("group", { name: "Why it matched" }).first();
+    await expect(why.getByText("factor: Retry storm")).toBeVisible();
+  });
+
   test("results follow typing, keyboard navigation opens one, and a typo gets a suggestion", async ({ page }) => {
     await page.goto("/search");
     const box = page.getByRole("searchbox", { name: "Search incidents" }).last();

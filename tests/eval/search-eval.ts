@@ -45,10 +45,13 @@ function grid(): Partial<typeof RANKING>[] {
   const base = { ...RANKING };
   const out: Partial<typeof RANKING>[] = [];
   const uniq = (xs: number[]) => [...new Set(xs)];
-  for (const coveragePower of uniq([base.coveragePower, 1, 2, 3]))
-    for (const coverageFloor of uniq([base.coverageFloor, 0.05, 0.15, 0.3]))
-      for (const proximityWeight of uniq([base.proximityWeight, 0.3, 0.6, 1]))
-        for (const feedbackWeight of uniq([base.feedbackWeight, 0, 0.3, 0.5, 0.8])) out.push({ coveragePower, coverageFloor, proximityWeight, feedbackWeight });
+  // The coverage floor and proximity weight were never moved by the tuner (0.3 and 1 on every fold): they stay at the
+  // shipped value so the grid keeps its size now that the query-understanding weights joined it.
+  for (const coveragePower of uniq([base.coveragePower, 2]))
+    for (const feedbackWeight of uniq([base.feedbackWeight, 0.5]))
+      for (const conceptWeight of uniq([base.conceptWeight, 0, 1]))
+        for (const expansionWeight of uniq([base.expansionWeight, 0, 0.6]))
+          for (const associationWeight of uniq([base.associationWeight, 0, 1])) out.push({ coveragePower, feedbackWeight, conceptWeight, expansionWeight, associationWeight });
   return out;
 }
 

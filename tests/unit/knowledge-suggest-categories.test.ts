@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { categoryConfidences, factorCategoryMap } from "../../lib/knowledge/category-map";
 import { suggestFactors } from "../../lib/knowledge/suggest";
 import { Taxonomy } from "../../lib/schema/taxonomy";
-import { phraseStems, stems } from "../../lib/knowledge/text";
+import { phraseStems, stems } from "../../lib/text/analyze";
 import { taxonomySchema } from "../../lib/schema/factors";
 
 const tax = new Taxonomy(

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { suggestFactors } from "../../lib/knowledge/suggest";
-import { stem } from "../../lib/knowledge/text";
+import { stem } from "../../lib/text/analyze";
 import { factors, inc, makeTaxonomy } from "./knowledge-fixtures";
 
 const tax = makeTaxonomy();

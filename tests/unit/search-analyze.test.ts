@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { tokenize } from "../../lib/search/analyze";
+import { tokenize } from "../../lib/text/analyze";
 import { stripMdx } from "../../lib/search/text";
 
 const terms = (s: string) => tokenize(s).map((t) => t.term);

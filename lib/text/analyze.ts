@@ -1,4 +1,5 @@
-// Text analysis shared by indexing, querying and snippets, so the three always agree on what a "term" is.
+// The one text analyzer: search (indexing, querying, snippets), related incidents and factor suggestions all tokenize,
+// fold, stem and drop stopwords here, so they agree on what a "term" is and one fix reaches all of them.
 //
 // A compound such as `us-east-1`, `OOMKilled`, `CVE-2024-1234`, `HTTP/3` or `node.js` yields its parts as ordinary
 // sequence tokens (so `east` or `killed` find it, and phrases see them in order) plus the joined whole as an extra
@@ -19,6 +20,62 @@ export const STOPWORDS: ReadonlySet<string> = new Set(
     "some such than that the their theirs them then there these they this those through to too under until very was we were " +
     "what when where which while who whom why will with would you your yours ever couldnt wasnt didnt dont doesnt isnt wont cant").split(" "),
 );
+
+// Negations and particles ("no alert", "out of memory", "not", "only", "same") carry the meaning of many phrases: the
+// similarity measures (related incidents, suggestions) keep them. They drop instead the fillers that say nothing about
+// what happened ("just", "via", "used", "new", numerals).
+const KEPT_FOR_SIMILARITY = "no nor not once only same too under all ever couldnt wasnt didnt dont doesnt isnt wont cant";
+const FILLERS =
+  "just now us via per within across among upon onto yet however may might must shall one two three first second new use used using get got make made see seen take took";
+const SIMILARITY_STOPWORDS: ReadonlySet<string> = new Set([...[...STOPWORDS].filter((w) => !KEPT_FOR_SIMILARITY.split(" ").includes(w)), ...FILLERS.split(" ")]);
+
+/** Whether a (lowercased) word is too common to tell two incidents apart. */
+export function isStopword(word: string): boolean {
+  return SIMILARITY_STOPWORDS.has(word);
+}
+
+/** Lowercase ASCII words: accents folded, punctuation (including `-`, `_`, `/`) splits words. */
+export function words(text: string): string[] {
+  return fold(text)
+    .split(/[^a-z0-9]+/)
+    .filter((w) => w.length > 0);
+}
+
+/** Stemmed content words in order (stopwords and 1-letter words dropped). */
+export function stems(text: string): string[] {
+  const out: string[] = [];
+  for (const w of words(text)) {
+    if (w.length < 2 || SIMILARITY_STOPWORDS.has(w)) continue;
+    out.push(stem(w));
+  }
+  return out;
+}
+
+// Numerals and "new" are stopwords for similarity, but inside a phrase they carry its meaning: without them "leap
+// second" would be just "leap", "two-factor" would match every "factor" and "new version" every "version".
+const PHRASE_WORDS = new Set(["one", "two", "three", "first", "second", "new"]);
+
+/** Like `stems`, but keeps the few stopwords that change what a phrase means; for matching phrases against text. */
+export function phraseStems(text: string): string[] {
+  const out: string[] = [];
+  for (const w of words(text)) {
+    if (w.length < 2 || (SIMILARITY_STOPWORDS.has(w) && !PHRASE_WORDS.has(w))) continue;
+    out.push(stem(w));
+  }
+  return out;
+}
+
+/** Stems with a readable surface form for each (the first word seen that produced it), for reasons shown to people. */
+export function stemsWithSurface(text: string, surface: Map<string, string>): string[] {
+  const out: string[] = [];
+  for (const w of words(text)) {
+    if (w.length < 2 || SIMILARITY_STOPWORDS.has(w) || /^\d+$/.test(w)) continue;
+    const s = stem(w);
+    if (!surface.has(s)) surface.set(s, w);
+    out.push(s);
+  }
+  return out;
+}
 
 /** One token: `term` is the normalized (stemmed) index term, `surface` the lowercased word as written. */
 export interface Token {

@@ -1,0 +1,104 @@
+// Facet counts of a result set: exact over every matching visible document, listed most frequent first.
+import { FACETS, type Facet } from "./fields";
+import type { SearchIndex } from "./search-index";
+
+export type Facets = Record<Facet, Record<string, number>>;
+
+
+export function emptyFacets(): Facets {
+  return { severity: {}, status: {}, kind: {}, service: {}, team: {}, factor: {}, tag: {} };
+}
+
+/** Adds each document's facet codes to the counts. */
+export function countCodes(index: SearchIndex, counts: Int32Array, docs: readonly number[]): void {
+  const off = index.facetOff.data;
+  const vals = index.facetVals.data;
+  for (let i = 0; i < docs.length; i++) {
+    const d = docs[i] as number;
+    for (let k = off[d] as number, to = off[d + 1] as number; k < to; k++) {
+      const c = vals[k] as number;
+      counts[c] = (counts[c] as number) + 1;
+    }
+  }
+}
+
+/** Facet listings of a set of documents (`counts` is all zeros before and after). */
+export function countFacets(index: SearchIndex, counts: Int32Array, docs: readonly number[], facetLimit: number): Facets {
+  countCodes(index, counts, docs);
+  return listFacets(index, counts, facetLimit);
+}
+
+/**
+ * Facet listings from the counts (which it zeroes again): per facet the `facetLimit` most frequent values, most
+ * frequent first, then by value. Spellings of one value (case aside) are counted together and listed as the one most
+ * of the matching documents use; nothing depends on the order values first reached the index.
+ */
+export function listFacets(index: SearchIndex, counts: Int32Array, facetLimit: number): Facets {
+  const n = index.valueOf.length;
+  const values = index.valueOf;
+  const group = index.facetGroup;
+  const per: number[][] = FACETS.map(() => []);
+  const used: number[] = [];
+  // Per group (its first code): the merged count and the code of the spelling shown.
+  const total = new Int32Array(n);
+  const shown = new Int32Array(n);
+  for (let c = 0; c < n; c++) {
+    const k = counts[c] as number;
+    if (k === 0) continue;
+    used.push(c);
+    const g = group[c] ?? c;
+    if (total[g] === 0) {
+      per[index.facetOf[c] as number]?.push(g);
+      shown[g] = c;
+    } else {
+      const b = shown[g] as number;
+      const kb = counts[b] as number;
+      if (k > kb || (k === kb && (values[c] ?? "") < (values[b] ?? ""))) shown[g] = c;
+    }
+    total[g] = (total[g] as number) + k;
+  }
+  const label = (g: number) => values[shown[g] as number] ?? "";
+  const order = (a: number, b: number) => (total[b] as number) - (total[a] as number) || (label(a) < label(b) ? -1 : label(a) > label(b) ? 1 : 0);
+  const out = emptyFacets();
+  for (let fi = 0; fi < FACETS.length; fi++) {
+    let groups = per[fi] ?? [];
+    if (groups.length > facetLimit) groups = mostFrequent(groups, total, facetLimit, order);
+    groups.sort(order);
+    const rec: Record<string, number> = {};
+    for (const g of groups) rec[label(g)] = total[g] as number;
+    out[FACETS[fi] ?? "tag"] = rec;
+  }
+  for (const c of used) counts[c] = 0;
+  return out;
+}
+
+/** The `k` entries with the highest counts (ties by `order`), unordered. */
+export function mostFrequent(codes: readonly number[], counts: Int32Array, k: number, order: (a: number, b: number) => number): number[] {
+  if (k <= 0) return [];
+  // The k-th highest count, found by a histogram of the (small) counts instead of sorting every value.
+  let max = 0;
+  for (const c of codes) if ((counts[c] as number) > max) max = counts[c] as number;
+  const hist = new Int32Array(max + 1);
+  for (const c of codes) {
+    const v = counts[c] as number;
+    hist[v] = (hist[v] as number) + 1;
+  }
+  let threshold = max;
+  for (let seen = 0; threshold > 0; threshold--) {
+    seen += hist[threshold] as number;
+    if (seen >= k) break;
+  }
+  const out: number[] = [];
+  const ties: number[] = [];
+  for (const c of codes) {
+    const v = counts[c] as number;
+    if (v > threshold) out.push(c);
+    else if (v === threshold) ties.push(c);
+  }
+  ties.sort(order);
+  for (const c of ties) {
+    if (out.length >= k) break;
+    out.push(c);
+  }
+  return out;
+}

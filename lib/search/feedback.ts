@@ -1,0 +1,76 @@
+// Pseudo-relevance feedback: the second pass of longer queries.
+import { STOPWORDS } from "../text/analyze";
+import { SEQ_BREAK } from "./fields";
+import type { Plan } from "./plan";
+import { RANKING, SLOT_WEIGHT, coverageFactor, idf } from "./ranking";
+import { SlotState, classify, type Ctx } from "./scratch";
+import { byScoreThenRecency, topK } from "./top-k";
+
+/**
+ * Pseudo-relevance feedback for longer queries: the words that characterize the best first-pass matches (title,
+ * summary and body, by frequency and rarity) are searched too, at a fraction of a query word's weight, to find related
+ * incidents that describe the same thing in other words. Documents found only this way count as matches.
+ */
+export function feedback(ctx: Ctx, plan: Plan, cands: number[], totalImportance: number): void {
+  const { index, view, sc } = ctx;
+  const { score, cov, mask, seen, state } = sc;
+  const live = Math.max(1, view.live);
+  const top = topK(cands, RANKING.feedbackDocs, score, byScoreThenRecency(index, score));
+  const best = score[top[0] ?? 0] ?? 0;
+  if (best <= 0) return;
+  const inQuery = new Set<number>();
+  for (const g of plan.groups) for (const t of g.terms) inQuery.add(t.id);
+  const weight = new Map<number, number>();
+  for (const d of top) {
+    const seq = index.sequenceOf(d);
+    const rw = (score[d] ?? 0) / best;
+    const tf = new Map<number, number>();
+    let len = 0;
+    for (let p = 0, field = 0; p < seq.length && field < 3; p++) {
+      const t = seq[p] as number;
+      if (t === SEQ_BREAK) {
+        field++;
+        continue;
+      }
+      len++;
+      if (inQuery.has(t)) continue;
+      tf.set(t, (tf.get(t) ?? 0) + (field < 2 ? 3 : 1));
+    }
+    for (const [t, n] of tf) weight.set(t, (weight.get(t) ?? 0) + (rw * n) / Math.max(1, len));
+  }
+  const terms: { id: number; term: string; w: number }[] = [];
+  for (const [t, w] of weight) {
+    const term = index.terms[t] ?? "";
+    if (term.length < 3 || STOPWORDS.has(term) || /^\d+$/.test(term)) continue;
+    const df = view.df(t);
+    if (df < 2 || df > live * 0.2) continue;
+    terms.push({ id: t, term, w: w * Math.log(1 + live / df) });
+  }
+  // Ties go by the term itself: term ids follow the order words first reached the index, hidden documents included.
+  terms.sort((a, b) => b.w - a.w || (a.term < b.term ? -1 : a.term > b.term ? 1 : 0));
+  const chosen = terms.slice(0, RANKING.feedbackTerms);
+  const max = chosen[0]?.w ?? 1;
+  const epoch = sc.epoch;
+  for (const e of chosen) {
+    const buckets = index.flex.postings(e.term);
+    if (!buckets) continue;
+    const df = view.df(e.id);
+    const base = RANKING.feedbackWeight * (e.w / max) * idf(live, df);
+    for (let b = 0; b < buckets.length; b++) {
+      const ids = buckets[b];
+      if (!ids) continue;
+      const v = base * (SLOT_WEIGHT[b] as number);
+      for (let i = 0; i < ids.length; i++) {
+        const d = ids[i] as number;
+        if (seen[d] !== epoch) classify(ctx, d);
+        if (state[d] !== SlotState.Match) continue;
+        if (mask[d] === 0) {
+          mask[d] = 1 << 30;
+          cands.push(d);
+        }
+        const c = totalImportance > 0 ? (cov[d] as number) / totalImportance : 1;
+        score[d] = (score[d] as number) + v * coverageFactor(c);
+      }
+    }
+  }
+}
