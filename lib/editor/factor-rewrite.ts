@@ -5,7 +5,7 @@ import { FACTORS_FILE, type ContentStore } from "../content/store";
 import { parseIncidentText } from "../content/incident-file";
 import { frontmatterRegions, parseYaml } from "../content/frontmatter";
 import { editYaml } from "../content/yaml-edit";
-import { stems } from "../knowledge/text";
+import { stems } from "../text/analyze";
 import { idSchema } from "../schema/common";
 import { taxonomySchema, type Factor } from "../schema/factors";
 import { Taxonomy } from "../schema/taxonomy";

@@ -1,7 +1,8 @@
 import { factorLinks } from "./factor-links";
 import type { KnowledgeIncident } from "./incident-view";
 import type { Taxonomy } from "../schema/taxonomy";
-import { dot, normalize, stemsWithSurface, type SparseVector } from "./text";
+import { stemsWithSurface } from "../text/analyze";
+import { dot, normalize, type SparseVector } from "./text";
 
 export interface TaxonomyCare {
   /** Active factors no incident uses: candidates to retire, or to describe better. */
