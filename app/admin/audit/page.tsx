@@ -19,6 +19,8 @@ function describe(r: Awaited<ReturnType<typeof readAudit>>[number]): string {
       return `changed visibility of ${r.incident} from ${r.from} to ${r.to}${r.groups.length ? ` (${r.groups.join(", ")})` : ""}`;
     case "user-change":
       return `${r.target}: ${r.change}`;
+    case "ticket-close":
+      return `marked ${r.incident}#${r.countermeasure} done from a ${r.source} ticket (${r.ticket}), commit ${r.commit.slice(0, 10)}`;
   }
 }
 
