@@ -1,7 +1,7 @@
 import { defineConfig } from "@playwright/test";
 import { E2E } from "./tests/e2e/env";
 
-const WRITES = /(editor|countermeasures)\.spec\.ts/;
+const WRITES = /(editor|countermeasures|proof)\.spec\.ts/;
 const chromium = process.env.KAIZEN_CHROMIUM ?? "/usr/bin/chromium";
 const baseURL = `http://localhost:${E2E.port}`;
 
