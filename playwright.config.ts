@@ -1,7 +1,7 @@
 import { defineConfig } from "@playwright/test";
 import { E2E } from "./tests/e2e/env";
 
-const WRITES = /(editor|countermeasures|factors-admin|review)\.spec\.ts/;
+const WRITES = /(editor|countermeasures|factors-admin|review|proof)\.spec\.ts/;
 // Starts two servers of its own (and a redis-server): last, so it never competes with the main suite for the CPU.
 const REPLICAS = /replicas\.spec\.ts/;
 const chromium = process.env.KAIZEN_CHROMIUM ?? "/usr/bin/chromium";

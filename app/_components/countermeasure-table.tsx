@@ -38,6 +38,26 @@ export function CountermeasureTable({ rows }: { rows: CountermeasureRowView[] })
                     </Link>
                   ))}
                 </div>
+                {cm.evidence && cm.evidence.length > 0 && (
+                  <ul className="small" aria-label={`Evidence for ${cm.title}`} style={{ listStyle: "none", padding: 0, margin: "4px 0 0", overflowWrap: "anywhere" }}>
+                    {cm.evidence.map((e, i) => (
+                      <li key={i}>
+                        <span style={{ fontWeight: 600, color: "var(--ok)" }}>{e.verdict === "held" ? "Held" : e.verdict === "did-not-hold" ? "Did not hold" : "Evidence"}</span>{" "}
+                        {e.url && (
+                          <a href={e.url} rel="noopener noreferrer">
+                            {e.url.replace(/^https?:\/\//i, "")}
+                          </a>
+                        )}
+                        {e.url && e.note && " — "}
+                        {e.note}
+                        <span className="muted">
+                          {" "}
+                          · {e.added_by}, {formatDate(e.added_at)}
+                        </span>
+                      </li>
+                    ))}
+                  </ul>
+                )}
                 {cm.recurred && cm.recurred.length > 0 && (
                   <div className="small" style={{ marginTop: 4 }}>
                     <span className="badge badge--recurred">Recurred after done</span>{" "}
@@ -60,6 +80,7 @@ export function CountermeasureTable({ rows }: { rows: CountermeasureRowView[] })
                   </div>
                 )}
                 {cm.status === "done" && cm.done_at && <div className="small muted">done {formatDate(cm.done_at)}</div>}
+                {cm.verify_by && <div className="small muted">verify by {formatDate(cm.verify_by)}</div>}
               </td>
               <td data-label="Status">
                 <StatusBadge status={cm.status} />

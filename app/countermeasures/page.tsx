@@ -118,7 +118,7 @@ export default async function CountermeasuresPage({ searchParams }: { searchPara
               {data.matching === data.total ? `All ${data.total} countermeasures` : `${data.matching} of ${data.total} countermeasures`}
             </span>
             <span className="small muted cms-list-sort">sorted by {filters.sort === "age" ? "age, oldest first" : filters.sort === "severity" ? "incident severity" : "due date"}
-              {filters.status || filters.overdue || filters.dueWithin !== undefined ? "" : ", open first"}</span>
+              {filters.status || filters.overdue || filters.breach || filters.dueWithin !== undefined ? "" : ", open first"}</span>
           </h2>
           {data.matching > data.items.length && (
             <p className="alert alert--info cms-limit">
@@ -145,7 +145,8 @@ export default async function CountermeasuresPage({ searchParams }: { searchPara
             <ItemList items={data.items} canEdit={data.canEdit} label="Countermeasures" />
           )}
         </section>
-        <aside className="stack" aria-label="Effectiveness">
+        <aside className="stack" aria-label="Policy and effectiveness">
+          <BreachesCard data={data} />
           <EffectivenessCard data={data} />
         </aside>
       </div>
@@ -205,6 +206,50 @@ function EffectivenessCard({ data }: { data: CountermeasuresPageData }) {
             </li>
           ))}
         </ul>
+      )}
+    </section>
+  );
+}
+
+function BreachesCard({ data }: { data: CountermeasuresPageData }) {
+  const rows = data.breachesByTeam;
+  return (
+    <section className="card" aria-labelledby="h-cms-breaches">
+      <h2 id="h-cms-breaches">Policy breaches by team</h2>
+      {!data.hasPolicy ? (
+        <p className="small muted">
+          No follow-up policy yet. Set due-date targets by severity and whether done needs evidence under <code>followups:</code> in <code>kaizen.yml</code> (see the README).
+        </p>
+      ) : rows.length === 0 ? (
+        <p className="small muted">Every countermeasure{data.scoped ? " in scope" : ""} meets the policy in kaizen.yml.</p>
+      ) : (
+        <>
+          <table className="cms-breach-table">
+            <thead>
+              <tr>
+                <th scope="col">Team</th>
+                <th scope="col" title="Due after the policy target">Due late</th>
+                <th scope="col" title="Still open after the policy target">Past target</th>
+                <th scope="col" title="Done without the evidence link the policy requires">No evidence</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((t) => (
+                <tr key={t.team}>
+                  <th scope="row">
+                    <Link href={`/countermeasures?${new URLSearchParams({ breach: "1", ...(t.team === "(no team)" ? {} : { team: t.team }) }).toString()}`}>{t.team}</Link>
+                  </th>
+                  <td>{t.byKind["due-beyond-target"]}</td>
+                  <td>{t.byKind["past-target"]}</td>
+                  <td>{t.byKind["missing-evidence"]}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <p className="small">
+            <Link href="/countermeasures?breach=1">See every countermeasure breaking the policy</Link>
+          </p>
+        </>
       )}
     </section>
   );
@@ -282,6 +327,9 @@ function FilterForm({ data }: { data: CountermeasuresPageData }) {
           <div className="checks">
             <label>
               <input type="checkbox" name="overdue" value="1" defaultChecked={filters.overdue ?? false} /> Overdue only
+            </label>
+            <label>
+              <input type="checkbox" name="breach" value="1" defaultChecked={filters.breach ?? false} /> Breaking the policy
             </label>
           </div>
         </fieldset>

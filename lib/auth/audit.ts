@@ -8,7 +8,8 @@ export type AuditEvent =
   | { type: "denied"; user: string | null; action: string; target: string; reason: string }
   | { type: "visibility-change"; user: string; incident: string; from: string; to: string; groups: string[] }
   | { type: "user-change"; user: string; target: string; change: string }
-  | { type: "taxonomy-change"; user: string; change: string; commit: string; incidents: number };
+  | { type: "taxonomy-change"; user: string; change: string; commit: string; incidents: number }
+  | { type: "ticket-close"; user: string; incident: string; countermeasure: string; source: string; ticket: string; commit: string };
 
 export type AuditRecord = AuditEvent & { at: string };
 

@@ -5,6 +5,8 @@ import { Taxonomy } from "../schema/taxonomy";
 import { accessOfText } from "./access";
 import { ID_PATTERN } from "../schema/common";
 import { taxonomySchema } from "../schema/factors";
+import type { KaizenConfig } from "../schema/kaizen-config";
+import { KAIZEN_CONFIG_FILE, parseKaizenConfig } from "./kaizen-config";
 import type { IncidentFrontmatter } from "../schema/incident";
 import { fieldPath, type Problem } from "../schema/problems";
 import { findGitDir } from "./git-dir";
@@ -48,6 +50,9 @@ export interface Snapshot {
   head: string | null;
   taxonomy: Taxonomy;
   taxonomyProblems: Problem[];
+  /** kaizen.yml as committed (defaults when absent; a broken section at its defaults). */
+  config: KaizenConfig;
+  configProblems: Problem[];
   incidents: IncidentDoc[];
   broken: BrokenIncident[];
   byId: ReadonlyMap<string, IncidentEntry>;
@@ -120,6 +125,7 @@ export class ContentStore {
   readonly repo: ContentRepository;
   private files = new Map<string, FileState>();
   private taxonomyState: { blob: string | null; taxonomy: Taxonomy; problems: Problem[] } | null = null;
+  private configState: { blob: string | null; config: KaizenConfig; problems: Problem[] } | null = null;
   private current: Snapshot | null = null;
   private dirty = true;
   private checkedAt = 0;
@@ -200,7 +206,7 @@ export class ContentStore {
     const head = await readHead(this.root);
     if (this.current && head === this.current.head) return this.current;
 
-    const tree = head ? await this.repo.tree(head, [FACTORS_FILE, `${INCIDENTS_DIR}/`]) : new Map<string, TreeEntry>();
+    const tree = head ? await this.repo.tree(head, [FACTORS_FILE, KAIZEN_CONFIG_FILE, `${INCIDENTS_DIR}/`]) : new Map<string, TreeEntry>();
     const taxEntry = tree.get(FACTORS_FILE);
     const taxBlob = taxEntry?.type === "blob" && taxEntry.mode !== SYMLINK_MODE ? taxEntry.blob : null;
     const names = [...tree].filter(([rel, e]) => rel.startsWith(`${INCIDENTS_DIR}/`) && rel.endsWith(".mdx") && e.type === "blob");
@@ -211,6 +217,13 @@ export class ContentStore {
       this.files.clear(); // validation depends on the taxonomy
     }
     const taxonomy = this.taxonomyState.taxonomy;
+    const configEntry = tree.get(KAIZEN_CONFIG_FILE);
+    const configBlob = configEntry?.type === "blob" && configEntry.mode !== SYMLINK_MODE ? configEntry.blob : null;
+    if (!this.configState || this.configState.blob !== configBlob) {
+      const raw = configBlob ? ((await this.repo.readBlobs([configBlob])).get(configBlob) ?? null) : null;
+      const { value, problems } = parseKaizenConfig(raw);
+      this.configState = { blob: configBlob, config: value, problems };
+    }
 
     let toRead = names.filter(([rel, e]) => this.files.get(rel)?.blob !== e.blob);
     // A restart (or a new process on the same data directory) takes what an earlier one parsed at the same blobs.
@@ -256,6 +269,8 @@ export class ContentStore {
       head,
       taxonomy,
       taxonomyProblems: this.taxonomyState.problems,
+      config: this.configState.config,
+      configProblems: this.configState.problems,
       incidents: entries.filter((e): e is IncidentDoc => e.ok),
       broken: entries.filter((e): e is BrokenIncident => !e.ok),
       byId: new Map(entries.map((e) => [e.id, e])),

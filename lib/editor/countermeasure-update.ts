@@ -9,6 +9,8 @@ import { defaultTimeZone, localDate } from "../knowledge/dates";
 import { visibleContent } from "../knowledge/visible";
 import { checkMdxOffThread } from "../mdx/off-thread";
 import { ID_PATTERN } from "../schema/common";
+import { evidenceRequired } from "../schema/followup-policy";
+import { hasEvidenceLink } from "../followups/policy";
 import type { CountermeasureStatus } from "../schema/incident";
 import { loadForEdit, saveIncident, type SaveResult } from "./save";
 
@@ -51,13 +53,21 @@ export async function updateCountermeasure(viewer: Viewer, raw: unknown): Promis
   if (loaded.blob !== baseBlob) {
     return { ok: false, reason: "conflict", currentText: loaded.text, currentBlob: loaded.blob, message: CONFLICT, current: stateOf(loaded.doc) };
   }
+  const { snapshot } = await visibleContent(viewer);
+  const policy = snapshot.config.followups;
+  const cm = loaded.doc?.frontmatter.countermeasures.find((c) => c.id === cmId);
+  if (cm && patch.status === "done" && cm.status !== "done" && evidenceRequired(policy, cm.type) && !patch.evidence?.url?.trim() && !hasEvidenceLink(cm.evidence)) {
+    throw new AppError("bad_request", `evidence.url: kaizen.yml requires an evidence link (a merged PR, a ticket, an alert) to mark ${cm.type} countermeasures done`);
+  }
   // The body is checked once, off the request thread; the update itself only edits the frontmatter.
   const split = splitDocument(loaded.text);
   const checkedBody = split.ok ? { body: split.doc.body, problems: await checkMdxOffThread(split.doc.body) } : undefined;
   const text = applyCountermeasureUpdate(loaded.text, cmId, patch, localDate(new Date(), defaultTimeZone()), {
     file: loaded.doc?.path,
-    taxonomy: loaded.doc ? (await visibleContent(viewer)).snapshot.taxonomy : undefined,
+    taxonomy: loaded.doc ? snapshot.taxonomy : undefined,
     checkedBody,
+    actor: viewer.email || viewer.id,
+    verifyAfterDays: policy.verify_after_days,
   });
   // Setting a field to the value it already has is not worth a commit.
   if (text === loaded.text) return { ok: true, id: incidentId, blob: loaded.blob, commit: "", created: false };

@@ -8,6 +8,8 @@ import {
   VISIBILITIES,
   type CountermeasureStatus,
   type CountermeasureType,
+  type Evidence,
+  evidenceSchema,
   type IncidentFrontmatterInput,
   type IncidentStatus,
   type Severity,
@@ -72,6 +74,9 @@ export interface CountermeasureRow {
   ticket: string;
   addresses: string[];
   internal?: boolean;
+  /** Not edited in the form, carried through so that a save keeps them (the dashboard and ticket hooks add them). */
+  verify_by?: string;
+  evidence?: Evidence[];
 }
 
 export const KEY_TIME_FIELDS = ["started_at", "detected_at", "mitigated_at", "resolved_at"] as const;
@@ -142,10 +147,20 @@ export function formFromData(data: unknown, body: string): EditorForm {
       ticket: text(r.ticket),
       addresses: list(r.addresses),
       internal: r.internal === true || undefined,
+      verify_by: text(r.verify_by) || undefined,
+      evidence: evidenceList(r.evidence),
     })),
     source: sourceOf(d.source),
     body: body.replace(/^\n+/, ""),
   };
+}
+
+const evidenceListSchema = evidenceSchema.array();
+
+/** The countermeasure's evidence when it validates; a broken list is left to the file's own validation errors. */
+function evidenceList(v: unknown): Evidence[] | undefined {
+  const parsed = evidenceListSchema.safeParse(v);
+  return parsed.success && parsed.data.length > 0 ? parsed.data : undefined;
 }
 
 const timeOf = (at: string) => {
@@ -195,6 +210,8 @@ export function formToFrontmatter(form: EditorForm): IncidentFrontmatterInput {
       ticket: opt(c.ticket.trim()),
       addresses: c.addresses.length ? c.addresses : undefined,
       internal: c.internal || undefined,
+      verify_by: c.verify_by || undefined,
+      evidence: c.evidence?.length ? c.evidence : undefined,
     })),
     source: form.source ?? undefined,
   };

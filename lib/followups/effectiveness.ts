@@ -1,5 +1,6 @@
 import type { Taxonomy } from "../schema/taxonomy";
 import { COUNTERMEASURE_TYPES, type CountermeasureType } from "../schema/incident";
+import { daysBetween, toLocalDate } from "../knowledge/dates";
 import type { FollowupRow } from "./model";
 
 export interface EffectivenessFigures {
@@ -59,4 +60,57 @@ export function countermeasureEffectiveness(rows: readonly FollowupRow[], taxono
     })
     .sort((a, b) => b.done - a.done || a.name.localeCompare(b.name));
   return { byType, byCategory };
+}
+
+export const VERIFICATIONS = ["verified", "unverified", "failed"] as const;
+export type Verification = (typeof VERIFICATIONS)[number];
+
+/** What a done countermeasure has shown so far. */
+export interface CountermeasureOutcome {
+  /**
+   * failed: an addressed factor recurred after done; verified: evidence is recorded and verify_by has passed (or
+   * someone answered "held") without a recurrence; unverified: neither yet.
+   */
+  verification: Verification;
+  /** Calendar days from done to the first recurrence, or to today when none; null without done_at. */
+  daysWithoutRecurrence: number | null;
+  /** Done, verify_by reached and nobody has yet answered "did it hold?". */
+  askIfHeld: boolean;
+}
+
+/** The outcome of one countermeasure row (null unless done), from the recurrence facts already on the row. */
+export function countermeasureOutcome(
+  row: Pick<FollowupRow, "status" | "done_at" | "evidence" | "verify_by" | "recurrenceCount" | "recurredAfterDone">,
+  today: string,
+  timeZone: string,
+): CountermeasureOutcome | null {
+  if (row.status !== "done") return null;
+  const doneDate = row.done_at ? toLocalDate(row.done_at, timeZone) : null;
+  const first = row.recurredAfterDone[0];
+  const until = first ? toLocalDate(first.started_at, timeZone) : today;
+  const daysWithoutRecurrence = doneDate ? Math.max(0, daysBetween(doneDate, until)) : null;
+  const evidence = (row.evidence ?? []).filter((e) => e.verdict !== "did-not-hold");
+  const answered = evidence.some((e) => e.verdict === "held");
+  const verifyDate = row.verify_by ? toLocalDate(row.verify_by, timeZone) : null;
+  const reached = verifyDate !== null && today >= verifyDate;
+  const verification: Verification = row.recurrenceCount > 0 ? "failed" : evidence.length > 0 && (answered || (verifyDate !== null && today > verifyDate)) ? "verified" : "unverified";
+  return { verification, daysWithoutRecurrence, askIfHeld: reached && !answered };
+}
+
+export interface FactorEffectiveness {
+  done: number;
+  verified: number;
+  unverified: number;
+  failed: number;
+}
+
+/** Verified / unverified / failed counts of the done countermeasures addressing one factor (canonical id). */
+export function factorEffectiveness(rows: readonly FollowupRow[], factor: string): FactorEffectiveness {
+  const out: FactorEffectiveness = { done: 0, verified: 0, unverified: 0, failed: 0 };
+  for (const r of rows) {
+    if (!r.outcome || !r.factors.includes(factor)) continue;
+    out.done++;
+    out[r.outcome.verification]++;
+  }
+  return out;
 }

@@ -14,6 +14,9 @@ import { daysBetween, defaultTimeZone, localDate, toLocalDate } from "../knowled
 import { isOpen, isOverdue, startedAt } from "../knowledge/facts";
 import { addressedFactors } from "../knowledge/incident-view";
 import { countermeasureRecurrence, type RecurrenceHit } from "../knowledge/recurrence";
+import { EMPTY_FOLLOWUP_POLICY, type FollowupPolicy } from "../schema/followup-policy";
+import { countermeasureOutcome, type CountermeasureOutcome } from "./effectiveness";
+import { countermeasureBreaches, type PolicyBreach } from "./policy";
 
 /** What the follow-up model needs of an incident (an IncidentDoc fits). */
 export interface FollowupSource {
@@ -56,12 +59,18 @@ export type FollowupRow = Countermeasure & {
   recurrenceCount: number;
   /** The addressed factors that appeared again after done. */
   recurredFactors: string[];
+  /** How it falls short of the kaizen.yml followups policy (none without a policy). */
+  breaches: PolicyBreach[];
+  /** For done countermeasures: verified / unverified / failed, days without recurrence, whether to ask "did it hold?". */
+  outcome: CountermeasureOutcome | null;
 };
 
 export interface FollowupOptions {
   now?: Date;
   /** IANA zone that due dates are read in; defaults to KAIZEN_TIME_ZONE, else UTC. */
   timeZone?: string;
+  /** kaizen.yml `followups:`; without it nothing breaches. */
+  policy?: FollowupPolicy;
 }
 
 function canonical(taxonomy: Taxonomy | undefined, id: string): string {
@@ -96,12 +105,14 @@ export function buildFollowupRows(incidents: readonly FollowupSource[], taxonomy
       const dueInDays = daysBetween(today, dueDate);
       const factors = addressedFactors(cm, taxonomy ?? NO_TAXONOMY);
       const recurrence = countermeasureRecurrence(incidents, taxonomy ?? NO_TAXONOMY, inc.id, cm, timeZone);
+      const createdDate = createdAt ? localDate(Date.parse(createdAt), timeZone) : null;
+      const facts = { status: cm.status, done_at: cm.done_at, evidence: cm.evidence, verify_by: cm.verify_by, recurrenceCount: recurrence.count, recurredAfterDone: recurrence.hits };
       rows.push({
         ...cm,
         key: `${inc.id}#${cm.id}`,
         incident,
         createdAt,
-        createdDate: createdAt ? localDate(Date.parse(createdAt), timeZone) : null,
+        createdDate,
         dueDate,
         overdue,
         daysOverdue: overdue ? Math.max(0, -dueInDays) : 0,
@@ -110,6 +121,8 @@ export function buildFollowupRows(incidents: readonly FollowupSource[], taxonomy
         recurredAfterDone: recurrence.hits,
         recurrenceCount: recurrence.count,
         recurredFactors: recurrence.factors,
+        breaches: countermeasureBreaches(cm, { severity: incident.severity, createdDate }, options.policy ?? EMPTY_FOLLOWUP_POLICY, { today, timeZone }),
+        outcome: countermeasureOutcome(facts, today, timeZone),
       });
     }
   }
@@ -184,6 +197,8 @@ export const followupFilterSchema = z.object({
   factor: text,
   severity: listOf(SEVERITIES),
   overdue: flag,
+  /** Only countermeasures breaking the kaizen.yml followups policy. */
+  breach: flag,
   dueWithin: days,
   createdFrom: day,
   createdTo: day,
@@ -247,6 +262,7 @@ export function filterRows(rows: readonly FollowupRow[], filters: FollowupFilter
     if (service && !r.incident.services.some((s) => same(s, service))) return false;
     if (factor && !r.factors.includes(factor)) return false;
     if (filters.overdue && !r.overdue) return false;
+    if (filters.breach && r.breaches.length === 0) return false;
     if (filters.dueWithin !== undefined && !(isOpen(r.status) && r.dueInDays <= filters.dueWithin)) return false;
     if (filters.createdFrom && !(r.createdDate && r.createdDate >= filters.createdFrom)) return false;
     if (filters.createdTo && !(r.createdDate && r.createdDate <= filters.createdTo)) return false;

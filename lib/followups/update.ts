@@ -6,7 +6,29 @@ import { AppError } from "../errors";
 import { Taxonomy } from "../schema/taxonomy";
 import { checkMdx, type MdxProblem } from "../mdx/validate";
 import { dateSchema, isCalendarDate, oneOf } from "../schema/common";
-import { COUNTERMEASURE_STATUSES, type Countermeasure, type IncidentFrontmatter } from "../schema/incident";
+import { COUNTERMEASURE_STATUSES, EVIDENCE_VERDICTS, evidenceSchema, type Countermeasure, type Evidence, type IncidentFrontmatter } from "../schema/incident";
+import { addDays } from "../knowledge/dates";
+import { isSafeUrl } from "../mdx/url";
+
+/**
+ * A piece of evidence added with an update: a link (the URL rules of the MDX body: http(s), mailto or relative), a
+ * note, and for "did it hold?" answers a verdict. Who and when are added by the server.
+ */
+export const evidenceInputSchema = z
+  .strictObject({
+    url: z
+      .string()
+      .trim()
+      .max(2000, "at most 2000 characters")
+      .refine((u) => u === "" || (isSafeUrl(u) && /^(https?:\/\/|mailto:|\/)/i.test(u) && !/\s/.test(u)), "expected an http(s) link such as https://github.com/org/repo/pull/12")
+      .optional(),
+    note: z.string().trim().max(2000, "at most 2000 characters").optional(),
+    verdict: oneOf(EVIDENCE_VERDICTS).optional(),
+  })
+  .transform((e) => ({ url: e.url || undefined, note: e.note || undefined, verdict: e.verdict }))
+  .refine((e) => e.url !== undefined || e.note !== undefined, "give a link or a note");
+
+export type EvidenceInput = z.infer<typeof evidenceInputSchema>;
 
 /** The inline edits the dashboard offers on one countermeasure. */
 export const countermeasurePatchSchema = z.strictObject({
@@ -19,15 +41,22 @@ export const countermeasurePatchSchema = z.strictObject({
     .regex(/^[^\r\n]*$/, "must be one line")
     .optional(),
   due: dateSchema.optional(),
+  /** Appended to the countermeasure's evidence. */
+  evidence: evidenceInputSchema.optional(),
+  verify_by: dateSchema.optional(),
 });
 
-export type CountermeasurePatch = z.infer<typeof countermeasurePatchSchema>;
+export type CountermeasurePatch = z.input<typeof countermeasurePatchSchema>;
 
 export interface UpdateOptions {
   /** Checks factor ids in the result too; without it only the schema and MDX rules are checked. */
   taxonomy?: Taxonomy;
   /** Names the file in validation errors. */
   file?: string;
+  /** Who adds evidence (e-mail or handle); required when the patch carries evidence. */
+  actor?: string;
+  /** Days after done that verify_by is set to when a countermeasure becomes done without one (kaizen.yml). */
+  verifyAfterDays?: number;
   /** The body's MDX problems, already found (on the server, off the request thread); otherwise it is parsed here. */
   checkedBody?: { body: string; problems: readonly MdxProblem[] };
 }
@@ -45,9 +74,12 @@ function updatedData(data: unknown, cmId: string, target: Countermeasure): Recor
     const next: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(item)) {
       if (k === "done_at") continue;
-      next[k] = k === "status" || k === "owner" || k === "due" ? target[k] : v;
+      next[k] = k === "status" || k === "owner" || k === "due" ? target[k] : k === "evidence" && target.evidence ? target.evidence : k === "verify_by" && target.verify_by ? target.verify_by : v;
       if (k === "status" && target.done_at) next.done_at = target.done_at;
     }
+    // New keys go last, where a reader of the file expects additions.
+    if (target.verify_by && !("verify_by" in next)) next.verify_by = target.verify_by;
+    if (target.evidence && !("evidence" in next)) next.evidence = target.evidence;
     return next;
   });
   return { ...shape.data, countermeasures };
@@ -101,6 +133,14 @@ export function applyCountermeasureUpdate(
   const target: Countermeasure = { ...current, status, owner: p.owner ?? current.owner, due: p.due ?? current.due };
   if (status === "done" && !current.done_at) target.done_at = today;
   else if (status !== "done") delete target.done_at;
+  if (p.verify_by) target.verify_by = p.verify_by;
+  else if (status === "done" && current.status !== "done" && !current.verify_by && options.verifyAfterDays) target.verify_by = addDays(target.done_at?.slice(0, 10) ?? today, options.verifyAfterDays);
+  if (p.evidence) {
+    if (!options.actor) throw new AppError("bad_request", "evidence needs to say who added it");
+    const entry = evidenceSchema.safeParse({ url: p.evidence.url, note: p.evidence.note, added_by: options.actor, added_at: today, verdict: p.evidence.verdict });
+    if (!entry.success) throw new AppError("bad_request", `invalid evidence: ${entry.error.issues.map((i) => `${i.path.join(".") || "evidence"}: ${i.message}`).join("; ")}`);
+    target.evidence = [...(current.evidence ?? []), compact(entry.data)];
+  }
   const expected: IncidentFrontmatter = {
     ...before.frontmatter,
     countermeasures: before.frontmatter.countermeasures.map((c, i) => (i === index ? target : c)),
@@ -116,6 +156,15 @@ export function applyCountermeasureUpdate(
   const after = parseIncidentText(file, text, taxonomy, checkBody);
   if (after.ok && sameFrontmatter(after.frontmatter, expected)) return text;
   throw new AppError("bad_request", "the updated incident does not validate", after.ok ? undefined : after.problems);
+}
+
+/** The entry without its unset fields, so that the YAML gets no `url: null` lines. */
+function compact(e: Evidence): Evidence {
+  const out: Evidence = { added_by: e.added_by, added_at: e.added_at };
+  if (e.url !== undefined) out.url = e.url;
+  if (e.note !== undefined) out.note = e.note;
+  if (e.verdict !== undefined) out.verdict = e.verdict;
+  return out;
 }
 
 const withFinalNewline = (yaml: string) => (yaml === "" || yaml.endsWith("\n") ? yaml : `${yaml}\n`);

@@ -8,7 +8,7 @@ const followupCache = new WeakMap<VisibleContent["incidents"], FollowupRow[]>();
 export function followupRowsFor(visible: VisibleContent): FollowupRow[] {
   let rows = followupCache.get(visible.incidents);
   if (!rows) {
-    rows = buildFollowupRows(visible.incidents, visible.snapshot.taxonomy);
+    rows = buildFollowupRows(visible.incidents, visible.snapshot.taxonomy, { policy: visible.snapshot.config.followups });
     followupCache.set(visible.incidents, rows);
   }
   return rows;

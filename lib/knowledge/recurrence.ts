@@ -376,3 +376,26 @@ export function countermeasureRecurrence(
   }
   return { hits, count: factors.length > 8 ? walked : count, factors: recurred };
 }
+
+/** How long a factor has gone without coming back since the latest done countermeasure addressing it. */
+export interface FactorHold {
+  /** The latest done countermeasure addressing the factor; null when none is done. */
+  latest: Recurrence["countermeasure"] | null;
+  /** The first later incident with the factor (other than the countermeasure's own), or null when it has held. */
+  recurredIn: Recurrence["recurredIn"] | null;
+}
+
+/** For the factor page: did the factor come back after the latest countermeasure addressing it was done? */
+export function factorHold(incidents: readonly KnowledgeIncident[], taxonomy: Taxonomy, factor: string, timeZone: string = defaultTimeZone()): FactorHold {
+  const id = taxonomy.canonicalId(factor) ?? factor;
+  const index = buildIndex(incidents, taxonomy, timeZone);
+  const done = index.done.get(id) ?? [];
+  const last = done[done.length - 1];
+  if (!last) return { latest: null, recurredIn: null };
+  const list = index.incidents.get(id) ?? [];
+  for (let i = firstWhere(list, (o) => o.t > last.at); i < list.length; i++) {
+    const o = list[i];
+    if (o && o.inc.id !== last.cm.incidentId) return { latest: last.cm, recurredIn: { incidentId: o.inc.id, title: o.inc.frontmatter.title, started_at: o.started } };
+  }
+  return { latest: last.cm, recurredIn: null };
+}

@@ -3,8 +3,11 @@ import path from "node:path";
 import { splitDocument } from "../content/frontmatter";
 import { parseIncidentText } from "../content/incident-file";
 import { ContentStore, FACTORS_FILE, INCIDENTS_DIR, parseTaxonomy } from "../content/store";
-import { parsePolicy, POLICY_FILE } from "../content/policy";
-import { parseReviewPolicy } from "../content/review-policy";
+import { KAIZEN_CONFIG_FILE, parseKaizenConfig } from "../content/kaizen-config";
+import { countermeasureBreaches } from "../followups/policy";
+import { defaultTimeZone, localDate } from "../knowledge/dates";
+import { startedMs } from "../knowledge/facts";
+import type { FollowupPolicy } from "../schema/followup-policy";
 import { isMarkedPublic, isPublic } from "../publish/public-version";
 import { ID_PATTERN } from "../schema/common";
 import type { IncidentFrontmatter } from "../schema/incident";
@@ -19,6 +22,25 @@ export function blamelessProblems(file: string, raw: string): Problem[] {
   const { doc } = split;
   const hints = [...lintBlameless(doc.yaml, doc.yamlLine, { maskQuotes: false }), ...lintBlameless(doc.body, doc.bodyLine)];
   return hints.map((h) => ({ file, line: h.line, col: h.col, field: "blameless", message: `"${h.phrase}": ${h.message} ${h.suggestion}`, severity: "warning" as const }));
+}
+
+/**
+ * Countermeasures that break the kaizen.yml `followups:` policy (due after the severity target, done without the
+ * evidence it requires), as warnings at the field to fix: the file is valid, the team's rule is not met.
+ */
+export function policyProblems(file: string, raw: string, fm: IncidentFrontmatter, policy: FollowupPolicy, timeZone: string = defaultTimeZone()): Problem[] {
+  const split = splitDocument(raw);
+  const started = startedMs({ frontmatter: fm });
+  const subject = { severity: fm.severity ?? null, createdDate: started === null ? null : localDate(started, timeZone) };
+  const out: Problem[] = [];
+  fm.countermeasures.forEach((cm, i) => {
+    for (const b of countermeasureBreaches(cm, subject, policy, { timeZone })) {
+      const path = ["countermeasures", i, b.field === "evidence" && !cm.evidence ? "status" : b.field];
+      const at = split.ok ? split.doc.locate(path) : { line: 1, col: 1 };
+      out.push({ file, ...at, field: `countermeasures[${i}].${b.field}`, message: `policy: ${b.message}`, severity: "warning" });
+    }
+  });
+  return out;
 }
 
 export interface LintReport {
@@ -44,9 +66,8 @@ interface LintFile {
 export async function lintContent(dir: string, opts: { committed?: boolean; public?: boolean } = {}): Promise<LintReport> {
   const { taxonomyText, policyText, files } = opts.committed ? await committedFiles(dir) : await diskFiles(dir);
   const { taxonomy, problems: taxonomyProblems } = parseTaxonomy(taxonomyText);
-  const policy = parsePolicy(policyText);
-  // kaizen.yml's review: key has its own schema (lib/schema/review-policy.ts); its problems are listed with the rest.
-  const problems: Problem[] = [...taxonomyProblems, ...policy.problems, ...parseReviewPolicy(policyText).problems];
+  const config = parseKaizenConfig(policyText);
+  const problems: Problem[] = [...taxonomyProblems, ...config.problems];
   const parsed: { rel: string; id: string; raw: string; fm: IncidentFrontmatter }[] = [];
   const brokenIds: string[] = [];
   for (const f of files) {
@@ -66,14 +87,14 @@ export async function lintContent(dir: string, opts: { committed?: boolean; publ
       brokenIds.push(id);
       continue;
     }
-    problems.push(...r.warnings, ...blamelessProblems(f.rel, f.raw));
+    problems.push(...r.warnings, ...blamelessProblems(f.rel, f.raw), ...policyProblems(f.rel, f.raw, r.frontmatter, config.value.followups));
     parsed.push({ rel: f.rel, id, raw: f.raw, fm: r.frontmatter });
   }
   const marked = parsed.filter((p) => isMarkedPublic(p.fm));
   if (opts.public) {
     const people = [...new Set(parsed.flatMap((p) => [...p.fm.authors, ...p.fm.countermeasures.map((c) => c.owner)]))];
     const nonPublicIds = [...parsed.filter((p) => !isPublic({ frontmatter: p.fm })).map((p) => p.id), ...brokenIds];
-    for (const p of marked) problems.push(...redactionProblems(p.rel, p.raw, p.fm, { redact: policy.policy.redact, people, nonPublicIds }));
+    for (const p of marked) problems.push(...redactionProblems(p.rel, p.raw, p.fm, { redact: config.value.redact, people, nonPublicIds }));
   }
   return { problems: sortProblems(problems), checked: files.length, markedPublic: marked.length };
 }
@@ -88,7 +109,7 @@ async function diskFiles(dir: string): Promise<{ taxonomyText: string | null; po
     // Like the server, never follow a symbolic link out of the content directory.
     files.push(st.isFile() ? { rel, raw: await read(rel) } : { rel, raw: null, unreadable: "not a regular file" });
   }
-  return { taxonomyText: await read(FACTORS_FILE), policyText: await read(POLICY_FILE), files };
+  return { taxonomyText: await read(FACTORS_FILE), policyText: await read(KAIZEN_CONFIG_FILE), files };
 }
 
 async function committedFiles(dir: string): Promise<{ taxonomyText: string | null; policyText: string | null; files: LintFile[] }> {
@@ -103,7 +124,7 @@ async function committedFiles(dir: string): Promise<{ taxonomyText: string | nul
     });
     if (raw !== undefined) files.push({ rel, raw });
   }
-  return { taxonomyText: await repo.readFile(FACTORS_FILE), policyText: await repo.readFile(POLICY_FILE), files };
+  return { taxonomyText: await repo.readFile(FACTORS_FILE), policyText: await repo.readFile(KAIZEN_CONFIG_FILE), files };
 }
 
 function sortProblems(problems: Problem[]): Problem[] {

@@ -1,10 +1,13 @@
 import "server-only";
 import { canAuthor, type Viewer } from "../auth/viewer";
-import { countermeasureEffectiveness, type Effectiveness } from "../followups/effectiveness";
+import { countermeasureEffectiveness, type CountermeasureOutcome, type Effectiveness } from "../followups/effectiveness";
+import { BREACH_LABEL, type BreachKind } from "../followups/policy";
+import type { Evidence } from "../schema/incident";
 import { calendarFeedLinks, type CalendarFeedLinks } from "../followups/feeds";
 import {
   filterRows,
   followupFiltersToSearchParams,
+  NO_TEAM,
   groupRows,
   parseFollowupFilters,
   queryFollowups,
@@ -20,6 +23,7 @@ import { isOpen } from "../knowledge/facts";
 import { visibleContent, type VisibleContent } from "../knowledge/visible";
 import { requestBaseUrl } from "../http";
 import type { Taxonomy } from "../schema/taxonomy";
+import { evidenceRequired } from "../schema/followup-policy";
 import type { CountermeasureStatus, CountermeasureType, Severity } from "../schema/incident";
 
 /** One countermeasure as the dashboard and review mode show it: plain data, safe to pass to client components. */
@@ -46,6 +50,22 @@ export interface CountermeasureItem {
   incident: { id: string; title: string; severity: Severity | null; teams: string[]; restricted: boolean; groups: string[] };
   /** The incident file's blob: the base revision of an inline update. */
   incidentBlob: string;
+  /** Proof recorded so far, oldest first (links were validated against the body's URL rules on read). */
+  evidence: Evidence[];
+  verifyBy: string | null;
+  /** Breaches of the kaizen.yml followups policy. */
+  breaches: { kind: BreachKind; label: string; message: string }[];
+  /** For done ones: verified / unverified / failed and days without recurrence. */
+  outcome: CountermeasureOutcome | null;
+  /** Whether evidence is needed to mark it done (kaizen.yml). */
+  evidenceRequired: boolean;
+}
+
+/** Policy breaches of the visible countermeasures, per team. */
+export interface TeamBreaches {
+  team: string;
+  total: number;
+  byKind: Record<BreachKind, number>;
 }
 
 export interface CountermeasureGroupView {
@@ -76,6 +96,10 @@ export interface CountermeasuresPageData {
   summary: FollowupSummary;
   scoped: boolean;
   effectiveness: Effectiveness;
+  /** Rows in scope breaking the followups policy, by team (most first); empty without a policy. */
+  breachesByTeam: TeamBreaches[];
+  /** Whether kaizen.yml sets any followups target or evidence rule. */
+  hasPolicy: boolean;
   facets: CountermeasureFacets;
   canEdit: boolean;
   /** The current filters as a query string (no leading ?), for export and review links. */
@@ -117,6 +141,11 @@ function itemsFor(visible: VisibleContent) {
       recurrenceCount: r.recurrenceCount,
       incident: { id: r.incident.id, title: r.incident.title, severity: r.incident.severity, teams: r.incident.teams, restricted: r.incident.visibility === "restricted", groups: entry?.ok ? entry.frontmatter.groups : [] },
       incidentBlob: entry?.blob ?? "",
+      evidence: r.evidence ?? [],
+      verifyBy: r.verify_by ?? null,
+      breaches: r.breaches.map((b) => ({ kind: b.kind, label: BREACH_LABEL[b.kind], message: b.message })),
+      outcome: r.outcome,
+      evidenceRequired: evidenceRequired(visible.snapshot.config.followups, r.type),
     };
   };
 }
@@ -150,7 +179,7 @@ function computeFacets(rows: readonly FollowupRow[], taxonomy: Taxonomy): Counte
 
 /** The filters that choose which countermeasures are in scope (not their state): owner, team, type and so on. */
 function scopeOf(filters: FollowupFilters): FollowupFilters {
-  return { ...filters, status: undefined, overdue: undefined, dueWithin: undefined, sort: undefined, group: undefined };
+  return { ...filters, status: undefined, overdue: undefined, breach: undefined, dueWithin: undefined, sort: undefined, group: undefined };
 }
 
 const countActive = (f: FollowupFilters) =>
@@ -158,6 +187,21 @@ const countActive = (f: FollowupFilters) =>
 
 const summaryCache = new WeakMap<readonly FollowupRow[], FollowupSummary>();
 const effectivenessCache = new WeakMap<readonly FollowupRow[], Effectiveness>();
+
+/** Per team, how many countermeasures in `rows` breach the policy, and how. A row counts once per team it belongs to. */
+export function breachesByTeam(rows: readonly FollowupRow[]): TeamBreaches[] {
+  const byTeam = new Map<string, TeamBreaches>();
+  for (const r of rows) {
+    if (r.breaches.length === 0) continue;
+    for (const team of r.incident.teams.length ? new Set(r.incident.teams) : [NO_TEAM]) {
+      let t = byTeam.get(team);
+      if (!t) byTeam.set(team, (t = { team, total: 0, byKind: { "due-beyond-target": 0, "past-target": 0, "missing-evidence": 0 } }));
+      t.total++;
+      for (const kind of new Set(r.breaches.map((b) => b.kind))) t.byKind[kind]++;
+    }
+  }
+  return [...byTeam.values()].sort((a, b) => (a.team === NO_TEAM ? 1 : 0) - (b.team === NO_TEAM ? 1 : 0) || b.total - a.total || a.team.localeCompare(b.team));
+}
 
 function today(): string {
   return localDate(new Date(), defaultTimeZone());
@@ -207,6 +251,8 @@ export async function getCountermeasuresPage(viewer: Viewer, searchParams: Searc
     summary,
     scoped,
     effectiveness,
+    breachesByTeam: breachesByTeam(inScope),
+    hasPolicy: hasFollowupPolicy(visible),
     facets: facetsOf(all, taxonomy),
     canEdit: canAuthor(viewer),
     query: followupFiltersToSearchParams(filters).toString(),
@@ -214,6 +260,11 @@ export async function getCountermeasuresPage(viewer: Viewer, searchParams: Searc
     today: today(),
     feed: await calendarFeedLinks(viewer, await requestBaseUrl()),
   };
+}
+
+function hasFollowupPolicy(visible: VisibleContent): boolean {
+  const p = visible.snapshot.config.followups;
+  return Object.keys(p.due_days).length > 0 || p.evidence_required !== false;
 }
 
 export interface ReviewIncident {
@@ -244,6 +295,8 @@ export interface ReviewPageData {
   scopeQuery: string;
   canEdit: boolean;
   windowDays: number;
+  /** Done countermeasures whose verify_by has come, still waiting for an answer to "did it hold?" (soonest first). */
+  holdPrompts: CountermeasureItem[];
 }
 
 /**
@@ -270,6 +323,11 @@ export async function getReviewPage(viewer: Viewer, searchParams: SearchParamsIn
     scopeQuery: followupFiltersToSearchParams(scope).toString(),
     canEdit: canAuthor(viewer),
     windowDays: REVIEW_WINDOW_DAYS,
+    holdPrompts: filterRows(all, scope, taxonomy)
+      .filter((r) => r.outcome?.askIfHeld)
+      .sort((a, b) => (a.verify_by ?? "").localeCompare(b.verify_by ?? "") || a.key.localeCompare(b.key))
+      .slice(0, MAX_ROWS)
+      .map(itemsFor(visible)),
   };
   if (!row) return { ...base, item: null, incident: null };
 

@@ -7,6 +7,10 @@ import { emptySeverityMix, lastMonths, monthKey, type SeverityKey } from "../kno
 import { isOverdue } from "../knowledge/facts";
 import { ID_PATTERN } from "../schema/common";
 import { UNKNOWN_CATEGORY } from "./factors";
+import { factorEffectiveness, type FactorEffectiveness, type Verification } from "../followups/effectiveness";
+import { followupRowsFor } from "../followups/visible-rows";
+import { factorHold } from "../knowledge/recurrence";
+import { daysBetween, defaultTimeZone, localDate, toLocalDate } from "../knowledge/dates";
 
 // /factors/[id]: one factor across incidents, teams and time, with its countermeasures and recurrences.
 
@@ -16,6 +20,19 @@ export interface FactorCountermeasureView extends FactorCountermeasure {
   recurredIn: { incidentId: string; title: string; started_at: string }[];
   /** How many later incidents had it in all. */
   recurredCount: number;
+  /** Done ones: verified / unverified / failed, and calendar days without a recurrence since done. */
+  verification: Verification | null;
+  daysWithoutRecurrence: number | null;
+}
+
+/** Did the countermeasures addressing this factor work? */
+export interface FactorEffectivenessView extends FactorEffectiveness {
+  /** Days since the latest done countermeasure without the factor coming back (to its return when it did). */
+  daysWithoutRecurrence: number | null;
+  /** The latest done countermeasure addressing it. */
+  latest: { incidentId: string; incidentTitle: string; id: string; title: string; done_at: string } | null;
+  /** The first incident with the factor after that one was done; null while it holds. */
+  recurredIn: { incidentId: string; title: string; started_at: string } | null;
 }
 
 // A common factor in a large knowledge base has thousands of incidents and countermeasures: the page shows the newest
@@ -59,6 +76,7 @@ export interface FactorPageData {
   recurrences: { countermeasure: { incidentId: string; incidentTitle: string; id: string; title: string; done_at: string }; recurredIn: { incidentId: string; title: string; started_at: string }[]; count: number }[];
   /** Done countermeasures followed by the factor again, in all. */
   recurrencesTotal: number;
+  effectiveness: FactorEffectivenessView;
 }
 
 function monthsBetween(fromIso: string, now: Date): number {
@@ -98,6 +116,12 @@ export async function getFactorPage(viewer: Viewer, id: string, now = new Date()
   const byCm = new Map(recs.byCountermeasure.map((g) => [`${g.countermeasure.incidentId}#${g.countermeasure.id}`, g]));
 
   const docs = docsById(visible.incidents);
+  const zone = defaultTimeZone();
+  const today = localDate(now, zone);
+  const rows = followupRowsFor(visible);
+  const outcomes = new Map(rows.filter((r) => r.outcome && r.factors.includes(link.factor)).map((r) => [r.key, r.outcome]));
+  const hold = factorHold(visible.incidents, taxonomy, link.factor, zone);
+  const holdDays = hold.latest ? Math.max(0, daysBetween(toLocalDate(hold.latest.done_at, zone), hold.recurredIn ? toLocalDate(hold.recurredIn.started_at, zone) : today)) : null;
   return {
     factor: {
       id: link.factor,
@@ -132,12 +156,20 @@ export async function getFactorPage(viewer: Viewer, id: string, now = new Date()
         overdue: isOverdue(cm, now),
         recurredIn: g?.recurredIn ?? [],
         recurredCount: g?.count ?? 0,
+        verification: outcomes.get(`${cm.incidentId}#${cm.id}`)?.verification ?? null,
+        daysWithoutRecurrence: outcomes.get(`${cm.incidentId}#${cm.id}`)?.daysWithoutRecurrence ?? null,
       };
     }),
     countermeasuresTotal: link.countermeasures.length,
     countermeasureCounts: link.countermeasureCounts,
     recurrences: recs.byCountermeasure.slice(0, FACTOR_PAGE_RECURRENCES),
     recurrencesTotal: recs.byCountermeasure.length,
+    effectiveness: {
+      ...factorEffectiveness(rows, link.factor),
+      daysWithoutRecurrence: holdDays,
+      latest: hold.latest ? { incidentId: hold.latest.incidentId, incidentTitle: hold.latest.incidentTitle, id: hold.latest.id, title: hold.latest.title, done_at: hold.latest.done_at } : null,
+      recurredIn: hold.recurredIn,
+    },
   };
 }
 

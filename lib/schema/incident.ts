@@ -42,6 +42,33 @@ export const factorRefSchema = z.strictObject(
   unknownKeys,
 );
 
+export const EVIDENCE_VERDICTS = ["held", "did-not-hold"] as const;
+export type EvidenceVerdict = (typeof EVIDENCE_VERDICTS)[number];
+
+/** Same rule as links in the MDX body (lib/mdx/url.ts), restated here because lib/schema sits below lib/mdx. */
+const EVIDENCE_URL = /^(https?:\/\/[^\s<>"]+|mailto:[^\s<>"]+|\/[^\s<>"]*)$/i;
+
+/**
+ * One piece of proof that a countermeasure was done or held: a link (merged PR, ticket, alert id, game day) and/or a
+ * note, who added it and when. `verdict` records the answer to "did it hold?" once verify_by has passed.
+ */
+export const evidenceSchema = z
+  .strictObject(
+    {
+      url: z
+        .string({ error: "expected a link" })
+        .max(2000, "at most 2000 characters")
+        .regex(EVIDENCE_URL, { error: (iss) => `expected an http(s), mailto or /relative link, got ${JSON.stringify(iss.input)}` })
+        .optional(),
+      note: z.string({ error: "expected text" }).max(2000, "at most 2000 characters").optional(),
+      added_by: z.string({ error: "expected who added it (e-mail or handle)" }).min(1, "required"),
+      added_at: dateSchema,
+      verdict: oneOf(EVIDENCE_VERDICTS).optional(),
+    },
+    unknownKeys,
+  )
+  .refine((e) => e.url !== undefined || (e.note !== undefined && e.note.trim() !== ""), { message: "needs a url or a note" });
+
 export const countermeasureSchema = z.strictObject(
   {
     id: idSchema,
@@ -54,6 +81,10 @@ export const countermeasureSchema = z.strictObject(
     ticket: z.string().optional(),
     addresses: z.array(idSchema).optional(),
     internal: z.boolean({ error: "expected true or false" }).optional(),
+    /** Proof it was done (and answers to "did it hold?"). */
+    evidence: z.array(evidenceSchema, { error: "expected a list of { url, note, added_by, added_at }" }).optional(),
+    /** The date by which someone confirms it held. */
+    verify_by: dateSchema.optional(),
   },
   unknownKeys,
 );
@@ -148,3 +179,4 @@ export type IncidentFrontmatterInput = z.input<typeof incidentSchema>;
 export type TimelineEntry = z.infer<typeof timelineEntrySchema>;
 export type Countermeasure = z.infer<typeof countermeasureSchema>;
 export type FactorRef = z.infer<typeof factorRefSchema>;
+export type Evidence = z.infer<typeof evidenceSchema>;

@@ -76,7 +76,7 @@ export const command = {
     const store = new ContentStore(contentDir());
     const snap = await store.snapshot();
     if (snap.broken.length > 0) console.error(`warning: ${snap.broken.length} incident file(s) could not be read and are left out (run: kaizen lint)`);
-    const all = buildFollowupRows(snap.incidents, snap.taxonomy, { timeZone });
+    const all = buildFollowupRows(snap.incidents, snap.taxonomy, { timeZone, policy: snap.config.followups });
     const rows = queryFollowups(all, filters, snap.taxonomy);
 
     if (args.flags.json === true) console.log(JSON.stringify(rows, null, 2));

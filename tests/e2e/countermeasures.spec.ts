@@ -135,8 +135,9 @@ test.describe("as an author", () => {
     const incidentId = /^\/incidents\/([^#?]+)/.exec(href)?.[1] ?? "";
     expect(incidentId).not.toBe("");
 
-    await item.getByLabel("Status").selectOption("done");
-    await item.getByRole("button", { name: "Save" }).click();
+    // Marking done is one action: a small dialog (note and evidence link optional).
+    await item.getByRole("button", { name: "Mark done" }).click();
+    await page.getByRole("dialog", { name: "Mark done" }).getByRole("button", { name: "Mark done" }).click();
     // Done leaves the overdue list, and the summary counts one fewer.
     await expect(list(page).getByRole("listitem", { name: title, exact: true })).toHaveCount(0);
     await expect(overdueStat(page)).toHaveAttribute("aria-label", `Overdue: ${before - 1}`);

@@ -19,6 +19,7 @@ const PUBLIC_FILES = new Set([
   "app/api/countermeasures.ics/route.ts", // authenticated by the per-user feed token
   "app/api/incidents.atom/route.ts", // authenticated by the per-user feed token
   "app/api/git/webhook/route.ts", // called by GitHub/GitLab; authenticated by the signature against KAIZEN_WEBHOOK_SECRET
+  "app/api/hooks/tickets/route.ts", // called by ticket systems; authenticated by HMAC (KAIZEN_TICKETS_SECRET) or bearer token (KAIZEN_TICKETS_TOKEN)
 ]);
 
 function walk(dir: string): string[] {

@@ -21,6 +21,8 @@ function describe(r: Awaited<ReturnType<typeof readAudit>>[number]): string {
       return `${r.target}: ${r.change}`;
     case "taxonomy-change":
       return `factors: ${r.change} (${r.incidents} incident${r.incidents === 1 ? "" : "s"} rewritten in ${r.commit.slice(0, 10)})`;
+    case "ticket-close":
+      return `marked ${r.incident}#${r.countermeasure} done from a ${r.source} ticket (${r.ticket}), commit ${r.commit.slice(0, 10)}`;
   }
 }
 

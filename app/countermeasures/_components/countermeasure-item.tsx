@@ -2,6 +2,7 @@ import Link from "next/link";
 import type { CountermeasureItem } from "@/lib/pages/countermeasures";
 import { RestrictedBadge, SeverityBadge, StatusBadge } from "../../_components/badges";
 import { formatDate } from "../../_components/format";
+import { CountermeasureDialog } from "./mark-done-dialog";
 import { CountermeasureUpdateForm } from "./update-form";
 
 const isOpenStatus = (s: string) => s === "open" || s === "in-progress";
@@ -66,6 +67,71 @@ export function RecurredFlag({ item }: { item: CountermeasureItem }) {
   );
 }
 
+const VERIFICATION_LABEL = { verified: "Verified", unverified: "Unverified", failed: "Failed" } as const;
+
+/** Verified / unverified / failed, with how long it has held (done countermeasures only). */
+export function OutcomeNote({ item }: { item: CountermeasureItem }) {
+  const o = item.outcome;
+  if (!o) return null;
+  const days = o.daysWithoutRecurrence;
+  const held = days === null ? null : o.verification === "failed" ? `recurred ${days} d after done` : `${days} d without recurrence`;
+  const title =
+    o.verification === "failed"
+      ? "An addressed factor came back in a later incident"
+      : o.verification === "verified"
+        ? "Evidence recorded and confirmed to hold"
+        : item.verifyBy
+          ? `Waiting for verify-by (${item.verifyBy}) and evidence`
+          : "No evidence and verify-by date yet";
+  return (
+    <span className="cms-outcome small" data-testid="cm-outcome">
+      <span className={`badge cms-badge--${o.verification}`} title={title}>
+        {VERIFICATION_LABEL[o.verification]}
+      </span>
+      {held && <span className="muted">{held}</span>}
+    </span>
+  );
+}
+
+/** The policy breaches of a row, as badges with the reason in words. */
+export function BreachBadges({ item }: { item: CountermeasureItem }) {
+  if (item.breaches.length === 0) return null;
+  return (
+    <ul className="cms-breaches" aria-label="Policy breaches">
+      {item.breaches.map((b) => (
+        <li key={b.kind}>
+          <span className="badge cms-badge--breach">{b.label}</span> <span className="small muted">{b.message}</span>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** The evidence recorded for a countermeasure, links first-class and notes quoted. */
+export function EvidenceList({ item }: { item: CountermeasureItem }) {
+  if (item.evidence.length === 0) return null;
+  return (
+    <ul className="cms-evidence small" aria-label="Evidence">
+      {item.evidence.map((e, i) => (
+        <li key={i}>
+          <span className="cms-evidence__kind">{e.verdict === "held" ? "Held" : e.verdict === "did-not-hold" ? "Did not hold" : "Evidence"}</span>{" "}
+          {e.url && (
+            <a href={e.url} rel="noopener noreferrer" className="cms-evidence__url">
+              {e.url.replace(/^https?:\/\//i, "")}
+            </a>
+          )}
+          {e.url && e.note && " — "}
+          {e.note && <span className="cms-evidence__note">{e.note}</span>}
+          <span className="muted">
+            {" "}
+            · {e.added_by}, {formatDate(e.added_at)}
+          </span>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 /** One dashboard row: what was promised, for which incident, by whom and when, plus inline controls for authors. */
 export function CountermeasureListItem({ item, canEdit }: { item: CountermeasureItem; canEdit: boolean }) {
   const form = <CountermeasureUpdateForm incidentId={item.incident.id} cmId={item.id} baseBlob={item.incidentBlob} title={item.title} values={{ status: item.status, owner: item.owner, due: item.due }} />;
@@ -84,6 +150,8 @@ export function CountermeasureListItem({ item, canEdit }: { item: Countermeasure
         </div>
         <FactorChips item={item} />
         <RecurredFlag item={item} />
+        <EvidenceList item={item} />
+        <BreachBadges item={item} />
       </div>
       <dl className="cms-item__facts">
         <div>
@@ -97,12 +165,14 @@ export function CountermeasureListItem({ item, canEdit }: { item: Countermeasure
           <dd>
             <span className="cms-nowrap">{formatDate(item.dueDate)}</span> <DueNote item={item} />
             {item.status === "done" && item.doneAt && <div className="small muted">done {formatDate(item.doneAt)}</div>}
+            {item.verifyBy && <div className="small muted">verify by {formatDate(item.verifyBy)}</div>}
           </dd>
         </div>
         <div>
           <dt>Status</dt>
           <dd>
             <StatusBadge status={item.status} />
+            <OutcomeNote item={item} />
           </dd>
         </div>
         <div>
@@ -116,16 +186,15 @@ export function CountermeasureListItem({ item, canEdit }: { item: Countermeasure
           </dd>
         </div>
       </dl>
-      {canEdit &&
-        item.incidentBlob &&
-        (isOpenStatus(item.status) ? (
-          form
-        ) : (
+      {canEdit && item.incidentBlob && (
+        <div className="cms-item__actions">
+          {isOpenStatus(item.status) && <CountermeasureDialog target={{ incidentId: item.incident.id, cmId: item.id, baseBlob: item.incidentBlob, title: item.title }} evidenceRequired={item.evidenceRequired} />}
           <details className="cms-edit">
-            <summary>Reopen or change</summary>
+            <summary>{isOpenStatus(item.status) ? "Change owner, due or status" : "Reopen or change"}</summary>
             {form}
           </details>
-        ))}
+        </div>
+      )}
     </li>
   );
 }

@@ -4,7 +4,9 @@ import { requireViewer } from "@/lib/auth/session";
 import { getReviewPage } from "@/lib/pages/countermeasures";
 import { RestrictedBadge, SeverityBadge, StatusBadge } from "../../_components/badges";
 import { formatDate } from "../../_components/format";
-import { DueNote, FactorChips, RecurredFlag, TicketLink } from "../_components/countermeasure-item";
+import { DueNote, EvidenceList, FactorChips, OutcomeNote, RecurredFlag, TicketLink } from "../_components/countermeasure-item";
+import { CountermeasureDialog, HeldButton } from "../_components/mark-done-dialog";
+import type { ReviewPageData } from "@/lib/pages/countermeasures";
 import { ReviewKeys } from "../_components/review-keys";
 import { CountermeasureUpdateForm } from "../_components/update-form";
 import "../countermeasures.css";
@@ -42,6 +44,8 @@ export default async function ReviewPage({ searchParams }: { searchParams: Promi
           Back to the dashboard
         </Link>
       </div>
+
+      <HoldPrompts data={data} />
 
       {!item || !incident ? (
         <section className="card">
@@ -126,6 +130,11 @@ export default async function ReviewPage({ searchParams }: { searchParams: Promi
                 </div>
               )}
               <RecurredFlag item={item} />
+              {data.canEdit && item.incidentBlob && (item.status === "open" || item.status === "in-progress") && (
+                <div className="cms-item__actions" style={{ marginTop: 14 }}>
+                  <CountermeasureDialog key={item.key} target={{ incidentId: item.incident.id, cmId: item.id, baseBlob: item.incidentBlob, title: item.title }} evidenceRequired={item.evidenceRequired} />
+                </div>
+              )}
               {data.canEdit && item.incidentBlob && (
                 <CountermeasureUpdateForm key={item.key} incidentId={item.incident.id} cmId={item.id} baseBlob={item.incidentBlob} title={item.title} values={{ status: item.status, owner: item.owner, due: item.due }} />
               )}
@@ -200,5 +209,48 @@ export default async function ReviewPage({ searchParams }: { searchParams: Promi
         </>
       )}
     </main>
+  );
+}
+
+/** "Did it hold?": done countermeasures whose verify-by date has come, each answered with one click. */
+function HoldPrompts({ data }: { data: ReviewPageData }) {
+  if (data.holdPrompts.length === 0) return null;
+  return (
+    <section className="card cms-holds-card" aria-labelledby="h-cms-holds" style={{ marginBottom: 16 }}>
+      <h2 id="h-cms-holds">Did it hold?</h2>
+      <p className="small muted">
+        {data.holdPrompts.length === 1 ? "One countermeasure has" : `${data.holdPrompts.length} countermeasures have`} reached the date by which someone should confirm it held.
+      </p>
+      <ul className="cms-holds">
+        {data.holdPrompts.map((h) => {
+          const target = { incidentId: h.incident.id, cmId: h.id, baseBlob: h.incidentBlob, title: h.title };
+          return (
+            <li key={h.key} aria-label={h.title}>
+              <div className="cms-holds__text">
+                <strong>{h.title}</strong>
+                <span className="small muted">
+                  <Link href={`/incidents/${h.incident.id}#h-cms`}>{h.incident.title}</Link> · done {formatDate(h.doneAt)} · verify by {formatDate(h.verifyBy)}
+                  {h.incident.restricted && (
+                    <>
+                      {" "}
+                      <RestrictedBadge groups={h.incident.groups} />
+                    </>
+                  )}
+                </span>
+                <OutcomeNote item={h} />
+                <RecurredFlag item={h} />
+                <EvidenceList item={h} />
+              </div>
+              {data.canEdit && h.incidentBlob && (
+                <div className="cms-holds__actions">
+                  <HeldButton target={target} />
+                  <CountermeasureDialog target={target} mode="not-held" />
+                </div>
+              )}
+            </li>
+          );
+        })}
+      </ul>
+    </section>
   );
 }

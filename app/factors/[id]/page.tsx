@@ -3,7 +3,7 @@ import Link from "next/link";
 import { cache } from "react";
 import { notFound, permanentRedirect } from "next/navigation";
 import { requireViewer } from "@/lib/auth/session";
-import { getFactorPage } from "@/lib/pages/factor";
+import { getFactorPage, type FactorPageData } from "@/lib/pages/factor";
 import { StatusBadge } from "../../_components/badges";
 import { monthYear } from "../../_components/charts/sparkline";
 import { monthLabel, SEVERITY_SERIES, StackedBars } from "../../_components/charts/stacked-bars";
@@ -232,6 +232,12 @@ export default async function FactorPage({ params }: Props) {
                         </td>
                         <td data-label="Status">
                           <StatusBadge status={cm.status} />
+                          {cm.verification && (
+                            <div className="small kf-cm__outcome">
+                              <span className={`badge kf-badge--${cm.verification}`}>{VERIFICATION_LABEL[cm.verification]}</span>
+                              {cm.daysWithoutRecurrence !== null && <span className="muted"> {cm.verification === "failed" ? `recurred after ${cm.daysWithoutRecurrence} d` : `${cm.daysWithoutRecurrence} d held`}</span>}
+                            </div>
+                          )}
                         </td>
                       </tr>
                     ))}
@@ -243,6 +249,7 @@ export default async function FactorPage({ params }: Props) {
         </div>
 
         <aside className="stack">
+          <FactorEffectivenessCard data={data} />
           <section className="card" aria-labelledby="h-teams">
             <h2 id="h-teams">Teams</h2>
             {data.teams.length === 0 ? (
@@ -300,5 +307,52 @@ export default async function FactorPage({ params }: Props) {
         </aside>
       </div>
     </main>
+  );
+}
+
+const VERIFICATION_LABEL = { verified: "Verified", unverified: "Unverified", failed: "Failed" } as const;
+
+/** Did the countermeasures for this factor work: how long it has stayed away, and verified / unverified / failed. */
+function FactorEffectivenessCard({ data }: { data: FactorPageData }) {
+  const e = data.effectiveness;
+  return (
+    <section className="card" aria-labelledby="h-effect">
+      <h2 id="h-effect">Did the fixes hold?</h2>
+      {!e.latest ? (
+        <p className="small muted">No countermeasure addressing this factor is done yet.</p>
+      ) : (
+        <>
+          <p className="kf-effect__days">
+            {e.recurredIn ? (
+              <>
+                Came back <strong>{e.daysWithoutRecurrence} days</strong> after the latest fix, in <Link href={`/incidents/${e.recurredIn.incidentId}`}>{e.recurredIn.title}</Link>.
+              </>
+            ) : (
+              <>
+                <strong>{e.daysWithoutRecurrence} days</strong> without a recurrence since the latest fix.
+              </>
+            )}
+          </p>
+          <p className="small muted">
+            Latest: “{e.latest.title}” (<Link href={`/incidents/${e.latest.incidentId}#h-cms`}>{e.latest.incidentTitle}</Link>), done {formatDate(e.latest.done_at)}.
+          </p>
+          <dl className="kf-effect">
+            <div>
+              <dt>Verified</dt>
+              <dd>{e.verified}</dd>
+            </div>
+            <div>
+              <dt>Unverified</dt>
+              <dd>{e.unverified}</dd>
+            </div>
+            <div>
+              <dt>Failed</dt>
+              <dd>{e.failed}</dd>
+            </div>
+          </dl>
+          <p className="small muted">Of {e.done} done. Failed: the factor came back after done. Verified: evidence recorded and confirmed after its verify-by date.</p>
+        </>
+      )}
+    </section>
   );
 }
