@@ -129,7 +129,7 @@ describe("kaizen lint and the followups policy", () => {
     expect(lines).toEqual([
       "incidents/checkout-down.mdx:11:10  countermeasures[0].due  policy: due 2026-03-01 is after the policy target 2026-02-07 (28 days after the SEV1 start, for prevent countermeasures) warning",
       "incidents/checkout-down.mdx:18:13  countermeasures[1].evidence  policy: done without an evidence link: kaizen.yml requires evidence for detect countermeasures warning",
-      "kaizen.yml:1:1  kaizen.yml  unknown section(s): reviewz (known: redact, followups) error",
+      "kaizen.yml:1:1  kaizen.yml  unknown section(s): reviewz (known: redact, followups, review, notifications) error",
     ]);
   });
 });
