@@ -68,6 +68,11 @@ describe("kaizen CLI", { timeout: 120_000 }, () => {
       expect(r.code, n).toBe(2);
       expect(r.err).toContain("--limit expects a whole number ≥ 1");
     }
+    // Written the usual way, a negative value is still that flag's value, not an "ambiguous" option.
+    const spaced = kaizen(["search", "redis", "--limit", "-5"]);
+    expect(spaced.code).toBe(2);
+    expect(spaced.err).toContain('--limit expects a whole number ≥ 1, got "-5"');
+    expect(kaizen(["factors", "--limit", "0"]).err).toContain("--limit expects a whole number ≥ 1");
   });
 
   it("search without a query says so instead of waiting on standard input", () => {
