@@ -16,6 +16,7 @@ const files: Record<string, string> = {
   followups: "followups",
   export: "export",
   sync: "sync",
+  init: "init",
 };
 const load = async (name: string) => ((await import(`./commands/${files[name]}.ts`)) as { command: Command }).command;
 

@@ -4,6 +4,7 @@ import { requireViewer } from "@/lib/auth/session";
 import { getFactorsIndex, parseFactorSort, type FactorSort, type FactorsIndexData } from "@/lib/pages/factors";
 import { Sparkline } from "../_components/charts/sparkline";
 import { formatDate } from "../_components/format";
+import { TaxonomyMissing } from "../_components/taxonomy-missing";
 import "./factors.css";
 
 export const metadata: Metadata = { title: "Contributing factors" };
@@ -48,6 +49,14 @@ export default async function FactorsPage({ searchParams }: { searchParams: Prom
           </Link>
         ))}
       </nav>
+      {data.taxonomyFile.state !== "ok" && <TaxonomyMissing state={data.taxonomyFile.state} problems={data.taxonomyFile.problems} />}
+      {data.taxonomyFile.state === "ok" && data.categories.length === 0 && (
+        <div className="card empty">
+          <strong>No factors yet.</strong>
+          <code>factors.yml</code> defines no factor: add some to it, then name them in post-mortems.
+        </div>
+      )}
+      {data.categories.length > 0 && (
       <div className="grid grid-main">
         <div className="stack">
           {data.categories.map((c) => (
@@ -192,6 +201,7 @@ export default async function FactorsPage({ searchParams }: { searchParams: Prom
           </section>
         </aside>
       </div>
+      )}
     </main>
   );
 }

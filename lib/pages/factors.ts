@@ -3,6 +3,7 @@ import { visibleContent, knowledgeOf } from "../knowledge/visible";
 import { z } from "zod";
 import type { Viewer } from "../auth/viewer";
 import type { TaxonomyCare } from "../knowledge/taxonomy-care";
+import type { Problem } from "../schema/problems";
 
 // /factors. Like factor.ts, learnings.ts, incident-knowledge.ts and factor-suggestions.ts, every function starts from
 // visibleContent(viewer): the model is built over the incidents this viewer may read, so counts, charts and
@@ -40,6 +41,8 @@ export interface FactorsIndexData {
   categories: { id: string; name: string; description: string; incidents: number; factors: FactorSummary[] }[];
   totals: { factors: number; used: number; crossTeam: number; recurred: number };
   care: TaxonomyCare;
+  /** Whether factors.yml could be read: "missing" and "broken" pages say how to fix it (its problems are not secret). */
+  taxonomyFile: { state: "ok" | "missing" | "broken"; problems: string[] };
 }
 
 const time = (iso: string | null) => (iso ? Date.parse(iso) || 0 : 0);
@@ -92,7 +95,16 @@ export async function getFactorsIndex(viewer: Viewer, sort: FactorSort = "incide
       recurred: all.filter((f) => f.recurrences > 0).length,
     },
     care: k.taxonomyCare(),
+    taxonomyFile: taxonomyFileState(visible.snapshot.taxonomyProblems),
   };
+}
+
+/** What the factors page says about factors.yml: fine, absent (`kaizen init` writes one), or unreadable (why). */
+export function taxonomyFileState(problems: readonly Problem[]): FactorsIndexData["taxonomyFile"] {
+  const errors = problems.filter((p) => p.severity === "error");
+  if (errors.length === 0) return { state: "ok", problems: [] };
+  if (errors.some((p) => /is missing/.test(p.message))) return { state: "missing", problems: [] };
+  return { state: "broken", problems: errors.map((p) => `${p.file}:${p.line}:${p.col}  ${p.field}  ${p.message}`) };
 }
 
 // ---------------------------------------------------------------------------------------------------------------------
