@@ -4,6 +4,8 @@ import { z } from "zod";
 import type { Viewer } from "../auth/viewer";
 import type { TaxonomyCare } from "../knowledge/taxonomy-care";
 import type { Problem } from "../schema/problems";
+import { factorReportRows, type FactorReportRow } from "../knowledge/factor-report";
+import { pageOf, type PageQuery } from "../paging";
 
 // /factors. Like factor.ts, learnings.ts, incident-knowledge.ts and factor-suggestions.ts, every function starts from
 // visibleContent(viewer): the model is built over the incidents this viewer may read, so counts, charts and
@@ -110,3 +112,14 @@ export function taxonomyFileState(problems: readonly Problem[]): FactorsIndexDat
 // ---------------------------------------------------------------------------------------------------------------------
 // /factors/[id]
 
+
+// ---------------------------------------------------------------------------------------------------------------------
+// GET /api/factors
+
+/** The recurring-factor report for this viewer, one page at a time (restricted incidents they may not read never count). */
+export async function factorsApiPage(viewer: Viewer, page: PageQuery, now = new Date()): Promise<{ total: number; factors: FactorReportRow[]; next: string | null }> {
+  const k = knowledgeOf(await visibleContent(viewer), now);
+  const rows = factorReportRows(k);
+  const { items, next } = pageOf(rows, (r) => r.factor, page);
+  return { total: rows.length, factors: items, next };
+}
