@@ -1,7 +1,7 @@
 import { defineConfig } from "@playwright/test";
 import { E2E } from "./tests/e2e/env";
 
-const WRITES = /(editor|countermeasures)\.spec\.ts/;
+const WRITES = /(editor|countermeasures|conflict-history)\.spec\.ts/;
 const chromium = process.env.KAIZEN_CHROMIUM ?? "/usr/bin/chromium";
 const baseURL = `http://localhost:${E2E.port}`;
 
@@ -42,7 +42,8 @@ export default defineConfig({
       KAIZEN_DATA_DIR: E2E.dataDir,
       AUTH_SECRET: E2E.secret,
       NEXTAUTH_URL: baseURL,
-      KAIZEN_TIME_ZONE: "UTC",
+      // A spec run may set another zone (KAIZEN_E2E_TIME_ZONE=Europe/Berlin) to see times shown and named in it.
+      KAIZEN_TIME_ZONE: process.env.KAIZEN_E2E_TIME_ZONE || "UTC",
     },
   },
 });

@@ -128,7 +128,8 @@ test("two authors edit the same incident: the second save shows the conflict and
     await expect(diff).toContainText("−   Impact as rewritten by the first author.");
     await expect(diff).toContainText(`+   ${mine}`);
 
-    await pb.getByRole("button", { name: "Save mine over theirs" }).click();
+    await pb.getByRole("button", { name: "Save mine over theirs…" }).click();
+    await pb.getByRole("button", { name: "Replace their version with mine" }).click();
     await expect(pb).toHaveURL(new RegExp(`/incidents/${EDITED}$`));
     await pb.goto(`/incidents/${EDITED}/history`);
     await expect(pb.getByRole("main").getByText("Bo Author").first()).toBeVisible();
