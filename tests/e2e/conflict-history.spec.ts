@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { expect, test, type Browser, type Page } from "@playwright/test";
+import { expect, test, type Browser, type Locator, type Page } from "@playwright/test";
 import { zoneName } from "../../lib/knowledge/dates";
 import { E2E, stateFile } from "./env";
 
@@ -14,10 +14,16 @@ const DATE_TIME = new RegExp(`\\b\\d{1,2} [A-Z][a-z]{2} \\d{4}, \\d\\d:\\d\\d ${
 // Screenshots for a person to look at, when asked for (KAIZEN_SHOTS=dir).
 const SHOTS = process.env.KAIZEN_SHOTS;
 
-async function shot(page: Page, name: string) {
+/** The part of the page around `at`, as a person sees it, in the light and the dark scheme. */
+async function shot(page: Page, name: string, at: Locator) {
   if (!SHOTS) return;
   fs.mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+  await at.scrollIntoViewIfNeeded();
+  for (const colorScheme of ["light", "dark"] as const) {
+    await page.emulateMedia({ colorScheme });
+    await page.screenshot({ path: path.join(SHOTS, `${name}-${colorScheme}.png`) });
+  }
+  await page.emulateMedia({ colorScheme: "light" });
 }
 
 async function openEditor(page: Page, id: string) {
@@ -63,7 +69,7 @@ test("two authors edit different parts of an incident: the second save is merged
     await expect(fields).not.toContainText("Title");
     await expect(pb.getByRole("region", { name: "Differences between the two revisions" })).toContainText(impact.slice(0, 40));
     await expect(pb.getByRole("main").getByText(DATE_TIME).first()).toBeVisible();
-    await shot(pb, "history-1280");
+    await shot(pb, "history-1280", fields);
 
     // Comparing further back shows the title change too.
     const rows = pb.getByRole("radio", { name: /^Compare from / });
@@ -77,7 +83,7 @@ test("two authors edit different parts of an incident: the second save is merged
     await pb.reload();
     await expect(fields).toBeVisible();
     await noSidewaysScroll(pb);
-    await shot(pb, "history-390");
+    await shot(pb, "history-390", fields);
   } finally {
     await a.close();
     await b.close();
@@ -107,14 +113,14 @@ test("two authors change the same line: the conflict says who saved and when, sh
     await expect(places).toContainText(mine);
     // The author's text is still in the form, nothing saved over theirs yet.
     await expect(pb.getByRole("textbox", { name: "Summary", exact: true })).toHaveValue(mine);
-    await shot(pb, "conflict-1280");
+    await shot(pb, "conflict-1280", conflict);
 
     await conflict.getByRole("button", { name: "Save mine over theirs…" }).click();
     const undo = conflict.getByRole("group", { name: /Saving yours would undo their change/ });
     await expect(undo.getByRole("region", { name: "The change that saving yours would undo" })).toContainText(theirs);
     await pb.setViewportSize({ width: 390, height: 844 });
     await noSidewaysScroll(pb);
-    await shot(pb, "conflict-confirm-390");
+    await shot(pb, "conflict-confirm-390", undo);
     await pb.setViewportSize({ width: 1280, height: 800 });
     await undo.getByRole("button", { name: "Cancel" }).click();
     await expect(undo).toHaveCount(0);
