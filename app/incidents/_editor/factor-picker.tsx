@@ -157,7 +157,7 @@ export function FactorPicker({
           <input id="ed-factor-filter" type="search" placeholder="Filter factors" value={filter} onChange={(e) => setFilter(e.target.value)} />
           <div className="ed-taxonomy" role="group" aria-label="Factors by category">
             {taxonomy.active.length === 0 ? (
-              <p className="muted small">
+              <p className="muted small ed-taxonomy__empty">
                 This knowledge base has no contributing factors to choose from yet: they are defined in <code>factors.yml</code> at the root of the content repository. An
                 admin can start one with <code>npm run kaizen -- init</code>. You can save this post-mortem without factors meanwhile.
               </p>
