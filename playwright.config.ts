@@ -1,7 +1,7 @@
 import { defineConfig } from "@playwright/test";
 import { E2E } from "./tests/e2e/env";
 
-const WRITES = /(editor|countermeasures|factors-admin|review|proof)\.spec\.ts/;
+const WRITES = /(editor|countermeasures|factors-admin|review|proof|conflict-history)\.spec\.ts/;
 // Starts two servers of its own (and a redis-server): last, so it never competes with the main suite for the CPU.
 const REPLICAS = /replicas\.spec\.ts/;
 const chromium = process.env.KAIZEN_CHROMIUM ?? "/usr/bin/chromium";
@@ -45,7 +45,8 @@ export default defineConfig({
       KAIZEN_DATA_DIR: E2E.dataDir,
       AUTH_SECRET: E2E.secret,
       NEXTAUTH_URL: baseURL,
-      KAIZEN_TIME_ZONE: "UTC",
+      // A spec run may set another zone (KAIZEN_E2E_TIME_ZONE=Europe/Berlin) to see times shown and named in it.
+      KAIZEN_TIME_ZONE: process.env.KAIZEN_E2E_TIME_ZONE || "UTC",
     },
   },
 });

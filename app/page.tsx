@@ -3,6 +3,8 @@ import { requireViewer } from "@/lib/auth/session";
 import { getOverview } from "@/lib/pages/overview";
 import { monthLabel, SEVERITY_SERIES, StackedBars } from "./_components/charts/stacked-bars";
 import { IncidentRow } from "./_components/incident-row";
+import { TaxonomyMissing } from "./_components/taxonomy-missing";
+import { canAuthor } from "@/lib/auth/viewer";
 
 export default async function OverviewPage() {
   const viewer = await requireViewer("/");
@@ -21,6 +23,7 @@ export default async function OverviewPage() {
           </Link>
         )}
       </div>
+      {o.taxonomyFile.state !== "ok" && <TaxonomyMissing state={o.taxonomyFile.state} problems={o.taxonomyFile.problems} />}
       <section className="grid grid-4" aria-label="At a glance">
         <div className="card stat">
           <span className="stat__value">{o.totals.lastYear}</span>
@@ -55,7 +58,14 @@ export default async function OverviewPage() {
             </h2>
             {o.recent.length === 0 ? (
               <div className="empty">
-                <strong>No incidents yet.</strong>Write the first post-mortem to start learning.
+                <strong>No incidents yet.</strong>
+                {canAuthor(viewer) ? (
+                  <>
+                    <Link href="/incidents/new">Write the first post-mortem</Link> to start learning.
+                  </>
+                ) : (
+                  "When the first post-mortem is written, it appears here."
+                )}
               </div>
             ) : (
               <ul className="incident-list" style={{ marginTop: 8 }}>
@@ -97,7 +107,7 @@ export default async function OverviewPage() {
               Most overdue <Link className="small" href="/countermeasures?overdue=1">Review →</Link>
             </h2>
             {o.overdue.length === 0 ? (
-              <p className="muted small">Nothing is overdue. 🎉</p>
+              <p className="muted small">Nothing is overdue: every countermeasure is on schedule.</p>
             ) : (
               <ul className="rank-list" style={{ listStyle: "none", paddingLeft: 0 }}>
                 {o.overdue.map((r) => (

@@ -1,5 +1,5 @@
 import "server-only";
-import { requestHost, requestProto } from "./auth/client-address";
+import { publicBaseUrl } from "./auth/client-address";
 import { headers } from "next/headers";
 import { NextResponse } from "next/server";
 import type { z } from "zod";
@@ -87,13 +87,9 @@ export function saveResponse(result: SaveResult): Response {
   return json({ error: "invalid", ...result }, { status: 422 });
 }
 
-/** The base URL links in exports and feeds point at: KAIZEN_BASE_URL, NEXTAUTH_URL, else this request's host. */
+/** The base URL links in exports and feeds point at (see publicBaseUrl): configured, else this request's host. */
 export async function requestBaseUrl(): Promise<string> {
-  const configured = process.env.KAIZEN_BASE_URL ?? process.env.NEXTAUTH_URL;
-  if (configured && /^https?:\/\//.test(configured)) return configured.replace(/\/+$/, "");
-  // Forwarded host and scheme only from a trusted proxy: otherwise any client could plant links to its own site.
-  const h = await headers();
-  return `${requestProto(h)}://${requestHost(h) ?? "localhost"}`;
+  return publicBaseUrl(await headers());
 }
 
 /** A request's query string as an object for a route's zod schema: a key given more than once becomes an array. */

@@ -32,8 +32,17 @@ export class UsageError extends Error {}
  * cron line (`--notfy URL`) fails loudly instead of silently doing less.
  */
 export function parseArgs(argv: string[], options: OptionSpecs): CliArgs {
+  // `--limit -5` would be read as a flag "-5" and rejected as "ambiguous": a negative number after an option that takes
+  // a value is that value, so the command's own check can say what it expects.
+  const args = [...argv];
+  for (let i = 0; i + 1 < args.length; i++) {
+    const name = /^--([^=]+)$/.exec(args[i] ?? "")?.[1];
+    if (name && options[name]?.type === "string" && /^-\d/.test(args[i + 1] ?? "")) {
+      args.splice(i, 2, `--${name}=${args[i + 1]}`);
+    }
+  }
   const config: ParseArgsConfig = {
-    args: argv,
+    args,
     strict: true,
     allowPositionals: true,
     options: Object.fromEntries(Object.entries(options).map(([k, o]) => [k, o.short ? { type: o.type, short: o.short } : { type: o.type }])),

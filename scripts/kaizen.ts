@@ -18,6 +18,7 @@ const files: Record<string, string> = {
   sync: "sync",
   digest: "digest",
   reviews: "reviews",
+  init: "init",
 };
 const load = async (name: string) => ((await import(`./commands/${files[name]}.ts`)) as { command: Command }).command;
 

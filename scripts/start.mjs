@@ -17,6 +17,8 @@ try {
     KAIZEN_DATA_DIR: dataDir,
     AUTH_SECRET: ensureAuthSecret(dataDir),
     NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? `http://localhost:${port}`,
+    // next-auth needs an address; links in pages and exports follow the request when this one is only the default.
+    KAIZEN_NEXTAUTH_URL_DEFAULTED: process.env.NEXTAUTH_URL ? "" : "1",
   };
   // Demo accounts are created on the very first start only; their passwords are printed after the build.
   run(path.join(root, "node_modules", ".bin", "tsx"), ["scripts/kaizen.ts", "users", "ensure-demo"], { env });
@@ -25,7 +27,7 @@ try {
   run(path.join(root, "node_modules", ".bin", "tsx"), ["scripts/kaizen.ts", "users", "demo"], { env });
   console.log(`\x1b[36m[kaizen]\x1b[0m serving ${contentDir} on http://localhost:${port} (bound to ${host})`);
   if (!process.env.NEXTAUTH_URL) {
-    console.log(`\x1b[36m[kaizen]\x1b[0m sign-in links use ${env.NEXTAUTH_URL}; for a team, set NEXTAUTH_URL to the address people open (e.g. https://kaizen.example.com)`);
+    console.log(`\x1b[36m[kaizen]\x1b[0m sign-in callbacks use ${env.NEXTAUTH_URL}; for a team, set NEXTAUTH_URL to the address people open (e.g. https://kaizen.example.com): single sign-on providers redirect there. Calendar, CSV and export links follow the address each request came to until then.`);
   }
   const child = spawn(process.execPath, [path.join(root, "scripts", "serve.mjs"), "-p", port, "-H", host], { stdio: "inherit", cwd: root, env });
   for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => child.kill(sig));

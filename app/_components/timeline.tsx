@@ -1,6 +1,7 @@
 import type { TimelineEntry } from "@/lib/schema/incident";
 import { timelineRowIds } from "@/lib/reviews/file";
-import { formatDateTime, formatTime } from "./format";
+import { defaultTimeZone, localDate } from "@/lib/knowledge/dates";
+import { formatDateTime, formatTime, zoneName } from "./format";
 
 const KINDS = ["trigger", "detection", "response", "mitigation", "resolution", "note"] as const;
 
@@ -13,8 +14,9 @@ export function Timeline({ entries, comments = {} }: { entries: TimelineEntry[];
   const t0 = Math.min(...times);
   const t1 = Math.max(...times);
   const span = Math.max(1, t1 - t0);
-  const sameDay = new Date(t0).toISOString().slice(0, 10) === new Date(t1).toISOString().slice(0, 10);
-  const label = (iso: string) => (sameDay ? formatTime(iso) : formatDateTime(iso).replace(" UTC", ""));
+  const zone = defaultTimeZone();
+  const sameDay = localDate(t0, zone) === localDate(t1, zone);
+  const label = (iso: string) => (sameDay ? formatTime(iso, zone) : formatDateTime(iso, zone));
   const used = KINDS.filter((k) => entries.some((e) => (e.kind ?? "note") === k));
   return (
     <div>
@@ -37,6 +39,7 @@ export function Timeline({ entries, comments = {} }: { entries: TimelineEntry[];
             {k}
           </span>
         ))}
+        {sameDay && <span className="muted">times in {zoneName(t0, zone)}</span>}
       </div>
       <ol className="tl-list" aria-label="Timeline events">
         {entries.map((e, i) => (

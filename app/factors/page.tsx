@@ -5,6 +5,7 @@ import { getFactorsIndex, parseFactorSort, type FactorSort, type FactorsIndexDat
 import { Sparkline } from "../_components/charts/sparkline";
 import { formatDate } from "../_components/format";
 import { TaxonomyActions } from "./taxonomy-actions";
+import { TaxonomyMissing } from "../_components/taxonomy-missing";
 import "./factors.css";
 
 export const metadata: Metadata = { title: "Contributing factors" };
@@ -34,13 +35,16 @@ export default async function FactorsPage({ searchParams }: { searchParams: Prom
           <div className="eyebrow">Knowledge</div>
           <h1>Contributing factors</h1>
           <p>
-            {totals.used} of {totals.factors} factors seen in incidents · {totals.crossTeam} across more than one team · {totals.recurred} recurred after a countermeasure
+            {totals.factors === 0
+              ? "The shared vocabulary that connects incidents: none is defined yet."
+              : `${totals.used} of ${totals.factors} factors seen in incidents · ${totals.crossTeam} across more than one team · ${totals.recurred} recurred after a countermeasure`}
           </p>
         </div>
         <Link className="btn" href="/learnings">
           Global learnings →
         </Link>
       </div>
+      {data.categories.length > 0 && (
       <nav className="kf-sort" aria-label="Sort factors">
         <span className="kf-sort__label">Sort by</span>
         {(Object.keys(SORT_LABEL) as FactorSort[]).map((s) => (
@@ -49,6 +53,15 @@ export default async function FactorsPage({ searchParams }: { searchParams: Prom
           </Link>
         ))}
       </nav>
+      )}
+      {data.taxonomyFile.state !== "ok" && <TaxonomyMissing state={data.taxonomyFile.state} problems={data.taxonomyFile.problems} />}
+      {data.taxonomyFile.state === "ok" && data.categories.length === 0 && (
+        <div className="card empty">
+          <strong>No factors yet.</strong>
+          <code>factors.yml</code> defines no factor: add some to it, then name them in post-mortems.
+        </div>
+      )}
+      {data.categories.length > 0 && (
       <div className="grid grid-main">
         <div className="stack">
           {data.categories.map((c) => (
@@ -194,6 +207,7 @@ export default async function FactorsPage({ searchParams }: { searchParams: Prom
           {data.admin && <TaxonomyActions factors={data.admin.factors} candidates={data.admin.candidates} />}
         </aside>
       </div>
+      )}
     </main>
   );
 }

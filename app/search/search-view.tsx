@@ -3,6 +3,8 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { SearchPageData } from "@/lib/pages/search";
+import { formatDate } from "@/lib/knowledge/dates";
+import { facetValueLabel } from "./facet-labels";
 
 type Segment = { text: string; hit: boolean };
 
@@ -198,7 +200,7 @@ export function SearchView({ initialQuery, initialPage, initial, initialError }:
                   <span className={`badge badge--${r.severity ?? "none"}`}>{r.severity ?? "—"}</span>
                   {r.kind === "near-miss" && <span className="badge badge--near-miss">Near miss</span>}
                   {r.status !== "published" && <span className={`badge badge--${r.status}`}>{r.status}</span>}
-                  <span className="small muted">{r.started_at ? r.started_at.slice(0, 10) : ""}</span>
+                  <span className="small muted">{r.started_at ? formatDate(r.started_at, data?.timeZone ?? "UTC") : ""}</span>
                 </div>
                 <Link className="search-result__title" href={`/incidents/${r.id}`}>
                   <Highlighted segments={r.titleSegments} />
@@ -260,7 +262,7 @@ export function SearchView({ initialQuery, initialPage, initial, initialError }:
                     return (
                       <li key={v}>
                         <button type="button" className={on ? "is-on" : undefined} aria-pressed={on} onClick={() => toggleFilter(token)}>
-                          <span>{f === "factor" ? (data.factorNames[v] ?? v) : v}</span>
+                          <span>{facetValueLabel(f, v, data.factorNames)}</span>
                           <span className="search-facet__n">{n}</span>
                         </button>
                       </li>

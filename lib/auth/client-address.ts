@@ -128,3 +128,18 @@ export function requestProto(headers: HeaderSource, env: NodeJS.ProcessEnv = pro
   const forwarded = fromTrustedProxy(headers, env) ? header(headers, "x-forwarded-proto")?.split(",")[0]?.trim() : undefined;
   return forwarded === "https" ? "https" : "http";
 }
+
+/** Set by `npm start` when it filled in NEXTAUTH_URL itself (localhost:PORT): then links follow the request instead. */
+export const DEFAULTED_AUTH_URL_ENV = "KAIZEN_NEXTAUTH_URL_DEFAULTED";
+
+/**
+ * The address links should point at (CSV, calendar and export links): KAIZEN_BASE_URL, else a NEXTAUTH_URL that was
+ * configured (not the localhost default `npm start` fills in), else the host this request was sent to.
+ */
+export function publicBaseUrl(headers: HeaderSource, env: NodeJS.ProcessEnv = process.env): string {
+  const auth = env[DEFAULTED_AUTH_URL_ENV] === "1" ? undefined : env.NEXTAUTH_URL;
+  const configured = env.KAIZEN_BASE_URL || auth;
+  if (configured && /^https?:\/\//.test(configured)) return configured.replace(/\/+$/, "");
+  // Forwarded host and scheme only from a trusted proxy: otherwise any client could plant links to its own site.
+  return `${requestProto(headers, env)}://${requestHost(headers, env) ?? "localhost"}`;
+}

@@ -12,14 +12,24 @@ const problemSchema = z.object({
   severity: z.enum(["error", "warning"]).default("error"),
 });
 
-const savedSchema = z.object({ ok: z.literal(true), id: z.string(), blob: z.string(), commit: z.string() });
-const conflictSchema = z.object({ currentText: z.string().nullable(), currentBlob: z.string().nullable(), message: z.string() });
+const savedBySchema = z.object({ name: z.string(), date: z.string() });
+const savedSchema = z.object({ ok: z.literal(true), id: z.string(), blob: z.string(), commit: z.string(), merged: savedBySchema.optional() });
+const hunkSchema = z.object({ line: z.number(), base: z.array(z.string()), mine: z.array(z.string()), theirs: z.array(z.string()) });
+const conflictSchema = z.object({
+  currentText: z.string().nullable(),
+  currentBlob: z.string().nullable(),
+  message: z.string(),
+  savedBy: savedBySchema.optional(),
+  baseText: z.string().optional(),
+  hunks: z.array(hunkSchema).optional(),
+});
+export type ConflictHunkData = z.infer<typeof hunkSchema>;
 const invalidSchema = z.object({ problems: z.array(problemSchema) });
 const errorSchema = z.object({ message: z.string() });
 
 export type SaveOutcome =
-  | { kind: "saved"; id: string; blob: string; commit: string }
-  | { kind: "conflict"; currentText: string | null; currentBlob: string | null; message: string }
+  | { kind: "saved"; id: string; blob: string; commit: string; merged?: { name: string; date: string } }
+  | ({ kind: "conflict" } & z.infer<typeof conflictSchema>)
   | { kind: "invalid"; problems: Problem[] }
   | { kind: "error"; status: number; message: string };
 
@@ -100,5 +110,30 @@ export function clearDraft(id: string | null): void {
     window.localStorage.removeItem(draftKey(id));
   } catch {
     // see writeDraft
+  }
+}
+
+const mergeNoticeSchema = z.object({ name: z.string(), date: z.string() });
+const mergeKey = (id: string) => `kaizen:merged:${id}`;
+
+/** Remembers, for the incident page the editor goes to next, that the save was merged with someone else's. */
+export function rememberMerge(id: string, by: { name: string; date: string }): void {
+  try {
+    sessionStorage.setItem(mergeKey(id), JSON.stringify(by));
+  } catch {
+    // Storage can be full or disabled: the save itself is done, only the notice is lost.
+  }
+}
+
+/** Takes (reads and forgets) the merge notice left for this incident's page, if any. */
+export function takeMerge(id: string): { name: string; date: string } | null {
+  try {
+    const raw = sessionStorage.getItem(mergeKey(id));
+    if (raw === null) return null;
+    sessionStorage.removeItem(mergeKey(id));
+    const parsed = mergeNoticeSchema.safeParse(JSON.parse(raw));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
   }
 }

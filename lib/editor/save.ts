@@ -15,8 +15,10 @@ import { checkMdxOffThread } from "../mdx/off-thread";
 import { ID_PATTERN } from "../schema/common";
 import type { Problem } from "../schema/problems";
 import { incidentCommitMessage } from "./commit-message";
+import { formatDateTime } from "../knowledge/dates";
 import { incidentIdFrom, unusedIncidentId } from "./ids";
 import { notifyAfterSave } from "../notify/hook";
+import { threeWayMerge, type ConflictHunk } from "./merge";
 import { refreshSearchIndex } from "../search/service";
 import { claimSharedSave, resolveConflicts } from "../sync/service";
 
@@ -35,10 +37,29 @@ export const saveInputSchema = z.object({
 });
 export type SaveInput = z.infer<typeof saveInputSchema>;
 
+/** Who made the version saved meanwhile, and when (the newest commit of the file). */
+export interface SavedBy {
+  name: string;
+  date: string;
+}
+
 export type SaveResult =
-  | { ok: true; id: string; blob: string; commit: string; created: boolean }
+  /** `merged`: the save hit a newer version and was merged with it line by line (whose change, and when). */
+  | { ok: true; id: string; blob: string; commit: string; created: boolean; merged?: SavedBy }
   | { ok: false; reason: "invalid"; problems: Problem[] }
-  | { ok: false; reason: "conflict"; currentText: string | null; currentBlob: string | null; message: string };
+  | {
+      ok: false;
+      reason: "conflict";
+      currentText: string | null;
+      currentBlob: string | null;
+      message: string;
+      /** Who saved the current version and when; absent when there is no current version the viewer may read. */
+      savedBy?: SavedBy;
+      /** The text the edit started from, so the author can see what "save mine over theirs" would undo. */
+      baseText?: string;
+      /** Where both versions changed the same lines (empty when the conflict is not about lines, see message). */
+      hunks?: ConflictHunk[];
+    };
 
 function sameVisibility(a: Access, b: Access): boolean {
   return a.visibility === b.visibility && [...a.groups].sort().join(",") === [...b.groups].sort().join(",");
@@ -71,6 +92,10 @@ function auditHidden(viewer: Viewer, id: string, why: string): Promise<void> {
  * hidden, deleted and unknown edits answer GONE; hidden and visible taken ids answer `unavailable`.
  */
 export async function saveIncident(viewer: Viewer, raw: unknown, store: ContentStore = getStore()): Promise<SaveResult> {
+  return saveOnce(viewer, raw, store, true);
+}
+
+async function saveOnce(viewer: Viewer, raw: unknown, store: ContentStore, mayMerge: boolean): Promise<SaveResult> {
   const parsed = saveInputSchema.safeParse(raw);
   if (!parsed.success) throw new AppError("bad_request", parsed.error.issues.map((i) => `${i.path.join(".") || "input"}: ${i.message}`).join("; "));
   const input = parsed.data;
@@ -150,7 +175,7 @@ export async function saveIncident(viewer: Viewer, raw: unknown, store: ContentS
         await auditHidden(viewer, sourceId, "conflict");
         return GONE;
       }
-      return { ok: false, reason: "conflict", ...conflict, message: "Someone saved this incident after you started editing. Your text is kept: compare and merge, then save again." };
+      return settleConflict(viewer, input, sourceId, { currentText: conflict.currentText, currentBlob: conflict.currentBlob }, store, mayMerge);
     }
     // A create whose id was taken meanwhile, or a rename whose target appeared meanwhile (the repository's "already
     // exists"): nothing of that other file is quoted.
@@ -160,6 +185,52 @@ export async function saveIncident(viewer: Viewer, raw: unknown, store: ContentS
     }
     throw err;
   }
+}
+
+/**
+ * A save that hit a newer version: merged with it from the base revision when the two touch different lines (and
+ * saved again through this same path, so the result is validated and compare-and-swapped like any save), otherwise a
+ * conflict naming who saved and when, with only the overlapping regions. Every text used here was read by the
+ * caller's viewer check: the current one by the caller, the base one here (a forged base blob of a hidden revision
+ * must not be merged into, nor quoted back).
+ */
+async function settleConflict(viewer: Viewer, input: SaveInput, id: string, conflict: { currentText: string; currentBlob: string | null }, store: ContentStore, mayMerge: boolean): Promise<SaveResult> {
+  const savedBy = await lastSavedBy(store, file(id), conflict.currentBlob);
+  const whoWhen = savedBy ? `${savedBy.name} saved this incident at ${formatDateTime(savedBy.date)}` : "Someone saved this incident";
+  const plain: SaveResult = {
+    ok: false,
+    reason: "conflict",
+    currentText: conflict.currentText,
+    currentBlob: conflict.currentBlob,
+    ...(savedBy ? { savedBy } : {}),
+    message: `${whoWhen}, after you started editing. Your text is kept: compare, then save again.`,
+  };
+  if (!input.baseBlob || !conflict.currentBlob) return plain;
+  const baseText = (await store.repo.readBlobs([input.baseBlob])).get(input.baseBlob);
+  if (baseText === undefined || !canReadText(viewer, baseText)) return plain;
+  const withBase = { ...plain, baseText };
+  if (!mayMerge) return withBase;
+  const merge = await threeWayMerge({ base: baseText, mine: input.text, theirs: conflict.currentText });
+  if (!merge.clean) {
+    const n = merge.hunks.length;
+    return { ...withBase, hunks: merge.hunks, message: `${whoWhen}, after you started editing, and changed the same lines as you in ${n} place${n === 1 ? "" : "s"}. Your text is kept: choose what to keep, then save again.` };
+  }
+  const again = await saveOnce(viewer, { ...input, text: merge.text, baseBlob: conflict.currentBlob }, store, false);
+  if (again.ok) return savedBy ? { ...again, merged: savedBy } : again;
+  if (again.reason === "invalid") {
+    const problems = again.problems.map((p) => `line ${p.line}: ${p.field} ${p.message}`).join("; ");
+    return { ...withBase, hunks: [], message: `${whoWhen}, after you started editing. Your changes and theirs touch different lines, but together they are not valid (${problems}). Your text is kept: fix it against their version, then save again.` };
+  }
+  // Yet another save came in between: the author's own text is what they keep, against the newest version, and
+  // "save mine over theirs" would undo everything since their base.
+  return again.reason === "conflict" && again.currentText !== null ? { ...again, baseText, hunks: [] } : again;
+}
+
+/** The author and time of the newest commit that wrote this version of the file (or of the file at all). */
+async function lastSavedBy(store: ContentStore, rel: string, blob: string | null): Promise<SavedBy | undefined> {
+  const log = await store.repo.log(rel).catch(() => []);
+  const c = log.find((x) => x.blob === blob) ?? log[0];
+  return c ? { name: c.authorName || c.authorEmail, date: c.date } : undefined;
 }
 
 /** A ConflictError's current version, also when thrown by another bundle layer's copy of the class (see isAppError). */

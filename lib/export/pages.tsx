@@ -5,6 +5,7 @@ import type { TocEntry } from "../mdx/compile";
 import { MdxContent } from "../mdx/render";
 import type { IncidentFrontmatter } from "../schema/incident";
 import { sitePath } from "./links";
+import { formatDate, formatDateTime } from "../knowledge/dates";
 
 // The exported site's pages: plain server-rendered React (renderToStaticMarkup), with the app's class names so the
 // app's CSS gives them the app's design, and the app's MdxContent for the write-up. No client React: the only script
@@ -43,19 +44,6 @@ export interface FactorPageView {
   category: string;
   description: string;
   incidents: IncidentView[];
-}
-
-const dateFmt = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
-const dateTimeFmt = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", timeZone: "UTC", hour12: false });
-
-function formatDate(iso: string | undefined): string {
-  const t = iso ? Date.parse(iso) : NaN;
-  return Number.isNaN(t) ? "—" : dateFmt.format(t);
-}
-
-function formatDateTime(iso: string | undefined): string {
-  const t = iso ? Date.parse(iso) : NaN;
-  return Number.isNaN(t) ? "—" : `${dateTimeFmt.format(t)} UTC`;
 }
 
 const STATUS_LABEL: Record<string, string> = { draft: "Draft", "in-review": "In review", published: "Published", open: "Open", "in-progress": "In progress", done: "Done", "wont-do": "Won't do" };
@@ -284,7 +272,7 @@ export function IncidentPage({ meta, incident }: { meta: SiteMeta; incident: Inc
                   {fm.timeline.map((e, i) => (
                     <li key={i} className="tl-item">
                       <time className="tl-item__time" dateTime={e.at}>
-                        {formatDateTime(e.at).replace(" UTC", "")}
+                        {formatDateTime(e.at)}
                       </time>
                       <span className={`tl-item__dot k-${e.kind ?? "note"}`} aria-hidden="true" />
                       <div>

@@ -100,3 +100,55 @@ export function startOfDayMs(date: string, timeZone: string): number {
   const guess = wall - zoneOffsetMs(wall, timeZone);
   return wall - zoneOffsetMs(guess, timeZone);
 }
+
+// Display: one format everywhere ("14 Mar 2026", "14 Mar 2026, 10:05 CET"), in the organization's time zone, with the
+// zone named whenever a time of day is shown. Every page, export and message formats dates through these.
+
+const displayFormatters = new Map<string, Intl.DateTimeFormat>();
+
+function display(kind: "date" | "dateTime" | "time" | "zone" | "zoneUS", timeZone: string): Intl.DateTimeFormat {
+  const key = `${kind}|${timeZone}`;
+  let f = displayFormatters.get(key);
+  if (!f) {
+    const time = { hour: "2-digit", minute: "2-digit", hourCycle: "h23" } as const;
+    const date = { day: "numeric", month: "short", year: "numeric" } as const;
+    const options: Intl.DateTimeFormatOptions =
+      kind === "date" ? date : kind === "dateTime" ? { ...date, ...time } : kind === "time" ? time : { ...time, timeZoneName: "short" };
+    f = new Intl.DateTimeFormat(kind === "zoneUS" ? "en-US" : "en-GB", { ...options, timeZone });
+    displayFormatters.set(key, f);
+  }
+  return f;
+}
+
+/**
+ * The zone's short name at an instant: "UTC", "CET"/"CEST", "BST", "EST"; an offset ("GMT+5:30") where neither the
+ * British nor the American English names have an abbreviation.
+ */
+export function zoneName(instant: number, timeZone: string): string {
+  if (timeZone === "UTC" || timeZone === "Etc/UTC") return "UTC";
+  const pick = (f: Intl.DateTimeFormat) => f.formatToParts(instant).find((p) => p.type === "timeZoneName")?.value ?? timeZone;
+  const gb = pick(display("zone", timeZone));
+  return /^(GMT|UTC)[+-]/.test(gb) ? pick(display("zoneUS", timeZone)) : gb;
+}
+
+/** "14 Mar 2026": a calendar date as is, a date-time as its day in the time zone; "—" when absent, the text when unreadable. */
+export function formatDate(value: string | undefined | null, timeZone: string = defaultTimeZone()): string {
+  if (!value) return "—";
+  if (isDateOnly(value)) return display("date", "UTC").format(Date.parse(`${value}T00:00:00Z`));
+  const t = Date.parse(value);
+  return Number.isNaN(t) ? value : display("date", timeZone).format(t);
+}
+
+/** "14 Mar 2026, 10:05 CET": a date-time in the time zone, named; a calendar date alone as formatDate. */
+export function formatDateTime(value: string | undefined | null, timeZone: string = defaultTimeZone()): string {
+  if (!value) return "—";
+  if (isDateOnly(value)) return formatDate(value, timeZone);
+  const t = Date.parse(value);
+  return Number.isNaN(t) ? value : `${display("dateTime", timeZone).format(t)} ${zoneName(t, timeZone)}`;
+}
+
+/** "10:05": the time of day in the time zone (the zone is named once nearby, for example in a heading). */
+export function formatTime(value: string, timeZone: string = defaultTimeZone()): string {
+  const t = Date.parse(value);
+  return Number.isNaN(t) ? value : display("time", timeZone).format(t);
+}

@@ -3,6 +3,9 @@ import { visibleContent, knowledgeOf } from "../knowledge/visible";
 import { z } from "zod";
 import { canManageTaxonomy, type Viewer } from "../auth/viewer";
 import { mergeSuggestions, type MergeSuggestion, type TaxonomyCare } from "../knowledge/taxonomy-care";
+import type { Problem } from "../schema/problems";
+import { factorReportRows, type FactorReportRow } from "../knowledge/factor-report";
+import { pageOf, type PageQuery } from "../paging";
 
 // /factors. Like factor.ts, learnings.ts, incident-knowledge.ts and factor-suggestions.ts, every function starts from
 // visibleContent(viewer): the model is built over the incidents this viewer may read, so counts, charts and
@@ -42,6 +45,8 @@ export interface FactorsIndexData {
   care: TaxonomyCare;
   /** For admins: the active factors to merge, rename or split, and pairs that look like one factor. */
   admin: { factors: { id: string; name: string }[]; candidates: MergeSuggestion[] } | null;
+  /** Whether factors.yml could be read: "missing" and "broken" pages say how to fix it (its problems are not secret). */
+  taxonomyFile: { state: "ok" | "missing" | "broken"; problems: string[] };
 }
 
 const time = (iso: string | null) => (iso ? Date.parse(iso) || 0 : 0);
@@ -100,9 +105,29 @@ export async function getFactorsIndex(viewer: Viewer, sort: FactorSort = "incide
           candidates: mergeSuggestions(visible.incidents, k.taxonomy),
         }
       : null,
+    taxonomyFile: taxonomyFileState(visible.snapshot.taxonomyProblems),
   };
+}
+
+/** What the factors page says about factors.yml: fine, absent (`kaizen init` writes one), or unreadable (why). */
+export function taxonomyFileState(problems: readonly Problem[]): FactorsIndexData["taxonomyFile"] {
+  const errors = problems.filter((p) => p.severity === "error");
+  if (errors.length === 0) return { state: "ok", problems: [] };
+  if (errors.some((p) => /is missing/.test(p.message))) return { state: "missing", problems: [] };
+  return { state: "broken", problems: errors.map((p) => `${p.file}:${p.line}:${p.col}  ${p.field}  ${p.message}`) };
 }
 
 // ---------------------------------------------------------------------------------------------------------------------
 // /factors/[id]
 
+
+// ---------------------------------------------------------------------------------------------------------------------
+// GET /api/factors
+
+/** The recurring-factor report for this viewer, one page at a time (restricted incidents they may not read never count). */
+export async function factorsApiPage(viewer: Viewer, page: PageQuery, now = new Date()): Promise<{ total: number; factors: FactorReportRow[]; next: string | null }> {
+  const k = knowledgeOf(await visibleContent(viewer), now);
+  const rows = factorReportRows(k);
+  const { items, next } = pageOf(rows, (r) => r.factor, page);
+  return { total: rows.length, factors: items, next };
+}

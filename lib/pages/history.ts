@@ -5,6 +5,9 @@ import type { ContentRepository } from "../content/repository";
 import { accessOf, INCIDENTS_DIR, type ContentStore } from "../content/store";
 import { AppError } from "../errors";
 import { getIncidentEntry } from "../knowledge/visible";
+import { fieldChanges, type FieldChange } from "../knowledge/field-changes";
+import { splitDocument } from "../content/frontmatter";
+import { incidentSchema, type IncidentFrontmatter } from "../schema/incident";
 
 export interface HistoryEntry {
   commit: string;
@@ -14,6 +17,8 @@ export interface HistoryEntry {
   date: string;
   subject: string;
   path: string;
+  /** Blob id of the file's text at this revision. */
+  blob: string;
 }
 
 /** Who may read an old revision whose visibility cannot be read (its YAML is broken): admins only. */
@@ -57,18 +62,60 @@ export async function incidentHistory(viewer: Viewer, id: string, store: Content
     // id, which comes from the old title, and the old visibility): its subject is not shown.
     const afterHidden = i + 1 < log.length && !visible[i + 1];
     const subject = afterHidden ? HIDDEN_BEFORE_SUBJECT : c.subject;
-    history.push({ commit: c.commit, short: c.commit.slice(0, 7), authorName: c.authorName, authorEmail: c.authorEmail, date: c.date, subject, path: c.path });
+    history.push({ commit: c.commit, short: c.commit.slice(0, 7), authorName: c.authorName, authorEmail: c.authorEmail, date: c.date, subject, path: c.path, blob: c.blob });
   });
   return { entry, history };
+}
+
+function pickPair(history: readonly HistoryEntry[], from: string, to: string): [HistoryEntry, HistoryEntry] {
+  const pick = (rev: string) => (/^[0-9a-f]{7,40}$/.test(rev) ? history.find((c) => c.commit.startsWith(rev)) : undefined);
+  const a = pick(from);
+  const b = pick(to);
+  if (!a || !b) throw new AppError("bad_request", "from, to: choose two revisions of this incident");
+  return [a, b];
 }
 
 /** Unified diff of the incident's file between two of the revisions the viewer may read. */
 export async function incidentDiff(viewer: Viewer, id: string, from: string, to: string, store: ContentStore = getStore()): Promise<string | null> {
   const h = await incidentHistory(viewer, id, store);
   if (!h) return null;
-  const pick = (rev: string) => (rev.length >= 7 ? h.history.find((c) => c.commit.startsWith(rev)) : undefined);
-  const a = pick(from);
-  const b = pick(to);
-  if (!a || !b) throw new AppError("bad_request", "choose two revisions of this incident");
+  const [a, b] = pickPair(h.history, from, to);
   return store.repo.diff(a.commit, b.commit, a.path, b.path);
+}
+
+/** Frontmatter of a revision's text, or null when it cannot be read (the field view then says so). */
+function frontmatterOf(text: string | undefined): IncidentFrontmatter | null {
+  if (text === undefined) return null;
+  const split = splitDocument(text);
+  if (!split.ok) return null;
+  const fm = incidentSchema.safeParse(split.doc.data);
+  return fm.success ? fm.data : null;
+}
+
+export interface Comparison {
+  from: HistoryEntry;
+  to: HistoryEntry;
+  /** The raw unified diff of the file. */
+  diff: string;
+  /** The same change described field by field (timeline rows, factors, countermeasures, summary, status, …). */
+  fields: FieldChange[];
+  /** Revisions whose frontmatter could not be read, so the field view is partial. */
+  unreadable: ("from" | "to")[];
+}
+
+/** Two revisions the viewer may read, compared as raw lines and as fields. */
+export async function compareRevisions(viewer: Viewer, id: string, from: string, to: string, store: ContentStore = getStore()): Promise<Comparison | null> {
+  const h = await incidentHistory(viewer, id, store);
+  if (!h) return null;
+  const [a, b] = pickPair(h.history, from, to);
+  const [diff, texts] = await Promise.all([store.repo.diff(a.commit, b.commit, a.path, b.path), store.repo.readBlobs([a.blob, b.blob])]);
+  const before = frontmatterOf(texts.get(a.blob));
+  const after = frontmatterOf(texts.get(b.blob));
+  const taxonomy = (await store.snapshot()).taxonomy;
+  const name = (f: string) => taxonomy.get(f)?.name ?? f;
+  const unreadable: Comparison["unreadable"] = [];
+  if (!before) unreadable.push("from");
+  if (!after) unreadable.push("to");
+  const fields = before && after ? fieldChanges(before, after, name) : [];
+  return { from: a, to: b, diff, fields, unreadable };
 }

@@ -5,6 +5,7 @@ import { toRowData } from "./incident-row";
 import { visibleContent, type VisibleContent } from "../knowledge/visible";
 import { isOpen, startedMs } from "../knowledge/facts";
 import { buildKnowledge } from "../knowledge/model";
+import { taxonomyFileState } from "./factors";
 
 export type OverviewData = ReturnType<typeof computeOverview>;
 
@@ -34,6 +35,7 @@ function computeOverview(visible: VisibleContent, now: Date) {
     overdue: overdue.slice(0, 5).map((r) => ({ key: r.key, title: r.title, owner: r.owner, daysOverdue: r.daysOverdue, incidentId: r.incident.id, incidentTitle: r.incident.title })),
     recent: recent.map(toRowData),
     broken: visible.broken.length,
+    taxonomyFile: taxonomyFileState(visible.snapshot.taxonomyProblems),
   };
 }
 

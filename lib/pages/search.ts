@@ -6,6 +6,7 @@ import { AppError } from "../errors";
 import { MAX_QUERY_LENGTH, search, visibleTo, type SearchResponse } from "../search";
 import { getSearchIndex } from "../search/service";
 import { rateLimiter } from "../shared-state/limits";
+import { defaultTimeZone } from "../knowledge/dates";
 
 // 240 searches a minute per user is far above typing speed with debouncing, and far below a scraper's rate.
 // KAIZEN_SEARCH_RATE raises it for load tests (`npm run bench:http`).
@@ -22,6 +23,8 @@ export interface SearchPageData extends SearchResponse {
   offset: number;
   /** Display names for factor facet ids. */
   factorNames: Record<string, string>;
+  /** The organization's time zone, so the browser shows result dates as the server does. */
+  timeZone: string;
 }
 
 /** Runs a search for this viewer: restricted incidents are filtered before scoring, totals and facets. */
@@ -39,5 +42,5 @@ export async function searchFor(viewer: Viewer, query: string, opts: { limit?: n
   const res = query.trim() ? search(index, query, { limit, offset, canSee: visibleTo(viewer, snapshot), prefixLast: opts.asYouType ?? true }) : empty;
   const factorNames: Record<string, string> = {};
   for (const id of Object.keys(res.facets.factor ?? {})) factorNames[id] = snapshot.taxonomy.get(id)?.name ?? id;
-  return { ...res, query, limit, offset, factorNames };
+  return { ...res, query, limit, offset, factorNames, timeZone: defaultTimeZone() };
 }

@@ -3,10 +3,12 @@ import { contentDir } from "../../lib/env";
 import { buildKnowledge } from "../../lib/knowledge/model";
 import { canReadEntry } from "../../lib/knowledge/facts";
 import type { Viewer } from "../../lib/auth/viewer";
+import { factorReportRows, type FactorReportRow } from "../../lib/knowledge/factor-report";
+import { DEFAULT_PAGE_SIZE, pageOf, parsePageQuery, type PageQuery } from "../../lib/paging";
 import { flagCount, flagString, UsageError, type CliArgs } from "../cli-args";
 import { FACTOR_CHANGES, FACTOR_CHANGES_USAGE, runFactorChange } from "./factor-changes";
 
-const USAGE = "factors [--content DIR] [--json] [--category C] [--team T] [--from DATE] [--to DATE] [--limit N] [--as-group G[,G…] | --include-restricted]";
+const USAGE = "factors [--content DIR] [--json [--limit N] [--cursor C] | --all] [--category C] [--team T] [--from DATE] [--to DATE] [--limit N] [--as-group G[,G…] | --include-restricted]";
 
 /** Later incidents listed per done countermeasure; the count covers the rest. */
 const RECURRENCE_EXAMPLES = 5;
@@ -21,9 +23,11 @@ const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…`
 
 export const command = {
   summary: "recurring contributing factors: global learnings ranking and per-factor figures",
-  usage: `[--json] [--category C] … (the report) | ${FACTOR_CHANGES_USAGE}`,
+  usage: `[--json [--limit N] [--cursor C] | --all] [--category C] [--team T] [--from DATE] [--to DATE] [--as-group G[,G…] | --include-restricted] | ${FACTOR_CHANGES_USAGE}`,
   options: {
-    json: { type: "boolean", description: "print the report as JSON" },
+    json: { type: "boolean", description: `print the report as JSON, ${DEFAULT_PAGE_SIZE} factors a page (--limit N); "next" is the --cursor of the next page` },
+    cursor: { type: "string", value: "C", description: "with --json: the page after this cursor (the previous page's next)" },
+    all: { type: "boolean", description: "every factor as NDJSON, one JSON object a line, streamed" },
     category: { type: "string", value: "ID", description: "only factors of this category" },
     team: { type: "string", value: "TEAM", description: "only incidents of this team" },
     from: { type: "string", value: "DATE", description: "incidents that started on or after this day" },
@@ -52,35 +56,46 @@ export const command = {
     if (groups !== undefined && args.flags["include-restricted"] === true) throw new UsageError(`${USAGE}\n--as-group and --include-restricted exclude each other`);
     const viewer = cliViewer(groups, args.flags["include-restricted"] === true);
 
+    const cursorFlag = flagString(args, "cursor");
+    if (args.flags.cursor === true || cursorFlag === "") throw new UsageError(`${USAGE}\n--cursor needs the "next" value of the previous page`);
+    if (cursorFlag !== undefined && args.flags.json !== true) throw new UsageError(`${USAGE}\n--cursor pages the JSON report: add --json`);
+    if (args.flags.all === true && (args.flags.json === true || cursorFlag !== undefined)) throw new UsageError(`${USAGE}\n--all streams every factor as NDJSON: leave out --json and --cursor`);
+    let page: PageQuery | null = null;
+    if (args.flags.json === true) {
+      try {
+        page = { limit: Number.isFinite(limit) ? limit : DEFAULT_PAGE_SIZE, cursor: parsePageQuery({ cursor: cursorFlag }).cursor };
+      } catch {
+        throw new UsageError(`--cursor: not a cursor of this report (use the "next" value of the previous page)`);
+      }
+    }
+
     const snap = await new ContentStore(contentDir()).snapshot();
     // The report may be pasted anywhere: it counts what the named viewer may read, by the rule every page uses.
     const incidents = snap.incidents.filter((i) => canReadEntry(viewer, i));
     const k = buildKnowledge({ incidents, taxonomy: snap.taxonomy });
     const learnings = k.learnings({ category: flagString(args, "category"), team: flagString(args, "team"), from, to, limit });
-    const rec = k.recurringIncidentCounts();
-    const factors = k
-      .factorLinks()
-      .filter((l) => l.incidents.length > 0)
-      .map((l) => ({
-        factor: l.factor,
-        name: l.name,
-        category: l.category,
-        incidents: l.incidents.length,
-        teams: l.teams.map((t) => t.name),
-        services: l.services.map((s) => s.name),
-        countermeasures: l.countermeasureCounts,
-        recurrences: rec.get(l.factor) ?? 0,
-        lastSeen: l.lastSeen,
-      }));
-
+    // Used factors only: the report is about what recurs. The same rows and order as GET /api/factors.
+    const factors = factorReportRows(k).filter((f) => f.incidents > 0);
     // Per factor from the recurrence index, never the full (factor, countermeasure, incident) list, which grows with
     // incidents × countermeasures of a common factor.
-    const recurrences = factors
-      .filter((f) => f.recurrences > 0)
-      .map((f) => ({ factor: f.factor, ...k.factorRecurrences(f.factor, RECURRENCE_EXAMPLES) }));
+    const recurrenceOf = (f: FactorReportRow) => ({ factor: f.factor, ...k.factorRecurrences(f.factor, RECURRENCE_EXAMPLES) });
 
-    if (args.flags.json === true) {
-      console.log(JSON.stringify({ learnings, factors, recurrences, taxonomy: k.taxonomyCare() }, null, 2));
+    if (args.flags.all === true) {
+      // One factor a line, written as it is made and paced by the reader of the pipe.
+      for (const f of factors) {
+        const line = `${JSON.stringify(f.recurrences > 0 ? { ...f, recurrence: recurrenceOf(f) } : f)}\n`;
+        if (!process.stdout.write(line)) await new Promise((resolve) => process.stdout.once("drain", resolve));
+      }
+      return 0;
+    }
+    const recurrences = factors.filter((f) => f.recurrences > 0).map(recurrenceOf);
+
+    if (page) {
+      const { items, next } = pageOf(factors, (f) => f.factor, page);
+      const shown = new Set(items.map((f) => f.factor));
+      // Learnings and taxonomy care describe the whole report: on the first page only.
+      const first = page.cursor === null ? { learnings, taxonomy: k.taxonomyCare() } : {};
+      console.log(JSON.stringify({ total: factors.length, factors: items, recurrences: recurrences.filter((r) => shown.has(r.factor)), next, ...first }, null, 2));
       return 0;
     }
 

@@ -123,12 +123,16 @@ test("two authors edit the same incident: the second save shows the conflict and
     await expect(conflict).toBeVisible();
     await expect(pb).toHaveURL(new RegExp(`/incidents/${EDITED}/edit$`));
     await expect(pb.getByRole("textbox", { name: "Impact", exact: true })).toHaveValue(mine);
+    // Both changed the same line: that place is shown first, the whole comparison one click away.
+    await expect(conflict.getByRole("list", { name: "Places you both changed" })).toContainText(mine);
+    await conflict.getByText("All differences between their version and yours").click();
     const diff = pb.getByRole("region", { name: "Differences between the saved version and yours" });
     // The saved file keeps its own YAML style (a folded `impact: >-` block), so the changed line is the value's.
     await expect(diff).toContainText("−   Impact as rewritten by the first author.");
     await expect(diff).toContainText(`+   ${mine}`);
 
-    await pb.getByRole("button", { name: "Save mine over theirs" }).click();
+    await pb.getByRole("button", { name: "Save mine over theirs…" }).click();
+    await pb.getByRole("button", { name: "Replace their version with mine" }).click();
     await expect(pb).toHaveURL(new RegExp(`/incidents/${EDITED}$`));
     await pb.goto(`/incidents/${EDITED}/history`);
     await expect(pb.getByRole("main").getByText("Bo Author").first()).toBeVisible();

@@ -68,6 +68,11 @@ describe("kaizen CLI", { timeout: 120_000 }, () => {
       expect(r.code, n).toBe(2);
       expect(r.err).toContain("--limit expects a whole number ≥ 1");
     }
+    // Written the usual way, a negative value is still that flag's value, not an "ambiguous" option.
+    const spaced = kaizen(["search", "redis", "--limit", "-5"]);
+    expect(spaced.code).toBe(2);
+    expect(spaced.err).toContain('--limit expects a whole number ≥ 1, got "-5"');
+    expect(kaizen(["factors", "--limit", "0"]).err).toContain("--limit expects a whole number ≥ 1");
   });
 
   it("search without a query says so instead of waiting on standard input", () => {
@@ -147,6 +152,39 @@ describe("kaizen CLI", { timeout: 120_000 }, () => {
     expect(total(report("--as-group", "payments"))).toBe(total(reader));
     for (const r of admin.recurrences) expect(admin.factors.find((f) => f.factor === r.factor)?.recurrences).toBe(r.incidents);
     expect(kaizen(["factors", "--as-group", "security", "--include-restricted"]).code).toBe(2);
+  });
+
+  it("factors --json pages with --limit and --cursor, --all streams NDJSON; restricted incidents are neither counted nor paged", () => {
+    const json = (...flags: string[]) => {
+      const r = kaizen(["factors", "--json", ...flags]);
+      expect(r.code, r.err).toBe(0);
+      return JSON.parse(r.out) as { total: number; factors: { factor: string; incidents: number }[]; next: string | null; learnings?: unknown[] };
+    };
+    const whole = json("--limit", "500");
+    expect(whole.next).toBeNull();
+    const seen: string[] = [];
+    let page = json("--limit", "7");
+    expect(page.learnings).toBeDefined();
+    for (let n = 0; ; n++) {
+      expect(page.total).toBe(whole.total);
+      seen.push(...page.factors.map((f) => f.factor));
+      if (!page.next) break;
+      page = json("--limit", "7", "--cursor", page.next);
+      expect(page.learnings).toBeUndefined();
+      expect(n).toBeLessThan(50);
+    }
+    expect(seen).toEqual(whole.factors.map((f) => f.factor));
+    const all = kaizen(["factors", "--all"]);
+    expect(all.code, all.err).toBe(0);
+    const lines = all.out.trim().split("\n").map((l) => JSON.parse(l) as { factor: string; incidents: number });
+    expect(lines.map((l) => l.factor)).toEqual(seen);
+    // The restricted sample incident counts for the security group only, in every form.
+    const sum = (rows: { incidents: number }[]) => rows.reduce((n, f) => n + f.incidents, 0);
+    const secAll = kaizen(["factors", "--all", "--as-group", "security"]).out.trim().split("\n").map((l) => JSON.parse(l) as { incidents: number });
+    expect(sum(secAll)).toBeGreaterThan(sum(lines));
+    expect(kaizen(["factors", "--json", "--cursor", "nonsense"]).err).toContain("--cursor: not a cursor");
+    expect(kaizen(["factors", "--cursor", "x"]).code).toBe(2);
+    expect(kaizen(["factors", "--all", "--json"]).code).toBe(2);
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { clientAddress, parseTrustedProxies, PEER_ADDRESS_ENV, PEER_ADDRESS_HEADER, requestHost, resolveClientAddress, UNKNOWN_ADDRESS } from "../../lib/auth/client-address";
+import { clientAddress, DEFAULTED_AUTH_URL_ENV, parseTrustedProxies, PEER_ADDRESS_ENV, PEER_ADDRESS_HEADER, publicBaseUrl, requestHost, resolveClientAddress, UNKNOWN_ADDRESS } from "../../lib/auth/client-address";
 import { assertOriginMatches } from "../../lib/auth/session";
 import { AppError } from "../../lib/errors";
 
@@ -80,5 +80,20 @@ describe("origin check", () => {
     expect(refused(() => assertOriginMatches(headers({ ...base, origin: "http://localhost:3000" }), served()))).toBe(false);
     expect(refused(() => assertOriginMatches(headers(base), served()))).toBe(true);
     expect(refused(() => assertOriginMatches(headers({ ...base, origin: "null" }), served()))).toBe(true);
+  });
+});
+
+describe("public base URL for links (CSV, calendar, exports)", () => {
+  const h = (host: string, extra: Record<string, string> = {}) => new Headers({ host, [PEER_ADDRESS_HEADER]: "192.0.2.7", ...extra });
+  it("follows the address the request came to when NEXTAUTH_URL is only npm start's localhost default", () => {
+    const env = { NEXTAUTH_URL: "http://localhost:3000", [DEFAULTED_AUTH_URL_ENV]: "1" } as unknown as NodeJS.ProcessEnv;
+    expect(publicBaseUrl(h("kaizen.lan:3000"), env)).toBe("http://kaizen.lan:3000");
+  });
+  it("uses a configured NEXTAUTH_URL or KAIZEN_BASE_URL (without a trailing slash) over the request", () => {
+    expect(publicBaseUrl(h("127.0.0.1:3000"), { NEXTAUTH_URL: "https://kaizen.example.com/" } as unknown as NodeJS.ProcessEnv)).toBe("https://kaizen.example.com");
+    expect(publicBaseUrl(h("127.0.0.1:3000"), { NEXTAUTH_URL: "https://a.example", KAIZEN_BASE_URL: "https://b.example" } as unknown as NodeJS.ProcessEnv)).toBe("https://b.example");
+  });
+  it("never takes a forwarded host from an untrusted peer", () => {
+    expect(publicBaseUrl(h("kaizen.lan", { "x-forwarded-host": "evil.example" }), {} as NodeJS.ProcessEnv)).toBe("http://kaizen.lan");
   });
 });

@@ -9,7 +9,7 @@ import { blobId } from "../../lib/content/git";
 import { GitRepository } from "../../lib/content/repository";
 import { saveIncident } from "../../lib/editor/save";
 import { AppError } from "../../lib/errors";
-import { HIDDEN_BEFORE_SUBJECT, incidentDiff, incidentHistory, type HistoryEntry } from "../../lib/pages/history";
+import { compareRevisions, HIDDEN_BEFORE_SUBJECT, incidentDiff, incidentHistory, type HistoryEntry } from "../../lib/pages/history";
 
 const FACTORS = `- id: missing-alert
   name: Missing alert
@@ -156,6 +156,13 @@ describe("incident history: each revision as visible as it was then", () => {
     expect(diff).not.toMatch(/Vault|signing key/);
     await expect(incidentDiff(RAE, "queue-stall", restricted, edited, store)).rejects.toBeInstanceOf(AppError);
     await expect(incidentDiff(RAE, "queue-stall", restricted.slice(0, 7), opened.slice(0, 7), store)).rejects.toBeInstanceOf(AppError);
+    // The field view compares the same revisions only, and says nothing of the hidden one.
+    const fields = await compareRevisions(RAE, "queue-stall", opened, edited, store);
+    expect(fields?.fields).toEqual([]);
+    expect(JSON.stringify(fields)).not.toMatch(/Vault|signing key|Sam Secret/);
+    await expect(compareRevisions(RAE, "queue-stall", restricted, edited, store)).rejects.toBeInstanceOf(AppError);
+    const sec = await compareRevisions(SEC, "queue-stall", restricted, opened, store);
+    expect(sec?.fields).toContainEqual({ section: "Title", op: "changed", before: "Vault keys exposed during the queue stall", after: "Queue stall" });
 
     // Those who could read it then still see the whole history.
     for (const viewer of [SEC, ADA]) expect((await incidentHistory(viewer, "queue-stall", store))?.history.map((c) => c.commit)).toEqual([edited, opened, restricted]);

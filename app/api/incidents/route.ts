@@ -5,17 +5,25 @@ import { filterIncidents, parseIncidentFilters } from "@/lib/pages/incidents";
 import { toRowData } from "@/lib/pages/incident-row";
 import { visibleContent } from "@/lib/knowledge/visible";
 import { handle, json, readJsonBody, saveResponse } from "@/lib/http";
+import { nextLink, pageOf, parsePageQuery } from "@/lib/paging";
 
+/**
+ * The incidents this viewer may read, filtered like /incidents, a page at a time: `?limit=` (default 50, at most 500)
+ * and `?cursor=` (from the previous page's `next` link). `total` counts only what the viewer may read.
+ */
 export async function GET(req: Request) {
   return handle(async () => {
     const viewer = await requireApiViewer();
-    const params = Object.fromEntries(new URL(req.url).searchParams);
-    const filters = parseIncidentFilters(params);
+    const url = new URL(req.url);
+    const page = parsePageQuery({ limit: url.searchParams.get("limit"), cursor: url.searchParams.get("cursor") });
+    const filters = parseIncidentFilters(Object.fromEntries(url.searchParams));
     const visible = await visibleContent(viewer);
     const rows = filterIncidents(visible.incidents, filters, (id) => visible.snapshot.taxonomy.canonicalId(id));
+    const { items, next } = pageOf(rows, (r) => r.id, page);
     return json({
       total: rows.length,
-      incidents: rows.map(toRowData),
+      incidents: items.map(toRowData),
+      next: nextLink(url, next),
       invalid: visible.broken.map((b) => ({ id: b.id, path: b.path, problems: b.problems })),
     });
   });

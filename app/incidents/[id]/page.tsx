@@ -16,6 +16,7 @@ import { IncidentKnowledgeSection } from "../../_components/incident-knowledge";
 import { formatDateTime } from "../../_components/format";
 import { Timeline } from "../../_components/timeline";
 import { conflictsFor } from "@/lib/sync/service";
+import { MergeNotice } from "../../_components/merge-notice";
 
 type Props = { params: Promise<{ id: string }> };
 
@@ -53,6 +54,7 @@ export default async function IncidentPage({ params }: Props) {
   const syncConflicts = data.canEdit ? (await conflictsFor(viewer, incident.id)).filter((c) => c.theirsBlob === incident.blob) : [];
   return (
     <main id="main">
+      {data.canEdit && <MergeNotice id={incident.id} />}
       {syncConflicts.length > 0 && (
         <div className="card ed-conflict" role="alert" data-testid="sync-conflict">
           <strong>Your last save of this incident was not published.</strong> It was changed on the team&apos;s repository meanwhile; your text is kept.{" "}

@@ -156,7 +156,14 @@ export function FactorPicker({
           <label htmlFor="ed-factor-filter">Browse the taxonomy</label>
           <input id="ed-factor-filter" type="search" placeholder="Filter factors" value={filter} onChange={(e) => setFilter(e.target.value)} />
           <div className="ed-taxonomy" role="group" aria-label="Factors by category">
-            {groups.length === 0 && <p className="muted small">No factor matches “{filter}”.</p>}
+            {taxonomy.active.length === 0 ? (
+              <p className="muted small ed-taxonomy__empty">
+                This knowledge base has no contributing factors to choose from yet: they are defined in <code>factors.yml</code> at the root of the content repository. An
+                admin can start one with <code>npm run kaizen -- init</code>. You can save this post-mortem without factors meanwhile.
+              </p>
+            ) : (
+              groups.length === 0 && <p className="muted small">No factor matches “{filter}”.</p>
+            )}
             {groups.map((g) => (
               <div key={g.category.id} className="ed-taxonomy__group">
                 <div className="ed-taxonomy__cat">{g.category.name}</div>

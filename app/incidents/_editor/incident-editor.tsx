@@ -4,7 +4,7 @@ import "./editor.css";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { clearDraft, fetchSimilar, readDraft, saveThroughApi, writeDraft, type LocalDraft } from "@/lib/editor/client-api";
+import { clearDraft, fetchSimilar, readDraft, rememberMerge, saveThroughApi, writeDraft, type LocalDraft } from "@/lib/editor/client-api";
 import type { EditorData } from "@/lib/pages/editor";
 import { formFromData, formToText, placeProblems, type EditorForm } from "@/lib/editor/form";
 import { incidentIdFrom } from "@/lib/editor/ids";
@@ -177,12 +177,13 @@ export function IncidentEditor({ data }: { data: EditorData }) {
         leaving.current = true;
         clearDraft(data.id);
         setSavedText(text);
+        if (outcome.merged) rememberMerge(outcome.id, outcome.merged);
         router.push(`/incidents/${outcome.id}`);
         return;
       }
       setSaving(false);
       if (outcome.kind === "conflict") {
-        setConflict({ currentText: outcome.currentText, currentBlob: outcome.currentBlob, message: outcome.message });
+        setConflict({ currentText: outcome.currentText, currentBlob: outcome.currentBlob, message: outcome.message, baseText: outcome.baseText, hunks: outcome.hunks });
         window.scrollTo({ top: 0, behavior: "smooth" });
       } else if (outcome.kind === "invalid") {
         setServerProblems(outcome.problems);

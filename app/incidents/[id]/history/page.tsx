@@ -3,9 +3,11 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { cache } from "react";
 import { requireViewer } from "@/lib/auth/session";
-import { incidentDiff, incidentHistory } from "@/lib/pages/history";
+import { compareRevisions, incidentHistory, type Comparison } from "@/lib/pages/history";
 import { DiffView } from "../../../_components/diff-view";
 import { formatDateTime } from "../../../_components/format";
+import { FieldChanges } from "./field-changes";
+import "./history.css";
 
 
 type Props = { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | undefined>> };
@@ -30,15 +32,16 @@ export default async function HistoryPage({ params, searchParams }: Props) {
   const title = entry.ok ? entry.frontmatter.title : id;
   const from = sp.from ?? history[1]?.commit;
   const to = sp.to ?? history[0]?.commit;
-  let diff: string | null = null;
+  let comparison: Comparison | null = null;
   let error: string | null = null;
   if (from && to && history.length > 1) {
     try {
-      diff = await incidentDiff(viewer, id, from, to);
+      comparison = await compareRevisions(viewer, id, from, to);
     } catch (err) {
       error = (err as Error).message;
     }
   }
+  const diff = comparison?.diff ?? null;
   return (
     <main id="main">
       <div className="page-head">
@@ -73,7 +76,7 @@ export default async function HistoryPage({ params, searchParams }: Props) {
                       <input type="radio" name="to" value={c.commit} defaultChecked={to === c.commit} aria-label={`Compare to ${c.short}`} />
                     </td>
                     <td>
-                      <div style={{ fontWeight: 600 }}>{c.subject}</div>
+                      <div className="history-rev">{c.subject}</div>
                       <div className="small muted">
                         <code>{c.short}</code> · {c.authorName} · {formatDateTime(c.date)}
                       </div>
@@ -91,10 +94,22 @@ export default async function HistoryPage({ params, searchParams }: Props) {
             </div>
           )}
         </form>
-        <section aria-label="Changes">
+        <section aria-label="Changes" className="history-changes">
           {error && <div className="alert alert--danger">{error}</div>}
           {history.length < 2 && <div className="card empty">Only one revision so far: nothing to compare yet.</div>}
-          {diff !== null && (diff.trim() ? <DiffView diff={diff} /> : <div className="card empty">These two revisions have the same text.</div>)}
+          {comparison && diff !== null && !diff.trim() && <div className="card empty">These two revisions have the same text.</div>}
+          {comparison && diff !== null && diff.trim() && (
+            <>
+              <p className="small muted">
+                From <code>{comparison.from.short}</code> ({formatDateTime(comparison.from.date)}) to <code>{comparison.to.short}</code> ({formatDateTime(comparison.to.date)})
+              </p>
+              <FieldChanges changes={comparison.fields} unreadable={comparison.unreadable} />
+              <details className="card history-raw" open>
+                <summary>Line by line (the file)</summary>
+                <DiffView diff={diff} />
+              </details>
+            </>
+          )}
         </section>
       </div>
     </main>
