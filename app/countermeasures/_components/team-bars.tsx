@@ -25,7 +25,7 @@ export function TeamBars({ data, title }: { data: { team: string; overdue: numbe
               <text x={m.left - 8} y={mid + 4} textAnchor="end" className="cms-team-bars__label">
                 {clip(d.team)}
               </text>
-              <rect x={m.left} y={top} width={Math.max(2, x(d.overdue) - m.left)} height={y.bandwidth()} rx={3} fill="#c42b2b" />
+              <rect x={m.left} y={top} width={Math.max(2, x(d.overdue) - m.left)} height={y.bandwidth()} rx={3} className="cms-team-bars__bar" />
               <text x={x(d.overdue) + 6} y={mid + 4} className="cms-team-bars__value">
                 {d.overdue}
               </text>
