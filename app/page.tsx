@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { requireViewer } from "@/lib/auth/session";
+import { canAuthor } from "@/lib/auth/viewer";
 import { getOverview } from "@/lib/pages/overview";
 import { monthLabel, SEVERITY_SERIES, StackedBars } from "./_components/charts/stacked-bars";
 import { IncidentRow } from "./_components/incident-row";
@@ -15,11 +16,18 @@ export default async function OverviewPage() {
           <h1>What we are learning from incidents</h1>
           <p>Post-mortems, recurring contributing factors and the countermeasures we promised.</p>
         </div>
-        {o.broken > 0 && (
-          <Link className="badge badge--overdue" href="/incidents">
-            {o.broken} file{o.broken === 1 ? "" : "s"} with errors
-          </Link>
-        )}
+        <div className="row">
+          {o.broken > 0 && (
+            <Link className="badge badge--overdue" href="/incidents">
+              {o.broken} file{o.broken === 1 ? "" : "s"} with errors
+            </Link>
+          )}
+          {canAuthor(viewer) && (
+            <Link className="btn btn--primary" href="/incidents/new">
+              New post-mortem
+            </Link>
+          )}
+        </div>
       </div>
       <section className="grid grid-4" aria-label="At a glance">
         <div className="card stat">
@@ -55,7 +63,14 @@ export default async function OverviewPage() {
             </h2>
             {o.recent.length === 0 ? (
               <div className="empty">
-                <strong>No incidents yet.</strong>Write the first post-mortem to start learning.
+                <strong>No incidents yet.</strong>
+                {canAuthor(viewer) ? (
+                  <>
+                    <Link href="/incidents/new">Write the first post-mortem</Link> to start learning.
+                  </>
+                ) : (
+                  "Post-mortems appear here as soon as an author publishes the first one."
+                )}
               </div>
             ) : (
               <ul className="incident-list" style={{ marginTop: 8 }}>

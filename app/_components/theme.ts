@@ -8,9 +8,10 @@ export type ThemePref = (typeof THEME_PREFS)[number];
 
 /**
  * Runs inline in <head> before the first paint, so a dark page never flashes light. A constant (no user data), sent
- * with the request's CSP nonce. It also keeps "system" in step when the system's setting changes while a page is open.
+ * with the request's CSP nonce. It also keeps "system" in step when the system's setting changes while a page is open,
+ * and prints in the light scheme (paper is white).
  */
-export const THEME_SCRIPT = `(function(){var d=document.documentElement,k=${JSON.stringify(THEME_STORAGE_KEY)},m=window.matchMedia("(prefers-color-scheme: dark)");function a(){var p="system";try{p=localStorage.getItem(k)||"system"}catch(e){}if(p!=="light"&&p!=="dark")p="system";d.setAttribute("data-theme-pref",p);d.setAttribute("data-theme",p==="dark"||(p==="system"&&m.matches)?"dark":"light")}a();m.addEventListener("change",a);window.addEventListener("storage",function(e){if(e.key===k)a()})})();`;
+export const THEME_SCRIPT = `(function(){var d=document.documentElement,k=${JSON.stringify(THEME_STORAGE_KEY)},m=window.matchMedia("(prefers-color-scheme: dark)");function a(){var p="system";try{p=localStorage.getItem(k)||"system"}catch(e){}if(p!=="light"&&p!=="dark")p="system";d.setAttribute("data-theme-pref",p);d.setAttribute("data-theme",p==="dark"||(p==="system"&&m.matches)?"dark":"light")}a();m.addEventListener("change",a);window.addEventListener("beforeprint",function(){d.setAttribute("data-theme","light")});window.addEventListener("afterprint",a);window.addEventListener("storage",function(e){if(e.key===k)a()})})();`;
 
 /** The choice shown on <html>, as the inline script left it. */
 export function currentThemePref(): ThemePref {
