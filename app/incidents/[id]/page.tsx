@@ -125,7 +125,24 @@ export default async function IncidentPage({ params }: Props) {
               </div>
               <div>
                 <dt>Authors</dt>
-                <dd className="meta-grid__text">{fm.authors.join(", ") || "—"}</dd>
+                <dd className="meta-grid__text">
+                  {fm.authors.length === 0
+                    ? "—"
+                    : fm.authors.map((a) => (
+                        // One author a line; a long address breaks before its "@" rather than mid-word.
+                        <span key={a} className="meta-grid__line">
+                          {a.includes("@") ? (
+                            <>
+                              {a.slice(0, a.indexOf("@"))}
+                              <wbr />
+                              {a.slice(a.indexOf("@"))}
+                            </>
+                          ) : (
+                            a
+                          )}
+                        </span>
+                      ))}
+                </dd>
               </div>
               {fm.tags.length > 0 && (
                 <div>
