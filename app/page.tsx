@@ -1,10 +1,10 @@
 import Link from "next/link";
 import { requireViewer } from "@/lib/auth/session";
+import { canAuthor } from "@/lib/auth/viewer";
 import { getOverview } from "@/lib/pages/overview";
 import { monthLabel, SEVERITY_SERIES, StackedBars } from "./_components/charts/stacked-bars";
 import { IncidentRow } from "./_components/incident-row";
 import { TaxonomyMissing } from "./_components/taxonomy-missing";
-import { canAuthor } from "@/lib/auth/viewer";
 
 export default async function OverviewPage() {
   const viewer = await requireViewer("/");
@@ -17,11 +17,18 @@ export default async function OverviewPage() {
           <h1>What we are learning from incidents</h1>
           <p>Post-mortems, recurring contributing factors and the countermeasures we promised.</p>
         </div>
-        {o.broken > 0 && (
-          <Link className="badge badge--overdue" href="/incidents">
-            {o.broken} file{o.broken === 1 ? "" : "s"} with errors
-          </Link>
-        )}
+        <div className="row">
+          {o.broken > 0 && (
+            <Link className="badge badge--overdue" href="/incidents">
+              {o.broken} file{o.broken === 1 ? "" : "s"} with errors
+            </Link>
+          )}
+          {canAuthor(viewer) && (
+            <Link className="btn btn--primary" href="/incidents/new">
+              New post-mortem
+            </Link>
+          )}
+        </div>
       </div>
       {o.taxonomyFile.state !== "ok" && <TaxonomyMissing state={o.taxonomyFile.state} problems={o.taxonomyFile.problems} />}
       <section className="grid grid-4" aria-label="At a glance">
@@ -64,7 +71,7 @@ export default async function OverviewPage() {
                     <Link href="/incidents/new">Write the first post-mortem</Link> to start learning.
                   </>
                 ) : (
-                  "When the first post-mortem is written, it appears here."
+                  "Post-mortems appear here as soon as an author publishes the first one."
                 )}
               </div>
             ) : (

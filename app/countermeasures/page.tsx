@@ -86,18 +86,16 @@ export default async function CountermeasuresPage({ searchParams }: { searchPara
       <div className="cms-charts">
         <section className="card" aria-labelledby="h-cms-monthly">
           <h2 id="h-cms-monthly">Open and done, last 12 months</h2>
-          <div className="cms-chart-scroll">
-            <StackedBars
-              title="Countermeasures open and done at the end of each month"
-              data={summary.monthly.map((m) => ({ x: m.month, done: m.done, open: m.open }))}
-              series={[
-                { key: "done", label: "Done (cumulative)", color: "#1c7d4d" },
-                { key: "open", label: "Open or in progress", color: "#2f5bd3" },
-              ]}
-              formatX={monthLabel}
-              height={170}
-            />
-          </div>
+          <StackedBars
+            title="Countermeasures open and done at the end of each month"
+            data={summary.monthly.map((m) => ({ x: m.month, done: m.done, open: m.open }))}
+            series={[
+              { key: "done", label: "Done (cumulative)", color: "var(--chart-done)" },
+              { key: "open", label: "Open or in progress", color: "var(--chart-open)" },
+            ]}
+            formatX={monthLabel}
+            height={170}
+          />
         </section>
         <section className="card" aria-labelledby="h-cms-teams">
           <h2 id="h-cms-teams">Overdue by team</h2>

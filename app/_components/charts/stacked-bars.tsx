@@ -1,57 +1,62 @@
-import { scaleBand, scaleLinear } from "d3-scale";
+import { scaleLinear } from "d3-scale";
 
 export interface StackSeries {
   key: string;
   label: string;
+  /** A CSS colour, normally a `var(--chart-…)` token so the chart follows the light and dark themes. */
   color: string;
 }
 
-/** Stacked bars (SVG, server-rendered): one bar per category, one segment per series; titled for screen readers. */
+/**
+ * Stacked bars, one column per category and one segment per series, drawn in HTML rather than SVG: the labels keep
+ * their real size (an SVG scaled to a phone shrank them to a few pixels) and every column fits the card at any width,
+ * so no month is scrolled out of sight. The y-axis has a few round ticks; the whole chart is one image for screen
+ * readers, labelled with every figure.
+ */
 export function StackedBars({ data, series, title, height = 180, formatX = (x: string) => x }: { data: ({ x: string } & Record<string, number | string>)[]; series: StackSeries[]; title: string; height?: number; formatX?: (x: string) => string }) {
-  const width = 640;
-  const m = { top: 10, right: 8, bottom: 24, left: 28 };
   const totals = data.map((d) => series.reduce((s, se) => s + Number(d[se.key] ?? 0), 0));
-  const max = Math.max(1, ...totals);
-  const x = scaleBand<string>().domain(data.map((d) => d.x)).range([m.left, width - m.right]).padding(0.28);
-  const y = scaleLinear().domain([0, max]).nice().range([height - m.bottom, m.top]);
-  const ticks = y.ticks(Math.min(4, max));
+  const y = scaleLinear().domain([0, Math.max(1, ...totals)]).nice();
+  const top = y.domain()[1] ?? 1;
+  const ticks = y.ticks(Math.min(4, top)).filter((t) => Number.isInteger(t));
   const summary = data.map((d, i) => `${formatX(d.x)}: ${totals[i]}`).join(", ");
+  // With more than a year of columns, a phone shows every third label (and each January); the rest stay for wide screens.
+  const thin = data.length > 12;
+  const pct = (v: number) => `${(v / top) * 100}%`;
   return (
-    <figure style={{ margin: 0 }}>
-      <svg className="chart" viewBox={`0 0 ${width} ${height}`} role="img" aria-label={`${title}. ${summary}`}>
-        <title>{title}</title>
-        {ticks.map((t) => (
-          <g key={t}>
-            <line x1={m.left} x2={width - m.right} y1={y(t)} y2={y(t)} stroke="#e2e6ec" />
-            <text x={m.left - 6} y={y(t) + 3} textAnchor="end">
-              {t}
-            </text>
-          </g>
-        ))}
-        {data.map((d) => {
-          let acc = 0;
-          return (
-            <g key={d.x}>
-              {series.map((se) => {
-                const v = Number(d[se.key] ?? 0);
-                if (!v) return null;
-                const y0 = y(acc);
-                acc += v;
-                const y1 = y(acc);
-                return (
-                  <rect key={se.key} x={x(d.x)} width={x.bandwidth()} y={y1} height={Math.max(0, y0 - y1)} fill={se.color} rx={2}>
-                    <title>{`${formatX(d.x)} · ${se.label}: ${v}`}</title>
-                  </rect>
-                );
-              })}
-              <text x={(x(d.x) ?? 0) + x.bandwidth() / 2} y={height - 8} textAnchor="middle">
-                {formatX(d.x)}
-              </text>
-            </g>
-          );
-        })}
-      </svg>
-      <figcaption className="legend" style={{ marginTop: 6 }}>
+    <figure className="bars">
+      <div className="bars__body">
+        <div className="bars__plot" style={{ height }} role="img" aria-label={`${title}. ${summary}`}>
+          {ticks.map((t) => (
+            <div key={t} className="bars__tick" style={{ bottom: pct(t) }} aria-hidden="true">
+              <span>{t}</span>
+            </div>
+          ))}
+          <div className="bars__cols">
+            {data.map((d, i) => (
+              <div key={d.x} className="bars__col">
+                <div className="bars__stack" style={{ height: pct(totals[i] ?? 0) }}>
+                  {series.map((se) => {
+                    const v = Number(d[se.key] ?? 0);
+                    return v > 0 ? <div key={se.key} className="bars__seg" style={{ flex: `${v} 1 0`, background: se.color }} title={`${formatX(d.x)} · ${se.label}: ${v}`} /> : null;
+                  })}
+                </div>
+              </div>
+            ))}
+          </div>
+        </div>
+        <div className="bars__labels" aria-hidden="true">
+          {data.map((d, i) => (
+            <span key={d.x} className={`bars__label${thin && i % 3 !== (data.length - 1) % 3 && !d.x.endsWith("-01") ? " bars__label--minor" : ""}`}>
+              {formatX(d.x)
+                .split(" ")
+                .map((part) => (
+                  <span key={part}>{part}</span>
+                ))}
+            </span>
+          ))}
+        </div>
+      </div>
+      <figcaption className="legend">
         {series.map((se) => (
           <span key={se.key}>
             <i style={{ background: se.color }} />
@@ -64,11 +69,11 @@ export function StackedBars({ data, series, title, height = 180, formatX = (x: s
 }
 
 export const SEVERITY_SERIES: StackSeries[] = [
-  { key: "SEV1", label: "SEV1", color: "#c42b2b" },
-  { key: "SEV2", label: "SEV2", color: "#e07a2e" },
-  { key: "SEV3", label: "SEV3", color: "#e0b43a" },
-  { key: "SEV4", label: "SEV4", color: "#6f98bf" },
-  { key: "none", label: "Near miss / unrated", color: "#b8c0cc" },
+  { key: "SEV1", label: "SEV1", color: "var(--chart-sev1)" },
+  { key: "SEV2", label: "SEV2", color: "var(--chart-sev2)" },
+  { key: "SEV3", label: "SEV3", color: "var(--chart-sev3)" },
+  { key: "SEV4", label: "SEV4", color: "var(--chart-sev4)" },
+  { key: "none", label: "Near miss / unrated", color: "var(--chart-none)" },
 ];
 
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];

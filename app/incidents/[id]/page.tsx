@@ -14,6 +14,9 @@ import { BrokenIncidentView } from "../../_components/broken-incident";
 import { CountermeasureTable } from "../../_components/countermeasure-table";
 import { IncidentKnowledgeSection } from "../../_components/incident-knowledge";
 import { formatDateTime } from "../../_components/format";
+import { linkedHeadings } from "../../_components/mdx-headings";
+import { PrintButton } from "../../_components/print-button";
+import { SectionLink } from "../../_components/section-link";
 import { Timeline } from "../../_components/timeline";
 import { conflictsFor } from "@/lib/sync/service";
 import { MergeNotice } from "../../_components/merge-notice";
@@ -68,14 +71,20 @@ export default async function IncidentPage({ params }: Props) {
           <KindBadge kind={fm.kind} />
           {fm.visibility === "restricted" && <RestrictedBadge groups={fm.groups} />}
           <span className="spacer" />
-          <Link className="btn btn--small" href={`/incidents/${incident.id}/history`}>
-            History
-          </Link>
-          {data.canEdit && (
-            <Link className="btn btn--small btn--primary" href={`/incidents/${incident.id}/edit`}>
-              Edit
+          <div className="row incident-actions">
+            <Link className="btn btn--small" href={`/incidents/${incident.id}/history`}>
+              History
             </Link>
-          )}
+            <a className="btn btn--small" href={`/incidents/${incident.id}/download`} download={`${incident.id}.mdx`}>
+              Download .mdx
+            </a>
+            <PrintButton />
+            {data.canEdit && (
+              <Link className="btn btn--small btn--primary" href={`/incidents/${incident.id}/edit`}>
+                Edit
+              </Link>
+            )}
+          </div>
         </div>
         <h1>{fm.title}</h1>
         {fm.summary && <p className="summary-lead">{fm.summary}</p>}
@@ -128,7 +137,24 @@ export default async function IncidentPage({ params }: Props) {
               </div>
               <div>
                 <dt>Authors</dt>
-                <dd>{fm.authors.join(", ") || "—"}</dd>
+                <dd className="meta-grid__text">
+                  {fm.authors.length === 0
+                    ? "—"
+                    : fm.authors.map((a) => (
+                        // One author a line; a long address breaks before its "@" rather than mid-word.
+                        <span key={a} className="meta-grid__line">
+                          {a.includes("@") ? (
+                            <>
+                              {a.slice(0, a.indexOf("@"))}
+                              <wbr />
+                              {a.slice(a.indexOf("@"))}
+                            </>
+                          ) : (
+                            a
+                          )}
+                        </span>
+                      ))}
+                </dd>
               </div>
               {fm.tags.length > 0 && (
                 <div>
@@ -145,11 +171,15 @@ export default async function IncidentPage({ params }: Props) {
             )}
           </section>
           <section className="card" aria-labelledby="h-timeline">
-            <h2 id="h-timeline">Timeline</h2>
+            <h2 id="h-timeline">
+              Timeline <SectionLink id="h-timeline" label="Timeline" />
+            </h2>
             <Timeline entries={fm.timeline} comments={timelineComments} />
           </section>
           <section className="card" aria-labelledby="h-factors">
-            <h2 id="h-factors">Contributing factors</h2>
+            <h2 id="h-factors">
+              Contributing factors <SectionLink id="h-factors" label="Contributing factors" />
+            </h2>
             {factors.length === 0 ? (
               <p className="muted">No contributing factors recorded yet.</p>
             ) : (
@@ -170,11 +200,13 @@ export default async function IncidentPage({ params }: Props) {
           </section>
           {knowledge && <IncidentKnowledgeSection data={knowledge} />}
           <section className="card" aria-labelledby="h-cms">
-            <h2 id="h-cms">Countermeasures</h2>
+            <h2 id="h-cms">
+              Countermeasures <SectionLink id="h-cms" label="Countermeasures" />
+            </h2>
             <CountermeasureTable rows={countermeasures} />
           </section>
           <article className="card prose" aria-label="Post-mortem">
-            <MdxContent hast={compiled.hast} />
+            <MdxContent hast={compiled.hast} headings={linkedHeadings} />
           </article>
           {!reviewFirst && reviewPanel}
         </div>

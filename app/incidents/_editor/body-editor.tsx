@@ -117,7 +117,7 @@ export function BodyEditor({ value, onChange, textareaRef }: { value: string; on
         )}
       </div>
       {showPreview && (
-        <section className="ed-body__preview" aria-label="Preview">
+        <section className="ed-body__preview" aria-label="Preview" tabIndex={0}>
           <div className="ed-preview-label">Preview</div>
           {compiled.problems.length > 0 && <p className="muted small">Showing the last version without problems.</p>}
           <div className="prose">

@@ -80,11 +80,11 @@ export function PublicPreview({ form, setForm }: { form: EditorForm; setForm: Se
             )}
           </div>
           <div className="ed-body ed-body--split">
-            <section className="ed-body__preview" aria-label="Internal version">
+            <section className="ed-body__preview" aria-label="Internal version" tabIndex={0}>
               <div className="ed-preview-label">Internal</div>
               <div className="prose">{internalCompiled && <MdxContent hast={internalCompiled.hast} />}</div>
             </section>
-            <section className="ed-body__preview ed-public__preview" aria-label="Public preview">
+            <section className="ed-body__preview ed-public__preview" aria-label="Public preview" tabIndex={0}>
               <div className="ed-preview-label">Public</div>
               {preview && "error" in preview ? (
                 <p className="muted small">{preview.error}</p>
