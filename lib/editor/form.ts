@@ -250,6 +250,24 @@ export function bodyStartLine(text: string): number {
   return start + 1;
 }
 
+/**
+ * One list of problems from several checks of the same text (the editor's own check and the server's answer to a
+ * save): a problem both found is listed once, so the count and the marks match what there is to fix.
+ */
+export function mergeProblems(...lists: readonly (readonly Problem[])[]): Problem[] {
+  const seen = new Set<string>();
+  const out: Problem[] = [];
+  for (const list of lists) {
+    for (const p of list) {
+      const key = `${p.field}\u0000${p.message}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push(p);
+    }
+  }
+  return out;
+}
+
 /** Where problems belong in the form: by field path (timeline indexes mapped back to row keys), body lines, the rest. */
 export interface PlacedProblems {
   byField: Map<string, string[]>;

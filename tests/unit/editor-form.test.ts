@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { splitDocument } from "../../lib/content/frontmatter";
 import { parseIncidentText } from "../../lib/content/incident-file";
-import { formFromData, formToText, keyTimesFromTimeline, nextCountermeasureId, placeProblems, sortedTimeline, fromUtcInput, toUtcInput } from "../../lib/editor/form";
+import { formFromData, formToText, keyTimesFromTimeline, mergeProblems, nextCountermeasureId, placeProblems, sortedTimeline, fromUtcInput, toUtcInput } from "../../lib/editor/form";
 import { lineDiff } from "../../lib/editor/line-diff";
 import { Taxonomy } from "../../lib/schema/taxonomy";
 
@@ -77,7 +77,7 @@ describe("editor form", () => {
     const r = parseIncidentText("incidents/q.mdx", text, taxonomy);
     expect(r.ok).toBe(false);
     const placed = placeProblems(r.ok ? [] : r.problems, form, text);
-    expect(placed.byField.get(`timeline:${first.key}.event`)).toEqual(["expected text"]);
+    expect(placed.byField.get(`timeline:${first.key}.event`)).toEqual(["required"]);
   });
 
   it("places countermeasure, top-level and body problems", () => {
@@ -247,5 +247,28 @@ describe("editor form: saving onto the file it was opened from", () => {
     const broken = "---\ntitle: [unclosed\n---\nbody\n";
     const form = formOf(FILE);
     expect(formToText(form, broken)).toBe(formToText(form));
+  });
+});
+
+describe("problems after a refused save", () => {
+  it("lists each problem once when the server finds what the editor found", () => {
+    const form = formFromData({ title: "Pool saturation", status: "draft" }, "");
+    form.countermeasures.push({ key: "c1", id: "cm-1", title: "Alert on the pool", type: "prevent", owner: "", due: "", status: "open", done_at: "", ticket: "", addresses: [] });
+    const text = formToText(form);
+    const r = parseIncidentText("incidents/new.mdx", text, taxonomy);
+    const client = r.ok ? [] : r.problems;
+    // The server parses the same text: its answer to the save is the same list (a fresh copy of each problem).
+    const server = client.map((p) => ({ ...p }));
+    const merged = mergeProblems(client, server);
+    expect(merged.map((p) => p.field)).toEqual(["severity", "countermeasures[0].owner", "countermeasures[0].due"]);
+    for (const p of merged) expect(p.message).not.toMatch(/undefined/);
+    const placed = placeProblems(merged, form, text);
+    expect(placed.byField.get("countermeasures:c1.owner")).toEqual(["required: an owner (e-mail or handle)"]);
+    expect(placed.byField.get("countermeasures:c1.due")).toEqual(["required: a date such as 2025-03-31"]);
+  });
+
+  it("keeps a problem only the server found", () => {
+    const p = { file: "incidents/x.mdx", line: 1, col: 1, field: "frontmatter", message: "changed on the server", severity: "error" as const };
+    expect(mergeProblems([], [p])).toEqual([p]);
   });
 });
