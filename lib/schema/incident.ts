@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { dateSchema, dateTimeSchema, expected, ID_PATTERN, idSchema, isIsoDateTime, oneOf, stringList } from "./common";
+import { dateSchema, dateTimeSchema, expected, idSchema, isIsoDateTime, oneOf, stringList } from "./common";
 
 export const SEVERITIES = ["SEV1", "SEV2", "SEV3", "SEV4"] as const;
 export const STATUSES = ["draft", "in-review", "published"] as const;
