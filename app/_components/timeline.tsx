@@ -1,5 +1,7 @@
 import type { TimelineEntry } from "@/lib/schema/incident";
 import { formatDateTime, formatTime } from "./format";
+import { InlineText } from "./inline-text";
+import { stripInline } from "@/lib/mdx/inline";
 
 const KINDS = ["trigger", "detection", "response", "mitigation", "resolution", "note"] as const;
 
@@ -18,7 +20,7 @@ export function Timeline({ entries }: { entries: TimelineEntry[] }) {
       <div className="tl-axis" role="img" aria-label={`Timeline from ${formatDateTime(entries[0]?.at)} to ${formatDateTime(entries[entries.length - 1]?.at)}`}>
         <div className="tl-axis__line" />
         {entries.map((e, i) => (
-          <span key={i} className={`tl-axis__dot k-${e.kind ?? "note"}`} style={{ left: `${((Date.parse(e.at) - t0) / span) * 100}%` }} title={`${label(e.at)} · ${e.kind ?? "note"}: ${e.event}`} />
+          <span key={i} className={`tl-axis__dot k-${e.kind ?? "note"}`} style={{ left: `${((Date.parse(e.at) - t0) / span) * 100}%` }} title={`${label(e.at)} · ${e.kind ?? "note"}: ${stripInline(e.event)}`} />
         ))}
         <span className="tl-axis__tick tl-axis__tick--start" style={{ left: 0 }}>
           {label(entries[0]!.at)}
@@ -44,7 +46,7 @@ export function Timeline({ entries }: { entries: TimelineEntry[] }) {
             <span className={`tl-item__dot k-${e.kind ?? "note"}`} aria-hidden="true" />
             <div>
               <span className={`tl-item__kind k-${e.kind ?? "note"}`}>{e.kind ?? "note"}</span>
-              {e.event}
+              <InlineText text={e.event} />
               {e.internal && <span className="chip chip--internal">internal</span>}
             </div>
           </li>

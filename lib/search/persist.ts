@@ -9,7 +9,8 @@ import { dataDir } from "../env";
 import { IMPACT_LEVELS } from "./ranking";
 import { NF, SearchIndex } from "./search-index";
 
-const MAGIC = "KZSRCH04";
+// 05: frontmatter text indexed without its inline Markdown markers (an older index is rebuilt).
+const MAGIC = "KZSRCH05";
 const FILE = "index.bin";
 
 /** Where the index is kept: <dataDir>/search-index. */

@@ -14,6 +14,7 @@ import { IncidentKnowledgeSection } from "../../_components/incident-knowledge";
 import { formatDateTime } from "../../_components/format";
 import { Timeline } from "../../_components/timeline";
 import { conflictsFor } from "@/lib/sync/service";
+import { InlineText } from "@/app/_components/inline-text";
 
 type Props = { params: Promise<{ id: string }> };
 
@@ -67,7 +68,7 @@ export default async function IncidentPage({ params }: Props) {
           )}
         </div>
         <h1>{fm.title}</h1>
-        {fm.summary && <p className="summary-lead">{fm.summary}</p>}
+        {fm.summary && <p className="summary-lead"><InlineText text={fm.summary} /></p>}
       </div>
       <div className="grid grid-main">
         <div className="stack">
@@ -128,7 +129,7 @@ export default async function IncidentPage({ params }: Props) {
             {fm.impact && (
               <>
                 <h3 style={{ marginTop: 16 }}>Impact</h3>
-                <p style={{ margin: 0 }}>{fm.impact}</p>
+                <p style={{ margin: 0 }}><InlineText text={fm.impact} /></p>
               </>
             )}
           </section>
@@ -150,7 +151,7 @@ export default async function IncidentPage({ params }: Props) {
                       </Link>
                       {f.category && <span className="chip">{f.category}</span>}
                     </div>
-                    {f.note && <p className="small" style={{ margin: "2px 0 0", color: "var(--text-2)" }}>{f.note}</p>}
+                    {f.note && <p className="small" style={{ margin: "2px 0 0", color: "var(--text-2)" }}><InlineText text={f.note} /></p>}
                   </li>
                 ))}
               </ul>
