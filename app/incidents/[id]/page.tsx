@@ -5,6 +5,7 @@ import { notFound, permanentRedirect } from "next/navigation";
 import { requireViewer } from "@/lib/auth/session";
 import { getIncidentPage, renamedIncident } from "@/lib/pages/incident";
 import { getIncidentKnowledge } from "@/lib/pages/incident-knowledge";
+import { incidentOutline } from "@/lib/pages/incident-outline";
 import { formatDuration } from "@/lib/knowledge/metrics";
 import { MdxContent } from "@/lib/mdx/render";
 import { KindBadge, RestrictedBadge, SeverityBadge, StatusBadge } from "../../_components/badges";
@@ -171,16 +172,7 @@ export default async function IncidentPage({ params }: Props) {
             <nav className="card" aria-label="On this page">
               <h2 style={{ fontSize: "0.85rem", textTransform: "uppercase", letterSpacing: "0.05em", color: "var(--text-3)" }}>On this page</h2>
               <ol>
-                <li>
-                  <a href="#h-timeline">Timeline</a>
-                </li>
-                <li>
-                  <a href="#h-factors">Contributing factors</a>
-                </li>
-                <li>
-                  <a href="#h-cms">Countermeasures</a>
-                </li>
-                {compiled.toc.map((t) => (
+                {incidentOutline(compiled.toc).map((t) => (
                   <li key={t.id} className={`depth-${t.depth}`}>
                     <a href={`#${t.id}`}>{t.text}</a>
                   </li>
