@@ -313,6 +313,51 @@ export function placeProblems(problems: readonly Problem[], form: EditorForm, te
   return { byField, body, other };
 }
 
+/** The countermeasures of the form that address `factor` (a factor's removal takes it off them). */
+export function countermeasuresAddressing(form: EditorForm, factor: string): CountermeasureRow[] {
+  return form.countermeasures.filter((c) => c.addresses.includes(factor));
+}
+
+/** What removing a factor did: the form without it, and the countermeasures that no longer address it. */
+export interface FactorRemoval {
+  form: EditorForm;
+  factor: FactorRow;
+  /** Index the factor had, so an undo puts it back where it was. */
+  index: number;
+  stripped: { key: string; id: string; title: string }[];
+}
+
+/** Removes a contributing factor and takes it off every countermeasure that addressed it; null when it is not chosen. */
+export function removeFactor(form: EditorForm, factor: string): FactorRemoval | null {
+  const index = form.factors.findIndex((f) => f.factor === factor);
+  const row = form.factors[index];
+  if (!row) return null;
+  const stripped = countermeasuresAddressing(form, factor).map((c) => ({ key: c.key, id: c.id, title: c.title }));
+  return {
+    form: {
+      ...form,
+      factors: form.factors.filter((f) => f.factor !== factor),
+      countermeasures: form.countermeasures.map((c) => (c.addresses.includes(factor) ? { ...c, addresses: c.addresses.filter((a) => a !== factor) } : c)),
+    },
+    factor: row,
+    index,
+    stripped,
+  };
+}
+
+/** Undoes removeFactor on the current form: the factor back in its place and on the countermeasures still there. */
+export function restoreFactor(form: EditorForm, removal: Omit<FactorRemoval, "form">): EditorForm {
+  if (form.factors.some((f) => f.factor === removal.factor.factor)) return form;
+  const factors = [...form.factors];
+  factors.splice(Math.min(removal.index, factors.length), 0, removal.factor);
+  const keys = new Set(removal.stripped.map((s) => s.key));
+  return {
+    ...form,
+    factors,
+    countermeasures: form.countermeasures.map((c) => (keys.has(c.key) && !c.addresses.includes(removal.factor.factor) ? { ...c, addresses: [...c.addresses, removal.factor.factor] } : c)),
+  };
+}
+
 /** The next free countermeasure id: cm-1, cm-2, … */
 export function nextCountermeasureId(rows: readonly { id: string }[]): string {
   let n = 1;

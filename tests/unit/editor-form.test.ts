@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { splitDocument } from "../../lib/content/frontmatter";
 import { parseIncidentText } from "../../lib/content/incident-file";
-import { formFromData, formToText, keyTimesFromTimeline, mergeProblems, nextCountermeasureId, placeProblems, sortedTimeline, fromUtcInput, toUtcInput } from "../../lib/editor/form";
+import { countermeasuresAddressing, formFromData, formToText, keyTimesFromTimeline, mergeProblems, removeFactor, restoreFactor, nextCountermeasureId, placeProblems, sortedTimeline, fromUtcInput, toUtcInput } from "../../lib/editor/form";
 import { lineDiff } from "../../lib/editor/line-diff";
 import { Taxonomy } from "../../lib/schema/taxonomy";
 
@@ -270,5 +270,37 @@ describe("problems after a refused save", () => {
   it("keeps a problem only the server found", () => {
     const p = { file: "incidents/x.mdx", line: 1, col: 1, field: "frontmatter", message: "changed on the server", severity: "error" as const };
     expect(mergeProblems([], [p])).toEqual([p]);
+  });
+});
+
+describe("removing a factor", () => {
+  const formWith = () => {
+    const form = formFromData({ title: "Pool", status: "draft", contributing_factors: [{ factor: "missing-alert", note: "no lag alert" }, { factor: "pool-size" }] }, "");
+    const cm = (key: string, id: string, title: string, addresses: string[]) => ({ key, id, title, type: "detect" as const, owner: "ana", due: "2026-04-01", status: "open" as const, done_at: "", ticket: "", addresses });
+    form.countermeasures = [cm("c1", "cm-1", "Alert on lag", ["missing-alert", "pool-size"]), cm("c2", "cm-2", "Runbook", ["pool-size"]), cm("c3", "cm-3", "Dashboards", ["missing-alert"])];
+    return form;
+  };
+
+  it("says which countermeasures addressed it before and lost it after", () => {
+    const form = formWith();
+    expect(countermeasuresAddressing(form, "missing-alert").map((c) => c.id)).toEqual(["cm-1", "cm-3"]);
+    const r = removeFactor(form, "missing-alert");
+    if (!r) throw new Error("expected a removal");
+    expect(r.stripped).toEqual([
+      { key: "c1", id: "cm-1", title: "Alert on lag" },
+      { key: "c3", id: "cm-3", title: "Dashboards" },
+    ]);
+    expect(r.form.factors.map((f) => f.factor)).toEqual(["pool-size"]);
+    expect(r.form.countermeasures.map((c) => c.addresses)).toEqual([["pool-size"], ["pool-size"], []]);
+    expect(removeFactor(form, "not-chosen")).toBeNull();
+  });
+
+  it("undoes a removal: the factor back in place with its note, on the countermeasures it was taken from", () => {
+    const form = formWith();
+    const r = removeFactor(form, "missing-alert");
+    if (!r) throw new Error("expected a removal");
+    const back = restoreFactor(r.form, r);
+    expect(back.factors).toEqual(form.factors);
+    expect(back.countermeasures.map((c) => c.addresses.slice().sort())).toEqual([["missing-alert", "pool-size"], ["pool-size"], ["missing-alert"]]);
   });
 });
