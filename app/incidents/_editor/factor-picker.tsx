@@ -3,7 +3,7 @@
 import { useDeferredValue, useEffect, useMemo, useRef, useState } from "react";
 import { countermeasuresAddressing, removeFactor, restoreFactor, type EditorForm, type FactorRemoval } from "@/lib/editor/form";
 import type { KnowledgeIncident } from "@/lib/knowledge/incident-view";
-import { suggestFactors, type FactorSuggestion } from "@/lib/knowledge/suggest";
+import { noteFromDescription, suggestFactors, type FactorSuggestion } from "@/lib/knowledge/suggest";
 import type { Taxonomy } from "@/lib/schema/taxonomy";
 import { FieldErrors } from "./inputs";
 
@@ -172,7 +172,7 @@ export function FactorPicker({
                       className="ed-suggest"
                       title={s.reasons.join("; ")}
                       onClick={() => {
-                        add(s.factor, describe.trim());
+                        add(s.factor, noteFromDescription(describe));
                         setDescribe("");
                       }}
                     >
