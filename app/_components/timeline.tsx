@@ -1,5 +1,6 @@
 import type { TimelineEntry } from "@/lib/schema/incident";
 import { formatDateTime, formatTime } from "./format";
+import { timelineLayout } from "./timeline-layout";
 import { InlineText } from "./inline-text";
 import { stripInline } from "@/lib/mdx/inline";
 
@@ -11,7 +12,7 @@ export function Timeline({ entries }: { entries: TimelineEntry[] }) {
   const times = entries.map((e) => Date.parse(e.at));
   const t0 = Math.min(...times);
   const t1 = Math.max(...times);
-  const span = Math.max(1, t1 - t0);
+  const layout = timelineLayout(times);
   const sameDay = new Date(t0).toISOString().slice(0, 10) === new Date(t1).toISOString().slice(0, 10);
   const label = (iso: string) => (sameDay ? formatTime(iso) : formatDateTime(iso).replace(" UTC", ""));
   const used = KINDS.filter((k) => entries.some((e) => (e.kind ?? "note") === k));
@@ -19,8 +20,11 @@ export function Timeline({ entries }: { entries: TimelineEntry[] }) {
     <div>
       <div className="tl-axis" role="img" aria-label={`Timeline from ${formatDateTime(entries[0]?.at)} to ${formatDateTime(entries[entries.length - 1]?.at)}`}>
         <div className="tl-axis__line" />
+        {layout.breaks.map((b) => (
+          <span key={`b${b}`} className="tl-axis__break" style={{ left: `${b}%` }} title="Gap shortened" />
+        ))}
         {entries.map((e, i) => (
-          <span key={i} className={`tl-axis__dot k-${e.kind ?? "note"}`} style={{ left: `${((Date.parse(e.at) - t0) / span) * 100}%` }} title={`${label(e.at)} · ${e.kind ?? "note"}: ${stripInline(e.event)}`} />
+          <span key={i} className={`tl-axis__dot k-${e.kind ?? "note"}`} style={{ left: `${layout.positions[i] ?? 0}%` }} title={`${label(e.at)} · ${e.kind ?? "note"}: ${stripInline(e.event)}`} />
         ))}
         <span className="tl-axis__tick tl-axis__tick--start" style={{ left: 0 }}>
           {label(entries[0]!.at)}
