@@ -5,6 +5,7 @@ import { getOverview } from "@/lib/pages/overview";
 import { monthLabel, SEVERITY_SERIES, StackedBars } from "./_components/charts/stacked-bars";
 import { IncidentRow } from "./_components/incident-row";
 import { TaxonomyMissing } from "./_components/taxonomy-missing";
+import { InlineText } from "@/app/_components/inline-text";
 
 export default async function OverviewPage() {
   const viewer = await requireViewer("/");
@@ -119,7 +120,7 @@ export default async function OverviewPage() {
               <ul className="rank-list" style={{ listStyle: "none", paddingLeft: 0 }}>
                 {o.overdue.map((r) => (
                   <li key={r.key}>
-                    <Link href={`/incidents/${r.incidentId}#h-cms`}>{r.title}</Link>
+                    <Link href={`/incidents/${r.incidentId}#h-cms`}><InlineText text={r.title} links={false} /></Link>
                     <span className="small muted">
                       {r.owner} · <span className="badge badge--overdue">{r.daysOverdue} d overdue</span>
                     </span>

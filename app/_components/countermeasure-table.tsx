@@ -2,6 +2,7 @@ import Link from "next/link";
 import type { CountermeasureRowView } from "@/lib/pages/incident";
 import { StatusBadge } from "./badges";
 import { formatDate } from "./format";
+import { InlineText } from "./inline-text";
 
 
 export function CountermeasureTable({ rows }: { rows: CountermeasureRowView[] }) {
@@ -22,7 +23,7 @@ export function CountermeasureTable({ rows }: { rows: CountermeasureRowView[] })
           {rows.map((cm) => (
             <tr key={cm.id} className={cm.overdueDays !== null ? "is-overdue" : undefined}>
               <td data-label="Countermeasure">
-                <div style={{ fontWeight: 600 }}>{cm.title}</div>
+                <div style={{ fontWeight: 600 }}><InlineText text={cm.title} /></div>
                 <div className="row small muted" style={{ marginTop: 2 }}>
                   <span>{cm.id}</span>
                   {cm.ticket && /^https?:\/\//.test(cm.ticket) ? (

@@ -3,6 +3,7 @@ import type { IncidentKnowledge } from "@/lib/pages/incident-knowledge";
 import { SeverityBadge } from "./badges";
 import { formatDate } from "./format";
 import "../factors/factors.css";
+import { InlineText } from "./inline-text";
 
 function seenBefore(f: IncidentKnowledge["factors"][number]): string {
   if (f.before === 0) return f.others > 0 ? `first seen here · ${f.others} later incident${f.others === 1 ? "" : "s"}` : "not seen in any other incident";
@@ -33,7 +34,7 @@ export function IncidentKnowledgeSection({ data }: { data: IncidentKnowledge }) 
           <ul>
             {data.recurred.map((r) => (
               <li key={`${r.countermeasure.incidentId}#${r.countermeasure.id}`}>
-                <FactorLinks factors={r.factors} /> came back although “{r.countermeasure.title}” from{" "}
+                <FactorLinks factors={r.factors} /> came back although “<InlineText text={r.countermeasure.title} />” from{" "}
                 <Link href={`/incidents/${r.countermeasure.incidentId}#h-cms`}>{r.countermeasure.incidentTitle}</Link> was done on {formatDate(r.countermeasure.done_at)}.
               </li>
             ))}
@@ -51,7 +52,7 @@ export function IncidentKnowledgeSection({ data }: { data: IncidentKnowledge }) 
           <ul>
             {data.notHeld.map((r) => (
               <li key={r.countermeasure.id}>
-                “{r.countermeasure.title}” (done {formatDate(r.countermeasure.done_at)}) addressed <FactorLinks factors={r.factors} />, seen again in{" "}
+                “<InlineText text={r.countermeasure.title} />” (done {formatDate(r.countermeasure.done_at)}) addressed <FactorLinks factors={r.factors} />, seen again in{" "}
                 {r.recurredIn.map((inc, i) => (
                   <span key={inc.incidentId}>
                     {i > 0 && (i === r.recurredIn.length - 1 && r.recurredCount === r.recurredIn.length ? " and " : ", ")}

@@ -2,6 +2,7 @@ import Link from "next/link";
 import { KindBadge, RestrictedBadge, SeverityBadge, StatusBadge } from "./badges";
 import { formatDate } from "./format";
 import type { IncidentRowData } from "@/lib/pages/incident-row";
+import { InlineText } from "./inline-text";
 
 
 export function IncidentRow({ i }: { i: IncidentRowData }) {
@@ -14,7 +15,7 @@ export function IncidentRow({ i }: { i: IncidentRowData }) {
         <Link href={`/incidents/${i.id}`} className="incident-row__title">
           {i.title}
         </Link>
-        {i.summary && <p className="incident-row__summary">{i.summary}</p>}
+        {i.summary && <p className="incident-row__summary"><InlineText text={i.summary} /></p>}
         <div className="incident-row__meta">
           <StatusBadge status={i.status} />
           <KindBadge kind={i.kind} />

@@ -2,6 +2,9 @@ import type { TimelineEntry } from "@/lib/schema/incident";
 import { timelineRowIds } from "@/lib/reviews/file";
 import { defaultTimeZone, localDate } from "@/lib/knowledge/dates";
 import { formatDateTime, formatTime, zoneName } from "./format";
+import { timelineLayout } from "./timeline-layout";
+import { InlineText } from "./inline-text";
+import { stripInline } from "@/lib/mdx/inline";
 
 const KINDS = ["trigger", "detection", "response", "mitigation", "resolution", "note"] as const;
 
@@ -13,7 +16,7 @@ export function Timeline({ entries, comments = {} }: { entries: TimelineEntry[];
   const times = entries.map((e) => Date.parse(e.at));
   const t0 = Math.min(...times);
   const t1 = Math.max(...times);
-  const span = Math.max(1, t1 - t0);
+  const layout = timelineLayout(times);
   const zone = defaultTimeZone();
   const sameDay = localDate(t0, zone) === localDate(t1, zone);
   const label = (iso: string) => (sameDay ? formatTime(iso, zone) : formatDateTime(iso, zone));
@@ -22,8 +25,11 @@ export function Timeline({ entries, comments = {} }: { entries: TimelineEntry[];
     <div>
       <div className="tl-axis" role="img" aria-label={`Timeline from ${formatDateTime(entries[0]?.at)} to ${formatDateTime(entries[entries.length - 1]?.at)}`}>
         <div className="tl-axis__line" />
+        {layout.breaks.map((b) => (
+          <span key={`b${b}`} className="tl-axis__break" style={{ left: `${b}%` }} title="Gap shortened" />
+        ))}
         {entries.map((e, i) => (
-          <span key={i} className={`tl-axis__dot k-${e.kind ?? "note"}`} style={{ left: `${((Date.parse(e.at) - t0) / span) * 100}%` }} title={`${label(e.at)} · ${e.kind ?? "note"}: ${e.event}`} />
+          <span key={i} className={`tl-axis__dot k-${e.kind ?? "note"}`} style={{ left: `${layout.positions[i] ?? 0}%` }} title={`${label(e.at)} · ${e.kind ?? "note"}: ${stripInline(e.event)}`} />
         ))}
         <span className="tl-axis__tick tl-axis__tick--start" style={{ left: 0 }}>
           {label(entries[0]!.at)}
@@ -50,7 +56,7 @@ export function Timeline({ entries, comments = {} }: { entries: TimelineEntry[];
             <span className={`tl-item__dot k-${e.kind ?? "note"}`} aria-hidden="true" />
             <div>
               <span className={`tl-item__kind k-${e.kind ?? "note"}`}>{e.kind ?? "note"}</span>
-              {e.event}
+              <InlineText text={e.event} />
               {e.internal && <span className="chip chip--internal">internal</span>}
               {(comments[ids[i]!] ?? 0) > 0 && (
                 <a className="chip tl-item__comments" href="#review">

@@ -1,5 +1,6 @@
 import { checkMdx, type MdxProblem } from "../mdx/validate";
-import { incidentSchema, type IncidentFrontmatter } from "../schema/incident";
+import { arrayOf, incidentSchema, recordOf, stringOf, type IncidentFrontmatter } from "../schema/incident";
+import { ID_PATTERN } from "../schema/common";
 import { fieldPath, type Problem } from "../schema/problems";
 import type { Taxonomy } from "../schema/taxonomy";
 import { splitDocument } from "./frontmatter";
@@ -69,18 +70,27 @@ function parseHead(file: string, raw: string, taxonomy: Taxonomy): Head | { resu
     }
   }
   const fm = parsed.success ? parsed.data : undefined;
-  if (fm && taxonomy.factors.length > 0) {
+  // Factor ids are checked on the raw data, so an unknown factor shows with the other problems rather than after them.
+  // Only well-formed ids are looked up: a malformed one already has its own message.
+  const data = recordOf(doc.data);
+  const factorId = (v: unknown) => {
+    const id = stringOf(v);
+    return id !== undefined && ID_PATTERN.test(id) ? id : undefined;
+  };
+  if (taxonomy.factors.length > 0) {
     const listed = new Set<string>();
-    fm.contributing_factors.forEach((ref, i) => {
-      listed.add(ref.factor);
-      const f = taxonomy.get(ref.factor);
+    arrayOf(data.contributing_factors).map(recordOf).forEach((ref, i) => {
+      const id = factorId(ref.factor);
+      if (id === undefined) return;
+      listed.add(id);
+      const f = taxonomy.get(id);
       if (!f) {
-        const hint = taxonomy.didYouMean(ref.factor);
+        const hint = taxonomy.didYouMean(id);
         problems.push({
           file,
           ...at(["contributing_factors", i, "factor"]),
           field: `contributing_factors[${i}].factor`,
-          message: `unknown factor "${ref.factor}"${hint.length ? ` (did you mean ${hint.map((h) => `"${h}"`).join(" or ")}?)` : ""}`,
+          message: `unknown factor "${id}"${hint.length ? ` (did you mean ${hint.map((h) => `"${h}"`).join(" or ")}?)` : ""}`,
           severity: "error",
         });
       } else if (f.merged_into) {
@@ -93,8 +103,10 @@ function parseHead(file: string, raw: string, taxonomy: Taxonomy): Head | { resu
         });
       }
     });
-    fm.countermeasures.forEach((cm, i) => {
-      (cm.addresses ?? []).forEach((id, j) => {
+    arrayOf(data.countermeasures).map(recordOf).forEach((cm, i) => {
+      arrayOf(cm.addresses).forEach((v, j) => {
+        const id = factorId(v);
+        if (id === undefined) return;
         const where = { file, ...at(["countermeasures", i, "addresses", j]), field: `countermeasures[${i}].addresses[${j}]` };
         if (!taxonomy.get(id)) {
           const hint = taxonomy.didYouMean(id);

@@ -267,6 +267,24 @@ export function bodyStartLine(text: string): number {
   return start + 1;
 }
 
+/**
+ * One list of problems from several checks of the same text (the editor's own check and the server's answer to a
+ * save): a problem both found is listed once, so the count and the marks match what there is to fix.
+ */
+export function mergeProblems(...lists: readonly (readonly Problem[])[]): Problem[] {
+  const seen = new Set<string>();
+  const out: Problem[] = [];
+  for (const list of lists) {
+    for (const p of list) {
+      const key = `${p.field}\u0000${p.message}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push(p);
+    }
+  }
+  return out;
+}
+
 /** Where problems belong in the form: by field path (timeline indexes mapped back to row keys), body lines, the rest. */
 export interface PlacedProblems {
   byField: Map<string, string[]>;
@@ -310,6 +328,51 @@ export function placeProblems(problems: readonly Problem[], form: EditorForm, te
     } else other.push(p);
   }
   return { byField, body, other };
+}
+
+/** The countermeasures of the form that address `factor` (a factor's removal takes it off them). */
+export function countermeasuresAddressing(form: EditorForm, factor: string): CountermeasureRow[] {
+  return form.countermeasures.filter((c) => c.addresses.includes(factor));
+}
+
+/** What removing a factor did: the form without it, and the countermeasures that no longer address it. */
+export interface FactorRemoval {
+  form: EditorForm;
+  factor: FactorRow;
+  /** Index the factor had, so an undo puts it back where it was. */
+  index: number;
+  stripped: { key: string; id: string; title: string }[];
+}
+
+/** Removes a contributing factor and takes it off every countermeasure that addressed it; null when it is not chosen. */
+export function removeFactor(form: EditorForm, factor: string): FactorRemoval | null {
+  const index = form.factors.findIndex((f) => f.factor === factor);
+  const row = form.factors[index];
+  if (!row) return null;
+  const stripped = countermeasuresAddressing(form, factor).map((c) => ({ key: c.key, id: c.id, title: c.title }));
+  return {
+    form: {
+      ...form,
+      factors: form.factors.filter((f) => f.factor !== factor),
+      countermeasures: form.countermeasures.map((c) => (c.addresses.includes(factor) ? { ...c, addresses: c.addresses.filter((a) => a !== factor) } : c)),
+    },
+    factor: row,
+    index,
+    stripped,
+  };
+}
+
+/** Undoes removeFactor on the current form: the factor back in its place and on the countermeasures still there. */
+export function restoreFactor(form: EditorForm, removal: Omit<FactorRemoval, "form">): EditorForm {
+  if (form.factors.some((f) => f.factor === removal.factor.factor)) return form;
+  const factors = [...form.factors];
+  factors.splice(Math.min(removal.index, factors.length), 0, removal.factor);
+  const keys = new Set(removal.stripped.map((s) => s.key));
+  return {
+    ...form,
+    factors,
+    countermeasures: form.countermeasures.map((c) => (keys.has(c.key) && !c.addresses.includes(removal.factor.factor) ? { ...c, addresses: [...c.addresses, removal.factor.factor] } : c)),
+  };
 }
 
 /** The next free countermeasure id: cm-1, cm-2, … */

@@ -1,21 +1,13 @@
 import type { IncidentFrontmatterInput } from "../schema/incident";
 
-/** The sections every new post-mortem starts with; the prompts are written to be replaced. */
-export const BODY_TEMPLATE = `## Summary
-
-What happened, in two or three sentences a newcomer would understand.
-
-## Impact
-
-Who and what was affected, for how long, and how we know (figures, dashboards).
-
-## What happened
+/**
+ * The sections every new post-mortem starts with; the prompts are written to be replaced. Summary, impact and the
+ * contributing factors are fields of their own (shown at the top of the page and in lists), so the body does not
+ * ask for them again.
+ */
+export const BODY_TEMPLATE = `## What happened
 
 The story in order: what people saw, what they knew at the time, and what they did next.
-
-## Contributing factors
-
-The conditions that made this possible: technical, organizational and environmental. Several, never one root cause.
 
 ## What went well
 

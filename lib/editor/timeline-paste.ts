@@ -7,10 +7,18 @@ export interface PastedRow {
   kind: TimelineKind;
 }
 
+/** A pasted line that did not become a row, with why, so the author can fix it. */
+export interface UnreadLine {
+  /** 1-based line number in the pasted text. */
+  line: number;
+  text: string;
+  reason: string;
+}
+
 export interface PasteResult {
   rows: PastedRow[];
-  /** Lines that had no time and nothing before them to continue. */
-  skipped: string[];
+  /** Lines that could not be read: no time, a time that does not exist (25:99), or a time with no event after it. */
+  unread: UnreadLine[];
 }
 
 // Order matters: "recovered after the rollback" is a resolution, "rolled back the deploy" a mitigation, "alert on the
@@ -41,37 +49,54 @@ const LINE = new RegExp(
   "i",
 );
 
+/** Why a line that starts like a time still cannot be a row, or null when it can. */
+function unreadable(m: RegExpExecArray): string | null {
+  const [h, min, sec] = [Number(m[4]), Number(m[5]), m[6] === undefined ? 0 : Number(m[6])];
+  if (h > 23 || min > 59 || sec > 59) return `${m[4]}:${m[5]}${m[6] === undefined ? "" : `:${m[6]}`} is not a time of day`;
+  if (m[7] && (h === 0 || h > 12)) return `${m[4]}:${m[5]} ${m[7]} is not a time of day`;
+  if (!(m[9] ?? "").trim()) return "no event after the time";
+  return null;
+}
+
 const pad = (n: number) => String(n).padStart(2, "0");
 
 /**
  * Turns pasted lines (`14:02 UTC paged on-call`, chat lines `[14:05] alice: rolled back`, `2026-03-14 14:07 mitigated
  * by restart`) into timeline rows. Times without a date take `baseDate` (YYYY-MM-DD, the incident's day); a time that
  * jumps back more than 12 hours is taken as the next day (a log crossing midnight). Times are UTC unless an offset is
- * written. Lines without a time continue the previous event (multi-line chat messages).
+ * written. An indented line continues the previous event (a multi-line chat message); any other line that cannot be
+ * read is reported with its line number and why, never glued onto an event it does not belong to.
  */
 export function parseTimelinePaste(text: string, baseDate: string): PasteResult {
   const base = /^(\d{4})-(\d{2})-(\d{2})/.exec(baseDate);
   if (!base) throw new Error(`expected a base date such as 2026-03-14, got ${JSON.stringify(baseDate)}`);
   let day = Date.UTC(Number(base[1]), Number(base[2]) - 1, Number(base[3]));
   const rows: (PastedRow & { chat: boolean })[] = [];
-  const skipped: string[] = [];
+  const unread: UnreadLine[] = [];
   let prevMs: number | null = null;
 
-  for (const raw of text.split(/\r?\n/)) {
+  text.split(/\r?\n/).forEach((raw, index) => {
     const line = raw.trim();
-    if (!line) continue;
-    const m = LINE.exec(line);
-    const hour = m ? Number(m[4]) : NaN;
-    const minute = m ? Number(m[5]) : NaN;
-    const rest = (m?.[9] ?? "").trim();
-    if (!m || hour > 23 || minute > 59 || !rest) {
-      const last = rows[rows.length - 1];
-      if (last) {
-        last.event = `${last.event} ${line}`;
-        last.kind = guessTimelineKind(last.event, last.chat);
-      } else skipped.push(line);
-      continue;
+    if (!line) return;
+    const last = rows[rows.length - 1];
+    const timed = LINE.exec(line);
+    if (/^\s/.test(raw) && last && !timed) {
+      last.event = `${last.event} ${line}`;
+      last.kind = guessTimelineKind(last.event, last.chat);
+      return;
     }
+    if (!timed) {
+      unread.push({ line: index + 1, text: line, reason: "no time at the start (write 14:02, [14:02] or 2026-03-14 14:02; indent a line to continue the event above)" });
+      return;
+    }
+    const m = timed;
+    const reason = unreadable(m);
+    if (reason) {
+      unread.push({ line: index + 1, text: line, reason });
+      return;
+    }
+    const hour = Number(m[4]);
+    const rest = (m[9] ?? "").trim();
     let h = hour;
     const ampm = m[7]?.toLowerCase().replace(/\./g, "");
     if (ampm === "pm" && h < 12) h += 12;
@@ -98,6 +123,6 @@ export function parseTimelinePaste(text: string, baseDate: string): PasteResult 
     const chat = /^[\w.@-]{1,40}:\s/.test(rest);
     const said = chat ? rest.replace(/^[\w.@-]{1,40}:\s*/, "") : rest;
     rows.push({ at, event: rest, kind: guessTimelineKind(said, chat), chat });
-  }
-  return { rows: rows.map(({ at, event, kind }) => ({ at, event, kind })), skipped };
+  });
+  return { rows: rows.map(({ at, event, kind }) => ({ at, event, kind })), unread };
 }

@@ -11,6 +11,7 @@ import { isPublic, publicVersion } from "../publish/public-version";
 import { rewriteLinks } from "../mdx/links";
 import { exportHref, sitePath } from "./links";
 import { FactorPage, FactorsPage, IncidentPage, IndexPage, type FactorPageView, type IncidentView, type SiteMeta } from "./pages";
+import { stripInline } from "../mdx/inline";
 
 /** Who an export is for: the public (public versions of published incidents) or one viewer (what they may read). */
 export type ExportAudience = { kind: "public" } | { kind: "internal"; viewer: Viewer; label: string };
@@ -145,11 +146,13 @@ function searchIndexScript(views: IncidentView[]): string {
   const index = new FlexSearch.Document(SEARCH_OPTIONS);
   const docs = views.map((v, i) => {
     const fm = v.frontmatter;
+    // Inline Markdown markers are not words: the site's snippets show the text a reader sees.
+    const summary = stripInline(fm.summary);
     const text = [
-      fm.impact,
-      ...fm.timeline.map((e) => e.event),
-      ...v.factors.flatMap((f) => [f.name, f.note ?? ""]),
-      ...fm.countermeasures.map((c) => c.title),
+      stripInline(fm.impact),
+      ...fm.timeline.map((e) => stripInline(e.event)),
+      ...v.factors.flatMap((f) => [f.name, stripInline(f.note ?? "")]),
+      ...fm.countermeasures.map((c) => stripInline(c.title)),
       fm.services.join(" "),
       fm.teams.join(" "),
       fm.tags.join(" "),
@@ -158,11 +161,11 @@ function searchIndexScript(views: IncidentView[]): string {
       .join(" ")
       .replace(/\s+/g, " ")
       .trim();
-    index.add({ id: i, title: fm.title, summary: fm.summary, text });
+    index.add({ id: i, title: fm.title, summary, text });
     return {
       url: sitePath.incident(v.id),
       title: fm.title,
-      summary: fm.summary,
+      summary,
       date: fm.started_at ?? "",
       severity: fm.severity ?? "",
       kind: fm.kind,
@@ -172,7 +175,7 @@ function searchIndexScript(views: IncidentView[]): string {
       tag: fm.tags,
       factor: v.factors.flatMap((f) => [f.id, f.name]),
       // Lowercased whole text: phrases and exclusions are checked on it, and snippets cut from it.
-      text: `${fm.title} ${fm.summary} ${text}`,
+      text: `${fm.title} ${summary} ${text}`,
     };
   });
   const exportedIndex: Record<string, unknown> = {};
@@ -196,7 +199,7 @@ function atomFeed(meta: SiteMeta, incidents: { id: string; frontmatter: Incident
       `    <link rel="alternate" type="text/html" href="${xml(sitePath.incident(i.id))}"/>`,
       `    <updated>${xml(new Date(updated(fm)).toISOString())}</updated>`,
       fm.started_at ? `    <published>${xml(new Date(fm.started_at).toISOString())}</published>` : "",
-      `    <summary>${xml(fm.summary)}</summary>`,
+      `    <summary>${xml(stripInline(fm.summary))}</summary>`,
       `    <content type="html">${xml(body)}</content>`,
       "  </entry>",
     ]

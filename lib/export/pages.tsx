@@ -2,6 +2,7 @@ import type { Root } from "hast";
 import type { ReactElement, ReactNode } from "react";
 import { formatDuration, incidentMetrics } from "../knowledge/metrics";
 import type { TocEntry } from "../mdx/compile";
+import { renderInline } from "../mdx/inline-render";
 import { MdxContent } from "../mdx/render";
 import type { IncidentFrontmatter } from "../schema/incident";
 import { sitePath } from "./links";
@@ -130,7 +131,7 @@ function IncidentRow({ incident, up }: { incident: IncidentView; up: string }) {
         <a className="incident-row__title" href={`${up}${sitePath.incident(incident.id)}`}>
           {fm.title}
         </a>
-        {fm.summary && <p className="incident-row__summary">{fm.summary}</p>}
+        {fm.summary && <p className="incident-row__summary">{renderInline(fm.summary)}</p>}
         <div className="incident-row__meta row">
           {fm.severity && <Badge kind={fm.severity}>{fm.severity}</Badge>}
           {fm.kind === "near-miss" && <Badge kind="near-miss">Near miss</Badge>}
@@ -214,7 +215,7 @@ export function IncidentPage({ meta, incident }: { meta: SiteMeta; incident: Inc
             </time>
           </div>
           <h1>{fm.title}</h1>
-          {fm.summary && <p className="summary-lead">{fm.summary}</p>}
+          {fm.summary && <p className="summary-lead">{renderInline(fm.summary)}</p>}
         </div>
         <div className="grid grid-main">
           <div className="stack">
@@ -259,7 +260,7 @@ export function IncidentPage({ meta, incident }: { meta: SiteMeta; incident: Inc
               {fm.impact && (
                 <>
                   <h3 className="export-impact">Impact</h3>
-                  <p className="export-impact__text">{fm.impact}</p>
+                  <p className="export-impact__text">{renderInline(fm.impact)}</p>
                 </>
               )}
             </section>
@@ -277,7 +278,7 @@ export function IncidentPage({ meta, incident }: { meta: SiteMeta; incident: Inc
                       <span className={`tl-item__dot k-${e.kind ?? "note"}`} aria-hidden="true" />
                       <div>
                         <span className={`tl-item__kind k-${e.kind ?? "note"}`}>{e.kind ?? "note"}</span>
-                        {e.event} <InternalChip show={internal && e.internal} />
+                        {renderInline(e.event)} <InternalChip show={internal && e.internal} />
                       </div>
                     </li>
                   ))}
@@ -299,7 +300,7 @@ export function IncidentPage({ meta, incident }: { meta: SiteMeta; incident: Inc
                         {f.category && <span className="chip">{f.category}</span>}
                         <InternalChip show={internal && f.internal} />
                       </div>
-                      {f.note && <p className="small export-note">{f.note}</p>}
+                      {f.note && <p className="small export-note">{renderInline(f.note)}</p>}
                     </li>
                   ))}
                 </ul>
@@ -325,7 +326,7 @@ export function IncidentPage({ meta, incident }: { meta: SiteMeta; incident: Inc
                       {fm.countermeasures.map((c) => (
                         <tr key={c.id}>
                           <td data-label="Countermeasure">
-                            <strong>{c.title}</strong> <InternalChip show={internal && c.internal} />
+                            <strong>{renderInline(c.title)}</strong> <InternalChip show={internal && c.internal} />
                             {internal && c.ticket && <div className="small muted">{c.ticket}</div>}
                           </td>
                           <td data-label="Type" className="export-cap">

@@ -1,4 +1,5 @@
 import type { FollowupRow } from "./model";
+import { stripInline } from "../mdx/inline";
 
 export const CSV_COLUMNS = ["incident", "title", "owner", "due", "status", "type", "days overdue", "ticket", "addresses", "url"] as const;
 
@@ -34,7 +35,7 @@ export function rowsToCsv(rows: readonly FollowupRow[], baseUrl: string): string
   const lines = [CSV_COLUMNS.map(csvCell).join(",")];
   for (const r of rows) {
     lines.push(
-      [r.incident.id, r.title, r.owner, r.due, r.status, r.type, r.daysOverdue, r.ticket, (r.addresses ?? []).join(" "), incidentUrl(baseUrl, r.incident.id)]
+      [r.incident.id, stripInline(r.title), r.owner, r.due, r.status, r.type, r.daysOverdue, r.ticket, (r.addresses ?? []).join(" "), incidentUrl(baseUrl, r.incident.id)]
         .map(csvCell)
         .join(","),
     );

@@ -2,6 +2,7 @@ import { incidentUrl } from "./csv";
 import { addDays } from "../knowledge/dates";
 import { isOpen } from "../knowledge/facts";
 import type { FollowupRow } from "./model";
+import { stripInline } from "../mdx/inline";
 
 export interface ICalendarOptions {
   baseUrl: string;
@@ -82,7 +83,7 @@ export function rowsToICalendar(rows: readonly FollowupRow[], options: ICalendar
       `DTSTAMP:${dtstamp}`,
       `DTSTART;VALUE=DATE:${compactDate(r.dueDate)}`,
       `DTEND;VALUE=DATE:${compactDate(addDays(r.dueDate, 1))}`,
-      `SUMMARY:${escapeText(`Countermeasure due: ${r.title}`)}`,
+      `SUMMARY:${escapeText(`Countermeasure due: ${stripInline(r.title)}`)}`,
       `DESCRIPTION:${escapeText(description)}`,
       // URI values are not TEXT-escaped (RFC 5545 §3.3.13); ids and the base URL hold no line breaks.
       `URL:${url.replace(/[\r\n]/g, "")}`,

@@ -1,5 +1,6 @@
 import { incidentUrl } from "./csv";
 import { groupRows, sortRows, type FollowupRow } from "./model";
+import { stripInline } from "../mdx/inline";
 
 export interface WebhookOptions {
   /** Further attempts after the first, on network errors, timeouts and 5xx (never on 4xx). */
@@ -98,7 +99,7 @@ function esc(s: string): string {
 function rowLine(r: FollowupRow, baseUrl: string): string {
   const when = r.overdue ? `*${r.daysOverdue} day${r.daysOverdue === 1 ? "" : "s"} overdue*` : r.dueInDays === 0 ? "due today" : `due in ${r.dueInDays} day${r.dueInDays === 1 ? "" : "s"}`;
   const ticket = r.ticket && /^https?:\/\//.test(r.ticket) ? ` · <${r.ticket}|ticket>` : "";
-  return `• <${incidentUrl(baseUrl, r.incident.id)}|${esc(r.title)}> (${r.type}, ${r.status}) — ${when}, due ${r.dueDate} · ${esc(r.incident.title)}${ticket}`;
+  return `• <${incidentUrl(baseUrl, r.incident.id)}|${esc(stripInline(r.title))}> (${r.type}, ${r.status}) — ${when}, due ${r.dueDate} · ${esc(r.incident.title)}${ticket}`;
 }
 
 /** A Slack-compatible incoming-webhook message listing countermeasures grouped by owner, each linked to its incident. */

@@ -43,6 +43,8 @@ interface Matcher {
   singles: Map<number, string[]>;
   vocabulary: Set<string>;
   fuzzyCache: Map<string, string | null>;
+  /** Per concept, the factors whose own words carry it. */
+  concepts: Map<string, string[]>;
 }
 
 // Evidence weights. A multi-word phrase is a deliberate statement; a lone word is often incidental in a long report.
@@ -54,7 +56,58 @@ const FUZZY_EVIDENCE = 0.3;
 const PROFILE_EVIDENCE = 2.0;
 const PROFILE_MIN_COSINE = 0.12;
 const FIELD_WEIGHT = { title: 2, summary: 1.5, body: 1 } as const;
+/** Evidence of one concept (validation, configuration, capacity, …) named in the text and in a factor's own words. */
+const CONCEPT_EVIDENCE = 0.3;
+/**
+ * Concepts are read only in short texts (a description of one factor, a title and summary): a whole report names
+ * nearly every concept somewhere, and on the postmortems-app corpus concept evidence on full reports lowered the
+ * cross-validated F1 (0.67 → 0.66, `npm run eval:factors`), so reports are matched as before.
+ */
+const CONCEPT_MAX_TEXT = 600;
+/** Resemblance to past incidents counts only when it rests on at least this many shared words (one word is chance). */
+const PROFILE_MIN_TERMS = 2;
+/** Below this, a suggestion rests on too little to show (for any minConfidence a caller passes). */
+const MIN_EVIDENCE = 0.25;
 const FUZZY_CACHE_MAX = 20_000;
+
+/**
+ * Plain-language concepts: how people describe a factor without the taxonomy's words ("pool size change not validated
+ * against max_connections" names a change, missing validation and a capacity limit). `says` finds the concept in the
+ * author's text, `in` in a factor's name, aliases and description; both on whole words. A factor whose own words carry
+ * several of the text's concepts is a good candidate even when no alias matches.
+ */
+const CONCEPTS: { name: string; says: RegExp; in: RegExp }[] = [
+  {
+    name: "validation",
+    says: /\b(validat\w*|unvalidated|check(ed|ing|s)?|unchecked|verif\w*|unverified|test(ed|ing|s)?|untested|dry[- ]run|review(ed|s)?|lint\w*|schema)\b/i,
+    in: /\b(validat\w*|dry run|schema|verif\w*|untested|tested)\b/i,
+  },
+  {
+    name: "configuration",
+    says: /\b(config\w*|setting[s]?|parameter[s]?|value[s]?|flag[s]?|option[s]?|tunable[s]?|pool[ _-]size|max_\w+|yaml|env(ironment)? var\w*)\b/i,
+    in: /\b(config\w*|setting[s]?|parameter[s]?|misconfigur\w*)\b/i,
+  },
+  {
+    name: "capacity",
+    says: /\b(capacity|limit[s]?|max(imum)?|max_\w+|quota[s]?|pool[s]?|size[ds]?|saturat\w*|exhaust\w*|headroom|ran out|full|throughput|connections?)\b/i,
+    in: /\b(capacity|limit[s]?|quota[s]?|exhaust\w*|saturat\w*|headroom|ran out)\b/i,
+  },
+  {
+    name: "change",
+    says: /\b(chang\w*|deploy\w*|rollout|rolled out|push(ed)?|updat\w*|upgrad\w*|migrat\w*|bump(ed)?|raised|lowered|increased|decreased)\b/i,
+    in: /\b(change[sd]?|deploy\w*|rollout|push)\b/i,
+  },
+  {
+    name: "alerting",
+    says: /\b(alert\w*|pag(ed|e|ing)|notif\w*|threshold[s]?|on-?call|dashboard[s]?)\b/i,
+    in: /\b(alert\w*|pag(ed|e|ing)|threshold[s]?|monitor\w*)\b/i,
+  },
+  {
+    name: "time",
+    says: /\b(dst|daylight|time ?zone[s]?|clock[s]?|midnight|leap|expir\w*|cron|schedul\w*)\b/i,
+    in: /\b(dst|daylight|time ?zone[s]?|clock[s]?|leap|expir\w*|schedul\w*)\b/i,
+  },
+];
 
 function buildMatcher(taxonomy: Taxonomy): Matcher {
   const byKey = new Map<string, { factors: Set<string>; list: Phrase[] }>();
@@ -89,7 +142,14 @@ function buildMatcher(taxonomy: Taxonomy): Matcher {
       singles.set(key.length, l);
     }
   }
-  return { phrases, maxLen, singles, vocabulary, fuzzyCache: new Map() };
+  const concepts = new Map<string, string[]>();
+  for (const c of CONCEPTS) {
+    const list = taxonomy.active
+      .filter((f) => !f.merged_into && c.in.test(`${f.name} ${f.description}`.replace(/[-_]/g, " ")))
+      .map((f) => f.id);
+    if (list.length) concepts.set(c.name, list);
+  }
+  return { phrases, maxLen, singles, vocabulary, fuzzyCache: new Map(), concepts };
 }
 
 const matchers = new WeakMap<Taxonomy, Matcher>();
@@ -181,6 +241,34 @@ function collectMatches(m: Matcher, input: SuggestInput, evidence: Map<string, E
   }
 }
 
+function collectConcepts(m: Matcher, input: SuggestInput, evidence: Map<string, Evidence>): void {
+  const said = new Map<string, number>();
+  if (fields(input).reduce((n, f) => n + f.text.length, 0) > CONCEPT_MAX_TEXT) return;
+  for (const { text, weight } of fields(input)) {
+    const plain = text.replace(/[-]/g, " ");
+    for (const c of CONCEPTS) if (c.says.test(plain)) said.set(c.name, Math.max(said.get(c.name) ?? 0, weight));
+  }
+  // A concept alone is weak evidence (many factors mention "change"); only factors that share two or more of the
+  // text's concepts get any, and a concept shared by many factors counts for less.
+  const perFactor = new Map<string, { score: number; names: string[] }>();
+  for (const [name, weight] of said) {
+    const factors = m.concepts.get(name) ?? [];
+    for (const f of factors) {
+      const e = perFactor.get(f) ?? { score: 0, names: [] };
+      e.score += (CONCEPT_EVIDENCE * weight) / Math.sqrt(factors.length);
+      e.names.push(name);
+      perFactor.set(f, e);
+    }
+  }
+  for (const [factor, { score, names }] of perFactor) {
+    if (names.length < 2) continue;
+    let e = evidence.get(factor);
+    if (!e) evidence.set(factor, (e = { score: 0, reasons: [], hits: new Map() }));
+    e.score += score * (names.length - 1);
+    e.reasons.push(`about ${names.join(", ")}`);
+  }
+}
+
 interface Profiles {
   idf: Map<string, number>;
   centroids: Map<string, { vector: SparseVector; incidents: number }>;
@@ -217,28 +305,31 @@ const buildProfiles = memoByList((incidents: readonly KnowledgeIncident[], taxon
   return { idf, centroids: sums };
 });
 
+/** Words that say something is absent: shared by reports of every factor, they are no resemblance. */
+const NEGATIONS = new Set(["not", "no", "never", "nobody", "nothing", "without", "none"]);
+
 function addProfileEvidence(profiles: Profiles, input: SuggestInput, evidence: Map<string, Evidence>): void {
   const tf = new Map<string, number>();
   for (const { text, weight } of fields(input)) for (const t of stems(text)) tf.set(t, (tf.get(t) ?? 0) + weight);
   const v: SparseVector = new Map();
   for (const [t, c] of tf) {
     const idf = profiles.idf.get(t);
-    if (idf) v.set(t, (1 + Math.log(c)) * idf);
+    if (idf && !NEGATIONS.has(t)) v.set(t, (1 + Math.log(c)) * idf);
   }
   normalize(v);
   if (v.size === 0) return;
   for (const [factor, { vector, incidents }] of profiles.centroids) {
     const c = dot(v, vector);
     if (c < PROFILE_MIN_COSINE) continue;
+    const shared = [...v]
+      .map(([t, w]) => ({ t, c: w * (vector.get(t) ?? 0) }))
+      .filter((x) => x.c > 0 && !NEGATIONS.has(x.t))
+      .sort((a, b) => b.c - a.c);
+    if (shared.length < PROFILE_MIN_TERMS) continue;
     let e = evidence.get(factor);
     if (!e) evidence.set(factor, (e = { score: 0, reasons: [], hits: new Map() }));
     e.score += PROFILE_EVIDENCE * c;
-    const top = [...v]
-      .map(([t, w]) => ({ t, c: w * (vector.get(t) ?? 0) }))
-      .filter((x) => x.c > 0)
-      .sort((a, b) => b.c - a.c)
-      .slice(0, 3)
-      .map((x) => x.t);
+    const top = shared.slice(0, 3).map((x) => x.t);
     e.reasons.push(`like ${incidents === 1 ? "a past incident" : `${incidents} past incidents`} with this factor: ${top.join(", ")}`);
   }
 }
@@ -251,16 +342,31 @@ export function suggestFactors(input: SuggestInput, taxonomy: Taxonomy, incident
   const m = matcherFor(taxonomy);
   const evidence = new Map<string, Evidence>();
   collectMatches(m, input, evidence);
+  collectConcepts(m, input, evidence);
   if (incidents && incidents.length > 0) addProfileEvidence(buildProfiles(incidents, taxonomy), input, evidence);
   const exclude = new Set((opts.exclude ?? []).map((f) => taxonomy.canonicalId(f) ?? f));
   const min = opts.minConfidence ?? DEFAULT_MIN_CONFIDENCE;
   const out: FactorSuggestion[] = [];
   for (const [factor, e] of evidence) {
-    if (exclude.has(factor)) continue;
+    if (exclude.has(factor) || e.score < MIN_EVIDENCE) continue;
     const confidence = Math.round((1 - Math.exp(-e.score)) * 1000) / 1000;
     if (confidence < min) continue;
     out.push({ factor, name: taxonomy.get(factor)?.name ?? factor, confidence, reasons: e.reasons });
   }
   out.sort((a, b) => b.confidence - a.confidence || a.factor.localeCompare(b.factor));
   return out.slice(0, opts.limit ?? 5);
+}
+
+/** Longest note taken from an author's description of a factor; a longer description is not a note. */
+export const NOTE_MAX_LENGTH = 140;
+
+/**
+ * The note a factor chosen from a description starts with: the description's first sentence when it is short,
+ * otherwise none. The description says how the author found the factor; the note says how it showed up here, and
+ * a paragraph pasted whole into it buries that.
+ */
+export function noteFromDescription(description: string): string {
+  const text = description.trim().replace(/\s+/g, " ");
+  const first = /^.*?[.!?](?=\s|$)/.exec(text)?.[0] ?? text;
+  return first.length <= NOTE_MAX_LENGTH ? first : "";
 }

@@ -3,9 +3,18 @@ import { z } from "zod";
 /** Incident ids double as file names and URL slugs. */
 export const ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,80}$/;
 
+/**
+ * The message for a value that is not what a field expects. A missing value says "required" rather than "got
+ * undefined" (zod reports a missing key as an invalid value whose input is undefined), so every field's message reads
+ * well whether the key is absent or wrong.
+ */
+export function expected(what: string, input: unknown): string {
+  return input === undefined ? `required: ${what}` : `expected ${what}, got ${JSON.stringify(input)}`;
+}
+
 export const idSchema = z
-  .string({ error: "expected a string" })
-  .regex(ID_PATTERN, { error: (iss) => `expected lowercase letters, digits and dashes (max 81), got ${JSON.stringify(iss.input)}` });
+  .string({ error: (iss) => expected("lowercase letters, digits and dashes (max 81)", iss.input) })
+  .regex(ID_PATTERN, { error: (iss) => expected("lowercase letters, digits and dashes (max 81)", iss.input) });
 
 const ISO_DATE_TIME = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):?(\d{2}))$/;
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -30,25 +39,25 @@ export function isIsoDateTime(s: string): boolean {
 }
 
 export const dateTimeSchema = z
-  .string({ error: (iss) => `expected an ISO 8601 date-time such as 2025-03-04T14:02:00Z, got ${JSON.stringify(iss.input)}` })
+  .string({ error: (iss) => expected("an ISO 8601 date-time such as 2025-03-04T14:02:00Z", iss.input) })
   .refine(isIsoDateTime, {
-    error: (iss) => `expected an ISO 8601 date-time with a time zone such as 2025-03-04T14:02:00Z (a date and time that exist), got ${JSON.stringify(iss.input)}`,
+    error: (iss) => expected("an ISO 8601 date-time with a time zone such as 2025-03-04T14:02:00Z (a date and time that exist)", iss.input),
   });
 
 /** A calendar date (YYYY-MM-DD); a full date-time is accepted too. Impossible dates (2026-02-30) are refused. */
 export const dateSchema = z
-  .string({ error: (iss) => `expected a date such as 2025-03-31, got ${JSON.stringify(iss.input)}` })
+  .string({ error: (iss) => expected("a date such as 2025-03-31", iss.input) })
   .refine((s) => isCalendarDate(s) || isIsoDateTime(s), {
-    error: (iss) => `expected a date that exists, such as 2025-03-31, got ${JSON.stringify(iss.input)}`,
+    error: (iss) => expected("a date that exists, such as 2025-03-31", iss.input),
   });
 
 export const stringList = z.array(z.string({ error: "expected a list of strings" }).min(1, "empty string"), {
-  error: (iss) => `expected a list of strings, got ${JSON.stringify(iss.input)}`,
+  error: (iss) => expected("a list of strings", iss.input),
 });
 
 /** An enum whose error names every allowed value, e.g. `expected one of open, done, got "closed"`. */
 export function oneOf<const T extends readonly [string, ...string[]]>(values: T, label?: string) {
   return z.enum(values, {
-    error: (iss) => `expected one of ${label ?? values.join(", ")}, got ${JSON.stringify(iss.input)}`,
+    error: (iss) => expected(`one of ${label ?? values.join(", ")}`, iss.input),
   });
 }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { dateSchema, dateTimeSchema, idSchema, oneOf, stringList } from "./common";
+import { dateSchema, dateTimeSchema, expected, idSchema, isIsoDateTime, oneOf, stringList } from "./common";
 
 export const SEVERITIES = ["SEV1", "SEV2", "SEV3", "SEV4"] as const;
 export const STATUSES = ["draft", "in-review", "published"] as const;
@@ -25,7 +25,7 @@ const unknownKeys = {
 export const timelineEntrySchema = z.strictObject(
   {
     at: dateTimeSchema,
-    event: z.string({ error: "expected text" }).min(1, "required"),
+    event: z.string({ error: (iss) => (iss.input === undefined ? "required" : "expected text") }).min(1, "required"),
     kind: oneOf(TIMELINE_KINDS).optional(),
     /** Left out of the public version (see lib/publish). */
     internal: z.boolean({ error: "expected true or false" }).optional(),
@@ -72,9 +72,9 @@ export const evidenceSchema = z
 export const countermeasureSchema = z.strictObject(
   {
     id: idSchema,
-    title: z.string({ error: "expected text" }).min(1, "required"),
+    title: z.string({ error: (iss) => (iss.input === undefined ? "required" : "expected text") }).min(1, "required"),
     type: oneOf(COUNTERMEASURE_TYPES),
-    owner: z.string({ error: "expected an owner (e-mail or handle)" }).min(1, "required"),
+    owner: z.string({ error: (iss) => expected("an owner (e-mail or handle)", iss.input) }).min(1, "required"),
     due: dateSchema,
     status: oneOf(COUNTERMEASURE_STATUSES),
     done_at: dateSchema.optional(),
@@ -128,51 +128,85 @@ const baseIncidentSchema = z.strictObject(
   unknownKeys,
 );
 
+type Issue = { path: (string | number)[]; message: string };
+
+/** The raw value as a plain record (anything else reads as empty), for checks that run on invalid input too. */
+export const recordOf = (v: unknown): Record<string, unknown> => (v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v)) : {});
+export const arrayOf = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+export const stringOf = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
+const timeOf = (v: unknown): number | undefined => {
+  const t = typeof v === "string" && isIsoDateTime(v) ? Date.parse(v) : Number.NaN;
+  return Number.isNaN(t) ? undefined : t;
+};
+
 /**
- * Incident frontmatter with the rules that need no outside knowledge: severity required for incidents, key times in
- * order, timeline sorted, countermeasure ids unique, `done_at` only with status done. Factor ids are checked against the
- * taxonomy separately (see validateAgainstTaxonomy).
+ * The rules across fields: severity required for incidents, key times in order, timeline sorted, countermeasure ids
+ * unique, `done_at` only with status done, publish and groups against visibility. They read the raw value defensively
+ * (each rule looks only at values that are themselves well-formed) so they run even when other fields are wrong: an
+ * author sees every problem at once rather than one wave after another.
  */
-export const incidentSchema = baseIncidentSchema.superRefine((fm, ctx) => {
-  if (fm.kind === "incident" && !fm.severity) {
-    ctx.addIssue({ code: "custom", path: ["severity"], message: "required for incidents (one of SEV1..SEV4)" });
+export function crossFieldIssues(value: unknown): Issue[] {
+  const out: Issue[] = [];
+  const fm = recordOf(value);
+  const kind = fm.kind ?? "incident";
+  if (kind === "incident" && (fm.severity === undefined || fm.severity === null || fm.severity === "")) {
+    out.push({ path: ["severity"], message: "required for incidents (one of SEV1..SEV4)" });
   }
   let prev: { key: string; t: number } | undefined;
   for (const key of KEY_TIMES) {
-    const v = fm[key];
-    if (!v) continue;
-    const t = Date.parse(v);
-    if (prev && t < prev.t) {
-      ctx.addIssue({ code: "custom", path: [key], message: `must not be before ${prev.key}` });
-    }
+    const t = timeOf(fm[key]);
+    if (t === undefined) continue;
+    if (prev && t < prev.t) out.push({ path: [key], message: `must not be before ${prev.key}` });
     prev = { key, t };
   }
-  fm.timeline.forEach((entry, i) => {
-    const before = fm.timeline[i - 1];
-    if (before && Date.parse(entry.at) < Date.parse(before.at)) {
-      ctx.addIssue({ code: "custom", path: ["timeline", i, "at"], message: `timeline is not sorted: ${entry.at} comes after ${before.at}` });
-    }
+  const timeline = arrayOf(fm.timeline).map(recordOf);
+  let last: { at: string; t: number } | undefined;
+  timeline.forEach((entry, i) => {
+    const t = timeOf(entry.at);
+    const at = stringOf(entry.at);
+    if (t === undefined || at === undefined) return;
+    if (last && t < last.t) out.push({ path: ["timeline", i, "at"], message: `timeline is not sorted: ${at} comes after ${last.at}` });
+    last = { at, t };
   });
   const seen = new Set<string>();
-  fm.countermeasures.forEach((cm, i) => {
-    if (seen.has(cm.id)) ctx.addIssue({ code: "custom", path: ["countermeasures", i, "id"], message: `duplicate countermeasure id "${cm.id}"` });
-    seen.add(cm.id);
-    if (cm.done_at && cm.status !== "done") {
-      ctx.addIssue({ code: "custom", path: ["countermeasures", i, "done_at"], message: `only allowed when status is done (status is ${cm.status})` });
+  arrayOf(fm.countermeasures).map(recordOf).forEach((cm, i) => {
+    const id = stringOf(cm.id);
+    if (id) {
+      if (seen.has(id)) out.push({ path: ["countermeasures", i, "id"], message: `duplicate countermeasure id "${id}"` });
+      seen.add(id);
+    }
+    const status = stringOf(cm.status) ?? "open";
+    if (cm.done_at !== undefined && status !== "done") {
+      out.push({ path: ["countermeasures", i, "done_at"], message: `only allowed when status is done (status is ${status})` });
     }
   });
   const asked = new Set<string>();
-  (fm.reviewers ?? []).forEach((r, i) => {
-    if (asked.has(r.toLowerCase())) ctx.addIssue({ code: "custom", path: ["reviewers", i], message: `"${r}" is listed twice` });
+  (Array.isArray(fm.reviewers) ? fm.reviewers : []).forEach((r: unknown, i: number) => {
+    if (typeof r !== "string") return;
+    if (asked.has(r.toLowerCase())) out.push({ path: ["reviewers", i], message: `"${r}" is listed twice` });
     asked.add(r.toLowerCase());
   });
-  if (fm.publish === "public" && fm.visibility === "restricted") {
-    ctx.addIssue({ code: "custom", path: ["publish"], message: "a restricted incident cannot be published: make it internal first, or remove publish" });
+  const visibility = fm.visibility ?? "internal";
+  if (fm.publish === "public" && visibility === "restricted") {
+    out.push({ path: ["publish"], message: "a restricted incident cannot be published: make it internal first, or remove publish" });
   }
-  if (fm.visibility === "restricted" && fm.groups.length === 0) {
-    ctx.addIssue({ code: "custom", path: ["groups"], message: "a restricted incident needs at least one group that may read it" });
+  if (visibility === "restricted" && arrayOf(fm.groups).length === 0) {
+    out.push({ path: ["groups"], message: "a restricted incident needs at least one group that may read it" });
   }
-});
+  return out;
+}
+
+/**
+ * Incident frontmatter: the shape of every field plus the rules across fields (crossFieldIssues). Factor ids are
+ * checked against the taxonomy separately (see validateAgainstTaxonomy).
+ */
+export const incidentSchema = baseIncidentSchema.superRefine(
+  (fm, ctx) => {
+    for (const issue of crossFieldIssues(fm)) ctx.addIssue({ code: "custom", ...issue });
+  },
+  // By default zod skips a refinement when a field failed; these rules run regardless so all problems show together.
+  { when: () => true },
+);
 
 export type IncidentFrontmatter = z.infer<typeof incidentSchema>;
 export type IncidentFrontmatterInput = z.input<typeof incidentSchema>;

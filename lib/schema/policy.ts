@@ -1,7 +1,8 @@
 import { z } from "zod";
+import { expected } from "./common";
 
 const term = z.string({ error: "expected text" }).trim().min(1, "empty string");
-const terms = z.array(term, { error: (iss) => `expected a list of strings, got ${JSON.stringify(iss.input)}` });
+const terms = z.array(term, { error: (iss) => expected("a list of strings", iss.input) });
 
 // `redact` is either a plain list of terms or a mapping that also names internal hosts and private GitHub orgs.
 const redactSchema = z

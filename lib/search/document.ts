@@ -2,6 +2,7 @@
 import type { IncidentDoc } from "../content/store";
 import { startedAt } from "../knowledge/facts";
 import type { Taxonomy } from "../schema/taxonomy";
+import { stripInline } from "../mdx/inline";
 import { stripMdx } from "./text";
 
 export interface SearchDoc {
@@ -40,17 +41,18 @@ export function toSearchDoc(doc: IncidentDoc, taxonomy: Taxonomy): SearchDoc {
     const id = f?.id ?? ref.factor;
     if (!factorIds.includes(id)) factorIds.push(id);
     // Aliases are left out: they describe the factor in general, not this incident, and mostly add noise.
-    factorText.push(id, f?.name ?? "", ref.note ?? "");
+    factorText.push(id, f?.name ?? "", stripInline(ref.note ?? ""));
   }
   return {
     id: doc.id,
     blob: doc.blob,
     title: fm.title,
-    summary: [fm.summary, fm.impact].filter(Boolean).join(" "),
+    // Inline Markdown markers are not words: snippets show (and highlight) the text a reader sees on the page.
+    summary: [fm.summary, fm.impact].filter(Boolean).map(stripInline).join(" "),
     text: stripMdx(doc.body),
     factorIds,
     factorText: factorText.filter(Boolean).join(" ; "),
-    countermeasures: fm.countermeasures.map((c) => c.title).join(" ; "),
+    countermeasures: fm.countermeasures.map((c) => stripInline(c.title)).join(" ; "),
     services: fm.services,
     teams: fm.teams,
     tags: fm.tags,

@@ -10,7 +10,8 @@ import { IMPACT_LEVELS } from "./ranking";
 import { NF } from "./fields";
 import { SearchIndex } from "./search-index";
 
-const MAGIC = "KZSRCH04";
+// 05: frontmatter text indexed without its inline Markdown markers (an older index is rebuilt).
+const MAGIC = "KZSRCH05";
 const FILE = "index.bin";
 
 /** Where the index is kept: <dataDir>/search-index. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { splitDocument } from "../../lib/content/frontmatter";
 import { parseIncidentText } from "../../lib/content/incident-file";
-import { formFromData, formToText, keyTimesFromTimeline, nextCountermeasureId, placeProblems, sortedTimeline, fromUtcInput, toUtcInput } from "../../lib/editor/form";
+import { countermeasuresAddressing, formFromData, formToText, keyTimesFromTimeline, mergeProblems, removeFactor, restoreFactor, nextCountermeasureId, placeProblems, sortedTimeline, fromUtcInput, toUtcInput } from "../../lib/editor/form";
 import { lineDiff } from "../../lib/editor/line-diff";
 import { Taxonomy } from "../../lib/schema/taxonomy";
 
@@ -77,7 +77,7 @@ describe("editor form", () => {
     const r = parseIncidentText("incidents/q.mdx", text, taxonomy);
     expect(r.ok).toBe(false);
     const placed = placeProblems(r.ok ? [] : r.problems, form, text);
-    expect(placed.byField.get(`timeline:${first.key}.event`)).toEqual(["expected text"]);
+    expect(placed.byField.get(`timeline:${first.key}.event`)).toEqual(["required"]);
   });
 
   it("places countermeasure, top-level and body problems", () => {
@@ -247,5 +247,60 @@ describe("editor form: saving onto the file it was opened from", () => {
     const broken = "---\ntitle: [unclosed\n---\nbody\n";
     const form = formOf(FILE);
     expect(formToText(form, broken)).toBe(formToText(form));
+  });
+});
+
+describe("problems after a refused save", () => {
+  it("lists each problem once when the server finds what the editor found", () => {
+    const form = formFromData({ title: "Pool saturation", status: "draft" }, "");
+    form.countermeasures.push({ key: "c1", id: "cm-1", title: "Alert on the pool", type: "prevent", owner: "", due: "", status: "open", done_at: "", ticket: "", addresses: [] });
+    const text = formToText(form);
+    const r = parseIncidentText("incidents/new.mdx", text, taxonomy);
+    const client = r.ok ? [] : r.problems;
+    // The server parses the same text: its answer to the save is the same list (a fresh copy of each problem).
+    const server = client.map((p) => ({ ...p }));
+    const merged = mergeProblems(client, server);
+    expect(merged.map((p) => p.field)).toEqual(["severity", "countermeasures[0].owner", "countermeasures[0].due"]);
+    for (const p of merged) expect(p.message).not.toMatch(/undefined/);
+    const placed = placeProblems(merged, form, text);
+    expect(placed.byField.get("countermeasures:c1.owner")).toEqual(["required: an owner (e-mail or handle)"]);
+    expect(placed.byField.get("countermeasures:c1.due")).toEqual(["required: a date such as 2025-03-31"]);
+  });
+
+  it("keeps a problem only the server found", () => {
+    const p = { file: "incidents/x.mdx", line: 1, col: 1, field: "frontmatter", message: "changed on the server", severity: "error" as const };
+    expect(mergeProblems([], [p])).toEqual([p]);
+  });
+});
+
+describe("removing a factor", () => {
+  const formWith = () => {
+    const form = formFromData({ title: "Pool", status: "draft", contributing_factors: [{ factor: "missing-alert", note: "no lag alert" }, { factor: "pool-size" }] }, "");
+    const cm = (key: string, id: string, title: string, addresses: string[]) => ({ key, id, title, type: "detect" as const, owner: "ana", due: "2026-04-01", status: "open" as const, done_at: "", ticket: "", addresses });
+    form.countermeasures = [cm("c1", "cm-1", "Alert on lag", ["missing-alert", "pool-size"]), cm("c2", "cm-2", "Runbook", ["pool-size"]), cm("c3", "cm-3", "Dashboards", ["missing-alert"])];
+    return form;
+  };
+
+  it("says which countermeasures addressed it before and lost it after", () => {
+    const form = formWith();
+    expect(countermeasuresAddressing(form, "missing-alert").map((c) => c.id)).toEqual(["cm-1", "cm-3"]);
+    const r = removeFactor(form, "missing-alert");
+    if (!r) throw new Error("expected a removal");
+    expect(r.stripped).toEqual([
+      { key: "c1", id: "cm-1", title: "Alert on lag" },
+      { key: "c3", id: "cm-3", title: "Dashboards" },
+    ]);
+    expect(r.form.factors.map((f) => f.factor)).toEqual(["pool-size"]);
+    expect(r.form.countermeasures.map((c) => c.addresses)).toEqual([["pool-size"], ["pool-size"], []]);
+    expect(removeFactor(form, "not-chosen")).toBeNull();
+  });
+
+  it("undoes a removal: the factor back in place with its note, on the countermeasures it was taken from", () => {
+    const form = formWith();
+    const r = removeFactor(form, "missing-alert");
+    if (!r) throw new Error("expected a removal");
+    const back = restoreFactor(r.form, r);
+    expect(back.factors).toEqual(form.factors);
+    expect(back.countermeasures.map((c) => c.addresses.slice().sort())).toEqual([["missing-alert", "pool-size"], ["pool-size"], ["missing-alert"]]);
   });
 });

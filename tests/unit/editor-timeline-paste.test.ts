@@ -3,11 +3,11 @@ import { guessTimelineKind, parseTimelinePaste } from "../../lib/editor/timeline
 
 describe("parseTimelinePaste", () => {
   it("reads plain lines, chat lines and dated lines with the incident's date", () => {
-    const { rows, skipped } = parseTimelinePaste(
+    const { rows, unread } = parseTimelinePaste(
       ["14:02 UTC paged on-call", "[14:05] alice: rolled back", "2026-03-14 14:07 mitigated by restart", "14:30 - all clear, error rate back to normal"].join("\n"),
       "2026-03-14",
     );
-    expect(skipped).toEqual([]);
+    expect(unread).toEqual([]);
     expect(rows).toEqual([
       { at: "2026-03-14T14:02Z", event: "paged on-call", kind: "detection" },
       { at: "2026-03-14T14:05Z", event: "alice: rolled back", kind: "mitigation" },
@@ -37,9 +37,32 @@ describe("parseTimelinePaste", () => {
     expect(rows.slice(1).map((r) => r.at)).toEqual(["2026-03-14T23:40Z", "2026-03-15T00:15Z"]);
   });
 
-  it("joins lines without a time to the previous event and reports leading ones", () => {
-    const { rows, skipped } = parseTimelinePaste("Incident chat export\n14:02 carol: looking at dashboards\nseeing 5xx on checkout\n", "2026-03-14");
-    expect(skipped).toEqual(["Incident chat export"]);
+  it("reports lines it cannot read with their line numbers, gluing none of them onto an event", () => {
+    const paste = ["Incident chat export", "14:02 carol: looking at dashboards", "25:99 restarted the pool", "seeing 5xx on checkout", "14:10", "13:05 pm paged again", "14:12 dave: failover done"].join("\n");
+    const { rows, unread } = parseTimelinePaste(paste, "2026-03-14");
+    expect(rows).toEqual([
+      { at: "2026-03-14T14:02Z", event: "carol: looking at dashboards", kind: "response" },
+      { at: "2026-03-14T14:12Z", event: "dave: failover done", kind: "mitigation" },
+    ]);
+    expect(unread.map((u) => [u.line, u.text])).toEqual([
+      [1, "Incident chat export"],
+      [3, "25:99 restarted the pool"],
+      [4, "seeing 5xx on checkout"],
+      [5, "14:10"],
+      [6, "13:05 pm paged again"],
+    ]);
+    expect(unread.map((u) => u.reason)).toEqual([
+      expect.stringMatching(/^no time at the start/),
+      "25:99 is not a time of day",
+      expect.stringMatching(/^no time at the start/),
+      "no event after the time",
+      "13:05 pm is not a time of day",
+    ]);
+  });
+
+  it("continues the event above with an indented line (a multi-line chat message)", () => {
+    const { rows, unread } = parseTimelinePaste("14:02 carol: looking at dashboards\n    seeing 5xx on checkout\n", "2026-03-14");
+    expect(unread).toEqual([]);
     expect(rows).toEqual([{ at: "2026-03-14T14:02Z", event: "carol: looking at dashboards seeing 5xx on checkout", kind: "response" }]);
   });
 

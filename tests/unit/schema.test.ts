@@ -102,7 +102,7 @@ describe("parseIncidentText: error format and locations", () => {
       "    due: 2025-04-01", //         16
       "    status: open", //            17
     ];
-    expect(formatted(lines)).toEqual([`${FILE}:15:12  countermeasures[1].owner  expected an owner (e-mail or handle)`]);
+    expect(formatted(lines)).toEqual([`${FILE}:15:12  countermeasures[1].owner  expected an owner (e-mail or handle), got 42`]);
   });
 
   it("locates an unsorted timeline entry at timeline[2].at", () => {
@@ -151,7 +151,7 @@ describe("parseIncidentText: required fields", () => {
 
   it("requires a status and names the allowed values", () => {
     const problems = problemsOf(parse(["title: Foo", "severity: SEV2"]));
-    expect(problems.map((p) => [p.field, p.message])).toEqual([["status", "expected one of draft, in-review, published, got undefined"]]);
+    expect(problems.map((p) => [p.field, p.message])).toEqual([["status", "required: one of draft, in-review, published"]]);
   });
 
   it("requires severity for an incident", () => {
@@ -212,6 +212,45 @@ describe("parseIncidentText: cross-field rules", () => {
   it("rejects unknown fields inside nested objects", () => {
     const problems = problemsOf(parse([...VALID, "timeline:", "  - at: 2025-03-04T10:00:00Z", "    event: Start", "    who: ana"]));
     expect(problems.map(formatProblem)).toEqual([`${FILE}:8:5  timeline[0]  unknown field(s): who`]);
+  });
+});
+
+describe("parseIncidentText: every problem at once", () => {
+  it("reports time order, a countermeasure without owner or due date and an unknown factor together", () => {
+    const lines = [
+      "title: Checkout outage",
+      "status: draft",
+      "started_at: 2025-03-04T10:00:00Z",
+      "detected_at: 2025-03-04T09:00:00Z",
+      "resolved_at: 2025-03-04T08:00:00Z",
+      "contributing_factors:",
+      "  - factor: missing-alrt",
+      "countermeasures:",
+      "  - id: cm-1",
+      "    title: Alert on pool saturation",
+      "    type: prevent",
+      "    status: open",
+    ];
+    expect(problemsOf(parse(lines)).map((p) => [p.field, p.message])).toEqual([
+      ["severity", "required for incidents (one of SEV1..SEV4)"],
+      ["detected_at", "must not be before started_at"],
+      ["resolved_at", "must not be before detected_at"],
+      ["contributing_factors[0].factor", 'unknown factor "missing-alrt" (did you mean "missing-alert"?)'],
+      ["countermeasures[0].owner", "required: an owner (e-mail or handle)"],
+      ["countermeasures[0].due", "required: a date such as 2025-03-31"],
+    ]);
+  });
+
+  it("never says \"got undefined\" for a missing value", () => {
+    const lines = ["timeline:", "  - event: Paged", "countermeasures:", "  - title: Only a title", "contributing_factors:", "  - note: no id"];
+    const messages = problemsOf(parse(lines)).map((p) => p.message);
+    expect(messages.length).toBeGreaterThan(5);
+    for (const m of messages) expect(m).not.toMatch(/undefined/);
+  });
+
+  it("keeps the cross-field rules quiet about values that are themselves wrong", () => {
+    const lines = [...VALID, "started_at: yesterday", "detected_at: 2025-03-04T09:00:00Z", "timeline: 5", "countermeasures: [3]"];
+    expect(problemsOf(parse(lines)).map((p) => p.field)).toEqual(["started_at", "timeline", "countermeasures[0]"]);
   });
 });
 

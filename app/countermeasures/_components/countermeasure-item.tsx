@@ -4,6 +4,8 @@ import { RestrictedBadge, SeverityBadge, StatusBadge } from "../../_components/b
 import { formatDate } from "../../_components/format";
 import { CountermeasureDialog } from "./mark-done-dialog";
 import { CountermeasureUpdateForm } from "./update-form";
+import { InlineText } from "@/app/_components/inline-text";
+import { stripInline } from "@/lib/mdx/inline";
 
 const isOpenStatus = (s: string) => s === "open" || s === "in-progress";
 
@@ -134,11 +136,11 @@ export function EvidenceList({ item }: { item: CountermeasureItem }) {
 
 /** One dashboard row: what was promised, for which incident, by whom and when, plus inline controls for authors. */
 export function CountermeasureListItem({ item, canEdit }: { item: CountermeasureItem; canEdit: boolean }) {
-  const form = <CountermeasureUpdateForm incidentId={item.incident.id} cmId={item.id} baseBlob={item.incidentBlob} title={item.title} values={{ status: item.status, owner: item.owner, due: item.due }} />;
+  const form = <CountermeasureUpdateForm incidentId={item.incident.id} cmId={item.id} baseBlob={item.incidentBlob} title={stripInline(item.title)} values={{ status: item.status, owner: item.owner, due: item.due }} />;
   return (
-    <li className={`cms-item${item.overdue ? " is-overdue" : ""}`} aria-label={item.title}>
+    <li className={`cms-item${item.overdue ? " is-overdue" : ""}`} aria-label={stripInline(item.title)}>
       <div className="cms-item__main">
-        <div className="cms-item__title">{item.title}</div>
+        <div className="cms-item__title"><InlineText text={item.title} /></div>
         <div className="cms-item__incident small">
           <SeverityBadge severity={item.incident.severity} /> <Link href={`/incidents/${item.incident.id}#h-cms`}>{item.incident.title}</Link>
           {item.incident.restricted && (

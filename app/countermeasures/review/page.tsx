@@ -10,6 +10,8 @@ import type { ReviewPageData } from "@/lib/pages/countermeasures";
 import { ReviewKeys } from "../_components/review-keys";
 import { CountermeasureUpdateForm } from "../_components/update-form";
 import "../countermeasures.css";
+import { InlineText } from "@/app/_components/inline-text";
+import { stripInline } from "@/lib/mdx/inline";
 
 export const metadata: Metadata = { title: "Countermeasure review" };
 
@@ -99,7 +101,7 @@ export default async function ReviewPage({ searchParams }: { searchParams: Promi
                 <span className="chip cms-type">{item.type}</span>
               </div>
               <h2 id="h-cms-item" className="cms-review__title">
-                {item.title}
+                <InlineText text={item.title} />
               </h2>
               <dl className="cms-review__facts">
                 <div>
@@ -136,7 +138,7 @@ export default async function ReviewPage({ searchParams }: { searchParams: Promi
                 </div>
               )}
               {data.canEdit && item.incidentBlob && (
-                <CountermeasureUpdateForm key={item.key} incidentId={item.incident.id} cmId={item.id} baseBlob={item.incidentBlob} title={item.title} values={{ status: item.status, owner: item.owner, due: item.due }} />
+                <CountermeasureUpdateForm key={item.key} incidentId={item.incident.id} cmId={item.id} baseBlob={item.incidentBlob} title={stripInline(item.title)} values={{ status: item.status, owner: item.owner, due: item.due }} />
               )}
             </section>
 
@@ -154,7 +156,7 @@ export default async function ReviewPage({ searchParams }: { searchParams: Promi
               <h2 id="h-cms-incident" className="cms-review__title">
                 <Link href={`/incidents/${incident.id}`}>{incident.title}</Link>
               </h2>
-              {incident.summary && <p className="small">{incident.summary}</p>}
+              {incident.summary && <p className="small"><InlineText text={incident.summary} /></p>}
               {(incident.teams.length > 0 || incident.services.length > 0) && (
                 <div className="row small">
                   {incident.teams.map((t) => (
@@ -177,7 +179,7 @@ export default async function ReviewPage({ searchParams }: { searchParams: Promi
                       <li key={f.id}>
                         <Link href={`/factors/${f.id}`}>{f.name}</Link>
                         {f.category && <span className="small muted"> · {f.category}</span>}
-                        {f.note && <p>{f.note}</p>}
+                        {f.note && <p><InlineText text={f.note} /></p>}
                       </li>
                     ))}
                   </ul>
@@ -191,7 +193,7 @@ export default async function ReviewPage({ searchParams }: { searchParams: Promi
                   <ul className="cms-others">
                     {incident.others.map((o) => (
                       <li key={o.key}>
-                        <span>{o.title}</span>
+                        <span><InlineText text={o.title} /></span>
                         <span className="cms-others__meta">
                           <StatusBadge status={o.status} />
                           <DueNote item={o} />

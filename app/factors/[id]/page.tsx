@@ -10,6 +10,7 @@ import { monthLabel, SEVERITY_SERIES, StackedBars } from "../../_components/char
 import { formatDate } from "../../_components/format";
 import { IncidentRow } from "../../_components/incident-row";
 import "../factors.css";
+import { InlineText } from "@/app/_components/inline-text";
 
 type Props = { params: Promise<{ id: string }> };
 
@@ -96,7 +97,7 @@ export default async function FactorPage({ params }: Props) {
           <ul>
             {recurrences.map((r) => (
               <li key={`${r.countermeasure.incidentId}#${r.countermeasure.id}`}>
-                “{r.countermeasure.title}” from <Link href={`/incidents/${r.countermeasure.incidentId}#h-cms`}>{r.countermeasure.incidentTitle}</Link> was done on {formatDate(r.countermeasure.done_at)}; the factor came back in{" "}
+                “<InlineText text={r.countermeasure.title} />” from <Link href={`/incidents/${r.countermeasure.incidentId}#h-cms`}>{r.countermeasure.incidentTitle}</Link> was done on {formatDate(r.countermeasure.done_at)}; the factor came back in{" "}
                 {r.recurredIn.map((inc, i) => (
                   <span key={inc.incidentId}>
                     {i > 0 && ", "}
@@ -201,7 +202,7 @@ export default async function FactorPage({ params }: Props) {
                     {data.countermeasures.map((cm) => (
                       <tr key={`${cm.incidentId}#${cm.id}`} className={cm.recurredIn.length ? "kf-cm--recurred" : cm.overdue ? "is-overdue" : undefined}>
                         <td>
-                          <div className="kf-cm__title">{cm.title}</div>
+                          <div className="kf-cm__title"><InlineText text={cm.title} /></div>
                           <div className="small muted">
                             <span className="kf-cm__type">{cm.type}</span> · from <Link href={`/incidents/${cm.incidentId}#h-cms`}>{cm.incidentTitle}</Link>
                           </div>

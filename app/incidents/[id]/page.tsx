@@ -7,6 +7,7 @@ import { getIncidentPage, renamedIncident } from "@/lib/pages/incident";
 import { getIncidentKnowledge } from "@/lib/pages/incident-knowledge";
 import { getReviewPanel } from "@/lib/pages/reviews";
 import { ReviewPanel } from "./review-panel";
+import { incidentOutline } from "@/lib/pages/incident-outline";
 import { formatDuration } from "@/lib/knowledge/metrics";
 import { MdxContent } from "@/lib/mdx/render";
 import { KindBadge, RestrictedBadge, SeverityBadge, StatusBadge } from "../../_components/badges";
@@ -20,6 +21,7 @@ import { SectionLink } from "../../_components/section-link";
 import { Timeline } from "../../_components/timeline";
 import { conflictsFor } from "@/lib/sync/service";
 import { MergeNotice } from "../../_components/merge-notice";
+import { InlineText } from "@/app/_components/inline-text";
 
 type Props = { params: Promise<{ id: string }> };
 
@@ -87,7 +89,7 @@ export default async function IncidentPage({ params }: Props) {
           </div>
         </div>
         <h1>{fm.title}</h1>
-        {fm.summary && <p className="summary-lead">{fm.summary}</p>}
+        {fm.summary && <p className="summary-lead"><InlineText text={fm.summary} /></p>}
       </div>
       <div className="grid grid-main">
         <div className="stack">
@@ -166,7 +168,7 @@ export default async function IncidentPage({ params }: Props) {
             {fm.impact && (
               <>
                 <h3 style={{ marginTop: 16 }}>Impact</h3>
-                <p style={{ margin: 0 }}>{fm.impact}</p>
+                <p style={{ margin: 0 }}><InlineText text={fm.impact} /></p>
               </>
             )}
           </section>
@@ -192,7 +194,7 @@ export default async function IncidentPage({ params }: Props) {
                       </Link>
                       {f.category && <span className="chip">{f.category}</span>}
                     </div>
-                    {f.note && <p className="small" style={{ margin: "2px 0 0", color: "var(--text-2)" }}>{f.note}</p>}
+                    {f.note && <p className="small" style={{ margin: "2px 0 0", color: "var(--text-2)" }}><InlineText text={f.note} /></p>}
                   </li>
                 ))}
               </ul>
@@ -215,16 +217,7 @@ export default async function IncidentPage({ params }: Props) {
             <nav className="card" aria-label="On this page">
               <h2 style={{ fontSize: "0.85rem", textTransform: "uppercase", letterSpacing: "0.05em", color: "var(--text-3)" }}>On this page</h2>
               <ol>
-                <li>
-                  <a href="#h-timeline">Timeline</a>
-                </li>
-                <li>
-                  <a href="#h-factors">Contributing factors</a>
-                </li>
-                <li>
-                  <a href="#h-cms">Countermeasures</a>
-                </li>
-                {compiled.toc.map((t) => (
+                {incidentOutline(compiled.toc).map((t) => (
                   <li key={t.id} className={`depth-${t.depth}`}>
                     <a href={`#${t.id}`}>{t.text}</a>
                   </li>

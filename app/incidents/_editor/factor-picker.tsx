@@ -1,9 +1,9 @@
 "use client";
 
-import { useDeferredValue, useMemo, useState } from "react";
-import type { EditorForm } from "@/lib/editor/form";
+import { useDeferredValue, useEffect, useMemo, useRef, useState } from "react";
+import { countermeasuresAddressing, removeFactor, restoreFactor, type EditorForm, type FactorRemoval } from "@/lib/editor/form";
 import type { KnowledgeIncident } from "@/lib/knowledge/incident-view";
-import { suggestFactors, type FactorSuggestion } from "@/lib/knowledge/suggest";
+import { noteFromDescription, suggestFactors, type FactorSuggestion } from "@/lib/knowledge/suggest";
 import type { Taxonomy } from "@/lib/schema/taxonomy";
 import { FieldErrors } from "./inputs";
 
@@ -31,12 +31,33 @@ export function FactorPicker({
   const chosen = form.factors.map((f) => f.factor);
   const add = (factor: string, note = "") =>
     setForm((f) => (f.factors.some((x) => x.factor === factor) ? f : { ...f, factors: [...f.factors, { factor, note }] }));
-  const remove = (factor: string) =>
-    setForm((f) => ({
-      ...f,
-      factors: f.factors.filter((x) => x.factor !== factor),
-      countermeasures: f.countermeasures.map((c) => ({ ...c, addresses: c.addresses.filter((a) => a !== factor) })),
-    }));
+  // Removing a factor that countermeasures address takes it off them too: asked first, then said, with an undo.
+  const [pending, setPending] = useState<string | null>(null);
+  const [removed, setRemoved] = useState<Omit<FactorRemoval, "form"> | null>(null);
+  const confirmRef = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (!pending) return;
+    confirmRef.current?.scrollIntoView({ block: "center", behavior: "smooth" });
+    confirmRef.current?.querySelector<HTMLButtonElement>("button")?.focus({ preventScroll: true });
+  }, [pending]);
+  const reallyRemove = (factor: string) => {
+    const r = removeFactor(form, factor);
+    setPending(null);
+    if (!r) return;
+    setForm((f) => removeFactor(f, factor)?.form ?? f);
+    setRemoved(r.stripped.length > 0 ? { factor: r.factor, index: r.index, stripped: r.stripped } : null);
+  };
+  const remove = (factor: string) => {
+    if (countermeasuresAddressing(form, factor).length > 0) setPending(factor);
+    else reallyRemove(factor);
+  };
+  const undo = () => {
+    if (!removed) return;
+    setForm((f) => restoreFactor(f, removed));
+    setRemoved(null);
+  };
+  const nameOf = (id: string) => taxonomy.get(id)?.name ?? id;
+  const cmLabel = (c: { id: string; title: string }) => `${c.id}${c.title.trim() ? ` “${c.title.trim()}”` : ""}`;
 
   const fromWords = useMemo<FactorSuggestion[]>(
     () => (describeDeferred.trim().length < 3 ? [] : suggestFactors(describeDeferred, taxonomy, past, { exclude: chosen, limit: 5, minConfidence: 0.25 })),
@@ -62,6 +83,22 @@ export function FactorPicker({
 
   return (
     <div className="ed-factors">
+      {removed && (
+        <div className="alert alert--warn ed-factor-removed" role="status">
+          <span>
+            Removed <strong>{nameOf(removed.factor.factor)}</strong>. {removed.stripped.length === 1 ? "This countermeasure no longer addresses it" : "These countermeasures no longer address it"}:{" "}
+            {removed.stripped.map(cmLabel).join(", ")}.
+          </span>
+          <span className="row">
+            <button type="button" className="btn btn--small" onClick={undo}>
+              Undo
+            </button>
+            <button type="button" className="btn btn--small ed-ghost" onClick={() => setRemoved(null)}>
+              OK
+            </button>
+          </span>
+        </div>
+      )}
       {form.factors.length > 0 && (
         <ul className="ed-chosen" aria-label="Chosen factors">
           {form.factors.map((ref) => {
@@ -79,6 +116,22 @@ export function FactorPicker({
                     ×
                   </button>
                 </div>
+                {pending === ref.factor && (
+                  <div ref={confirmRef} className="alert alert--warn ed-factor-confirm" role="alert">
+                    <span>
+                      {countermeasuresAddressing(form, ref.factor).length === 1 ? "A countermeasure addresses" : `${countermeasuresAddressing(form, ref.factor).length} countermeasures address`} this factor:{" "}
+                      {countermeasuresAddressing(form, ref.factor).map(cmLabel).join(", ")}. Removing the factor takes it off {countermeasuresAddressing(form, ref.factor).length === 1 ? "it" : "them"} too.
+                    </span>
+                    <span className="row">
+                      <button type="button" className="btn btn--small btn--primary" onClick={() => reallyRemove(ref.factor)}>
+                        Remove anyway
+                      </button>
+                      <button type="button" className="btn btn--small" onClick={() => setPending(null)}>
+                        Keep it
+                      </button>
+                    </span>
+                  </div>
+                )}
                 <label className="visually-hidden" htmlFor={`ed-factor-${ref.factor}`}>
                   Note for {f?.name ?? ref.factor}
                 </label>
@@ -119,7 +172,7 @@ export function FactorPicker({
                       className="ed-suggest"
                       title={s.reasons.join("; ")}
                       onClick={() => {
-                        add(s.factor, describe.trim());
+                        add(s.factor, noteFromDescription(describe));
                         setDescribe("");
                       }}
                     >

@@ -6,7 +6,7 @@ import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { clearDraft, fetchSimilar, readDraft, rememberMerge, saveThroughApi, writeDraft, type LocalDraft } from "@/lib/editor/client-api";
 import type { EditorData } from "@/lib/pages/editor";
-import { formFromData, formToText, placeProblems, type EditorForm } from "@/lib/editor/form";
+import { formFromData, formToText, mergeProblems, placeProblems, type EditorForm } from "@/lib/editor/form";
 import { incidentIdFrom } from "@/lib/editor/ids";
 import { parseIncidentText } from "@/lib/content/incident-file";
 import { splitDocument } from "@/lib/content/frontmatter";
@@ -162,9 +162,10 @@ export function IncidentEditor({ data }: { data: EditorData }) {
     };
   }, [similarText, factorIds, similarEnabled, data.id]);
 
-  const placed = useMemo(() => placeProblems([...checked.problems, ...serverProblems], checked.form, checked.text), [checked, serverProblems]);
+  const problems = useMemo(() => mergeProblems(checked.problems, serverProblems), [checked.problems, serverProblems]);
+  const placed = useMemo(() => placeProblems(problems, checked.form, checked.text), [problems, checked]);
   const errors = useCallback((field: string) => placed.byField.get(field), [placed]);
-  const problemCount = checked.problems.length + serverProblems.length;
+  const problemCount = problems.length;
   const idValid = data.mode === "new" || ID_PATTERN.test(newId);
 
   const save = useCallback(

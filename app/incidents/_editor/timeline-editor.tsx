@@ -2,7 +2,7 @@
 
 import { useState } from "react";
 import { KEY_TIME_FIELDS, KEY_TIME_SOURCE, fromUtcInput, keyTimesFromTimeline, rowKey, sortedTimeline, toUtcInput, type EditorForm, type KeyTimeField, type TimelineRow } from "@/lib/editor/form";
-import { parseTimelinePaste } from "@/lib/editor/timeline-paste";
+import { parseTimelinePaste, type UnreadLine } from "@/lib/editor/timeline-paste";
 import { TIMELINE_KINDS, type TimelineKind } from "@/lib/schema/incident";
 import { Field, FieldErrors } from "./inputs";
 
@@ -162,39 +162,58 @@ export function TimelineEditor({ form, setForm, errors }: { form: EditorForm; se
 
 function PasteLines({ baseDate, onRows }: { baseDate: string; onRows: (rows: TimelineRow[]) => void }) {
   const [text, setText] = useState("");
-  const [result, setResult] = useState<string | null>(null);
+  const [added, setAdded] = useState<number | null>(null);
+  const [unread, setUnread] = useState<UnreadLine[]>([]);
   const day = baseDate.slice(0, 10);
+  const add = () => {
+    const r = parseTimelinePaste(text, day);
+    onRows(r.rows.map((row) => ({ ...row, key: rowKey("t") })));
+    setAdded(r.rows.length);
+    setUnread(r.unread);
+    // What was read became rows; what was not stays in the box to be fixed and added again.
+    setText(r.unread.map((u) => u.text).join("\n"));
+  };
   return (
-    <details className="ed-paste">
+    <details className="ed-paste" open={unread.length > 0 || undefined}>
       <summary>Paste lines from a chat log or notes</summary>
       <p className="muted small">
         One event per line, starting with a time: <code>14:02 UTC paged on-call</code>, <code>[14:05] alice: rolled back</code> or{" "}
-        <code>2026-03-14 14:07 mitigated by restart</code>. Times without a date are on {day} (UTC); the kind is guessed from the words and can be changed.
+        <code>2026-03-14 14:07 mitigated by restart</code>; indent a line to continue the event above. Times without a date are on {day} (UTC); the kind is guessed from the words and can be changed.
       </p>
       <label htmlFor="ed-paste" className="visually-hidden">
         Lines to turn into timeline rows
       </label>
-      <textarea id="ed-paste" rows={5} value={text} onChange={(e) => setText(e.target.value)} placeholder={"14:02 UTC paged on-call\n[14:05] alice: rolled back the deploy"} />
+      <textarea
+        id="ed-paste"
+        rows={5}
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+        aria-describedby={unread.length ? "ed-paste-unread" : undefined}
+        placeholder={"14:02 UTC paged on-call\n[14:05] alice: rolled back the deploy"}
+      />
       <div className="row">
-        <button
-          type="button"
-          className="btn btn--small"
-          disabled={!text.trim()}
-          onClick={() => {
-            const { rows, skipped } = parseTimelinePaste(text, day);
-            onRows(rows.map((r) => ({ ...r, key: rowKey("t") })));
-            setResult(`Added ${rows.length} row${rows.length === 1 ? "" : "s"}${skipped.length ? `; skipped ${skipped.length} line${skipped.length === 1 ? "" : "s"} without a time` : ""}.`);
-            if (rows.length) setText("");
-          }}
-        >
+        <button type="button" className="btn btn--small" disabled={!text.trim()} onClick={add}>
           Add rows
         </button>
-        {result && (
+        {added !== null && (
           <span className="muted small" role="status">
-            {result}
+            Added {added} row{added === 1 ? "" : "s"}
+            {unread.length > 0 ? `; ${unread.length} line${unread.length === 1 ? "" : "s"} could not be read and ${unread.length === 1 ? "is" : "are"} left in the box to fix.` : "."}
           </span>
         )}
       </div>
+      {unread.length > 0 && (
+        <div id="ed-paste-unread" className="alert alert--warn ed-paste-unread" role="alert">
+          <strong>Not added — fix these lines above and press Add rows again:</strong>
+          <ul>
+            {unread.map((u) => (
+              <li key={u.line}>
+                Line {u.line} of the paste: <code>{u.text.length > 80 ? `${u.text.slice(0, 80)}…` : u.text}</code> — {u.reason}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
     </details>
   );
 }
