@@ -6,6 +6,7 @@ import { canReadEntry, startedAt, startedMs } from "../knowledge/facts";
 import { localDate } from "../knowledge/dates";
 import { incidentFactors } from "../knowledge/incident-view";
 import { recurrences, type Recurrence } from "../knowledge/recurrence";
+import type { FollowupPolicy } from "../schema/followup-policy";
 import type { Severity } from "../schema/incident";
 import type { Taxonomy } from "../schema/taxonomy";
 import { channelCovers, type Channel } from "./channels";
@@ -40,6 +41,9 @@ export interface Digest {
   published: DigestIncident[];
   overdueByTeam: { team: string; rows: DigestCountermeasure[] }[];
   overdue: number;
+  /** Open or done countermeasures breaking kaizen.yml's `followups:` policy (empty without one), by team. */
+  breachesByTeam: { team: string; rows: (Omit<DigestCountermeasure, "daysOverdue"> & { reasons: string[] })[] }[];
+  breaching: number;
   recurrences: Recurrence[];
   /** Published post-mortems of the same window a year earlier, most severe first. */
   yearAgo: DigestIncident[];
@@ -54,6 +58,8 @@ export interface DigestInput {
   since: Date;
   now: Date;
   timeZone: string;
+  /** kaizen.yml `followups:`; without it nothing breaches. */
+  policy?: FollowupPolicy;
 }
 
 const SEV_ORDER: Record<string, number> = { SEV1: 0, SEV2: 1, SEV3: 2, SEV4: 3 };
@@ -77,7 +83,13 @@ export function buildDigest(input: DigestInput): Digest {
 
   const published = covered.filter((i) => i.frontmatter.status === "published" && input.newlyPublished.has(i.id)).map((i) => digestIncident(i, taxonomy)).sort(bySeverity);
 
-  const overdueRows = sortRows(buildFollowupRows(covered, taxonomy, { now, timeZone }).filter((r) => r.overdue), "due");
+  const rows = buildFollowupRows(covered, taxonomy, { now, timeZone, policy: input.policy });
+  const overdueRows = sortRows(rows.filter((r) => r.overdue), "due");
+  const breachRows = sortRows(rows.filter((r) => r.breaches.length > 0), "due");
+  const breachesByTeam = groupRows(breachRows, "team").map((g) => ({
+    team: g.label,
+    rows: g.rows.map((r) => ({ incidentId: r.incident.id, incidentTitle: r.incident.title, id: r.id, title: r.title, owner: r.owner, dueDate: r.dueDate, reasons: r.breaches.map((b) => b.message) })),
+  }));
   const overdueByTeam = groupRows(overdueRows, "team").map((g) => ({
     team: g.label,
     rows: g.rows.map((r) => ({ incidentId: r.incident.id, incidentTitle: r.incident.title, id: r.id, title: r.title, owner: r.owner, dueDate: r.dueDate, daysOverdue: r.daysOverdue })),
@@ -103,6 +115,8 @@ export function buildDigest(input: DigestInput): Digest {
     published,
     overdueByTeam,
     overdue: overdueRows.length,
+    breachesByTeam,
+    breaching: breachRows.length,
     recurrences: recent,
     yearAgo,
   };
@@ -110,7 +124,7 @@ export function buildDigest(input: DigestInput): Digest {
 
 /** Nothing to tell: no new post-mortem, nothing overdue, no recurrence and nothing from a year ago. */
 export function isEmptyDigest(d: Digest): boolean {
-  return d.published.length === 0 && d.overdue === 0 && d.recurrences.length === 0 && d.yearAgo.length === 0;
+  return d.published.length === 0 && d.overdue === 0 && d.breaching === 0 && d.recurrences.length === 0 && d.yearAgo.length === 0;
 }
 
 // Per section at most this many lines, then a pointer to the page that has them all (Slack: 50 blocks, 3000 chars).
@@ -151,6 +165,10 @@ export function digestSections(d: Digest, baseUrl: string): string[] {
     `_${esc(g.team)}_ (${g.rows.length})`,
     ...g.rows.map((r) => `• ${link(incidentUrl(base, r.incidentId), r.title)} — ${esc(r.owner)}, ${plural(r.daysOverdue, "day")} overdue (due ${r.dueDate}) · ${esc(r.incidentTitle)}`),
   ]);
+  const breachLines = d.breachesByTeam.flatMap((g) => [
+    `_${esc(g.team)}_ (${g.rows.length})`,
+    ...g.rows.map((r) => `• ${link(incidentUrl(base, r.incidentId), r.title)} — ${esc(r.owner)}: ${esc(r.reasons.join("; "))} · ${esc(r.incidentTitle)}`),
+  ]);
   const recurrenceLines = d.recurrences.map(
     (r) =>
       `• _${esc(r.factorName)}_ came back in ${link(incidentUrl(base, r.recurredIn.incidentId), r.recurredIn.title)} (started ${r.recurredIn.started_at.slice(0, 10)}) ` +
@@ -159,6 +177,7 @@ export function digestSections(d: Digest, baseUrl: string): string[] {
   return [
     ...section(`New post-mortems (${d.published.length})`, d.published.map((i) => incidentLine(i, base)), `${base}/incidents?status=published`, "No post-mortem was published this period."),
     ...section(`Overdue countermeasures by team (${d.overdue})`, overdueLines, `${base}/countermeasures?overdue=1`, "Nothing is overdue."),
+    ...(d.breaching > 0 ? section(`Breaking the follow-up policy, by team (${d.breaching})`, breachLines, `${base}/countermeasures?breach=1`, "") : []),
     ...section(`Recurred after a countermeasure (${d.recurrences.length})`, recurrenceLines, `${base}/learnings`, "No factor came back after a done countermeasure."),
     ...section(`One year ago: worth rereading (${d.yearAgo.length})`, d.yearAgo.map((i) => incidentLine(i, base, true)), `${base}/incidents`, "Nothing was published in this period a year ago."),
   ];

@@ -62,7 +62,7 @@ export const command = {
     const snapshot = await store.snapshot();
     if (snapshot.broken.length > 0) console.error(`warning: ${snapshot.broken.length} incident file(s) could not be read and are left out (run: kaizen lint)`);
     const newlyPublished = await publishedSince(store, snapshot, since);
-    const digestFor = (channel: typeof INTERNAL_AUDIENCE) => buildDigest({ incidents: snapshot.incidents, taxonomy: snapshot.taxonomy, newlyPublished, channel, since, now, timeZone });
+    const digestFor = (channel: typeof INTERNAL_AUDIENCE) => buildDigest({ incidents: snapshot.incidents, taxonomy: snapshot.taxonomy, newlyPublished, channel, since, now, timeZone, policy: snapshot.config.followups });
 
     if (channels.length === 0) {
       if (!dryRun) {

@@ -99,6 +99,21 @@ describe("digest contents", () => {
     expect(d.yearAgo).toEqual([]);
   });
 
+  it("with a follow-up policy, countermeasures breaking it are listed by team, and only those the channel may read", async () => {
+    const snapshot = await store.snapshot();
+    const newlyPublished = await publishedSince(store, snapshot, SINCE);
+    const policy = { due_days: { default: 1 }, evidence_required: false };
+    const internal = buildDigest({ incidents: snapshot.incidents, taxonomy: snapshot.taxonomy, newlyPublished, channel: INTERNAL_AUDIENCE, since: SINCE, now: NOW, timeZone: "UTC", policy });
+    expect(internal.breaching).toBeGreaterThan(0);
+    const text = digestText(internal, BASE);
+    expect(text).toContain("Breaking the follow-up policy, by team");
+    expect(text).toMatch(/after the policy target/);
+    expect(JSON.stringify(internal.breachesByTeam)).not.toMatch(/badge/i);
+    const without = buildDigest({ incidents: snapshot.incidents, taxonomy: snapshot.taxonomy, newlyPublished, channel: INTERNAL_AUDIENCE, since: SINCE, now: NOW, timeZone: "UTC" });
+    expect(without.breaching).toBe(0);
+    expect(digestText(without, BASE)).not.toContain("Breaking the follow-up policy");
+  });
+
   it("an empty window says so in every section", async () => {
     const snapshot = await store.snapshot();
     const d = buildDigest({ incidents: [], taxonomy: snapshot.taxonomy, newlyPublished: new Set(), channel: INTERNAL_AUDIENCE, since: SINCE, now: NOW, timeZone: "UTC" });
