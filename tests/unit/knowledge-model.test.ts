@@ -26,6 +26,7 @@ const incidents = [
     groups: ["security"],
     teams: ["red-team"],
     services: ["vault"],
+    summary: "The vault secret expired during rotation.",
     contributing_factors: factors("retry-storm", "certificate-expiry"),
   }),
 ];
@@ -48,14 +49,14 @@ describe("restricted incidents", () => {
     expect(k.learnings().flatMap((l) => l.incidentIds)).not.toContain("secret");
     expect(k.related("open-1").map((r) => r.id)).not.toContain("secret");
     expect(k.overview().totals.incidents).toBe(2);
-    expect(k.suggest("secret", { minConfidence: 0 })).toEqual([]);
+    expect(k.suggest("vault secret expired", { minConfidence: 0 })).toEqual([]);
   });
 
   it("are counted for an admin", () => {
     const k = visibleKnowledge(snapshot, admin, now);
     expect(k.factorLink("retry-storm")?.teams.map((t) => t.name)).toContain("red-team");
     expect(k.recurrences().map((r) => r.recurredIn.incidentId)).toEqual(["secret"]);
-    expect(k.suggest("secret", { minConfidence: 0 }).map((s) => s.factor)).toContain("certificate-expiry");
+    expect(k.suggest("vault secret expired", { minConfidence: 0 }).map((s) => s.factor)).toContain("certificate-expiry");
   });
 });
 
