@@ -50,7 +50,7 @@ export default async function CountermeasuresPage({ searchParams }: { searchPara
           <span className="stat__label">Open</span>
           <span className="stat__sub">{summary.byStatus["in-progress"]} of them in progress</span>
         </Link>
-        <Link className={`card stat cms-stat-link${summary.overdue ? " stat--danger" : ""}`} href="/countermeasures?overdue=1" aria-label={`Overdue: ${summary.overdue}`}>
+        <Link className={`card stat cms-stat-link${summary.overdue ? " stat--danger" : ""}`} href="/countermeasures?overdue=1">
           <span className="stat__value" data-testid="overdue-count">
             {summary.overdue}
           </span>

@@ -4,11 +4,11 @@ import { expect, test, type Page } from "@playwright/test";
 import { E2E, stateFile } from "./env";
 
 const list = (page: Page) => page.getByRole("list", { name: "Countermeasures" });
-const overdueStat = (page: Page) => page.getByRole("region", { name: "Summary" }).getByRole("link", { name: /^Overdue: \d+$/ });
+// The figure's accessible name is its visible text ("3 Overdue past their due date, not done").
+const overdueStat = (page: Page) => page.getByRole("region", { name: "Summary" }).getByRole("link", { name: /^\d+ Overdue/ });
 
 async function overdueCount(page: Page): Promise<number> {
-  const label = (await overdueStat(page).getAttribute("aria-label")) ?? "";
-  return Number(/\d+/.exec(label)?.[0] ?? NaN);
+  return Number((await overdueStat(page).getByTestId("overdue-count").textContent())?.trim() ?? NaN);
 }
 
 function feedToken(username: string): string {
@@ -140,7 +140,7 @@ test.describe("as an author", () => {
     await page.getByRole("dialog", { name: "Mark done" }).getByRole("button", { name: "Mark done" }).click();
     // Done leaves the overdue list, and the summary counts one fewer.
     await expect(list(page).getByRole("listitem", { name: title, exact: true })).toHaveCount(0);
-    await expect(overdueStat(page)).toHaveAttribute("aria-label", `Overdue: ${before - 1}`);
+    await expect(overdueStat(page).getByTestId("overdue-count")).toHaveText(String(before - 1));
 
     // The newest revision is the update, committed with the signed-in author's name.
     await page.goto(`/incidents/${incidentId}/history`);

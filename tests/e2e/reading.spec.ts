@@ -37,7 +37,8 @@ test("an incident page shows its timeline, factors, countermeasures and body", a
   expect(await timeline.getByRole("listitem").count()).toBeGreaterThanOrEqual(5);
   await expect(page.getByRole("img", { name: /^Timeline from/ })).toBeVisible();
   const factors = page.getByRole("region", { name: "Contributing factors" });
-  await expect(factors.getByRole("link").first()).toHaveAttribute("href", /^\/factors\//);
+  // The first link that is not the heading's copy-link anchor.
+  await expect(factors.locator("a:not(.section-link)").first()).toHaveAttribute("href", /^\/factors\//);
   const cms = page.getByRole("region", { name: "Countermeasures" });
   await expect(cms.getByRole("columnheader", { name: "Owner" })).toBeVisible();
   await expect(cms.getByRole("row").nth(1)).toBeVisible();
