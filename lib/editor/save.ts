@@ -116,6 +116,14 @@ async function saveOnce(viewer: Viewer, raw: unknown, store: ContentStore, mayMe
   const check = await parseIncidentTextWith(file(chosenId ?? sourceId ?? "new"), input.text, snapshot.taxonomy, checkMdxOffThread);
   if (!check.ok) return { ok: false, reason: "invalid", problems: check.problems };
   const fm = check.frontmatter;
+  // With `review: { required: true }` in kaizen.yml, publishing is the review's decision (lib/reviews), not a save's.
+  const wasPublished = existing?.ok === true && existing.frontmatter.status === "published";
+  if (snapshot.config.review.required && fm.status === "published" && !wasPublished) {
+    const n = snapshot.config.review.approvals;
+    const line = input.text.split("\n").findIndex((l) => /^status\s*:/.test(l)) + 1 || 1;
+    const problem = { file: file(chosenId ?? sourceId ?? "new"), line, col: 1, field: "status", severity: "error" as const, message: `publishing needs ${n} approval${n === 1 ? "" : "s"} in review (kaizen.yml review.required): set status: in-review and request reviewers` };
+    return { ok: false, reason: "invalid", problems: [problem] };
+  }
 
   // A broken file's visibility is what could be read of it; when that is unknown, any save of it is a change.
   const before = existing ? entryAccess(existing) : INTERNAL;

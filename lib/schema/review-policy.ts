@@ -26,6 +26,11 @@ export const reviewPolicySchema = z.strictObject(
         unknownKeys,
       )
       .optional(),
+    /**
+     * `true`: a post-mortem becomes published only through review (the approvals above); a save that sets
+     * `status: published` itself is refused. Off by default, so a team opts in once its reviewers are set up.
+     */
+    required: z.boolean({ error: "expected true or false" }).default(false),
     /** May an author of the incident approve it? Blameless review is a second pair of eyes: no by default. */
     self_approval: z.boolean({ error: "expected true or false" }).default(false),
     /** Channel for "review requested" messages of internal incidents. */
