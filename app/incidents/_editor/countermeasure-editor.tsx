@@ -5,8 +5,7 @@ import { nextCountermeasureId, rowKey, type CountermeasureRow, type EditorForm }
 import type { Taxonomy } from "@/lib/schema/taxonomy";
 import { COUNTERMEASURE_STATUSES, COUNTERMEASURE_TYPES } from "@/lib/schema/incident";
 import { Field, FieldErrors } from "./inputs";
-
-type SetForm = (fn: (f: EditorForm) => EditorForm) => void;
+import type { SetForm } from "./form-state";
 
 const TYPE_LABELS = { prevent: "Prevent", detect: "Detect", mitigate: "Mitigate", process: "Process" } as const;
 const STATUS_LABELS = { open: "Open", "in-progress": "In progress", done: "Done", "wont-do": "Won't do" } as const;

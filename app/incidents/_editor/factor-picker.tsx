@@ -6,8 +6,7 @@ import type { KnowledgeIncident } from "@/lib/knowledge/incident-view";
 import { noteFromDescription, suggestFactors, type FactorSuggestion } from "@/lib/knowledge/suggest";
 import type { Taxonomy } from "@/lib/schema/taxonomy";
 import { FieldErrors } from "./inputs";
-
-type SetForm = (fn: (f: EditorForm) => EditorForm) => void;
+import type { SetForm } from "./form-state";
 
 /** Contributing factors: suggestions from the author's own words, a searchable taxonomy, and a note per chosen factor. */
 export function FactorPicker({

@@ -123,3 +123,43 @@ export function TagInput({
     </Field>
   );
 }
+
+/**
+ * A labelled <select> over a fixed list of values (kind, severity, status, visibility, …): the chosen option is read
+ * back as one of those values, anything else as `fallback`.
+ */
+export function ChoiceField<T extends string, F extends string = T>({
+  label,
+  id,
+  value,
+  choices,
+  labels,
+  fallback,
+  empty,
+  errors,
+  onChange,
+}: {
+  label: ReactNode;
+  id: string;
+  value: T | F;
+  choices: readonly T[];
+  labels?: Partial<Record<T, string>>;
+  fallback: T | F;
+  /** Label of a leading empty option (value ""), when "none" is a choice. */
+  empty?: string;
+  errors?: readonly string[];
+  onChange: (value: T | F) => void;
+}) {
+  return (
+    <Field label={label} htmlFor={id} errors={errors}>
+      <select id={id} value={value} onChange={(e) => onChange(choices.find((c) => c === e.target.value) ?? fallback)}>
+        {empty !== undefined && <option value="">{empty}</option>}
+        {choices.map((c) => (
+          <option key={c} value={c}>
+            {labels?.[c] ?? c}
+          </option>
+        ))}
+      </select>
+    </Field>
+  );
+}

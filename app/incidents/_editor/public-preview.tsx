@@ -5,8 +5,7 @@ import { formToFrontmatter, type EditorForm } from "@/lib/editor/form";
 import { compileMdx } from "@/lib/mdx/compile";
 import { MdxContent } from "@/lib/mdx/render";
 import { publicBody } from "@/lib/publish/public-version";
-
-type SetForm = (fn: (f: EditorForm) => EditorForm) => void;
+import type { SetForm } from "./form-state";
 
 type Flagged = "timeline" | "factors" | "countermeasures";
 

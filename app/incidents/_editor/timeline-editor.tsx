@@ -5,8 +5,7 @@ import { KEY_TIME_FIELDS, KEY_TIME_SOURCE, fromUtcInput, keyTimesFromTimeline, r
 import { parseTimelinePaste, type UnreadLine } from "@/lib/editor/timeline-paste";
 import { TIMELINE_KINDS, type TimelineKind } from "@/lib/schema/incident";
 import { Field, FieldErrors } from "./inputs";
-
-type SetForm = (fn: (f: EditorForm) => EditorForm) => void;
+import type { SetForm } from "./form-state";
 
 const KEY_LABELS: Record<KeyTimeField, string> = { started_at: "Started", detected_at: "Detected", mitigated_at: "Mitigated", resolved_at: "Resolved" };
 const KIND_LABELS: Record<TimelineKind, string> = { trigger: "Trigger", detection: "Detection", response: "Response", mitigation: "Mitigation", resolution: "Resolution", note: "Note" };

@@ -1,0 +1,67 @@
+"use client";
+
+import Link from "next/link";
+
+/** The bar under the form: what is left to fix, wording hints, unsaved state, Cancel and Save. */
+export function SaveBar({
+  mode,
+  cancelHref,
+  problemCount,
+  hintCount,
+  dirty,
+  busy,
+  onJumpToProblem,
+  onSave,
+}: {
+  mode: "new" | "edit";
+  cancelHref: string;
+  problemCount: number;
+  hintCount: number;
+  dirty: boolean;
+  busy: boolean;
+  onJumpToProblem: () => void;
+  onSave: () => void;
+}) {
+  const label = mode === "new" ? "Save post-mortem" : "Save changes";
+  return (
+    <div className="ed-savebar" role="region" aria-label="Save">
+      <div className="ed-savebar__inner">
+        <div className="ed-savebar__status small" aria-live="polite">
+          {problemCount > 0 ? (
+            <button type="button" className="ed-linkish ed-problems-link" onClick={onJumpToProblem}>
+              {problemCount} problem{problemCount === 1 ? "" : "s"} to fix
+            </button>
+          ) : (
+            <span className="ed-ok">✓ Ready to save</span>
+          )}
+          {hintCount > 0 && (
+            <>
+              <span className="ed-sep"> · </span>
+              <button
+                type="button"
+                className="ed-linkish ed-hints-link"
+                onClick={() => document.getElementById("ed-h-hints")?.scrollIntoView({ block: "start", behavior: "smooth" })}
+              >
+                {hintCount} wording hint{hintCount === 1 ? "" : "s"}
+              </button>
+            </>
+          )}
+          <span className="muted">{dirty ? " · Unsaved changes, kept in this browser until you save" : " · No changes yet"}</span>
+        </div>
+        <Link className="btn" href={cancelHref}>
+          Cancel
+        </Link>
+        <button type="button" className="btn btn--primary" onClick={onSave} disabled={busy} aria-keyshortcuts="Control+S" aria-label={label}>
+          {busy ? (
+            "Saving…"
+          ) : (
+            <>
+              <span className="ed-save-long">{label}</span>
+              <span className="ed-save-short">Save</span>
+            </>
+          )}
+        </button>
+      </div>
+    </div>
+  );
+}
