@@ -19,6 +19,7 @@ import type { Problem } from "../schema/problems";
 import { frontmatterRegions } from "../content/frontmatter";
 import { editYaml } from "../content/yaml-edit";
 import { frontmatterData, isOmitted, serializeIncident } from "./serialize";
+import { instantOfWallTime, wallTime } from "../knowledge/dates";
 
 /** Editable state of the structured editor. Pure data (survives JSON), so it is also the local draft. */
 export interface EditorForm {
@@ -394,14 +395,18 @@ export function keyTimesFromTimeline(rows: readonly TimelineRow[]): Partial<Reco
   return out;
 }
 
-/** `2026-03-14T14:02:00Z` → `2026-03-14T14:02` for a datetime-local input showing UTC. */
-export function toUtcInput(iso: string): string {
+/** `2026-03-14T14:02:00Z` → `2026-03-14T15:02` for a datetime-local input showing the time in `timeZone` (empty when unreadable). */
+export function toTimeInput(iso: string, timeZone: string): string {
   const t = Date.parse(iso);
   if (Number.isNaN(t)) return "";
-  return new Date(t).toISOString().slice(0, 16);
+  return wallTime(t, timeZone);
 }
 
-/** A datetime-local value read as UTC → `2026-03-14T14:02:00Z` (empty stays empty). */
-export function fromUtcInput(value: string): string {
-  return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(value) ? `${value}:00Z` : value;
+/**
+ * A datetime-local value read in `timeZone` → the instant in the file's format, `2026-03-14T14:02:00Z` (UTC, as every
+ * saved time is). Empty stays empty; anything else is kept as typed, so validation names it.
+ */
+export function fromTimeInput(value: string, timeZone: string): string {
+  const t = instantOfWallTime(value, timeZone);
+  return t === null ? value : new Date(t).toISOString().replace(/\.\d{3}Z$/, "Z");
 }

@@ -1,4 +1,5 @@
 import type { TimelineKind } from "../schema/incident";
+import { instantOfWallTime } from "../knowledge/dates";
 
 /** One timeline row read from pasted text. */
 export interface PastedRow {
@@ -63,11 +64,11 @@ const pad = (n: number) => String(n).padStart(2, "0");
 /**
  * Turns pasted lines (`14:02 UTC paged on-call`, chat lines `[14:05] alice: rolled back`, `2026-03-14 14:07 mitigated
  * by restart`) into timeline rows. Times without a date take `baseDate` (YYYY-MM-DD, the incident's day); a time that
- * jumps back more than 12 hours is taken as the next day (a log crossing midnight). Times are UTC unless an offset is
- * written. An indented line continues the previous event (a multi-line chat message); any other line that cannot be
+ * jumps back more than 12 hours is taken as the next day (a log crossing midnight). Times are wall-clock times in
+ * `timeZone` (the team's, as the editor shows them) unless a zone is written (`Z`, `UTC`, `GMT` or an offset). An indented line continues the previous event (a multi-line chat message); any other line that cannot be
  * read is reported with its line number and why, never glued onto an event it does not belong to.
  */
-export function parseTimelinePaste(text: string, baseDate: string): PasteResult {
+export function parseTimelinePaste(text: string, baseDate: string, timeZone = "UTC"): PasteResult {
   const base = /^(\d{4})-(\d{2})-(\d{2})/.exec(baseDate);
   if (!base) throw new Error(`expected a base date such as 2026-03-14, got ${JSON.stringify(baseDate)}`);
   let day = Date.UTC(Number(base[1]), Number(base[2]) - 1, Number(base[3]));
@@ -105,16 +106,20 @@ export function parseTimelinePaste(text: string, baseDate: string): PasteResult 
     const zone = m[8]?.toUpperCase();
     const offsetMin = zone && /^[+-]/.test(zone) ? (zone.startsWith("-") ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(-2))) : 0;
 
-    let ms: number;
-    if (m[1]) {
-      day = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
-      ms = day + ((h * 60 + Number(m[5])) * 60 + seconds) * 1000 - offsetMin * 60_000;
-    } else {
-      ms = day + ((h * 60 + Number(m[5])) * 60 + seconds) * 1000 - offsetMin * 60_000;
-      if (prevMs !== null && prevMs - ms > 12 * 3_600_000) {
-        day += 86_400_000;
-        ms += 86_400_000;
-      }
+    const offsetMs = zone ? offsetMin * 60_000 : null;
+    // The instant of a time of day on `day` (a UTC midnight standing for that calendar date): by the written zone, else
+    // as the team's wall clock read it.
+    const instantOn = (dayMs: number) => {
+      const wall = dayMs + ((h * 60 + Number(m[5])) * 60 + seconds) * 1000;
+      if (offsetMs !== null) return wall - offsetMs;
+      const minute = new Date(wall - seconds * 1000).toISOString().slice(0, 16);
+      return (instantOfWallTime(minute, timeZone) ?? wall) + seconds * 1000;
+    };
+    if (m[1]) day = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+    let ms = instantOn(day);
+    if (!m[1] && prevMs !== null && prevMs - ms > 12 * 3_600_000) {
+      day += 86_400_000;
+      ms = instantOn(day);
     }
     prevMs = ms;
     const d = new Date(ms);

@@ -152,3 +152,41 @@ export function formatTime(value: string, timeZone: string = defaultTimeZone()):
   const t = Date.parse(value);
   return Number.isNaN(t) ? value : display("time", timeZone).format(t);
 }
+
+// Wall-clock times for form inputs (<input type="datetime-local"> holds `YYYY-MM-DDTHH:MM` with no zone): what the
+// author sees and types is the time in the organization's zone; what is stored is the instant.
+
+const WALL_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/;
+const pad2 = (n: number) => String(n).padStart(2, "0");
+
+/** The wall-clock time `YYYY-MM-DDTHH:MM` of an instant in a time zone (seconds dropped). */
+export function wallTime(instant: number, timeZone: string): string {
+  const d = new Date(instant + zoneOffsetMs(instant, timeZone));
+  return `${d.getUTCFullYear()}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())}T${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}`;
+}
+
+/**
+ * The instant a wall-clock time `YYYY-MM-DDTHH:MM` names in a time zone; null when it is not such a time. Across a DST
+ * change it reads as a clock on the wall would: a time the change skipped (02:30 when clocks jump from 02:00 to
+ * 03:00) is taken with the offset before it, so it lands an hour later (03:30 summer time); a time that happens twice
+ * (when clocks go back) is its first occurrence.
+ */
+export function instantOfWallTime(wall: string, timeZone: string): number | null {
+  const m = WALL_TIME.exec(wall);
+  if (!m) return null;
+  const [y, mo, d, h, mi] = m.slice(1).map(Number) as [number, number, number, number, number];
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59) return null;
+  const asUtc = Date.UTC(y, mo - 1, d, h, mi);
+  if (new Date(asUtc).getUTCDate() !== d) return null;
+  // Zones change offset at most once within a day around any time: the offsets a day before and after are the only
+  // candidates.
+  const before = zoneOffsetMs(asUtc - 86_400_000, timeZone);
+  const after = zoneOffsetMs(asUtc + 86_400_000, timeZone);
+  const candidates = [asUtc - before, asUtc - after].filter((t) => wallTime(t, timeZone) === wall);
+  return candidates.length ? Math.min(...candidates) : asUtc - before;
+}
+
+/** A zone as the editor names it beside a time input: "UTC", or its IANA name ("Europe/Berlin"), the same in winter and summer. */
+export function inputZoneLabel(timeZone: string): string {
+  return timeZone === "Etc/UTC" ? "UTC" : timeZone;
+}

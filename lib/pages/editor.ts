@@ -8,6 +8,7 @@ import { facetValues } from "./incidents";
 import { visibleContent } from "../knowledge/visible";
 import { incidentFactors, type KnowledgeIncident } from "../knowledge/incident-view";
 import { startedAt } from "../knowledge/facts";
+import { defaultTimeZone } from "../knowledge/dates";
 import { similarIncidentsForText } from "../knowledge/related";
 import type { TaxonomyFile } from "../schema/factors";
 import type { Problem } from "../schema/problems";
@@ -37,6 +38,8 @@ export interface EditorData {
   viewer: { email: string; name: string; canManageVisibility: boolean };
   /** A save of this viewer's that a pull could not bring onto the remote's version: opened as a conflict. */
   syncConflict: { currentText: string; currentBlob: string; message: string } | null;
+  /** The team's time zone (KAIZEN_TIME_ZONE): the date/time inputs show and read times in it. */
+  timeZone: string;
 }
 
 /** Editor data for a new incident (id null) or an existing one; null when the viewer may not author or see it. */
@@ -95,6 +98,7 @@ export async function getEditorData(viewer: Viewer, id: string | null): Promise<
     pastIncidents: past,
     viewer: { email: viewer.email, name: viewer.name, canManageVisibility: canManageVisibility(viewer) },
     syncConflict,
+    timeZone: defaultTimeZone(),
   };
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { splitDocument } from "../../lib/content/frontmatter";
 import { parseIncidentText } from "../../lib/content/incident-file";
-import { countermeasuresAddressing, formFromData, formToText, keyTimesFromTimeline, mergeProblems, removeFactor, restoreFactor, nextCountermeasureId, placeProblems, sortedTimeline, fromUtcInput, toUtcInput } from "../../lib/editor/form";
+import { countermeasuresAddressing, formFromData, formToText, keyTimesFromTimeline, mergeProblems, removeFactor, restoreFactor, nextCountermeasureId, placeProblems, sortedTimeline, fromTimeInput, toTimeInput } from "../../lib/editor/form";
 import { lineDiff } from "../../lib/editor/line-diff";
 import { Taxonomy } from "../../lib/schema/taxonomy";
 
@@ -106,10 +106,48 @@ describe("editor form", () => {
     expect(nextCountermeasureId([{ id: "cm-1" }, { id: "cm-3" }])).toBe("cm-2");
   });
 
-  it("shows and reads datetime-local values as UTC", () => {
-    expect(toUtcInput("2026-03-14T16:02:00+02:00")).toBe("2026-03-14T14:02");
-    expect(fromUtcInput("2026-03-14T14:02")).toBe("2026-03-14T14:02:00Z");
-    expect(fromUtcInput("")).toBe("");
+  it("shows and reads datetime-local values as UTC when that is the team's zone", () => {
+    expect(toTimeInput("2026-03-14T16:02:00+02:00", "UTC")).toBe("2026-03-14T14:02");
+    expect(fromTimeInput("2026-03-14T14:02", "UTC")).toBe("2026-03-14T14:02:00Z");
+    expect(fromTimeInput("", "UTC")).toBe("");
+    expect(toTimeInput("not a time", "UTC")).toBe("");
+  });
+
+  it("shows times in the team's zone and saves the instant in UTC, as the file always had it", () => {
+    // Winter (CET, +1) and summer (CEST, +2) in Berlin; New York is behind UTC.
+    expect(toTimeInput("2026-01-14T09:30:00Z", "Europe/Berlin")).toBe("2026-01-14T10:30");
+    expect(fromTimeInput("2026-01-14T10:30", "Europe/Berlin")).toBe("2026-01-14T09:30:00Z");
+    expect(toTimeInput("2026-07-14T09:30:00Z", "Europe/Berlin")).toBe("2026-07-14T11:30");
+    expect(fromTimeInput("2026-07-14T11:30", "Europe/Berlin")).toBe("2026-07-14T09:30:00Z");
+    expect(toTimeInput("2026-03-15T02:15:00Z", "America/New_York")).toBe("2026-03-14T22:15");
+    expect(fromTimeInput("2026-03-14T22:15", "America/New_York")).toBe("2026-03-15T02:15:00Z");
+    // Not a wall-clock time: kept as typed so validation names it.
+    expect(fromTimeInput("2026-02-30T10:00", "Europe/Berlin")).toBe("2026-02-30T10:00");
+    expect(fromTimeInput("yesterday", "Europe/Berlin")).toBe("yesterday");
+  });
+
+  it("reads times on a DST change day as the wall clock showed them", () => {
+    // 29 Mar 2026: Berlin's clocks jump from 02:00 CET to 03:00 CEST (01:00Z).
+    expect(fromTimeInput("2026-03-29T01:30", "Europe/Berlin")).toBe("2026-03-29T00:30:00Z");
+    expect(fromTimeInput("2026-03-29T03:30", "Europe/Berlin")).toBe("2026-03-29T01:30:00Z");
+    expect(toTimeInput("2026-03-29T00:59:00Z", "Europe/Berlin")).toBe("2026-03-29T01:59");
+    expect(toTimeInput("2026-03-29T01:00:00Z", "Europe/Berlin")).toBe("2026-03-29T03:00");
+    // 02:30 never happened that night: read with the winter offset, it is the instant shown as 03:30 summer time.
+    expect(fromTimeInput("2026-03-29T02:30", "Europe/Berlin")).toBe("2026-03-29T01:30:00Z");
+    expect(toTimeInput(fromTimeInput("2026-03-29T02:30", "Europe/Berlin"), "Europe/Berlin")).toBe("2026-03-29T03:30");
+    // 25 Oct 2026: clocks go back from 03:00 CEST to 02:00 CET, so 02:30 happens twice; the first one is taken.
+    expect(fromTimeInput("2026-10-25T02:30", "Europe/Berlin")).toBe("2026-10-25T00:30:00Z");
+    expect(toTimeInput("2026-10-25T01:30:00Z", "Europe/Berlin")).toBe("2026-10-25T02:30");
+    expect(fromTimeInput("2026-10-25T03:30", "Europe/Berlin")).toBe("2026-10-25T02:30:00Z");
+    // Every minute of both change days survives a round trip through the input (where it names a single instant).
+    for (const day of ["2026-03-29", "2026-10-25"]) {
+      for (let m = 0; m < 24 * 60; m += 15) {
+        const iso = new Date(Date.parse(`${day}T00:00:00Z`) - 2 * 3600_000 + m * 60_000).toISOString().replace(/\.\d{3}Z$/, "Z");
+        const shown = toTimeInput(iso, "Europe/Berlin");
+        const back = fromTimeInput(shown, "Europe/Berlin");
+        expect(toTimeInput(back, "Europe/Berlin")).toBe(shown);
+      }
+    }
   });
 });
 

@@ -37,6 +37,16 @@ describe("parseTimelinePaste", () => {
     expect(rows.slice(1).map((r) => r.at)).toEqual(["2026-03-14T23:40Z", "2026-03-15T00:15Z"]);
   });
 
+  it("reads times without a zone on the team's wall clock, and written zones as written", () => {
+    const { rows } = parseTimelinePaste("14:02 paged on-call\n14:05 UTC rolled back\n14:09 +05:30 vendor confirmed\n23:50 deploy\n00:10 alert", "2026-03-14", "Europe/Berlin");
+    expect(rows.map((r) => r.at)).toEqual(["2026-03-14T13:02Z", "2026-03-14T14:05Z", "2026-03-14T08:39Z", "2026-03-14T22:50Z", "2026-03-14T23:10Z"]);
+  });
+
+  it("crosses a DST change on the team's clock: before it winter time, after it summer time", () => {
+    const { rows } = parseTimelinePaste("01:30 deploy\n03:30 alert", "2026-03-29", "Europe/Berlin");
+    expect(rows.map((r) => r.at)).toEqual(["2026-03-29T00:30Z", "2026-03-29T01:30Z"]);
+  });
+
   it("reports lines it cannot read with their line numbers, gluing none of them onto an event", () => {
     const paste = ["Incident chat export", "14:02 carol: looking at dashboards", "25:99 restarted the pool", "seeing 5xx on checkout", "14:10", "13:05 pm paged again", "14:12 dave: failover done"].join("\n");
     const { rows, unread } = parseTimelinePaste(paste, "2026-03-14");

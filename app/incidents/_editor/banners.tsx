@@ -2,14 +2,13 @@
 
 import type { LocalDraft } from "@/lib/editor/client-api";
 import type { Problem } from "@/lib/schema/problems";
-
-const timeFmt = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short" });
+import { formatDateTime } from "@/lib/knowledge/dates";
 
 /** A draft kept in this browser, offered back. */
-export function DraftOffer({ draft, onRestore, onDiscard }: { draft: LocalDraft; onRestore: () => void; onDiscard: () => void }) {
+export function DraftOffer({ draft, timeZone, onRestore, onDiscard }: { draft: LocalDraft; timeZone: string; onRestore: () => void; onDiscard: () => void }) {
   return (
     <div className="alert alert--info ed-banner" role="status">
-      <span>Restore your unsaved draft from {timeFmt.format(new Date(draft.savedAt))}?</span>
+      <span>Restore your unsaved draft from {formatDateTime(draft.savedAt, timeZone)}?</span>
       <span className="row">
         <button type="button" className="btn btn--small btn--primary" onClick={onRestore}>
           Restore draft

@@ -4,6 +4,7 @@ import { useId } from "react";
 import { nextCountermeasureId, rowKey, type CountermeasureRow, type EditorForm } from "@/lib/editor/form";
 import type { Taxonomy } from "@/lib/schema/taxonomy";
 import { COUNTERMEASURE_STATUSES, COUNTERMEASURE_TYPES } from "@/lib/schema/incident";
+import { localDate } from "@/lib/knowledge/dates";
 import { Field, FieldErrors } from "./inputs";
 import type { SetForm } from "./form-state";
 
@@ -17,12 +18,15 @@ export function CountermeasureEditor({
   taxonomy,
   people,
   errors,
+  timeZone,
 }: {
   form: EditorForm;
   setForm: SetForm;
   taxonomy: Taxonomy;
   people: readonly string[];
   errors: (f: string) => string[] | undefined;
+  /** "Today" for a countermeasure marked done is the team's calendar day. */
+  timeZone: string;
 }) {
   const peopleList = useId();
   const update = (key: string, patch: Partial<CountermeasureRow>) =>
@@ -81,7 +85,7 @@ export function CountermeasureEditor({
                     onChange={(ev) => {
                       const status = COUNTERMEASURE_STATUSES.find((s) => s === ev.target.value) ?? c.status;
                       // done_at is only allowed with done: set it when marking done, drop it otherwise.
-                      update(c.key, { status, done_at: status === "done" ? c.done_at || new Date().toISOString().slice(0, 10) : "" });
+                      update(c.key, { status, done_at: status === "done" ? c.done_at || localDate(Date.now(), timeZone) : "" });
                     }}
                   >
                     {COUNTERMEASURE_STATUSES.map((s) => (

@@ -202,7 +202,7 @@ export function IncidentEditor({ data }: { data: EditorData }) {
         </div>
       </div>
 
-      {draft.offer && <DraftOffer draft={draft.offer} onRestore={restoreDraft} onDiscard={discardDraft} />}
+      {draft.offer && <DraftOffer draft={draft.offer} timeZone={data.timeZone} onRestore={restoreDraft} onDiscard={discardDraft} />}
       <LoadProblems problems={data.loadProblems} />
       {conflict && <ConflictView conflict={conflict} mine={text} saving={busy} onSaveMine={saveMineOverTheirs} onLoadTheirs={loadTheirs} />}
       {stash !== null && <StashedText text={stash} onHide={() => setStash(null)} />}
@@ -216,9 +216,9 @@ export function IncidentEditor({ data }: { data: EditorData }) {
         <div className="ed-form">
           <BasicsSection {...sectionProps} facets={data.facets} canManageVisibility={data.viewer.canManageVisibility} autoFocus={data.mode === "new"} />
           <SummarySection {...sectionProps} />
-          <TimelineSection {...sectionProps} />
+          <TimelineSection {...sectionProps} timeZone={data.timeZone} />
           <FactorsSection {...sectionProps} taxonomy={taxonomy} past={data.pastIncidents} counts={data.factorCounts} />
-          <CountermeasuresSection {...sectionProps} taxonomy={taxonomy} people={data.facets.people} />
+          <CountermeasuresSection {...sectionProps} taxonomy={taxonomy} people={data.facets.people} timeZone={data.timeZone} />
           <WriteUpSection form={form} setForm={setForm} textareaRef={bodyRef} />
           <PublicPreview form={form} setForm={setForm} />
 

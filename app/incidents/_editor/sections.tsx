@@ -6,6 +6,7 @@ import type { EditorData } from "@/lib/pages/editor";
 import type { KnowledgeIncident } from "@/lib/knowledge/incident-view";
 import type { Taxonomy } from "@/lib/schema/taxonomy";
 import { KINDS, SEVERITIES, STATUSES, VISIBILITIES } from "@/lib/schema/incident";
+import { inputZoneLabel } from "@/lib/knowledge/dates";
 import { BodyEditor } from "./body-editor";
 import { CountermeasureEditor } from "./countermeasure-editor";
 import { FactorPicker } from "./factor-picker";
@@ -86,14 +87,17 @@ export function SummarySection({ form, setForm, errors }: SectionProps) {
   );
 }
 
-/** Key times and the timeline rows. */
-export function TimelineSection({ form, setForm, errors }: SectionProps) {
+/** Key times and the timeline rows, in the team's time zone. */
+export function TimelineSection({ form, setForm, errors, timeZone }: SectionProps & { timeZone: string }) {
+  const zone = inputZoneLabel(timeZone);
   return (
     <section className="card ed-section" aria-labelledby="ed-h-timeline">
       <h2 id="ed-h-timeline">Timeline</h2>
-      <p className="muted small ed-section__lead">All times are UTC. Key times give the time to detect, mitigate and resolve.</p>
-      <KeyTimes form={form} setForm={setForm} errors={errors} />
-      <TimelineEditor form={form} setForm={setForm} errors={errors} />
+      <p className="muted small ed-section__lead">
+        All times are in {zone === "UTC" ? "UTC" : <>the team&rsquo;s time zone, {zone}</>}. Key times give the time to detect, mitigate and resolve.
+      </p>
+      <KeyTimes form={form} setForm={setForm} errors={errors} timeZone={timeZone} />
+      <TimelineEditor form={form} setForm={setForm} errors={errors} timeZone={timeZone} />
     </section>
   );
 }
@@ -108,11 +112,11 @@ export function FactorsSection({ form, setForm, errors, taxonomy, past, counts }
   );
 }
 
-export function CountermeasuresSection({ form, setForm, errors, taxonomy, people }: SectionProps & { taxonomy: Taxonomy; people: readonly string[] }) {
+export function CountermeasuresSection({ form, setForm, errors, taxonomy, people, timeZone }: SectionProps & { taxonomy: Taxonomy; people: readonly string[]; timeZone: string }) {
   return (
     <section className="card ed-section" aria-labelledby="ed-h-cms">
       <h2 id="ed-h-cms">Countermeasures</h2>
-      <CountermeasureEditor form={form} setForm={setForm} taxonomy={taxonomy} people={people} errors={errors} />
+      <CountermeasureEditor form={form} setForm={setForm} taxonomy={taxonomy} people={people} errors={errors} timeZone={timeZone} />
     </section>
   );
 }

@@ -1,7 +1,8 @@
 "use client";
 
 import { useState } from "react";
-import { KEY_TIME_FIELDS, KEY_TIME_SOURCE, fromUtcInput, keyTimesFromTimeline, rowKey, sortedTimeline, toUtcInput, type EditorForm, type KeyTimeField, type TimelineRow } from "@/lib/editor/form";
+import { KEY_TIME_FIELDS, KEY_TIME_SOURCE, fromTimeInput, keyTimesFromTimeline, rowKey, sortedTimeline, toTimeInput, type EditorForm, type KeyTimeField, type TimelineRow } from "@/lib/editor/form";
+import { inputZoneLabel, toLocalDate } from "@/lib/knowledge/dates";
 import { parseTimelinePaste, type UnreadLine } from "@/lib/editor/timeline-paste";
 import { TIMELINE_KINDS, type TimelineKind } from "@/lib/schema/incident";
 import { Field, FieldErrors } from "./inputs";
@@ -10,8 +11,9 @@ import type { SetForm } from "./form-state";
 const KEY_LABELS: Record<KeyTimeField, string> = { started_at: "Started", detected_at: "Detected", mitigated_at: "Mitigated", resolved_at: "Resolved" };
 const KIND_LABELS: Record<TimelineKind, string> = { trigger: "Trigger", detection: "Detection", response: "Response", mitigation: "Mitigation", resolution: "Resolution", note: "Note" };
 
-/** The four key times (UTC), each fillable from the first timeline row of the matching kind. */
-export function KeyTimes({ form, setForm, errors }: { form: EditorForm; setForm: SetForm; errors: (f: string) => string[] | undefined }) {
+/** The four key times (shown and typed in the team's zone), each fillable from the first timeline row of the matching kind. */
+export function KeyTimes({ form, setForm, errors, timeZone }: { form: EditorForm; setForm: SetForm; errors: (f: string) => string[] | undefined; timeZone: string }) {
+  const zone = inputZoneLabel(timeZone);
   const fromTimeline = keyTimesFromTimeline(form.timeline);
   const fillable = KEY_TIME_FIELDS.filter((k) => fromTimeline[k] && fromTimeline[k] !== form[k]);
   return (
@@ -22,7 +24,7 @@ export function KeyTimes({ form, setForm, errors }: { form: EditorForm; setForm:
             key={k}
             label={
               <>
-                {KEY_LABELS[k]} <span className="ed-utc">UTC</span>
+                {KEY_LABELS[k]} <span className="ed-utc">{zone}</span>
               </>
             }
             htmlFor={`ed-${k}`}
@@ -32,10 +34,10 @@ export function KeyTimes({ form, setForm, errors }: { form: EditorForm; setForm:
               <input
                 id={`ed-${k}`}
                 type="datetime-local"
-                value={toUtcInput(form[k])}
+                value={toTimeInput(form[k], timeZone)}
                 aria-describedby={errors(k) ? `ed-${k}-errors` : undefined}
                 onChange={(e) => {
-                  const v = fromUtcInput(e.target.value);
+                  const v = fromTimeInput(e.target.value, timeZone);
                   setForm((f) => ({ ...f, [k]: v }));
                 }}
               />
@@ -64,7 +66,8 @@ export function KeyTimes({ form, setForm, errors }: { form: EditorForm; setForm:
 }
 
 /** Rows of the timeline: add, edit, remove, reorder, sort, and paste lines from a chat log. */
-export function TimelineEditor({ form, setForm, errors }: { form: EditorForm; setForm: SetForm; errors: (f: string) => string[] | undefined }) {
+export function TimelineEditor({ form, setForm, errors, timeZone }: { form: EditorForm; setForm: SetForm; errors: (f: string) => string[] | undefined; timeZone: string }) {
+  const zone = inputZoneLabel(timeZone);
   const rows = form.timeline;
   const setRows = (fn: (rows: TimelineRow[]) => TimelineRow[]) => setForm((f) => ({ ...f, timeline: fn(f.timeline) }));
   const update = (key: string, patch: Partial<TimelineRow>) => setRows((rs) => rs.map((r) => (r.key === key ? { ...r, ...patch } : r)));
@@ -98,9 +101,9 @@ export function TimelineEditor({ form, setForm, errors }: { form: EditorForm; se
                 <span className={`ed-tl-dot k-${r.kind || "note"}`} aria-hidden="true" />
                 <input
                   type="datetime-local"
-                  aria-label={`Row ${n} time (UTC)`}
-                  value={toUtcInput(r.at)}
-                  onChange={(e) => update(r.key, { at: fromUtcInput(e.target.value) })}
+                  aria-label={`Row ${n} time (${zone})`}
+                  value={toTimeInput(r.at, timeZone)}
+                  onChange={(e) => update(r.key, { at: fromTimeInput(e.target.value, timeZone) })}
                 />
                 <select aria-label={`Row ${n} kind`} value={r.kind} onChange={(e) => update(r.key, { kind: TIMELINE_KINDS.find((k) => k === e.target.value) ?? "" })}>
                   <option value="">—</option>
@@ -154,18 +157,20 @@ export function TimelineEditor({ form, setForm, errors }: { form: EditorForm; se
         )}
         {!inOrder && <span className="muted small">Rows are sorted by time when you save.</span>}
       </div>
-      <PasteLines baseDate={form.started_at || rows[0]?.at || new Date().toISOString()} onRows={(added) => setRows((rs) => [...rs, ...added])} />
+      <PasteLines baseDate={form.started_at || rows[0]?.at || new Date().toISOString()} timeZone={timeZone} onRows={(added) => setRows((rs) => [...rs, ...added])} />
     </div>
   );
 }
 
-function PasteLines({ baseDate, onRows }: { baseDate: string; onRows: (rows: TimelineRow[]) => void }) {
+function PasteLines({ baseDate, timeZone, onRows }: { baseDate: string; timeZone: string; onRows: (rows: TimelineRow[]) => void }) {
   const [text, setText] = useState("");
   const [added, setAdded] = useState<number | null>(null);
   const [unread, setUnread] = useState<UnreadLine[]>([]);
-  const day = baseDate.slice(0, 10);
+  // The incident's day on the team's calendar (an evening start in New York is the next day in UTC).
+  const day = /^\d{4}-\d{2}-\d{2}/.test(baseDate) && !Number.isNaN(Date.parse(baseDate)) ? toLocalDate(baseDate, timeZone) : baseDate.slice(0, 10);
+  const zone = inputZoneLabel(timeZone);
   const add = () => {
-    const r = parseTimelinePaste(text, day);
+    const r = parseTimelinePaste(text, day, timeZone);
     onRows(r.rows.map((row) => ({ ...row, key: rowKey("t") })));
     setAdded(r.rows.length);
     setUnread(r.unread);
@@ -177,7 +182,7 @@ function PasteLines({ baseDate, onRows }: { baseDate: string; onRows: (rows: Tim
       <summary>Paste lines from a chat log or notes</summary>
       <p className="muted small">
         One event per line, starting with a time: <code>14:02 UTC paged on-call</code>, <code>[14:05] alice: rolled back</code> or{" "}
-        <code>2026-03-14 14:07 mitigated by restart</code>; indent a line to continue the event above. Times without a date are on {day} (UTC); the kind is guessed from the words and can be changed.
+        <code>2026-03-14 14:07 mitigated by restart</code>; indent a line to continue the event above. Times without a date are on {day}, times without a zone are {zone}; the kind is guessed from the words and can be changed.
       </p>
       <label htmlFor="ed-paste" className="visually-hidden">
         Lines to turn into timeline rows
