@@ -6,6 +6,7 @@ import type { Taxonomy } from "@/lib/schema/taxonomy";
 import { COUNTERMEASURE_STATUSES, COUNTERMEASURE_TYPES } from "@/lib/schema/incident";
 import { localDate } from "@/lib/knowledge/dates";
 import { Field, FieldErrors } from "./inputs";
+import { InlinePreview } from "./inline-preview";
 import type { SetForm } from "./form-state";
 
 const TYPE_LABELS = { prevent: "Prevent", detect: "Detect", mitigate: "Mitigate", process: "Process" } as const;
@@ -62,6 +63,7 @@ export function CountermeasureEditor({
               <div className="ed-cm__grid">
                 <Field label="What will be done" htmlFor={`${base}-title`} errors={e("title")} className="ed-span-3">
                   <input id={`${base}-title`} type="text" value={c.title} onChange={(ev) => update(c.key, { title: ev.target.value })} placeholder="e.g. Give bulk requests their own connection pool" />
+                  <InlinePreview text={c.title} label={`${c.id || "Countermeasure"} title as shown`} />
                 </Field>
                 <Field label="Type" htmlFor={`${base}-type`} errors={e("type")}>
                   <select id={`${base}-type`} value={c.type} onChange={(ev) => update(c.key, { type: COUNTERMEASURE_TYPES.find((t) => t === ev.target.value) ?? c.type })}>

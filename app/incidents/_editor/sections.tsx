@@ -12,6 +12,7 @@ import { CountermeasureEditor } from "./countermeasure-editor";
 import { FactorPicker } from "./factor-picker";
 import { fieldSetter, type FieldErrorsOf, type SetForm } from "./form-state";
 import { ChoiceField, Field, TagInput } from "./inputs";
+import { InlinePreview } from "./inline-preview";
 import { KeyTimes, TimelineEditor } from "./timeline-editor";
 
 const STATUS_LABELS = { draft: "Draft", "in-review": "In review", published: "Published" } as const;
@@ -78,9 +79,11 @@ export function SummarySection({ form, setForm, errors }: SectionProps) {
       <div className="ed-grid ed-grid--2">
         <Field label="Summary" htmlFor="ed-summary" errors={errors("summary")} hint="One paragraph: shown in lists and search results.">
           <textarea id="ed-summary" rows={4} value={form.summary} onChange={(e) => set("summary")(e.target.value)} />
+          <InlinePreview text={form.summary} label="Summary as shown" />
         </Field>
         <Field label="Impact" htmlFor="ed-impact" errors={errors("impact")} hint="Who and what was affected, for how long, with figures.">
           <textarea id="ed-impact" rows={4} value={form.impact} onChange={(e) => set("impact")(e.target.value)} />
+          <InlinePreview text={form.impact} label="Impact as shown" />
         </Field>
       </div>
     </section>

@@ -6,6 +6,7 @@ import { inputZoneLabel, toLocalDate } from "@/lib/knowledge/dates";
 import { parseTimelinePaste, type UnreadLine } from "@/lib/editor/timeline-paste";
 import { TIMELINE_KINDS, type TimelineKind } from "@/lib/schema/incident";
 import { Field, FieldErrors } from "./inputs";
+import { InlinePreview } from "./inline-preview";
 import type { SetForm } from "./form-state";
 
 const KEY_LABELS: Record<KeyTimeField, string> = { started_at: "Started", detected_at: "Detected", mitigated_at: "Mitigated", resolved_at: "Resolved" };
@@ -132,6 +133,7 @@ export function TimelineEditor({ form, setForm, errors, timeZone }: { form: Edit
                     ×
                   </button>
                 </div>
+                <InlinePreview text={r.event} label={`Row ${n} event as shown`} />
                 <FieldErrors messages={[...(atErr ?? []), ...(evErr ?? []), ...(kindErr ?? [])]} />
               </li>
             );
