@@ -59,7 +59,7 @@ test.describe("the editor's fields, as an author", () => {
 
     const detected = page.locator(".field").filter({ has: page.getByLabel(/^Detected/) });
     const resolved = page.locator(".field").filter({ has: page.getByLabel(/^Resolved/) });
-    const owner = cm.locator(".field").filter({ has: cm.getByLabel("Owner") });
+    const owner = cm.locator(".field").filter({ has: page.getByLabel("Owner", { exact: true }) });
     const all = async () => {
       await expect(detected.locator(".field-error")).toHaveText(["must not be before started_at"]);
       await expect(resolved.locator(".field-error")).toHaveText(["must not be before detected_at"]);
