@@ -73,14 +73,8 @@ test.describe("the editor's fields, as an author", () => {
     await all();
   });
 
-  test("inline Markdown in summary, impact, timeline and countermeasure titles renders live and on the page, unsafe links as text; a long incident's events stay apart", async ({ page }) => {
-    const title = `Inline markup in the fields ${Date.now()}`;
-    await openNew(page);
-    await page.getByRole("textbox", { name: "Title", exact: true }).fill(title);
-    await page.getByRole("textbox", { name: "Summary", exact: true }).fill("Raised `max_connections` to *400*; see the [runbook](https://runbooks.example/pg) and [this](javascript:alert(1)).");
-    await page.getByRole("textbox", { name: "Impact", exact: true }).fill("Checkout was **slow** for _forty_ minutes.");
-
-    // Live: each field with markup shows how it will read, through the page's renderer.
+  test("inline Markdown in summary, impact, timeline and countermeasure titles shows live as the page will show it, unsafe links as text", async ({ page }) => {
+    await fillMarkedUp(page, `Inline markup live ${Date.now()}`);
     const summaryPreview = page.getByRole("group", { name: "Summary as shown" });
     await expect(summaryPreview.locator("code")).toHaveText("max_connections");
     await expect(summaryPreview.locator("em")).toHaveText("400");
@@ -89,37 +83,16 @@ test.describe("the editor's fields, as an author", () => {
     await expect(summaryPreview).not.toContainText("`");
     await expect(page.getByRole("group", { name: "Impact as shown" }).locator("strong")).toHaveText("slow");
     await expect(page.getByRole("group", { name: "Impact as shown" }).locator("em")).toHaveText("forty");
-
-    // Four events within twenty minutes, resolution three days later.
-    await page.getByLabel(/^Started/).fill("2026-03-10T10:00");
-    const events: [string, string, string][] = [
-      ["2026-03-10T10:00", "trigger", "Deploy of `pool-size` change"],
-      ["2026-03-10T10:05", "detection", "Alert on *p99* latency"],
-      ["2026-03-10T10:12", "response", "On-call joined"],
-      ["2026-03-10T10:20", "mitigation", "Rolled back the change"],
-      ["2026-03-13T16:00", "resolution", "Pool sized against `max_connections`"],
-    ];
-    for (const [i, [at, kind, event]] of events.entries()) {
-      await page.getByRole("button", { name: "+ Add event" }).click();
-      await page.getByLabel(`Row ${i + 1} time (${ZONE})`).fill(at);
-      await page.getByLabel(`Row ${i + 1} kind`).selectOption(kind);
-      await page.getByLabel(`Row ${i + 1} event`).fill(event);
-    }
     await expect(page.getByRole("group", { name: "Row 1 event as shown" }).locator("code")).toHaveText("pool-size");
+    // A plain row needs no preview.
     await expect(page.getByRole("group", { name: "Row 3 event as shown" })).toHaveCount(0);
-
-    await page.getByRole("button", { name: "+ Add countermeasure" }).click();
-    const cm = page.getByRole("listitem", { name: "Countermeasure cm-1" });
-    await cm.getByLabel("What will be done").fill("Validate *pool size* against `max_connections` in CI");
-    await cm.getByLabel("Owner").fill("author@lumen.example");
-    await cm.getByLabel("Due").fill("2026-04-30");
     await expect(page.getByRole("group", { name: "cm-1 title as shown" }).locator("code")).toHaveText("max_connections");
+  });
 
-    await expect(page.getByText("Ready to save")).toBeVisible();
-    await page.getByRole("button", { name: "Save post-mortem" }).click();
-    await expect(page).toHaveURL(/\/incidents\/2026-03-10-inline-markup-in-the-fields/);
-    await expect(page.getByRole("heading", { level: 1 })).toHaveText(title);
-
+  test("inline Markdown in summary, impact, timeline and countermeasure titles renders on the incident page, unsafe links as text", async ({ page }) => {
+    const title = `Inline markup in the fields ${Date.now()}`;
+    await fillMarkedUp(page, title);
+    await saveNew(page, title);
     const main = page.getByRole("main");
     const lead = main.locator(".summary-lead");
     await expect(lead.locator("code")).toHaveText("max_connections");
@@ -135,8 +108,13 @@ test.describe("the editor's fields, as an author", () => {
     await expect(cms.locator("em")).toHaveText("pool size");
     await expect(cms.locator("code")).toHaveText("max_connections");
     for (const where of [lead, timeline, cms]) await expect(where).not.toContainText("`");
+  });
 
-    // The visual timeline: the four close events and the late resolution are all apart (dots are 16 px wide).
+  test("the visual timeline keeps every event apart when resolution comes days later", async ({ page }) => {
+    const title = `Resolved days later ${Date.now()}`;
+    await fillMarkedUp(page, title);
+    await saveNew(page, title);
+    // Four events within twenty minutes and the resolution three days later: no two dots (16 px wide) overlap.
     const axis = page.getByRole("img", { name: /^Timeline from/ });
     const dots = axis.locator(".tl-axis__dot");
     await expect(dots).toHaveCount(5);
@@ -147,6 +125,40 @@ test.describe("the editor's fields, as an author", () => {
     await expect(axis.locator('[title="Gap shortened"]')).toHaveCount(1);
   });
 });
+
+/** A new post-mortem whose text fields carry inline Markdown, with four close events and a resolution days later. */
+async function fillMarkedUp(page: Page, title: string) {
+  await openNew(page);
+  await page.getByRole("textbox", { name: "Title", exact: true }).fill(title);
+  await page.getByRole("textbox", { name: "Summary", exact: true }).fill("Raised `max_connections` to *400*; see the [runbook](https://runbooks.example/pg) and [this](javascript:alert(1)).");
+  await page.getByRole("textbox", { name: "Impact", exact: true }).fill("Checkout was **slow** for _forty_ minutes.");
+  await page.getByLabel(/^Started/).fill("2026-03-10T10:00");
+  const events: [string, string, string][] = [
+    ["2026-03-10T10:00", "trigger", "Deploy of `pool-size` change"],
+    ["2026-03-10T10:05", "detection", "Alert on *p99* latency"],
+    ["2026-03-10T10:12", "response", "On-call joined"],
+    ["2026-03-10T10:20", "mitigation", "Rolled back the change"],
+    ["2026-03-13T16:00", "resolution", "Pool sized against `max_connections`"],
+  ];
+  for (const [i, [at, kind, event]] of events.entries()) {
+    await page.getByRole("button", { name: "+ Add event" }).click();
+    await page.getByLabel(`Row ${i + 1} time (${ZONE})`).fill(at);
+    await page.getByLabel(`Row ${i + 1} kind`).selectOption(kind);
+    await page.getByLabel(`Row ${i + 1} event`).fill(event);
+  }
+  await page.getByRole("button", { name: "+ Add countermeasure" }).click();
+  const cm = page.getByRole("listitem", { name: "Countermeasure cm-1" });
+  await cm.getByLabel("What will be done").fill("Validate *pool size* against `max_connections` in CI");
+  await cm.getByLabel("Owner").fill("author@lumen.example");
+  await cm.getByLabel("Due").fill("2026-04-30");
+}
+
+async function saveNew(page: Page, title: string) {
+  await expect(page.getByText("Ready to save")).toBeVisible();
+  await page.getByRole("button", { name: "Save post-mortem" }).click();
+  await expect(page).toHaveURL(/\/incidents\/2026-03-10-/);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(title);
+}
 
 // What the zone does to a typed time: the same wall-clock times (01:30 and 05:30 on 29 Mar 2026) are other instants
 // in another zone. 29 Mar 2026 is Berlin's switch to summer time: 01:30 is CET (+1), 05:30 is CEST (+2).
