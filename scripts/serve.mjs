@@ -2,7 +2,13 @@
 // node:http server, for one reason: Next gives route handlers and the proxy no access to the socket, and it keeps a
 // client-sent X-Forwarded-For as is, so without this the app cannot tell a client's real address from a forged one.
 // Usage: node scripts/serve.mjs [-p PORT] [-H HOST]   (defaults: PORT or 3000; KAIZEN_HOST, HOSTNAME or 127.0.0.1)
+// KAIZEN_WORKERS=N (default: one per core) runs N such servers as cluster workers sharing the listening socket. Each is
+// a replica in the sense of ARCHITECTURE §8 on the same clone and data directory: saves are serialized by the write
+// lock beside .git and compare-and-swap against HEAD, every worker watches .git for the others' commits, and
+// sign-outs are shared through the data directory's revocation file.
+import cluster from "node:cluster";
 import http from "node:http";
+import os from "node:os";
 import { createRequire } from "node:module";
 import { root } from "./setup.mjs";
 
@@ -25,25 +31,79 @@ if (!Number.isInteger(port) || port <= 0 || port > 65535) {
   process.exit(2);
 }
 
-const require = createRequire(import.meta.url);
-const next = require("next");
-const app = next({ dev: false, dir: root, hostname: host, port });
-const handle = app.getRequestHandler();
-await app.prepare();
+/** KAIZEN_WORKERS: a positive integer, or unset/empty for one per core. */
+function workerCount(raw = process.env.KAIZEN_WORKERS) {
+  if (raw === undefined || raw.trim() === "") return Math.max(1, os.availableParallelism());
+  if (!/^\d+$/.test(raw.trim()) || Number(raw) < 1 || Number(raw) > 256) {
+    console.error(`[kaizen] KAIZEN_WORKERS must be a whole number from 1 to 256 (got "${raw}")`);
+    process.exit(2);
+  }
+  return Number(raw);
+}
 
-const server = http.createServer((req, res) => {
-  // Whatever the client sent under this name is dropped: only the socket says who the peer is.
-  req.headers[PEER_HEADER] = req.socket.remoteAddress ?? "";
-  handle(req, res).catch((err) => {
-    console.error("[kaizen] request failed:", err);
-    if (!res.headersSent) res.writeHead(500);
-    res.end();
+const workers = cluster.isPrimary ? workerCount() : 1;
+if (cluster.isPrimary && workers > 1) {
+  await supervise(workers);
+} else {
+  await serve();
+}
+
+/**
+ * The primary of a cluster serves nothing itself: it starts the workers, starts a worker again when one dies on its own
+ * (not faster than once a second per worker, so a worker that cannot start does not spin), and on SIGINT/SIGTERM
+ * passes the signal on and exits once every worker has finished its requests in flight.
+ */
+async function supervise(n) {
+  let stopping = false;
+  const startedAt = new Map();
+  const fork = (slot) => {
+    const w = cluster.fork({ KAIZEN_WORKER: String(slot) });
+    startedAt.set(w.id, Date.now());
+    w.on("exit", (code, signal) => {
+      if (stopping) return;
+      const lived = Date.now() - (startedAt.get(w.id) ?? 0);
+      console.error(`[kaizen] worker ${slot} exited (${signal ?? `code ${code}`}); starting it again`);
+      setTimeout(() => fork(slot), Math.max(0, 1000 - lived));
+    });
+  };
+  console.log(`[kaizen] starting ${n} workers (KAIZEN_WORKERS; one per core by default)`);
+  for (let i = 1; i <= n; i++) fork(i);
+  for (const sig of ["SIGINT", "SIGTERM"])
+    process.on(sig, () => {
+      stopping = true;
+      for (const w of Object.values(cluster.workers ?? {})) w?.process.kill(sig);
+    });
+  cluster.on("exit", () => {
+    if (stopping && Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
   });
-});
-server.listen(port, host, () => console.log(`[kaizen] listening on http://${host.includes(":") ? `[${host}]` : host}:${port}`));
-// Stop taking requests, let those in flight finish, and do not wait for idle keep-alive connections to time out.
-for (const sig of ["SIGINT", "SIGTERM"])
-  process.on(sig, () => {
-    server.close(() => process.exit(0));
-    server.closeIdleConnections();
+}
+
+async function serve() {
+  const require = createRequire(import.meta.url);
+  const next = require("next");
+  const app = next({ dev: false, dir: root, hostname: host, port });
+  const handle = app.getRequestHandler();
+  await app.prepare();
+
+  const server = http.createServer((req, res) => {
+    // Whatever the client sent under this name is dropped: only the socket says who the peer is.
+    req.headers[PEER_HEADER] = req.socket.remoteAddress ?? "";
+    handle(req, res).catch((err) => {
+      console.error("[kaizen] request failed:", err);
+      if (!res.headersSent) res.writeHead(500);
+      res.end();
+    });
   });
+  const who = cluster.isWorker ? ` (worker ${process.env.KAIZEN_WORKER}, pid ${process.pid})` : "";
+  server.listen(port, host, () => console.log(`[kaizen] listening on http://${host.includes(":") ? `[${host}]` : host}:${port}${who}`));
+  // Stop taking requests, let those in flight finish, and do not wait for idle keep-alive connections to time out.
+  // A cluster worker may get the signal twice (from the terminal's process group and from the primary): once is enough.
+  let closing = false;
+  for (const sig of ["SIGINT", "SIGTERM"])
+    process.on(sig, () => {
+      if (closing) return;
+      closing = true;
+      server.close(() => process.exit(0));
+      server.closeIdleConnections();
+    });
+}
