@@ -85,9 +85,12 @@ async function serve() {
   const handle = app.getRequestHandler();
   await app.prepare();
 
+  // Which worker answered (a number, nothing else): for operators reading logs and for the test that two serve.
+  const worker = cluster.isWorker ? String(process.env.KAIZEN_WORKER ?? cluster.worker?.id ?? "") : null;
   const server = http.createServer((req, res) => {
     // Whatever the client sent under this name is dropped: only the socket says who the peer is.
     req.headers[PEER_HEADER] = req.socket.remoteAddress ?? "";
+    if (worker) res.setHeader("X-Kaizen-Worker", worker);
     handle(req, res).catch((err) => {
       console.error("[kaizen] request failed:", err);
       if (!res.headersSent) res.writeHead(500);
