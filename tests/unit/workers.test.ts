@@ -3,10 +3,11 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { FileRateLimiter, RateLimiter, takeToken } from "../../lib/auth/rate-limit";
+import { addUser, findUser, removeUser, usersFile } from "../../lib/auth/users";
 import { rateLimiter } from "../../lib/shared-state/limits";
 
-// The cluster workers of one server (KAIZEN_WORKERS) without Redis: sign-in budgets live in the data directory, so
-// two workers count one budget together; search budgets stay per worker.
+// What the cluster workers of one server (KAIZEN_WORKERS) without Redis share through the data directory: sign-in
+// budgets (two workers count one budget together; search budgets stay per worker) and the local accounts.
 const dirs: string[] = [];
 const prev = { worker: process.env.KAIZEN_WORKER, data: process.env.KAIZEN_DATA_DIR };
 const tempDir = async () => {
@@ -79,5 +80,26 @@ describe("sign-in limits of cluster workers", () => {
     expect(signIn).toBeInstanceOf(FileRateLimiter);
     expect((signIn as FileRateLimiter).file).toBe(path.join(data, "rate-limit-signin-account.json"));
     expect(rateLimiter("search", 240, 240, "local", null)).toBeInstanceOf(RateLimiter);
+  });
+});
+
+describe("the signed-in user's account, checked on every request", () => {
+  it("applies this process's removal at once and another process's within half a second", async () => {
+    const dir = await tempDir();
+    await addUser({ username: "ana", role: "author", password: "ana-password-123" }, dir);
+    await addUser({ username: "bo", role: "reader", password: "bo-password-1234" }, dir);
+    expect(await findUser("ana", dir)).toMatchObject({ role: "author" });
+    await removeUser("ana", dir);
+    expect(await findUser("ana", dir)).toBeNull();
+
+    expect(await findUser("bo", dir)).toMatchObject({ role: "reader" });
+    // `kaizen users …` in another process (or another worker) rewrites the file: a role change and nothing else.
+    const file = usersFile(dir);
+    const raw = JSON.parse(await fs.readFile(file, "utf8")) as { users: { username: string; role: string }[] };
+    raw.users[0]!.role = "admin";
+    await fs.writeFile(`${file}.tmp`, JSON.stringify(raw, null, 2) + "\n");
+    await fs.rename(`${file}.tmp`, file);
+    await new Promise((r) => setTimeout(r, 600));
+    expect(await findUser("bo", dir)).toMatchObject({ role: "admin" });
   });
 });
