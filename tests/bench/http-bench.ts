@@ -9,6 +9,9 @@
 // p99 at 10 connections (goal ≤ 50 ms) and the throughput of N workers against one (goal ≥ 1.6× with 2). The client
 // runs on the same machine and takes CPU from the server: the ratios are what to compare, the load average is printed.
 // `--profile DIR` runs every server process with --cpu-prof (written to DIR when the server stops).
+// `--breakdown` also says where a request's time goes, one worker at 10 connections, `--rounds` times interleaved
+// (median): a bare node:http server, a static file through Next, /api/ping signed out (401 before any session work),
+// /api/ping signed in, /api/search (cached) and a new search; each row's cost over the one above is what that layer adds.
 // Needs a production build (`npm run build`).
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
@@ -20,7 +23,7 @@ import { parseTaxonomy } from "../../lib/content/store";
 import { parseArgs, toolOptions, flagNumber, flagString } from "../../scripts/cli-args";
 import { generate } from "./knowledge-base";
 
-const args = parseArgs(process.argv.slice(2), toolOptions(["sizes", "workers", "duration", "port", "profile", "corpus"], []));
+const args = parseArgs(process.argv.slice(2), toolOptions(["sizes", "workers", "duration", "port", "profile", "corpus", "rounds"], ["breakdown"]));
 const root = path.resolve(import.meta.dirname, "../..");
 const sizes = (flagString(args, "sizes") ?? "18,10000").split(",").map((s) => Number(s.trim()));
 const manyWorkers = flagNumber(args, "workers", 2);
@@ -28,6 +31,8 @@ const duration = flagNumber(args, "duration", 8);
 const port = flagNumber(args, "port", 3950);
 const profileDir = flagString(args, "profile");
 const corpusArg = flagString(args, "corpus");
+const breakdown = args.flags.breakdown === true;
+const rounds = flagNumber(args, "rounds", 3);
 const base = `http://127.0.0.1:${port}`;
 const QUERIES = ["redis failover", "certificate expired", "dns outage", "database connection pool exhausted", "bgp", "deploy rollback config", "leap second", "disk full"];
 const SAMPLE_SIZE = fs.readdirSync(path.join(root, "content", "incidents")).filter((n) => n.endsWith(".mdx")).length;
@@ -67,10 +72,10 @@ interface Run {
   errors: number;
 }
 
-async function load(pathFor: (i: number) => string, connections: number, cookie: string): Promise<Run> {
+async function load(pathFor: (i: number) => string, connections: number, cookie: string, url = base): Promise<Run> {
   let i = 0;
   const result = await autocannon({
-    url: base,
+    url,
     connections,
     duration,
     headers: { cookie },
@@ -131,6 +136,44 @@ async function stopServer(server: ChildProcess): Promise<void> {
   await exited;
 }
 
+/** The breakdown (see the top of this file), on the running one-worker server. */
+async function costBreakdown(cookie: string): Promise<void> {
+  const barePort = port + 5;
+  const bare = spawn(process.execPath, ["-e", `require("node:http").createServer((q, s) => { s.setHeader("content-type", "application/json"); s.end('{"ok":true}'); }).listen(${barePort}, "127.0.0.1")`], { stdio: "ignore" });
+  try {
+    for (let t = 0; !(await fetch(`http://127.0.0.1:${barePort}/`).then((r) => r.ok, () => false)); t++) {
+      if (t > 100) throw new Error("the bare node:http server did not start");
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    let k = 0;
+    const layers: { name: string; run: () => Promise<Run> }[] = [
+      { name: "node:http, constant JSON", run: () => load(() => "/", 10, "", `http://127.0.0.1:${barePort}`) },
+      { name: "Next, a static file", run: () => load(() => "/favicon.ico", 10, "") },
+      { name: "/api/ping signed out (401)", run: () => load(ping, 10, "") },
+      { name: "/api/ping signed in", run: () => load(ping, 10, cookie) },
+      { name: "/api/search, cached", run: () => load(search, 10, cookie) },
+      // Offset so that no round repeats an earlier round's queries.
+      { name: "/api/search, new", run: () => load((i) => fresh(i + 10_000 * k++), 10, cookie) },
+    ];
+    const seen = layers.map(() => [] as number[]);
+    for (let r = 0; r < rounds; r++) for (const [i, l] of layers.entries()) seen[i]!.push((await l.run()).rps);
+    console.log(`where a request's time goes: 1 worker, 10 connections, median of ${rounds} interleaved rounds, load average ${os.loadavg()[0]?.toFixed(1)}`);
+    console.log("layer                          req/s   µs/request   over the row above");
+    let prev: number | null = null;
+    for (const [i, l] of layers.entries()) {
+      const sorted = [...seen[i]!].sort((a, b) => a - b);
+      const rps = sorted[Math.floor(sorted.length / 2)] ?? NaN;
+      const us = 1e6 / rps;
+      const over = prev === null ? "" : `${us - prev >= 0 ? "+" : ""}${(us - prev).toFixed(0)} µs`;
+      // Search rows are compared with the signed-in ping, the route that does everything but search.
+      console.log(`${l.name.padEnd(30)} ${rps.toFixed(0).padStart(6)} ${us.toFixed(0).padStart(12)}   ${over}`);
+      if (i < 4) prev = us;
+    }
+  } finally {
+    bare.kill("SIGTERM");
+  }
+}
+
 const row = (name: string, workers: number, c: number, r: Run) =>
   console.log(`${name.padEnd(12)} ${String(workers).padStart(7)} ${String(c).padStart(11)} ${r.rps.toFixed(0).padStart(7)} ${String(r.p50).padStart(7)} ${String(r.p99).padStart(7)} ${String(r.errors).padStart(7)}`);
 
@@ -160,6 +203,7 @@ async function runSize(size: number): Promise<void> {
           at[`${name} ${workers} ${c}`] = r;
           row(name, workers, c, r);
         }
+        if (breakdown && workers === 1) await costBreakdown(cookie);
       } finally {
         await stopServer(server);
       }
