@@ -5,7 +5,7 @@
 // KAIZEN_WORKERS=N (default: one per core) runs N such servers as cluster workers sharing the listening socket. Each is
 // a replica in the sense of ARCHITECTURE §8 on the same clone and data directory: saves are serialized by the write
 // lock beside .git and compare-and-swap against HEAD, every worker watches .git for the others' commits, and
-// sign-outs are shared through the data directory's revocation file.
+// sign-outs and sign-in limits are shared through files of the data directory (README, "Workers").
 import cluster from "node:cluster";
 import http from "node:http";
 import os from "node:os";
@@ -49,32 +49,40 @@ if (cluster.isPrimary && workers > 1) {
 }
 
 /**
- * The primary of a cluster serves nothing itself: it starts the workers, starts a worker again when one dies on its own
- * (not faster than once a second per worker, so a worker that cannot start does not spin), and on SIGINT/SIGTERM
- * passes the signal on and exits once every worker has finished its requests in flight.
+ * The primary of a cluster serves nothing itself: it starts the workers, starts a worker again when one that served
+ * dies (not faster than once a second per worker), and on SIGINT/SIGTERM passes the signal on and exits once every
+ * worker has finished its requests in flight. A worker that dies before it ever listened (the port is taken, the build
+ * is missing) would die again: then the whole server stops with its exit code.
  */
 async function supervise(n) {
   let stopping = false;
-  const startedAt = new Map();
+  const stopAll = (sig) => {
+    stopping = true;
+    for (const w of Object.values(cluster.workers ?? {})) w?.process.kill(sig);
+  };
   const fork = (slot) => {
     const w = cluster.fork({ KAIZEN_WORKER: String(slot) });
-    startedAt.set(w.id, Date.now());
+    const startedAt = Date.now();
+    let listened = false;
+    w.on("listening", () => (listened = true));
     w.on("exit", (code, signal) => {
       if (stopping) return;
-      const lived = Date.now() - (startedAt.get(w.id) ?? 0);
+      if (!listened) {
+        console.error(`[kaizen] worker ${slot} could not start (${signal ?? `code ${code}`}); stopping`);
+        process.exitCode = code || 1;
+        stopAll("SIGTERM");
+        if (Object.keys(cluster.workers ?? {}).length === 0) process.exit();
+        return;
+      }
       console.error(`[kaizen] worker ${slot} exited (${signal ?? `code ${code}`}); starting it again`);
-      setTimeout(() => fork(slot), Math.max(0, 1000 - lived));
+      setTimeout(() => fork(slot), Math.max(0, 1000 - (Date.now() - startedAt)));
     });
   };
   console.log(`[kaizen] starting ${n} workers (KAIZEN_WORKERS; one per core by default)`);
   for (let i = 1; i <= n; i++) fork(i);
-  for (const sig of ["SIGINT", "SIGTERM"])
-    process.on(sig, () => {
-      stopping = true;
-      for (const w of Object.values(cluster.workers ?? {})) w?.process.kill(sig);
-    });
+  for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => stopAll(sig));
   cluster.on("exit", () => {
-    if (stopping && Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
+    if (stopping && Object.keys(cluster.workers ?? {}).length === 0) process.exit();
   });
 }
 
@@ -96,6 +104,11 @@ async function serve() {
       if (!res.headersSent) res.writeHead(500);
       res.end();
     });
+  });
+  // Next keeps the process alive after an uncaught exception, so a port that cannot be taken must end it here.
+  server.on("error", (err) => {
+    console.error(`[kaizen] cannot listen on ${host}:${port}: ${err.message}`);
+    process.exit(1);
   });
   const who = cluster.isWorker ? ` (worker ${process.env.KAIZEN_WORKER}, pid ${process.pid})` : "";
   server.listen(port, host, () => console.log(`[kaizen] listening on http://${host.includes(":") ? `[${host}]` : host}:${port}${who}`));
