@@ -45,6 +45,9 @@ export default defineConfig({
       KAIZEN_DATA_DIR: E2E.dataDir,
       AUTH_SECRET: E2E.secret,
       NEXTAUTH_URL: baseURL,
+      // One worker: the suite's counts and sign-outs are checked against one process; the replicas project starts a
+      // server with two workers of its own.
+      KAIZEN_WORKERS: "1",
       // A spec run may set another zone (KAIZEN_E2E_TIME_ZONE=Europe/Berlin) to see times shown and named in it.
       KAIZEN_TIME_ZONE: process.env.KAIZEN_E2E_TIME_ZONE || "UTC",
     },

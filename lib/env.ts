@@ -9,3 +9,9 @@ export function contentDir(): string {
 export function dataDir(): string {
   return path.resolve(/*turbopackIgnore: true*/ process.env.KAIZEN_DATA_DIR ?? path.join(process.cwd(), ".kaizen", "data"));
 }
+
+/** The worker number when this process is one of several cluster workers of scripts/serve.mjs (KAIZEN_WORKERS), else null. */
+export function clusterWorker(): number | null {
+  const n = Number(process.env.KAIZEN_WORKER);
+  return Number.isInteger(n) && n > 0 ? n : null;
+}

@@ -13,6 +13,11 @@ export function json(data: unknown, init: { status?: number; headers?: Record<st
   return NextResponse.json(data, { status: init.status ?? 200, headers: { ...PRIVATE_HEADERS, ...init.headers } });
 }
 
+/** A JSON answer already serialized (a cached one: see searchJsonFor), with the same headers as json(). */
+export function jsonText(text: string, init: { status?: number; headers?: Record<string, string> } = {}): Response {
+  return new Response(text, { status: init.status ?? 200, headers: { "Content-Type": "application/json", ...PRIVATE_HEADERS, ...init.headers } });
+}
+
 /** Runs a route handler body and maps AppError (and anything else) to a JSON error with the right status. */
 export async function handle(fn: () => Promise<Response>): Promise<Response> {
   try {

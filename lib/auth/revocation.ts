@@ -4,6 +4,7 @@ import { z } from "zod";
 import { dataDir } from "../env";
 import { sharedState } from "../shared-state/client";
 import { SharedRevocationStore } from "../shared-state/revocation";
+import { withLockFile } from "./file-lock";
 
 /**
  * Sessions ended before their cookie expires (sign-out). Each session carries an id chosen at sign-in; a revoked id is
@@ -18,10 +19,6 @@ export interface RevocationStore {
 }
 
 const fileSchema = z.object({ revoked: z.record(z.string(), z.number()) });
-
-// A crashed writer leaves its lock behind; a lock older than this is taken over (a write takes milliseconds).
-const STALE_LOCK_MS = 10_000;
-const LOCK_RETRY_MS = 5;
 
 /**
  * The denylist as `$KAIZEN_DATA_DIR/revoked-sessions.json` (`{ "revoked": { sid: expiresAtMs } }`). Writers take a
@@ -50,7 +47,7 @@ export class FileRevocationStore implements RevocationStore {
   async revoke(sid: string, until: number): Promise<void> {
     this.revoked.set(sid, until);
     await fs.mkdir(path.dirname(this.file), { recursive: true });
-    await this.withLock(async () => {
+    await withLockFile(`${this.file}.lock`, async () => {
       const current = await this.readFile();
       const now = this.now();
       const next: Record<string, number> = {};
@@ -110,27 +107,6 @@ export class FileRevocationStore implements RevocationStore {
     // A corrupt denylist must not quietly let revoked sessions back in: refuse to guess.
     if (!parsed.success) throw new Error(`${this.file} is not a valid revocation list`);
     return new Map(Object.entries(parsed.data.revoked));
-  }
-
-  private async withLock<T>(fn: () => Promise<T>): Promise<T> {
-    const lock = `${this.file}.lock`;
-    for (;;) {
-      try {
-        const h = await fs.open(lock, "wx");
-        await h.close();
-        break;
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
-        const st = await fs.stat(lock).catch(() => null);
-        if (st && Date.now() - st.mtimeMs > STALE_LOCK_MS) await fs.rm(lock, { force: true });
-        else await new Promise((r) => setTimeout(r, LOCK_RETRY_MS));
-      }
-    }
-    try {
-      return await fn();
-    } finally {
-      await fs.rm(lock, { force: true });
-    }
   }
 }
 

@@ -13,8 +13,9 @@ import { findUser, toViewer } from "./users";
 import { viewerSchema, type Viewer } from "./viewer";
 
 /**
- * The signed-in viewer, or null. Local accounts are re-read on every request so that a removed user or a changed
- * role takes effect at once, not when the session cookie expires.
+ * The signed-in viewer, or null. Local accounts are re-checked on every request (users.json as of at most half a
+ * second ago: findUser) so that a removed user or a changed role takes effect at once, not when the session cookie
+ * expires.
  */
 export async function getViewer(): Promise<Viewer | null> {
   // Who is asking is known only per request: this keeps every page that asks out of static prerendering.
@@ -29,7 +30,7 @@ export async function getViewer(): Promise<Viewer | null> {
 
 // Decoding a session runs next-auth's whole session handler (key derivation, decryption, callbacks): about 2 ms,
 // most of a search request's cost. The decoded claims are kept for a minute per exact token value; the token is
-// still checked by next-auth at least once a minute, local accounts are re-checked on every request below, and the
+// still checked by next-auth at least once a minute, local accounts are re-checked on every request above, and the
 // session id is checked against the revocation list on every request, so a sign-out ends a cached session at once.
 const SESSION_TTL_MS = 60_000;
 const sessionCache = new Map<string, { viewer: Viewer; sid: string; until: number }>();

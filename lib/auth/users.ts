@@ -27,19 +27,28 @@ export function usersFile(dir = dataDir()): string {
   return path.join(dir, "users.json");
 }
 
-// Every request re-checks its user (so a removal or role change applies at once); the parsed file is reused until its
-// modification time or size changes, which keeps that check to one stat().
-const cache = new Map<string, { mtimeMs: number; size: number; users: LocalUser[] }>();
+// The parsed file is reused until its modification time or size changes, which keeps a check to one stat().
+const cache = new Map<string, { mtimeMs: number; size: number; users: LocalUser[]; checkedAt: number }>();
 
-export async function loadUsers(dir = dataDir()): Promise<LocalUser[]> {
+/**
+ * The local accounts. `maxAgeMs` lets a caller take the parsed file without a stat() when it was checked that
+ * recently: the per-request check of the signed-in user (findUser), where users.json is only ever changed by another
+ * process (`kaizen users …`), whose change is then seen within that time.
+ */
+export async function loadUsers(dir = dataDir(), maxAgeMs = 0): Promise<LocalUser[]> {
   const file = usersFile(dir);
   try {
-    const st = await fs.stat(file);
     const hit = cache.get(file);
-    if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit.users;
+    const now = Date.now();
+    if (hit && maxAgeMs > 0 && now - hit.checkedAt < maxAgeMs) return hit.users;
+    const st = await fs.stat(file);
+    if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) {
+      hit.checkedAt = now;
+      return hit.users;
+    }
     const raw = await fs.readFile(file, "utf8");
     const users = usersFileSchema.parse(JSON.parse(raw)).users;
-    cache.set(file, { mtimeMs: st.mtimeMs, size: st.size, users });
+    cache.set(file, { mtimeMs: st.mtimeMs, size: st.size, users, checkedAt: now });
     return users;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "ENOENT") return [];
@@ -125,8 +134,14 @@ export async function findByFeedToken(token: string, dir = dataDir()): Promise<L
   return (await loadUsers(dir)).find((u) => u.feedToken === token) ?? null;
 }
 
+// Every request re-checks its user, so that a removal or a role change applies within this time, not when the session
+// cookie expires; the same bound as another process's sign-out (lib/auth/revocation.ts). Checking more often costs a
+// stat() on every request (a thread-pool round trip), measured with `npm run bench:http -- --profile`.
+const USER_RECHECK_MS = 500;
+
+/** The local account `username` as of at most half a second ago, or null. */
 export async function findUser(username: string, dir = dataDir()): Promise<LocalUser | null> {
-  return (await loadUsers(dir)).find((u) => u.username === username) ?? null;
+  return (await loadUsers(dir, USER_RECHECK_MS)).find((u) => u.username === username) ?? null;
 }
 
 /**

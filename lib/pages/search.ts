@@ -2,6 +2,7 @@ import "server-only";
 import type { Limiter } from "../auth/rate-limit";
 import type { Viewer } from "../auth/viewer";
 import { getStore } from "../content";
+import type { Snapshot } from "../content/store";
 import { AppError } from "../errors";
 import { MAX_QUERY_LENGTH, search, visibleTo, type SearchResponse } from "../search";
 import { getSearchIndex } from "../search/service";
@@ -28,19 +29,83 @@ export interface SearchPageData extends SearchResponse {
 }
 
 /** Runs a search for this viewer: restricted incidents are filtered before scoring, totals and facets. */
-export async function searchFor(viewer: Viewer, query: string, opts: { limit?: number; offset?: number; asYouType?: boolean } = {}): Promise<SearchPageData> {
+export async function searchFor(viewer: Viewer, query: string, opts: SearchOptions = {}): Promise<SearchPageData> {
+  const q = await checked(viewer, query, opts);
+  const snapshot = await getStore().snapshot();
+  return run(viewer, snapshot, q);
+}
+
+// The serialized answers of recent API searches. A key holds the viewer (id, role and groups: all that visibility is
+// decided by, and more), the query and its paging, and the snapshot version the index was synced to, so a save, a pull
+// or a changed taxonomy starts new keys and a viewer never gets another viewer's answer. Bounded by count and bytes
+// (a 100-result answer is tens of kB); entries also expire, so nothing stale outlives a minute whatever changes.
+const ANSWERS_MAX = 1000;
+const ANSWERS_MAX_BYTES = 32 * 1024 * 1024;
+const ANSWER_TTL_MS = 60_000;
+const answers = new Map<string, { json: string; until: number }>();
+let answerBytes = 0;
+
+/**
+ * `GET /api/search`'s body for this viewer, as JSON text: the same answer as searchFor, and a repeated query (paging
+ * back, a query typed again, several tabs) is answered from the cache above without searching or serializing again.
+ * The rate limit and the checks run on every call.
+ */
+export async function searchJsonFor(viewer: Viewer, query: string, opts: SearchOptions = {}): Promise<string> {
+  const q = await checked(viewer, query, opts);
+  const store = getStore();
+  const snapshot = await store.snapshot();
+  const key = JSON.stringify([snapshot.version, viewer.id, viewer.role, viewer.groups, q.query, q.limit, q.offset, q.asYouType]);
+  const now = Date.now();
+  const hit = answers.get(key);
+  if (hit && hit.until > now) {
+    // Most recently used last: the first key is the one to drop.
+    answers.delete(key);
+    answers.set(key, hit);
+    return hit.json;
+  }
+  if (hit) forget(key);
+  const json = JSON.stringify(await run(viewer, snapshot, q));
+  // Kept only when the content did not move on while this search ran (then its answer may mix two versions).
+  if ((await store.snapshot()).version === snapshot.version && json.length < ANSWERS_MAX_BYTES / 16) {
+    answers.set(key, { json, until: now + ANSWER_TTL_MS });
+    answerBytes += json.length;
+    for (const k of answers.keys()) {
+      if (answers.size <= ANSWERS_MAX && answerBytes <= ANSWERS_MAX_BYTES) break;
+      forget(k);
+    }
+  }
+  return json;
+}
+
+function forget(key: string): void {
+  const e = answers.get(key);
+  if (!e) return;
+  answers.delete(key);
+  answerBytes -= e.json.length;
+}
+
+interface SearchOptions {
+  limit?: number;
+  offset?: number;
+  asYouType?: boolean;
+}
+
+/** The rate limit and the query's checks, then the paging clamped: what every search does before searching. */
+async function checked(viewer: Viewer, query: string, opts: SearchOptions): Promise<{ query: string; limit: number; offset: number; asYouType: boolean }> {
   limiter ??= rateLimiter("search", perMinute, perMinute, "local");
   const allowed = await limiter.attempt(viewer.id);
   if (!allowed.ok) throw new AppError("too_many_requests", `too many searches; try again in ${allowed.retryAfter} s`);
   if (query.length > MAX_QUERY_LENGTH) throw new AppError("bad_request", `queries are limited to ${MAX_QUERY_LENGTH} characters`);
   const limit = Math.min(100, Math.max(1, Math.floor(opts.limit ?? SEARCH_PAGE_SIZE)));
   const offset = Math.min(10_000, Math.max(0, Math.floor(opts.offset ?? 0)));
-  const store = getStore();
-  const snapshot = await store.snapshot();
-  const index = await getSearchIndex(store);
+  return { query, limit, offset, asYouType: opts.asYouType ?? true };
+}
+
+async function run(viewer: Viewer, snapshot: Snapshot, q: { query: string; limit: number; offset: number; asYouType: boolean }): Promise<SearchPageData> {
+  const index = await getSearchIndex(getStore());
   const empty: SearchResponse = { total: 0, results: [], facets: { severity: {}, status: {}, kind: {}, service: {}, team: {}, factor: {}, tag: {} }, errors: [] };
-  const res = query.trim() ? search(index, query, { limit, offset, canSee: visibleTo(viewer, snapshot), prefixLast: opts.asYouType ?? true }) : empty;
+  const res = q.query.trim() ? search(index, q.query, { limit: q.limit, offset: q.offset, canSee: visibleTo(viewer, snapshot), prefixLast: q.asYouType }) : empty;
   const factorNames: Record<string, string> = {};
   for (const id of Object.keys(res.facets.factor ?? {})) factorNames[id] = snapshot.taxonomy.get(id)?.name ?? id;
-  return { ...res, query, limit, offset, factorNames, timeZone: defaultTimeZone() };
+  return { ...res, query: q.query, limit: q.limit, offset: q.offset, factorNames, timeZone: defaultTimeZone() };
 }

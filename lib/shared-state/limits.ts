@@ -1,4 +1,6 @@
-import { RateLimiter, type Limiter } from "../auth/rate-limit";
+import path from "node:path";
+import { FileRateLimiter, RateLimiter, type Limiter } from "../auth/rate-limit";
+import { clusterWorker, dataDir } from "../env";
 import { sharedState, type SharedState } from "./client";
 
 // The same token bucket as lib/auth/rate-limit.ts, in one atomic script: read the bucket, refill it for the time
@@ -55,10 +57,12 @@ export class SharedRateLimiter implements Limiter {
 /**
  * A rate limiter named `name`: shared by every replica when KAIZEN_REDIS_URL is set, else this process's own.
  * `whenDown` says what happens while Redis is unreachable: "refuse" (sign-in fails closed) or "local" (each replica
- * limits on its own, so reading keeps working).
+ * limits on its own, so reading keeps working). A "refuse" limiter of a cluster worker without Redis is kept in the
+ * data directory (FileRateLimiter), so the workers of one server count together; a "local" one (search) stays per
+ * worker, like per replica while Redis is down: it protects the process, and a file round trip per search would not.
  */
 export function rateLimiter(name: string, capacity: number, refillPerMinute: number, whenDown: "refuse" | "local", shared: SharedState | null = sharedState()): Limiter {
   const local = new RateLimiter(capacity, refillPerMinute);
-  if (!shared) return local;
+  if (!shared) return whenDown === "refuse" && clusterWorker() !== null ? new FileRateLimiter(path.join(dataDir(), `rate-limit-${name}.json`), capacity, refillPerMinute) : local;
   return new SharedRateLimiter(shared, name, capacity, refillPerMinute, whenDown === "local" ? local : null);
 }

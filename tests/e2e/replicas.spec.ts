@@ -1,6 +1,8 @@
 // Two production servers (replicas) behind an imaginary load balancer: each with its own clone of one bare remote and
 // its own data directory, sharing one redis-server (KAIZEN_REDIS_URL) and AUTH_SECRET. Sync runs on a one-hour
 // interval and no webhook is sent, so whatever B learns of A's saves comes through the Redis push notice.
+// A third server W runs two cluster workers (KAIZEN_WORKERS=2, as `npm start` does on two cores) on one clone with no
+// remote and no Redis: the workers share only the clone and the data directory.
 // Runs in its own playwright project after the others (playwright.config.ts).
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
@@ -10,10 +12,11 @@ import { addUser } from "../../lib/auth/users";
 import { haveRedis, startRedis, type RedisProcess } from "../fixtures/redis-server";
 import { E2E } from "./env";
 
-const [portA, portB] = (process.env.KAIZEN_E2E_REPLICA_PORTS ?? `${E2E.port + 1},${E2E.port + 2}`).split(",").map(Number) as [number, number];
+const [portA, portB, portW] = (process.env.KAIZEN_E2E_REPLICA_PORTS ?? `${E2E.port + 1},${E2E.port + 2},${E2E.port + 3}`).split(",").map(Number) as [number, number, number];
 const REDIS_PORT = Number(process.env.KAIZEN_E2E_REDIS_PORT ?? 6392);
 const A = `http://127.0.0.1:${portA}`;
 const B = `http://127.0.0.1:${portB}`;
+const W = `http://127.0.0.1:${portW}`;
 const root = path.join(E2E.root, "replicas");
 const bare = path.join(root, "remote.git");
 const ID = E2E.historyIncident;
@@ -31,18 +34,21 @@ const servers: ChildProcess[] = [];
 const git = (cwd: string, ...args: string[]) =>
   execFileSync("git", args, { cwd, encoding: "utf8", env: { ...process.env, GIT_AUTHOR_NAME: "Ada Example", GIT_AUTHOR_EMAIL: "ada@lumen.example", GIT_COMMITTER_NAME: "Kaizen", GIT_COMMITTER_EMAIL: "kaizen@localhost" } }).trim();
 
-async function serve(port: number, name: string): Promise<void> {
+async function serve(port: number, name: string, workers = 1): Promise<void> {
   const dir = path.join(root, name);
+  // A and B are replicas of one remote through Redis; W is one clone served by several workers, with neither.
+  const replica = workers === 1 ? { KAIZEN_GIT_REMOTE: `file://${bare}`, KAIZEN_SYNC_INTERVAL: "3600", KAIZEN_REDIS_URL: redis!.url } : {};
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const k of ["KAIZEN_GIT_REMOTE", "KAIZEN_SYNC_INTERVAL", "KAIZEN_REDIS_URL"]) delete env[k];
   const child = spawn(process.execPath, ["scripts/serve.mjs", "-p", String(port), "-H", "127.0.0.1"], {
     stdio: ["ignore", "ignore", "pipe"],
     env: {
-      ...process.env,
+      ...env,
+      ...replica,
       NODE_ENV: "production",
+      KAIZEN_WORKERS: String(workers),
       KAIZEN_CONTENT_DIR: path.join(dir, "content"),
       KAIZEN_DATA_DIR: path.join(dir, "data"),
-      KAIZEN_GIT_REMOTE: `file://${bare}`,
-      KAIZEN_SYNC_INTERVAL: "3600",
-      KAIZEN_REDIS_URL: redis!.url,
       AUTH_SECRET: E2E.secret,
       NEXTAUTH_URL: `http://127.0.0.1:${port}`,
       KAIZEN_TIME_ZONE: "UTC",
@@ -72,10 +78,13 @@ test.beforeAll(async () => {
   git(root, "clone", "-q", "--bare", seed, bare);
   // Local accounts are per data directory; the replicas get identical copies (a team would use OIDC or GitHub).
   for (const u of E2E.users) await addUser({ username: u.username, role: u.role, groups: u.groups, name: u.name, email: `${u.username}@lumen.example`, password: u.password }, path.join(root, "a", "data"));
-  fs.mkdirSync(path.join(root, "b", "data"), { recursive: true });
-  fs.copyFileSync(path.join(root, "a", "data", "users.json"), path.join(root, "b", "data", "users.json"));
+  for (const name of ["b", "w"]) {
+    fs.mkdirSync(path.join(root, name, "data"), { recursive: true });
+    fs.copyFileSync(path.join(root, "a", "data", "users.json"), path.join(root, name, "data", "users.json"));
+  }
+  git(root, "clone", "-q", bare, path.join(root, "w", "content"));
   redis = await startRedis(REDIS_PORT);
-  await Promise.all([serve(portA, "a"), serve(portB, "b")]);
+  await Promise.all([serve(portA, "a"), serve(portB, "b"), serve(portW, "w", 2)]);
 });
 
 test.afterAll(async () => {
@@ -174,6 +183,67 @@ test("signing out on A ends the session on B too, also for a copied cookie", asy
   await expect(stolen).toHaveURL(/\/signin\?callbackUrl=/);
   await ctx.close();
   await thief.close();
+});
+
+/**
+ * One request on a new connection (the cluster hands each connection to the next worker in turn) and which worker
+ * answered it.
+ */
+async function onNewConnection(ctx: BrowserContext, method: "GET" | "PUT", url: string, data?: unknown) {
+  const res = await ctx.request.fetch(url, { method, headers: { Connection: "close", ...(data ? { Origin: W } : {}) }, ...(data ? { data } : {}) });
+  return { status: res.status(), worker: res.headers()["x-kaizen-worker"], body: (await res.json()) as { revision?: string; text?: string; blob?: string; currentText?: string | null } };
+}
+
+const clone = () => path.join(root, "w", "content");
+const commitsOnW = () => Number(git(clone(), "rev-list", "--count", "HEAD"));
+/** The incident's committed text and blob in W's clone. */
+const fileOnW = () => ({ text: git(clone(), "show", `HEAD:${FILE}`) + "\n", blob: git(clone(), "rev-parse", `HEAD:${FILE}`) });
+
+test("two workers on one clone both serve, and a save through one is what the other serves next", async ({ browser }) => {
+  const { ctx, page } = await signedIn(browser, W, users.author);
+  const seen = new Set<string>();
+  for (let i = 0; i < 6; i++) {
+    const r = await onNewConnection(ctx, "GET", `${W}/api/ping`);
+    expect(r.status).toBe(200);
+    if (r.worker) seen.add(r.worker);
+  }
+  expect([...seen].sort()).toEqual(["1", "2"]);
+
+  const before = fileOnW();
+  const note = "Written through one worker, read through the other.";
+  const commits = commitsOnW();
+  const saved = await onNewConnection(ctx, "PUT", `${W}/api/incidents/${ID}`, { text: withNote(before.text, note), baseBlob: before.blob });
+  expect(saved.status).toBe(200);
+  expect(commitsOnW()).toBe(commits + 1);
+  // The next connection goes to the other worker: it must already serve the saved revision (it watches the clone).
+  let other = await onNewConnection(ctx, "GET", `${W}/api/incidents/${ID}`);
+  for (let i = 0; i < 5 && other.worker === saved.worker; i++) other = await onNewConnection(ctx, "GET", `${W}/api/incidents/${ID}`);
+  expect(other.worker).not.toBe(saved.worker);
+  expect(other.body.revision).toBe(saved.body.blob);
+  // And so does the page, whichever worker the browser's connection is on.
+  await page.goto(`${W}/incidents/${ID}`);
+  await expect(page.getByText(note)).toBeVisible();
+  await ctx.close();
+});
+
+test("two simultaneous saves of one incident through the two workers: one commit, the other gets 409 with the winner's text", async ({ browser }) => {
+  const { ctx } = await signedIn(browser, W, users.author);
+  const current = fileOnW();
+  const fromOne = withNote(current.text, "Simultaneous edit, first connection.");
+  const fromTwo = withNote(current.text, "Simultaneous edit, second connection.");
+  const commits = commitsOnW();
+  const [a, b] = await Promise.all([
+    onNewConnection(ctx, "PUT", `${W}/api/incidents/${ID}`, { text: fromOne, baseBlob: current.blob }),
+    onNewConnection(ctx, "PUT", `${W}/api/incidents/${ID}`, { text: fromTwo, baseBlob: current.blob }),
+  ]);
+  expect(new Set([a.worker, b.worker]).size).toBe(2);
+  expect([a.status, b.status].sort()).toEqual([200, 409]);
+  const [winner, loser] = a.status === 200 ? [fromOne, b] : [fromTwo, a];
+  expect(loser.body.currentText).toBe(winner);
+  expect(commitsOnW()).toBe(commits + 1);
+  expect(fs.readFileSync(path.join(clone(), FILE), "utf8")).toBe(winner);
+  expect(git(clone(), "status", "--porcelain")).toBe("");
+  await ctx.close();
 });
 
 test("Redis down: pages keep working for signed-in people, sign-in is refused with 503 and a clear message, health says so", async ({ browser }) => {

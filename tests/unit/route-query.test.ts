@@ -8,7 +8,7 @@ const calls: unknown[] = [];
 vi.mock("@/lib/auth/session", () => ({ requireApiViewer: async () => reader }));
 vi.mock("@/lib/pages/search", () => ({
   SEARCH_PAGE_SIZE: 20,
-  searchFor: async (_v: Viewer, q: string, opts: unknown) => (calls.push({ q, opts }), { results: [] }),
+  searchJsonFor: async (_v: Viewer, q: string, opts: unknown) => (calls.push({ q, opts }), JSON.stringify({ results: [] })),
 }));
 vi.mock("@/lib/pages/factor-suggestions", () => ({ MAX_SUGGEST_TEXT: 5000, suggestFactorsFor: async () => [] }));
 

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { requireApiViewer } from "@/lib/auth/session";
-import { handle, json, parseRequest, queryOf } from "@/lib/http";
-import { SEARCH_PAGE_SIZE, searchFor } from "@/lib/pages/search";
+import { handle, jsonText, parseRequest, queryOf } from "@/lib/http";
+import { SEARCH_PAGE_SIZE, searchJsonFor } from "@/lib/pages/search";
 
 /** The query string of `GET /api/search`; the query's length is checked by the search itself. */
 const querySchema = z.strictObject({
@@ -17,6 +17,6 @@ export async function GET(req: Request) {
   return handle(async () => {
     const viewer = await requireApiViewer();
     const query = parseRequest(querySchema, queryOf(req), "query");
-    return json(await searchFor(viewer, query.q, { limit: query.limit, offset: query.offset, asYouType: query.typing === "1" }));
+    return jsonText(await searchJsonFor(viewer, query.q, { limit: query.limit, offset: query.offset, asYouType: query.typing === "1" }));
   });
 }
