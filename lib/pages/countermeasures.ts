@@ -22,6 +22,7 @@ import { defaultTimeZone, daysBetween, localDate } from "../knowledge/dates";
 import { isOpen } from "../knowledge/facts";
 import { visibleContent, type VisibleContent } from "../knowledge/visible";
 import { requestBaseUrl } from "../http";
+import { pageOf } from "./incidents";
 import type { Taxonomy } from "../schema/taxonomy";
 import { evidenceRequired } from "../schema/followup-policy";
 import type { CountermeasureStatus, CountermeasureType, Severity } from "../schema/incident";
@@ -85,8 +86,10 @@ export interface CountermeasuresPageData {
   filters: FollowupFilters;
   /** How many filters (other than sort and grouping) are set. */
   activeFilters: number;
-  /** Matching rows in the chosen order (open ones first unless a status is chosen), at most MAX_ROWS of them. */
+  /** One page of the matching rows in the chosen order (open ones first unless a status is chosen). */
   items: CountermeasureItem[];
+  /** Which page `items` is (1-based, clamped), of how many, and the 1-based positions of its first and last row. */
+  page: { page: number; pages: number; first: number; last: number };
   /** Set when grouping is chosen. */
   groups: CountermeasureGroupView[] | null;
   matching: number;
@@ -111,8 +114,17 @@ export interface CountermeasuresPageData {
   feed: CalendarFeedLinks | null;
 }
 
-/** Rows rendered on one dashboard page; beyond this the CSV export has everything. */
-export const MAX_ROWS = 200;
+/** Rows rendered on one dashboard page (`?page=N` for the others; the CSV export has them all at once). */
+export const COUNTERMEASURES_PAGE_SIZE = 50;
+/** Done countermeasures asking "did it hold?" listed on the review page (soonest verify-by first). */
+export const HOLD_PROMPTS_SHOWN = 20;
+
+/** `?page=` of a list: a whole number from 1, anything else is the first page. */
+export function pageParam(searchParams: SearchParamsInput): number {
+  const raw = searchParams instanceof URLSearchParams ? searchParams.get("page") : [searchParams.page].flat()[0];
+  const n = /^\d{1,7}$/.test(raw ?? "") ? Number(raw) : 1;
+  return n >= 1 ? n : 1;
+}
 
 const REVIEW_WINDOW_DAYS = 14;
 
@@ -232,7 +244,8 @@ export async function getCountermeasuresPage(viewer: Viewer, searchParams: Searc
     effectivenessCache.set(all, effectiveness);
   }
 
-  const shown = matching.slice(0, MAX_ROWS);
+  // A page at a time: at 10,000 incidents there are tens of thousands of rows, and each one is a form.
+  const { items: shown, page, pages, first, last } = pageOf(matching, pageParam(searchParams), COUNTERMEASURES_PAGE_SIZE);
   const toItem = itemsFor(visible);
   const items = shown.map(toItem);
   const byKey = new Map(items.map((i) => [i.key, i]));
@@ -245,6 +258,7 @@ export async function getCountermeasuresPage(viewer: Viewer, searchParams: Searc
     filters,
     activeFilters: countActive(filters),
     items,
+    page: { page, pages, first, last },
     groups,
     matching: matching.length,
     total: all.length,
@@ -295,8 +309,10 @@ export interface ReviewPageData {
   scopeQuery: string;
   canEdit: boolean;
   windowDays: number;
-  /** Done countermeasures whose verify_by has come, still waiting for an answer to "did it hold?" (soonest first). */
+  /** Done countermeasures whose verify_by has come, still waiting for an answer to "did it hold?" (soonest first, at most HOLD_PROMPTS_SHOWN). */
   holdPrompts: CountermeasureItem[];
+  /** How many are waiting in all. */
+  holdPromptsTotal: number;
 }
 
 /**
@@ -315,6 +331,9 @@ export async function getReviewPage(viewer: Viewer, searchParams: SearchParamsIn
   const position = queue.length === 0 ? 0 : Math.min(Math.max(Number.isFinite(asked) ? asked : 1, 1), queue.length);
   const row = queue[position - 1];
   const toItem = itemsFor(visible);
+  const held = filterRows(all, scope, taxonomy)
+    .filter((r) => r.outcome?.askIfHeld)
+    .sort((a, b) => (a.verify_by ?? "").localeCompare(b.verify_by ?? "") || a.key.localeCompare(b.key));
   const base = {
     position,
     count: queue.length,
@@ -323,11 +342,8 @@ export async function getReviewPage(viewer: Viewer, searchParams: SearchParamsIn
     scopeQuery: followupFiltersToSearchParams(scope).toString(),
     canEdit: canAuthor(viewer),
     windowDays: REVIEW_WINDOW_DAYS,
-    holdPrompts: filterRows(all, scope, taxonomy)
-      .filter((r) => r.outcome?.askIfHeld)
-      .sort((a, b) => (a.verify_by ?? "").localeCompare(b.verify_by ?? "") || a.key.localeCompare(b.key))
-      .slice(0, MAX_ROWS)
-      .map(itemsFor(visible)),
+    holdPrompts: held.slice(0, HOLD_PROMPTS_SHOWN).map(toItem),
+    holdPromptsTotal: held.length,
   };
   if (!row) return { ...base, item: null, incident: null };
 
