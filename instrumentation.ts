@@ -10,4 +10,7 @@ export async function register(): Promise<void> {
   if (process.env.KAIZEN_WARM_UP === "off") return;
   const { warmUp } = await import("./lib/search/warm-up");
   void warmUp();
+  // The page models of the typical viewer (overview, related-incidents index), off the first requests' path.
+  const { warmUpPages } = await import("./lib/pages/warm-up");
+  void warmUpPages();
 }

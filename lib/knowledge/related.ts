@@ -40,36 +40,78 @@ function prune(v: SparseVector): SparseVector {
 }
 
 const textIndexCache = new WeakMap<readonly KnowledgeIncident[], TextIndex>();
+/** Builds under way, so a request that needs an index mid-build finishes that build instead of starting another. */
+const textIndexBuilds = new WeakMap<readonly KnowledgeIncident[], Generator<void, TextIndex>>();
 
-/** Builds (once per incident list, memoized on its identity) the TF-IDF index of the incidents' text. */
-export function buildTextIndex(incidents: readonly KnowledgeIncident[]): TextIndex {
-  const hit = textIndexCache.get(incidents);
-  if (hit) return hit;
+/** Incidents tokenized between two pauses of a background build (about 10 ms of work on a loaded machine). */
+const BUILD_STEP = 50;
+
+/** The index build as steps: it pauses (yields) every BUILD_STEP incidents and returns the finished index. */
+function* textIndexSteps(incidents: readonly KnowledgeIncident[]): Generator<void, TextIndex> {
   const surface = new Map<string, string>();
   const tfs = new Map<string, Map<string, number>>();
   const df = new Map<string, number>();
+  let n = 0;
   for (const inc of incidents) {
     const tf = termFrequencies(terms(stemsWithSurface(incidentText(inc), surface)));
     tfs.set(inc.id, tf);
     for (const t of tf.keys()) df.set(t, (df.get(t) ?? 0) + 1);
+    if (++n % BUILD_STEP === 0) yield;
   }
-  const n = incidents.length;
   const idf = new Map<string, number>();
-  for (const [t, d] of df) idf.set(t, Math.log((n + 1) / d));
+  for (const [t, d] of df) idf.set(t, Math.log((incidents.length + 1) / d));
   const vectors = new Map<string, SparseVector>();
   const postings = new Map<string, { id: string; w: number }[]>();
+  n = 0;
   for (const [id, tf] of tfs) {
     const v = prune(weigh(tf, idf, 0));
     vectors.set(id, v);
+    // The raw frequencies are only needed until the vector is made: dropping them as we go keeps the peak low.
+    tfs.delete(id);
     for (const [t, w] of v) {
       let p = postings.get(t);
       if (!p) postings.set(t, (p = []));
       p.push({ id, w });
     }
+    if (++n % (4 * BUILD_STEP) === 0) yield;
   }
-  const index = { size: n, idf, vectors, postings, surface };
-  textIndexCache.set(incidents, index);
-  return index;
+  return { size: incidents.length, idf, vectors, postings, surface };
+}
+
+function buildStep(incidents: readonly KnowledgeIncident[]): IteratorResult<void, TextIndex> {
+  let build = textIndexBuilds.get(incidents);
+  if (!build) textIndexBuilds.set(incidents, (build = textIndexSteps(incidents)));
+  const step = build.next();
+  if (step.done) {
+    textIndexCache.set(incidents, step.value);
+    textIndexBuilds.delete(incidents);
+  }
+  return step;
+}
+
+/** Builds (once per incident list, memoized on its identity) the TF-IDF index of the incidents' text. */
+export function buildTextIndex(incidents: readonly KnowledgeIncident[]): TextIndex {
+  for (;;) {
+    const hit = textIndexCache.get(incidents);
+    if (hit) return hit;
+    const step = buildStep(incidents);
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * The same index built off the request path: a step at a time with the event loop free in between, so pages are
+ * served while it builds (the server's warm-up calls it after a start or a new snapshot). A request that needs the
+ * index meanwhile finishes this build synchronously rather than starting over.
+ */
+export async function buildTextIndexInBackground(incidents: readonly KnowledgeIncident[]): Promise<TextIndex> {
+  for (;;) {
+    const hit = textIndexCache.get(incidents);
+    if (hit) return hit;
+    const step = buildStep(incidents);
+    if (step.done) return step.value;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
 }
 
 /** The TF-IDF vector of free text against an index (unknown words weigh as the rarest known ones). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { relatedIncidents, similarIncidentsForText } from "../../lib/knowledge/related";
+import { buildTextIndex, buildTextIndexInBackground, relatedIncidents, similarIncidentsForText } from "../../lib/knowledge/related";
 import { factors, inc, makeTaxonomy } from "./knowledge-fixtures";
 
 const tax = makeTaxonomy();
@@ -39,5 +39,29 @@ describe("related incidents", () => {
 
   it("finds past incidents like a draft's text", () => {
     expect(similarIncidentsForText(incidents, "our connection pool saturated again")[0]?.id).toBe("texty");
+  });
+});
+
+describe("related-incidents index built in the background", () => {
+  const many = Array.from({ length: 230 }, (_, n) => inc(`i-${n}`, { title: `Incident ${n} ${n % 7 ? "queue backlog" : "connection pool"}`, summary: `Service ${n % 11} slowed.` }));
+
+  it("builds the same index as the synchronous build, and a request meanwhile finishes that build instead of starting over", async () => {
+    const reference = buildTextIndex([...many]);
+    const list = [...many];
+    const pending = buildTextIndexInBackground(list);
+    // Let a few steps run, then ask synchronously (a request arriving mid-build).
+    for (let i = 0; i < 3; i++) await new Promise((r) => setImmediate(r));
+    const now = buildTextIndex(list);
+    expect(await pending).toBe(now);
+    expect(now.size).toBe(230);
+    expect([...now.vectors.keys()]).toEqual([...reference.vectors.keys()]);
+    expect(now.vectors.get("i-14")).toEqual(reference.vectors.get("i-14"));
+    expect([...now.postings.keys()].sort()).toEqual([...reference.postings.keys()].sort());
+  });
+
+  it("gives a related-incidents answer identical to one built on the request path", async () => {
+    const list = [...many];
+    await buildTextIndexInBackground(list);
+    expect(relatedIncidents(list, tax, "i-7", { limit: 5 })).toEqual(relatedIncidents([...many], tax, "i-7", { limit: 5 }));
   });
 });
