@@ -38,9 +38,9 @@ export interface FactorEffectivenessView extends FactorEffectiveness {
 // A common factor in a large knowledge base has thousands of incidents and countermeasures: the page shows the newest
 // ones and links to the filtered lists for the rest, so its size does not grow with the knowledge base.
 /** Incidents listed on a factor page (newest first); the incident list filtered by the factor has them all. */
-export const FACTOR_PAGE_INCIDENTS = 50;
+export const FACTOR_PAGE_INCIDENTS = 25;
 /** Countermeasures listed on a factor page (the newest incidents'); the dashboard filtered by the factor has them all. */
-export const FACTOR_PAGE_COUNTERMEASURES = 100;
+export const FACTOR_PAGE_COUNTERMEASURES = 30;
 /** Countermeasures listed in the "recurred after" notice, and later incidents named for each. */
 export const FACTOR_PAGE_RECURRENCES = 10;
 export const RECURRENCE_EXAMPLES = 5;
