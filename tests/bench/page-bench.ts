@@ -221,7 +221,7 @@ function pageIncident(dir: string, ids: string[]): string {
   return ids[0] ?? "";
 }
 
-async function waitFor(url: string, server: ChildProcess, limitMs = 300_000): Promise<number> {
+async function waitFor(url: string, server: ChildProcess, limitMs = 900_000): Promise<number> {
   const t0 = performance.now();
   for (;;) {
     if (server.exitCode !== null) throw new Error(`server exited with ${server.exitCode} before ${url} answered`);
