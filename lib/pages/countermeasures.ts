@@ -23,6 +23,7 @@ import { isOpen } from "../knowledge/facts";
 import { visibleContent, type VisibleContent } from "../knowledge/visible";
 import { requestBaseUrl } from "../http";
 import { pageOf } from "./incidents";
+import { pageMemo } from "./page-memo";
 import type { Taxonomy } from "../schema/taxonomy";
 import { evidenceRequired } from "../schema/followup-policy";
 import type { CountermeasureStatus, CountermeasureType, Severity } from "../schema/incident";
@@ -222,7 +223,17 @@ function today(): string {
 /** Everything the countermeasure dashboard shows for this viewer and these URL filters. */
 export async function getCountermeasuresPage(viewer: Viewer, searchParams: SearchParamsInput): Promise<CountermeasuresPageData> {
   const filters = parseFollowupFilters(searchParams);
+  const page = pageParam(searchParams);
   const visible = await visibleContent(viewer);
+  const key = `${followupFiltersToSearchParams(filters).toString()}|${page}|${canAuthor(viewer)}`;
+  const data = await dashboardMemo(visible, key, new Date(), async () => computeDashboard(visible, filters, page, canAuthor(viewer)));
+  // The calendar feed belongs to the user, not to their access level: never memoized with the rest.
+  return { ...data, feed: await calendarFeedLinks(viewer, await requestBaseUrl()) };
+}
+
+const dashboardMemo = pageMemo<Omit<CountermeasuresPageData, "feed">>();
+
+function computeDashboard(visible: VisibleContent, filters: FollowupFilters, pageNumber: number, canEdit: boolean): Omit<CountermeasuresPageData, "feed"> {
   const { taxonomy } = visible.snapshot;
   const all = followupRowsFor(visible);
   const sorted = queryFollowups(all, filters, taxonomy);
@@ -245,7 +256,7 @@ export async function getCountermeasuresPage(viewer: Viewer, searchParams: Searc
   }
 
   // A page at a time: at 10,000 incidents there are tens of thousands of rows, and each one is a form.
-  const { items: shown, page, pages, first, last } = pageOf(matching, pageParam(searchParams), COUNTERMEASURES_PAGE_SIZE);
+  const { items: shown, page, pages, first, last } = pageOf(matching, pageNumber, COUNTERMEASURES_PAGE_SIZE);
   const toItem = itemsFor(visible);
   const items = shown.map(toItem);
   const byKey = new Map(items.map((i) => [i.key, i]));
@@ -268,11 +279,10 @@ export async function getCountermeasuresPage(viewer: Viewer, searchParams: Searc
     breachesByTeam: breachesByTeam(inScope),
     hasPolicy: hasFollowupPolicy(visible),
     facets: facetsOf(all, taxonomy),
-    canEdit: canAuthor(viewer),
+    canEdit,
     query: followupFiltersToSearchParams(filters).toString(),
     scopeQuery: followupFiltersToSearchParams({ ...scope, createdFrom: filters.createdFrom, createdTo: filters.createdTo }).toString(),
     today: today(),
-    feed: await calendarFeedLinks(viewer, await requestBaseUrl()),
   };
 }
 
@@ -323,10 +333,17 @@ export async function getReviewPage(viewer: Viewer, searchParams: SearchParamsIn
   const filters = parseFollowupFilters(searchParams);
   const scope = scopeOf(filters);
   const visible = await visibleContent(viewer);
+  const raw = (searchParams instanceof URLSearchParams ? searchParams.get("i") : [searchParams.i].flat()[0]) ?? undefined;
+  const key = `${followupFiltersToSearchParams(scope).toString()}|${raw ?? ""}|${canAuthor(viewer)}`;
+  return reviewMemo(visible, key, new Date(), async () => computeReview(visible, scope, raw, canAuthor(viewer)));
+}
+
+const reviewMemo = pageMemo<ReviewPageData>();
+
+function computeReview(visible: VisibleContent, scope: FollowupFilters, raw: string | undefined, canEdit: boolean): ReviewPageData {
   const { taxonomy } = visible.snapshot;
   const all = followupRowsFor(visible);
   const queue = queryFollowups(all, { ...scope, dueWithin: REVIEW_WINDOW_DAYS, sort: "due" }, taxonomy);
-  const raw = searchParams instanceof URLSearchParams ? searchParams.get("i") : [searchParams.i].flat()[0];
   const asked = Number.parseInt(raw ?? "1", 10);
   const position = queue.length === 0 ? 0 : Math.min(Math.max(Number.isFinite(asked) ? asked : 1, 1), queue.length);
   const row = queue[position - 1];
@@ -340,7 +357,7 @@ export async function getReviewPage(viewer: Viewer, searchParams: SearchParamsIn
     overdue: queue.filter((r) => r.overdue).length,
     dueSoon: queue.filter((r) => !r.overdue).length,
     scopeQuery: followupFiltersToSearchParams(scope).toString(),
-    canEdit: canAuthor(viewer),
+    canEdit,
     windowDays: REVIEW_WINDOW_DAYS,
     holdPrompts: held.slice(0, HOLD_PROMPTS_SHOWN).map(toItem),
     holdPromptsTotal: held.length,

@@ -1,5 +1,6 @@
 import "server-only";
-import { visibleContent, docsById, knowledgeOf } from "../knowledge/visible";
+import { visibleContent, docsById, knowledgeOf, type VisibleContent } from "../knowledge/visible";
+import { pageMemo } from "./page-memo";
 import type { Viewer } from "../auth/viewer";
 import { toRowData, type IncidentRowData } from "./incident-row";
 import type { CountermeasureCounts, FactorCoOccurrence, FactorCountermeasure } from "../knowledge/factor-links";
@@ -91,6 +92,12 @@ function monthsBetween(fromIso: string, now: Date): number {
 export async function getFactorPage(viewer: Viewer, id: string, now = new Date()): Promise<FactorPageData | { redirectTo: string } | null> {
   if (!ID_PATTERN.test(id)) return null;
   const visible = await visibleContent(viewer);
+  return factorPageMemo(visible, id, now, async () => computeFactorPage(visible, id, now));
+}
+
+const factorPageMemo = pageMemo<FactorPageData | { redirectTo: string } | null>();
+
+function computeFactorPage(visible: VisibleContent, id: string, now: Date): FactorPageData | { redirectTo: string } | null {
   const k = knowledgeOf(visible, now);
   const { taxonomy } = k;
   const canonical = taxonomy.canonicalId(id);

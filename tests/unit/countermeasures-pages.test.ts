@@ -4,6 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Viewer } from "../../lib/auth/viewer";
+import { getStore } from "../../lib/content";
 import { COUNTERMEASURES_PAGE_SIZE, getCountermeasuresPage, getReviewPage, HOLD_PROMPTS_SHOWN, pageParam } from "../../lib/pages/countermeasures";
 
 // The dashboard reads the request's host for its feed links; outside a request there is none.
@@ -86,5 +87,21 @@ describe("review page", () => {
     expect(review.holdPrompts).toHaveLength(HOLD_PROMPTS_SHOWN);
     expect(review.holdPrompts.some((h) => h.incident.id === "secret")).toBe(false);
     expect((await getReviewPage(who("author", ["security"]), {})).holdPromptsTotal).toBe(55);
+  });
+});
+
+describe("page data after a change", () => {
+  it("a new commit is on the dashboard at once, although the page before it was kept for reuse", async () => {
+    const before = await getCountermeasuresPage(who("reader"), { status: "open" });
+    expect(before.matching).toBe(40);
+    expect(await getCountermeasuresPage(who("reader"), { status: "open" })).toMatchObject({ matching: 40 });
+    const file = path.join(root, "content", "incidents", "beta.mdx");
+    fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace("title: Beta fix 1\n    type: detect\n    owner: ana@x.example\n    due: 2025-01-01\n    status: open", "title: Beta fix 1\n    type: detect\n    owner: ana@x.example\n    due: 2025-01-01\n    status: wont-do"));
+    const env = { ...process.env, GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@x", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@x" };
+    execFileSync("git", ["commit", "-qam", "beta cm-1 won't do"], { cwd: path.join(root, "content"), env });
+    await getStore().forceRefresh();
+    const after = await getCountermeasuresPage(who("reader"), { status: "open" });
+    expect(after.matching).toBe(39);
+    expect(after.items.some((i) => i.key.startsWith("beta") && i.id === "cm-1")).toBe(false);
   });
 });
