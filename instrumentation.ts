@@ -9,5 +9,8 @@ export async function register(): Promise<void> {
   }
   if (process.env.KAIZEN_WARM_UP === "off") return;
   const { warmUp } = await import("./lib/search/warm-up");
-  void warmUp();
+  const { warmUpFirstPage, warmUpPages } = await import("./lib/pages/warm-up");
+  // The content, then the home page's figures, then the search index (it opens synchronously: after the first page's
+  // work, not before it), then the rest of the typical viewer's page models (related-incidents index) step by step.
+  void warmUp(undefined, { beforeIndex: warmUpFirstPage }).then(() => warmUpPages());
 }

@@ -7,6 +7,7 @@ import { COUNTERMEASURE_STATUSES, COUNTERMEASURE_TYPES, SEVERITIES } from "@/lib
 import { monthLabel, StackedBars } from "../_components/charts/stacked-bars";
 import { CountermeasureListItem } from "./_components/countermeasure-item";
 import { TeamBars } from "./_components/team-bars";
+import { Pager } from "../incidents/pager";
 import "./countermeasures.css";
 import { DateRangeFields, SelectField } from "../_components/select-field";
 
@@ -118,9 +119,9 @@ export default async function CountermeasuresPage({ searchParams }: { searchPara
             <span className="small muted cms-list-sort">sorted by {filters.sort === "age" ? "age, oldest first" : filters.sort === "severity" ? "incident severity" : "due date"}
               {filters.status || filters.overdue || filters.breach || filters.dueWithin !== undefined ? "" : ", open first"}</span>
           </h2>
-          {data.matching > data.items.length && (
-            <p className="alert alert--info cms-limit">
-              Showing the first {data.items.length}. Narrow the filters, or <a href={csvHref}>export all {data.matching} as CSV</a>.
+          {data.page.pages > 1 && (
+            <p className="small muted cms-limit">
+              {data.matching} countermeasures, {data.items.length} a page; <a href={csvHref}>export all {data.matching} as CSV</a>.
             </p>
           )}
           {data.items.length === 0 ? (
@@ -142,6 +143,11 @@ export default async function CountermeasuresPage({ searchParams }: { searchPara
           ) : (
             <ItemList items={data.items} canEdit={data.canEdit} label="Countermeasures" />
           )}
+          {data.page.pages > 1 && (
+            <div className="cms-pager">
+              <Pager label="Countermeasure pages" page={data.page.page} pages={data.page.pages} first={data.page.first} last={data.page.last} total={data.matching} hrefFor={(n) => pageHref(data.query, n)} />
+            </div>
+          )}
         </section>
         <aside className="stack" aria-label="Policy and effectiveness">
           <BreachesCard data={data} />
@@ -150,6 +156,14 @@ export default async function CountermeasuresPage({ searchParams }: { searchPara
       </div>
     </main>
   );
+}
+
+/** The dashboard at page `n` with the current filters (page 1 is the plain URL). */
+function pageHref(query: string, n: number): string {
+  const p = new URLSearchParams(query);
+  if (n > 1) p.set("page", String(n));
+  const qs = p.toString();
+  return qs ? `/countermeasures?${qs}` : "/countermeasures";
 }
 
 function ItemList({ items, canEdit, label }: { items: CountermeasureItem[]; canEdit: boolean; label: string }) {

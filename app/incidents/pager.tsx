@@ -18,9 +18,9 @@ function pageWindow(page: number, pages: number): (number | "gap")[] {
 }
 
 /** "Showing 51–100 of 9,873" with links to the other pages of a server-rendered list (hrefFor keeps the filters). */
-export function Pager({ page, pages, first, last, total, hrefFor }: { page: number; pages: number; first: number; last: number; total: number; hrefFor: (page: number) => string }) {
+export function Pager({ page, pages, first, last, total, hrefFor, label = "Incident pages" }: { page: number; pages: number; first: number; last: number; total: number; hrefFor: (page: number) => string; label?: string }) {
   return (
-    <nav className="incidents-pager" aria-label="Incident pages">
+    <nav className="incidents-pager" aria-label={label}>
       <p className="incidents-pager__status small muted" aria-live="polite">
         Showing {number.format(first)}–{number.format(last)} of {number.format(total)}
       </p>

@@ -2,15 +2,15 @@ import "server-only";
 import { findByFeedToken, findUser, toViewer } from "../auth/users";
 import type { Viewer } from "../auth/viewer";
 import { visibleContent } from "../knowledge/visible";
-import { rowsToCsv } from "./csv";
+import { csvStream } from "./csv";
 import { rowsToICalendar } from "./ical";
 import { parseFollowupFilters, queryFollowups, type SearchParamsInput } from "./model";
 import { followupRowsFor } from "./visible-rows";
 
-/** The CSV export of the rows matching these filters, as this viewer may see them. */
-export async function countermeasuresCsv(viewer: Viewer, searchParams: SearchParamsInput, baseUrl: string): Promise<string> {
+/** The CSV export of the rows matching these filters, as this viewer may see them, streamed (see csvStream). */
+export async function countermeasuresCsv(viewer: Viewer, searchParams: SearchParamsInput, baseUrl: string): Promise<ReadableStream<Uint8Array>> {
   const visible = await visibleContent(viewer);
-  return rowsToCsv(queryFollowups(followupRowsFor(visible), parseFollowupFilters(searchParams), visible.snapshot.taxonomy), baseUrl);
+  return csvStream(queryFollowups(followupRowsFor(visible), parseFollowupFilters(searchParams), visible.snapshot.taxonomy), baseUrl);
 }
 
 /**

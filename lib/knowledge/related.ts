@@ -5,14 +5,41 @@ import type { Taxonomy } from "../schema/taxonomy";
 import { stemsWithSurface } from "../text/analyze";
 import { normalize, termFrequencies, terms, type SparseVector } from "./text";
 
-/** TF-IDF vectors of every incident's title, summary and body, with an inverted index for fast cosine queries. */
+/**
+ * TF-IDF vectors of every incident's title, summary and body, with an inverted index for fast cosine queries. The
+ * vectors and postings are typed arrays over term and incident numbers rather than maps and objects: at 10,000
+ * incidents that is ~2 million weights, which as Map entries and {id, w} objects cost well over 100 MB per visible list.
+ */
 export interface TextIndex {
   size: number;
   idf: Map<string, number>;
-  vectors: Map<string, SparseVector>;
-  postings: Map<string, { id: string; w: number }[]>;
+  /** Incident ids by number. */
+  ids: string[];
+  /** Incident number by id. */
+  byId: Map<string, number>;
+  /** The terms kept in some vector, by number, and their numbers. */
+  termNames: string[];
+  termIds: Map<string, number>;
+  /** Per incident number: its kept terms (term numbers) and their weights (a unit vector). */
+  docTerms: Int32Array[];
+  docWeights: Float64Array[];
+  /** Per term number: the incidents (numbers, ascending) that keep it, and its weight in each. */
+  postDocs: Int32Array[];
+  postWeights: Float64Array[];
   /** A readable word for each stem. */
   surface: Map<string, string>;
+}
+
+/** One incident's vector as a sparse map (empty when it is not in the index). */
+export function vectorOf(index: TextIndex, id: string): SparseVector {
+  const n = index.byId.get(id);
+  const v: SparseVector = new Map();
+  if (n === undefined) return v;
+  const ts = index.docTerms[n];
+  const ws = index.docWeights[n];
+  if (!ts || !ws) return v;
+  for (let i = 0; i < ts.length; i++) v.set(index.termNames[ts[i] ?? 0] ?? "", ws[i] ?? 0);
+  return v;
 }
 
 // Long documents keep their strongest terms only: enough for similarity, and postings stay short at scale.
@@ -40,36 +67,111 @@ function prune(v: SparseVector): SparseVector {
 }
 
 const textIndexCache = new WeakMap<readonly KnowledgeIncident[], TextIndex>();
+/** Builds under way, so a request that needs an index mid-build finishes that build instead of starting another. */
+const textIndexBuilds = new WeakMap<readonly KnowledgeIncident[], Generator<void, TextIndex>>();
 
-/** Builds (once per incident list, memoized on its identity) the TF-IDF index of the incidents' text. */
-export function buildTextIndex(incidents: readonly KnowledgeIncident[]): TextIndex {
-  const hit = textIndexCache.get(incidents);
-  if (hit) return hit;
+/** Incidents tokenized between two pauses of a background build (about 10 ms of work on a loaded machine). */
+const BUILD_STEP = 50;
+
+/** The index build as steps: it pauses (yields) every BUILD_STEP incidents and returns the finished index. */
+function* textIndexSteps(incidents: readonly KnowledgeIncident[]): Generator<void, TextIndex> {
   const surface = new Map<string, string>();
   const tfs = new Map<string, Map<string, number>>();
   const df = new Map<string, number>();
+  let n = 0;
   for (const inc of incidents) {
     const tf = termFrequencies(terms(stemsWithSurface(incidentText(inc), surface)));
     tfs.set(inc.id, tf);
     for (const t of tf.keys()) df.set(t, (df.get(t) ?? 0) + 1);
+    if (++n % BUILD_STEP === 0) yield;
   }
-  const n = incidents.length;
   const idf = new Map<string, number>();
-  for (const [t, d] of df) idf.set(t, Math.log((n + 1) / d));
-  const vectors = new Map<string, SparseVector>();
-  const postings = new Map<string, { id: string; w: number }[]>();
+  for (const [t, d] of df) idf.set(t, Math.log((incidents.length + 1) / d));
+  const ids: string[] = [];
+  const termIds = new Map<string, number>();
+  const termNames: string[] = [];
+  const docTerms: Int32Array[] = [];
+  const docWeights: Float64Array[] = [];
+  const postDocs: number[][] = [];
+  const postW: number[][] = [];
+  n = 0;
   for (const [id, tf] of tfs) {
     const v = prune(weigh(tf, idf, 0));
-    vectors.set(id, v);
+    // The raw frequencies are only needed until the vector is made: dropping them as we go keeps the peak low.
+    tfs.delete(id);
+    const doc = ids.length;
+    ids.push(id);
+    const ts = new Int32Array(v.size);
+    const ws = new Float64Array(v.size);
+    let i = 0;
     for (const [t, w] of v) {
-      let p = postings.get(t);
-      if (!p) postings.set(t, (p = []));
-      p.push({ id, w });
+      let tid = termIds.get(t);
+      if (tid === undefined) {
+        tid = termNames.length;
+        termIds.set(t, tid);
+        termNames.push(t);
+        postDocs.push([]);
+        postW.push([]);
+      }
+      ts[i] = tid;
+      ws[i] = w;
+      i++;
+      postDocs[tid]?.push(doc);
+      postW[tid]?.push(w);
     }
+    docTerms.push(ts);
+    docWeights.push(ws);
+    if (++n % (4 * BUILD_STEP) === 0) yield;
   }
-  const index = { size: n, idf, vectors, postings, surface };
-  textIndexCache.set(incidents, index);
-  return index;
+  return {
+    size: incidents.length,
+    idf,
+    ids,
+    byId: new Map(ids.map((id, i) => [id, i])),
+    termNames,
+    termIds,
+    docTerms,
+    docWeights,
+    postDocs: postDocs.map((d) => Int32Array.from(d)),
+    postWeights: postW.map((w) => Float64Array.from(w)),
+    surface,
+  };
+}
+
+function buildStep(incidents: readonly KnowledgeIncident[]): IteratorResult<void, TextIndex> {
+  let build = textIndexBuilds.get(incidents);
+  if (!build) textIndexBuilds.set(incidents, (build = textIndexSteps(incidents)));
+  const step = build.next();
+  if (step.done) {
+    textIndexCache.set(incidents, step.value);
+    textIndexBuilds.delete(incidents);
+  }
+  return step;
+}
+
+/** Builds (once per incident list, memoized on its identity) the TF-IDF index of the incidents' text. */
+export function buildTextIndex(incidents: readonly KnowledgeIncident[]): TextIndex {
+  for (;;) {
+    const hit = textIndexCache.get(incidents);
+    if (hit) return hit;
+    const step = buildStep(incidents);
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * The same index built off the request path: a step at a time with the event loop free in between, so pages are
+ * served while it builds (the server's warm-up calls it after a start or a new snapshot). A request that needs the
+ * index meanwhile finishes this build synchronously rather than starting over.
+ */
+export async function buildTextIndexInBackground(incidents: readonly KnowledgeIncident[]): Promise<TextIndex> {
+  for (;;) {
+    const hit = textIndexCache.get(incidents);
+    if (hit) return hit;
+    const step = buildStep(incidents);
+    if (step.done) return step.value;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
 }
 
 /** The TF-IDF vector of free text against an index (unknown words weigh as the rarest known ones). */
@@ -84,12 +186,18 @@ export function similarByText(index: TextIndex, v: SparseVector, exclude?: strin
   // Terms in a fifth of all incidents or more add little to a cosine and cost the most to walk, so large knowledge
   // bases skip them (the figure then slightly underestimates similarity; the ranking barely moves).
   const maxPostings = Math.max(200, index.size / 5);
+  const skip = exclude === undefined ? -1 : (index.byId.get(exclude) ?? -1);
   for (const [t, w] of v) {
-    const postings = index.postings.get(t) ?? [];
-    if (postings.length > maxPostings) continue;
-    for (const p of postings) {
-      if (p.id === exclude) continue;
-      scores.set(p.id, (scores.get(p.id) ?? 0) + w * p.w);
+    const tid = index.termIds.get(t);
+    if (tid === undefined) continue;
+    const docs = index.postDocs[tid];
+    const ws = index.postWeights[tid];
+    if (!docs || !ws || docs.length > maxPostings) continue;
+    for (let i = 0; i < docs.length; i++) {
+      const d = docs[i] ?? -1;
+      if (d === skip) continue;
+      const id = index.ids[d] ?? "";
+      scores.set(id, (scores.get(id) ?? 0) + w * (ws[i] ?? 0));
     }
   }
   return scores;
@@ -182,7 +290,7 @@ export function relatedIncidents(incidents: readonly KnowledgeIncident[], taxono
     }
   }
   const index = buildTextIndex(incidents);
-  const myVec = index.vectors.get(id) ?? new Map<string, number>();
+  const myVec = vectorOf(index, id);
   const textScores = similarByText(index, myVec, id);
 
   // Score every candidate cheaply, then explain only the ones returned.
@@ -201,7 +309,7 @@ export function relatedIncidents(incidents: readonly KnowledgeIncident[], taxono
     if (!inc) return [];
     const theirs = byIncident.get(cand) ?? [];
     const shared = mine.filter((f) => theirs.includes(f)).sort((a, b) => idfOf(b) - idfOf(a) || a.localeCompare(b));
-    const words = ts > 0 ? sharedTerms(index, myVec, index.vectors.get(cand) ?? new Map()) : [];
+    const words = ts > 0 ? sharedTerms(index, myVec, vectorOf(index, cand)) : [];
     const reasons: string[] = [];
     if (shared.length) reasons.push(`shares ${shared.length === 1 ? "1 factor" : `${shared.length} factors`}: ${shared.join(", ")}`);
     if (words.length && ts >= 0.05) reasons.push(`similar text: ${words.join(", ")}`);
@@ -236,6 +344,6 @@ export function similarIncidentsForText(
     .slice(0, limit)
     .flatMap(([id, score]) => {
       const inc = byId.get(id);
-      return inc ? [{ id, title: inc.frontmatter.title, score: Math.round(score * 1000) / 1000, sharedTerms: sharedTerms(index, v, index.vectors.get(id) ?? new Map()) }] : [];
+      return inc ? [{ id, title: inc.frontmatter.title, score: Math.round(score * 1000) / 1000, sharedTerms: sharedTerms(index, v, vectorOf(index, id)) }] : [];
     });
 }

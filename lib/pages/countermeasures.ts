@@ -22,6 +22,8 @@ import { defaultTimeZone, daysBetween, localDate } from "../knowledge/dates";
 import { isOpen } from "../knowledge/facts";
 import { visibleContent, type VisibleContent } from "../knowledge/visible";
 import { requestBaseUrl } from "../http";
+import { pageOf } from "./incidents";
+import { pageMemo } from "./page-memo";
 import type { Taxonomy } from "../schema/taxonomy";
 import { evidenceRequired } from "../schema/followup-policy";
 import type { CountermeasureStatus, CountermeasureType, Severity } from "../schema/incident";
@@ -85,8 +87,10 @@ export interface CountermeasuresPageData {
   filters: FollowupFilters;
   /** How many filters (other than sort and grouping) are set. */
   activeFilters: number;
-  /** Matching rows in the chosen order (open ones first unless a status is chosen), at most MAX_ROWS of them. */
+  /** One page of the matching rows in the chosen order (open ones first unless a status is chosen). */
   items: CountermeasureItem[];
+  /** Which page `items` is (1-based, clamped), of how many, and the 1-based positions of its first and last row. */
+  page: { page: number; pages: number; first: number; last: number };
   /** Set when grouping is chosen. */
   groups: CountermeasureGroupView[] | null;
   matching: number;
@@ -111,8 +115,17 @@ export interface CountermeasuresPageData {
   feed: CalendarFeedLinks | null;
 }
 
-/** Rows rendered on one dashboard page; beyond this the CSV export has everything. */
-export const MAX_ROWS = 200;
+/** Rows rendered on one dashboard page (`?page=N` for the others; the CSV export has them all at once). */
+export const COUNTERMEASURES_PAGE_SIZE = 50;
+/** Done countermeasures asking "did it hold?" listed on the review page (soonest verify-by first). */
+export const HOLD_PROMPTS_SHOWN = 20;
+
+/** `?page=` of a list: a whole number from 1, anything else is the first page. */
+export function pageParam(searchParams: SearchParamsInput): number {
+  const raw = searchParams instanceof URLSearchParams ? searchParams.get("page") : [searchParams.page].flat()[0];
+  const n = /^\d{1,7}$/.test(raw ?? "") ? Number(raw) : 1;
+  return n >= 1 ? n : 1;
+}
 
 const REVIEW_WINDOW_DAYS = 14;
 
@@ -210,7 +223,17 @@ function today(): string {
 /** Everything the countermeasure dashboard shows for this viewer and these URL filters. */
 export async function getCountermeasuresPage(viewer: Viewer, searchParams: SearchParamsInput): Promise<CountermeasuresPageData> {
   const filters = parseFollowupFilters(searchParams);
+  const page = pageParam(searchParams);
   const visible = await visibleContent(viewer);
+  const key = `${followupFiltersToSearchParams(filters).toString()}|${page}|${canAuthor(viewer)}`;
+  const data = await dashboardMemo(visible, key, new Date(), async () => computeDashboard(visible, filters, page, canAuthor(viewer)));
+  // The calendar feed belongs to the user, not to their access level: never memoized with the rest.
+  return { ...data, feed: await calendarFeedLinks(viewer, await requestBaseUrl()) };
+}
+
+const dashboardMemo = pageMemo<Omit<CountermeasuresPageData, "feed">>();
+
+function computeDashboard(visible: VisibleContent, filters: FollowupFilters, pageNumber: number, canEdit: boolean): Omit<CountermeasuresPageData, "feed"> {
   const { taxonomy } = visible.snapshot;
   const all = followupRowsFor(visible);
   const sorted = queryFollowups(all, filters, taxonomy);
@@ -232,7 +255,8 @@ export async function getCountermeasuresPage(viewer: Viewer, searchParams: Searc
     effectivenessCache.set(all, effectiveness);
   }
 
-  const shown = matching.slice(0, MAX_ROWS);
+  // A page at a time: at 10,000 incidents there are tens of thousands of rows, and each one is a form.
+  const { items: shown, page, pages, first, last } = pageOf(matching, pageNumber, COUNTERMEASURES_PAGE_SIZE);
   const toItem = itemsFor(visible);
   const items = shown.map(toItem);
   const byKey = new Map(items.map((i) => [i.key, i]));
@@ -245,6 +269,7 @@ export async function getCountermeasuresPage(viewer: Viewer, searchParams: Searc
     filters,
     activeFilters: countActive(filters),
     items,
+    page: { page, pages, first, last },
     groups,
     matching: matching.length,
     total: all.length,
@@ -254,11 +279,10 @@ export async function getCountermeasuresPage(viewer: Viewer, searchParams: Searc
     breachesByTeam: breachesByTeam(inScope),
     hasPolicy: hasFollowupPolicy(visible),
     facets: facetsOf(all, taxonomy),
-    canEdit: canAuthor(viewer),
+    canEdit,
     query: followupFiltersToSearchParams(filters).toString(),
     scopeQuery: followupFiltersToSearchParams({ ...scope, createdFrom: filters.createdFrom, createdTo: filters.createdTo }).toString(),
     today: today(),
-    feed: await calendarFeedLinks(viewer, await requestBaseUrl()),
   };
 }
 
@@ -295,8 +319,10 @@ export interface ReviewPageData {
   scopeQuery: string;
   canEdit: boolean;
   windowDays: number;
-  /** Done countermeasures whose verify_by has come, still waiting for an answer to "did it hold?" (soonest first). */
+  /** Done countermeasures whose verify_by has come, still waiting for an answer to "did it hold?" (soonest first, at most HOLD_PROMPTS_SHOWN). */
   holdPrompts: CountermeasureItem[];
+  /** How many are waiting in all. */
+  holdPromptsTotal: number;
 }
 
 /**
@@ -307,27 +333,34 @@ export async function getReviewPage(viewer: Viewer, searchParams: SearchParamsIn
   const filters = parseFollowupFilters(searchParams);
   const scope = scopeOf(filters);
   const visible = await visibleContent(viewer);
+  const raw = (searchParams instanceof URLSearchParams ? searchParams.get("i") : [searchParams.i].flat()[0]) ?? undefined;
+  const key = `${followupFiltersToSearchParams(scope).toString()}|${raw ?? ""}|${canAuthor(viewer)}`;
+  return reviewMemo(visible, key, new Date(), async () => computeReview(visible, scope, raw, canAuthor(viewer)));
+}
+
+const reviewMemo = pageMemo<ReviewPageData>();
+
+function computeReview(visible: VisibleContent, scope: FollowupFilters, raw: string | undefined, canEdit: boolean): ReviewPageData {
   const { taxonomy } = visible.snapshot;
   const all = followupRowsFor(visible);
   const queue = queryFollowups(all, { ...scope, dueWithin: REVIEW_WINDOW_DAYS, sort: "due" }, taxonomy);
-  const raw = searchParams instanceof URLSearchParams ? searchParams.get("i") : [searchParams.i].flat()[0];
   const asked = Number.parseInt(raw ?? "1", 10);
   const position = queue.length === 0 ? 0 : Math.min(Math.max(Number.isFinite(asked) ? asked : 1, 1), queue.length);
   const row = queue[position - 1];
   const toItem = itemsFor(visible);
+  const held = filterRows(all, scope, taxonomy)
+    .filter((r) => r.outcome?.askIfHeld)
+    .sort((a, b) => (a.verify_by ?? "").localeCompare(b.verify_by ?? "") || a.key.localeCompare(b.key));
   const base = {
     position,
     count: queue.length,
     overdue: queue.filter((r) => r.overdue).length,
     dueSoon: queue.filter((r) => !r.overdue).length,
     scopeQuery: followupFiltersToSearchParams(scope).toString(),
-    canEdit: canAuthor(viewer),
+    canEdit,
     windowDays: REVIEW_WINDOW_DAYS,
-    holdPrompts: filterRows(all, scope, taxonomy)
-      .filter((r) => r.outcome?.askIfHeld)
-      .sort((a, b) => (a.verify_by ?? "").localeCompare(b.verify_by ?? "") || a.key.localeCompare(b.key))
-      .slice(0, MAX_ROWS)
-      .map(itemsFor(visible)),
+    holdPrompts: held.slice(0, HOLD_PROMPTS_SHOWN).map(toItem),
+    holdPromptsTotal: held.length,
   };
   if (!row) return { ...base, item: null, incident: null };
 

@@ -1,5 +1,6 @@
 import "server-only";
-import { visibleContent, docsById, knowledgeOf } from "../knowledge/visible";
+import { visibleContent, docsById, knowledgeOf, type VisibleContent } from "../knowledge/visible";
+import { pageMemo } from "./page-memo";
 import type { Viewer } from "../auth/viewer";
 import { toRowData, type IncidentRowData } from "./incident-row";
 import type { CountermeasureCounts, FactorCoOccurrence, FactorCountermeasure } from "../knowledge/factor-links";
@@ -38,9 +39,9 @@ export interface FactorEffectivenessView extends FactorEffectiveness {
 // A common factor in a large knowledge base has thousands of incidents and countermeasures: the page shows the newest
 // ones and links to the filtered lists for the rest, so its size does not grow with the knowledge base.
 /** Incidents listed on a factor page (newest first); the incident list filtered by the factor has them all. */
-export const FACTOR_PAGE_INCIDENTS = 50;
+export const FACTOR_PAGE_INCIDENTS = 25;
 /** Countermeasures listed on a factor page (the newest incidents'); the dashboard filtered by the factor has them all. */
-export const FACTOR_PAGE_COUNTERMEASURES = 100;
+export const FACTOR_PAGE_COUNTERMEASURES = 30;
 /** Countermeasures listed in the "recurred after" notice, and later incidents named for each. */
 export const FACTOR_PAGE_RECURRENCES = 10;
 export const RECURRENCE_EXAMPLES = 5;
@@ -91,6 +92,12 @@ function monthsBetween(fromIso: string, now: Date): number {
 export async function getFactorPage(viewer: Viewer, id: string, now = new Date()): Promise<FactorPageData | { redirectTo: string } | null> {
   if (!ID_PATTERN.test(id)) return null;
   const visible = await visibleContent(viewer);
+  return factorPageMemo(visible, id, now, async () => computeFactorPage(visible, id, now));
+}
+
+const factorPageMemo = pageMemo<FactorPageData | { redirectTo: string } | null>();
+
+function computeFactorPage(visible: VisibleContent, id: string, now: Date): FactorPageData | { redirectTo: string } | null {
   const k = knowledgeOf(visible, now);
   const { taxonomy } = k;
   const canonical = taxonomy.canonicalId(id);

@@ -1,5 +1,6 @@
 import "server-only";
-import { visibleContent, knowledgeOf } from "../knowledge/visible";
+import { visibleContent, knowledgeOf, type VisibleContent } from "../knowledge/visible";
+import { pageMemo } from "./page-memo";
 import { z } from "zod";
 import { canManageTaxonomy, type Viewer } from "../auth/viewer";
 import { mergeSuggestions, type MergeSuggestion, type TaxonomyCare } from "../knowledge/taxonomy-care";
@@ -61,6 +62,14 @@ const factorOrder: Record<FactorSort, (a: FactorSummary, b: FactorSummary) => nu
 /** /factors: every factor by category with counts, teams, a 12-month sparkline and the recurrence flag; taxonomy care. */
 export async function getFactorsIndex(viewer: Viewer, sort: FactorSort = "incidents", now = new Date()): Promise<FactorsIndexData> {
   const visible = await visibleContent(viewer);
+  // The admin block (merge candidates) depends on the role beside the access level: part of the key.
+  const admin = canManageTaxonomy(viewer);
+  return factorsIndexMemo(visible, `${sort}|${admin}`, now, async () => computeFactorsIndex(visible, sort, admin, now));
+}
+
+const factorsIndexMemo = pageMemo<FactorsIndexData>();
+
+function computeFactorsIndex(visible: VisibleContent, sort: FactorSort, isAdmin: boolean, now: Date): FactorsIndexData {
   const k = knowledgeOf(visible, now);
   const rec = k.recurringIncidentCounts();
   const byCategory = new Map<string, FactorSummary[]>();
@@ -99,7 +108,7 @@ export async function getFactorsIndex(viewer: Viewer, sort: FactorSort = "incide
       recurred: all.filter((f) => f.recurrences > 0).length,
     },
     care: k.taxonomyCare(),
-    admin: canManageTaxonomy(viewer)
+    admin: isAdmin
       ? {
           factors: k.taxonomy.active.map((f) => ({ id: f.id, name: f.name })).sort((a, b) => a.name.localeCompare(b.name)),
           candidates: mergeSuggestions(visible.incidents, k.taxonomy),

@@ -1,5 +1,6 @@
 import "server-only";
-import { visibleContent, knowledgeOf } from "../knowledge/visible";
+import { visibleContent, knowledgeOf, type VisibleContent } from "../knowledge/visible";
+import { pageMemo } from "./page-memo";
 import { z } from "zod";
 import type { Viewer } from "../auth/viewer";
 import type { Learning } from "../knowledge/learnings";
@@ -31,6 +32,13 @@ export interface LearningsPageData {
 /** /learnings: the global learnings ranking (cross-team first) for this viewer, filtered by category, team and period. */
 export async function getLearnings(viewer: Viewer, filters: LearningsFilters, now = new Date()): Promise<LearningsPageData> {
   const visible = await visibleContent(viewer);
+  const key = JSON.stringify([filters.category ?? null, filters.team ?? null, filters.from ?? null, filters.to ?? null]);
+  return learningsMemo(visible, key, now, async () => computeLearnings(visible, filters, now));
+}
+
+const learningsMemo = pageMemo<LearningsPageData>();
+
+function computeLearnings(visible: VisibleContent, filters: LearningsFilters, now: Date): LearningsPageData {
   const k = knowledgeOf(visible, now);
   const teams = new Map<string, number>();
   for (const i of visible.incidents) for (const t of i.frontmatter.teams) teams.set(t, (teams.get(t) ?? 0) + 1);

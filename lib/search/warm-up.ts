@@ -9,7 +9,7 @@ const PROGRESS_EVERY_MS = 2_000;
  * index — right after the server starts, printing progress while it lasts. Never throws: a failure here only means
  * the first request does the work.
  */
-export async function warmUp(log: (line: string) => void = (l) => console.log(l)): Promise<void> {
+export async function warmUp(log: (line: string) => void = (l) => console.log(l), opts: { beforeIndex?: () => Promise<void> } = {}): Promise<void> {
   const store = getStore();
   const t0 = Date.now();
   const seconds = () => ((Date.now() - t0) / 1000).toFixed(1);
@@ -22,6 +22,8 @@ export async function warmUp(log: (line: string) => void = (l) => console.log(l)
     const snap = await store.snapshot();
     const p = store.progress();
     log(`[kaizen] content ready: ${snap.incidents.length} incidents, ${snap.broken.length} with problems (${p.fromCache} from the parse cache) in ${seconds()} s`);
+    // What the first page needs goes first: opening the index holds the event loop while it lasts.
+    await opts.beforeIndex?.();
     await getSearchIndex(store);
     log(`[kaizen] search index ready in ${seconds()} s`);
   } catch (err) {

@@ -4,6 +4,8 @@
 // KAIZEN_DIST_DIR or .next) on loopback, signs in a reader and an author through next-auth's credentials endpoint and
 // times each page to its full body: the first request (cold) and the median and p95 of the warm ones.
 // `--profile=DIR` runs the server with `--cpu-prof` (profiles are written to DIR when it exits).
+// It also reports the server's resident memory after every page was visited, and keeps each size's figures in
+// .kaizen/bench/pages-<size>.json: the next run prints them beside its own (`prev`), so a change shows as before/after.
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -17,7 +19,7 @@ import { incidentSchema } from "../../lib/schema/incident";
 import { flagNumber, flagString, parseArgs, toolOptions } from "../../scripts/cli-args";
 import { generate } from "./knowledge-base";
 
-const args = parseArgs(process.argv.slice(2), toolOptions(["sizes", "warm", "port", "profile"], ["keep"]));
+const args = parseArgs(process.argv.slice(2), toolOptions(["sizes", "warm", "port", "profile", "results"], ["keep"]));
 const root = path.resolve(import.meta.dirname, "../..");
 const distDir = process.env.KAIZEN_DIST_DIR ?? ".next";
 const sizes = (flagString(args, "sizes") ?? "18,10000").split(",").map((s) => Number(s.trim()));
@@ -25,6 +27,7 @@ const warmRuns = flagNumber(args, "warm", 10);
 const port = flagNumber(args, "port", 3950);
 const profileDir = flagString(args, "profile");
 const keep = args.flags.keep === true;
+const resultsDir = path.resolve(root, flagString(args, "results") ?? ".kaizen/bench");
 const base = `http://127.0.0.1:${port}`;
 const USERS = { reader: "bench-reader-password-1", author: "bench-author-password-1" } as const;
 type User = keyof typeof USERS;
@@ -88,7 +91,7 @@ function pageIncident(dir: string, ids: string[]): string {
   return ids[0] ?? "";
 }
 
-async function waitFor(url: string, server: ChildProcess, limitMs = 300_000): Promise<number> {
+async function waitFor(url: string, server: ChildProcess, limitMs = 900_000): Promise<number> {
   const t0 = performance.now();
   for (;;) {
     if (server.exitCode !== null) throw new Error(`server exited with ${server.exitCode} before ${url} answered`);
@@ -157,6 +160,7 @@ async function runSize(size: number, taxonomy: Taxonomy) {
         }
       }
     }
+    const rssMb = treeRssMb(server.child.pid);
     // A warm restart (a deploy): same data directory, so whatever the last process kept (parse cache, search index)
     // is there; timed from spawn to the first signed-in page.
     await server.stop();
@@ -165,27 +169,96 @@ async function runSize(size: number, taxonomy: Taxonomy) {
     const restartHealthMs = await waitFor("/api/health", server.child);
     const again = await timed("/", cookies.reader).catch((err: Error) => ({ ms: NaN, bytes: 0, error: err.message }));
     const restartPageAt = performance.now() - r0;
+    // The first incident page after the restart: the related-incidents index must not be built on its request path.
+    const againIncident = await timed(`/incidents/${id}`, cookies.reader).catch(() => ({ ms: NaN, bytes: 0 }));
     const [l1, l5] = os.loadavg();
-    console.log(`\n${ids.length} incidents (generated in ${(genMs / 1000).toFixed(1)} s); ${os.cpus().length} cores, load average ${l1?.toFixed(2)} / ${l5?.toFixed(2)} (1 / 5 min)`);
-    console.log(`server start to first /api/health 200: ${fmtMs(healthMs)} ms; first page (/) after that: ${"error" in first ? first.error : `${fmtMs(first.ms)} ms`}; spawn to first page: ${fmtMs(firstPageAt)} ms`);
-    console.log(`warm restart: spawn to first /api/health 200: ${fmtMs(restartHealthMs)} ms; spawn to first page (/): ${"error" in again ? again.error : `${fmtMs(restartPageAt)} ms`}`);
-    console.log(`<id> = ${id}, <factor> = ${factor}`);
     const shown = (u: string) => u.replace(id, "<id>").replace(`/factors/${factor}`, "/factors/<factor>");
+    const result: SizeResult = {
+      at: new Date().toISOString(),
+      build: distDir,
+      load: [l1 ?? NaN, l5 ?? NaN],
+      incidents: ids.length,
+      coldHealthMs: healthMs,
+      coldFirstPageMs: "error" in first ? NaN : firstPageAt,
+      restartHealthMs,
+      restartFirstPageMs: "error" in again ? NaN : restartPageAt,
+      restartIncidentMs: againIncident.ms,
+      rssMb,
+      rows: rows.map((r) => ({ user: r.user, route: shown(r.url), cold: r.cold, p50: r.p50, p95: r.p95, bytes: r.bytes, ...(r.error ? { error: r.error } : {}) })),
+    };
+    const prev = readPrevious(ids.length);
+    const was = (now: number, before: number | undefined, fmt: (x: number) => string) => (before === undefined || !Number.isFinite(before) ? fmt(now) : `${fmt(now)} (prev ${fmt(before)})`);
+    const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+    console.log(`\n${ids.length} incidents (generated in ${(genMs / 1000).toFixed(1)} s); ${os.cpus().length} cores, load average ${l1?.toFixed(2)} / ${l5?.toFixed(2)} (1 / 5 min)`);
+    if (prev) console.log(`prev = the run of ${prev.at} (build ${prev.build}, load ${prev.load.map((x) => x.toFixed(2)).join(" / ")})`);
+    console.log(`cold start: spawn to first /api/health 200: ${was(healthMs, prev?.coldHealthMs, s)}; first page (/) after that: ${"error" in first ? first.error : `${fmtMs(first.ms)} ms`}; spawn to first page: ${was(firstPageAt, prev?.coldFirstPageMs, s)}`);
+    console.log(`warm restart: spawn to first /api/health 200: ${was(restartHealthMs, prev?.restartHealthMs, s)}; spawn to first page (/): ${"error" in again ? again.error : was(restartPageAt, prev?.restartFirstPageMs, s)}; then /incidents/<id>: ${was(againIncident.ms, prev?.restartIncidentMs, (x) => `${fmtMs(x)} ms`)}`);
+    console.log(`server RSS after every page (process tree): ${was(rssMb, prev?.rssMb, (x) => `${x.toFixed(0)} MB`)}`);
+    console.log(`<id> = ${id}, <factor> = ${factor}`);
     const w = Math.max(...routes.map(([, u]) => shown(u).length), 5) + 2;
-    console.log(`${"user".padEnd(7)} ${"route".padEnd(w)} ${"cold ms".padStart(9)} ${"p50 ms".padStart(8)} ${"p95 ms".padStart(8)} ${"HTML".padStart(10)}`);
+    const before = new Map((prev?.rows ?? []).map((r) => [`${r.user} ${r.route}`, r]));
+    console.log(`${"user".padEnd(7)} ${"route".padEnd(w)} ${"cold ms".padStart(9)} ${"p50 ms".padStart(8)} ${"p95 ms".padStart(8)} ${"HTML".padStart(10)}${prev ? `   ${"prev p95".padStart(9)} ${"prev HTML".padStart(10)}` : ""}`);
     for (const r of rows) {
+      const p = before.get(`${r.user} ${shown(r.url)}`);
+      const prevCols = prev ? `   ${(p && Number.isFinite(p.p95) ? fmtMs(p.p95) : "—").padStart(9)} ${(p && p.bytes ? fmtSize(p.bytes) : "—").padStart(10)}` : "";
       if (r.error) {
-        console.log(`${r.user.padEnd(7)} ${shown(r.url).padEnd(w)} ${"—".padStart(9)} ${"—".padStart(8)} ${"—".padStart(8)} ${"—".padStart(10)}  ✗ ${r.error}`);
+        console.log(`${r.user.padEnd(7)} ${shown(r.url).padEnd(w)} ${"—".padStart(9)} ${"—".padStart(8)} ${"—".padStart(8)} ${"—".padStart(10)}${prevCols}  ✗ ${r.error}`);
         continue;
       }
-      const flag = r.p50 > 500 || r.bytes > 1024 * 1024 ? "  ◀" : "";
-      console.log(`${r.user.padEnd(7)} ${shown(r.url).padEnd(w)} ${fmtMs(r.cold).padStart(9)} ${fmtMs(r.p50).padStart(8)} ${fmtMs(r.p95).padStart(8)} ${fmtSize(r.bytes).padStart(10)}${flag}`);
+      const flag = r.p95 > 150 || r.bytes > 1024 * 1024 ? "  ◀" : "";
+      console.log(`${r.user.padEnd(7)} ${shown(r.url).padEnd(w)} ${fmtMs(r.cold).padStart(9)} ${fmtMs(r.p50).padStart(8)} ${fmtMs(r.p95).padStart(8)} ${fmtSize(r.bytes).padStart(10)}${prevCols}${flag}`);
     }
+    fs.mkdirSync(resultsDir, { recursive: true });
+    fs.writeFileSync(path.join(resultsDir, `pages-${ids.length}.json`), `${JSON.stringify(result, null, 2)}\n`);
   } finally {
     await server.stop();
     if (keep) console.log(`kept ${tmp}`);
     else fs.rmSync(tmp, { recursive: true, force: true });
   }
+}
+
+interface SizeResult {
+  at: string;
+  build: string;
+  load: number[];
+  incidents: number;
+  coldHealthMs: number;
+  coldFirstPageMs: number;
+  restartHealthMs: number;
+  restartFirstPageMs: number;
+  restartIncidentMs?: number;
+  rssMb: number;
+  rows: { user: string; route: string; cold: number; p50: number; p95: number; bytes: number; error?: string }[];
+}
+
+/** The figures the previous run kept for this size, or null (none yet, or unreadable: then this run starts afresh). */
+function readPrevious(size: number): SizeResult | null {
+  try {
+    const r = JSON.parse(fs.readFileSync(path.join(resultsDir, `pages-${size}.json`), "utf8")) as SizeResult;
+    return Array.isArray(r.rows) && Array.isArray(r.load) ? r : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Resident memory of a process and its descendants in MB (`next start` may run the server in a child), from /proc. */
+function treeRssMb(pid: number | undefined): number {
+  if (pid === undefined) return NaN;
+  let kb = 0;
+  const todo = [pid];
+  for (let p = todo.pop(); p !== undefined; p = todo.pop()) {
+    try {
+      const m = /^VmRSS:\s+(\d+) kB/m.exec(fs.readFileSync(`/proc/${p}/status`, "utf8"));
+      kb += Number(m?.[1] ?? 0);
+      for (const task of fs.readdirSync(`/proc/${p}/task`)) {
+        const kids = fs.readFileSync(`/proc/${p}/task/${task}/children`, "utf8").trim();
+        if (kids) todo.push(...kids.split(/\s+/).map(Number));
+      }
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return kb / 1024;
 }
 
 /** `next start` over this content on loopback; its stderr is kept (the last 20 kB) to tell why it died. */

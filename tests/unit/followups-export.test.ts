@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { incidentSchema } from "../../lib/schema/incident";
 import { buildFollowupRows, type FollowupSource } from "../../lib/followups/model";
-import { csvCell, rowsToCsv } from "../../lib/followups/csv";
+import { csvCell, csvStream, rowsToCsv } from "../../lib/followups/csv";
 import { escapeText, foldLine, rowsToICalendar } from "../../lib/followups/ical";
 
 function incident(id: string, fm: Record<string, unknown>): FollowupSource {
@@ -114,6 +114,28 @@ describe("CSV export", () => {
     ]);
     expect(records[2]?.slice(0, 7)).toEqual(["db-outage", "Plain", "ana@x.example", "2026-03-10", "done", "detect", "0"]);
     expect(records).toHaveLength(3);
+  });
+
+  it("streams the same CSV a chunk of rows at a time, the header first, and stops when the reader cancels", async () => {
+    const many = Array.from({ length: 25 }, (_, n) => incident(`inc-${String(n).padStart(2, "0")}`, { countermeasures: [cm("cm-1", { title: `Fix, part ${n}` }), cm("cm-2", { title: 'A "quoted" one' })] }));
+    const rows = buildFollowupRows(many, undefined, options);
+    expect(rows).toHaveLength(50);
+    const reader = csvStream(rows, "https://kaizen.example", 8).getReader();
+    const decoder = new TextDecoder();
+    const chunks: string[] = [];
+    for (let r = await reader.read(); !r.done; r = await reader.read()) chunks.push(decoder.decode(r.value));
+    // 51 lines (header + 50 rows) in chunks of 8 lines: 7 chunks, each ending at a record boundary.
+    expect(chunks).toHaveLength(7);
+    expect(chunks[0]?.startsWith("incident,title,owner,")).toBe(true);
+    for (const c of chunks) expect(c.endsWith("\r\n")).toBe(true);
+    expect(chunks.join("")).toBe(rowsToCsv(rows, "https://kaizen.example"));
+    expect(parseCsv(chunks.join(""))).toHaveLength(51);
+
+    const early = csvStream(rows, "https://kaizen.example", 8).getReader();
+    const first = await early.read();
+    expect(decoder.decode(first.value).split("\r\n")[0]).toBe("incident,title,owner,due,status,type,days overdue,ticket,addresses,url");
+    await early.cancel();
+    expect((await early.read()).done).toBe(true);
   });
 });
 

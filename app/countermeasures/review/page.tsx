@@ -221,7 +221,8 @@ function HoldPrompts({ data }: { data: ReviewPageData }) {
     <section className="card cms-holds-card" aria-labelledby="h-cms-holds" style={{ marginBottom: 16 }}>
       <h2 id="h-cms-holds">Did it hold?</h2>
       <p className="small muted">
-        {data.holdPrompts.length === 1 ? "One countermeasure has" : `${data.holdPrompts.length} countermeasures have`} reached the date by which someone should confirm it held.
+        {data.holdPromptsTotal === 1 ? "One countermeasure has" : `${data.holdPromptsTotal} countermeasures have`} reached the date by which someone should confirm it held.
+        {data.holdPromptsTotal > data.holdPrompts.length && ` The ${data.holdPrompts.length} with the earliest verify-by date are listed; answering one brings up the next.`}
       </p>
       <ul className="cms-holds">
         {data.holdPrompts.map((h) => {

@@ -1,0 +1,77 @@
+import "server-only";
+import type { Viewer } from "../auth/viewer";
+import { getStore } from "../content";
+import { buildTextIndexInBackground } from "../knowledge/related";
+import { knowledgeOf, visibleContent } from "../knowledge/visible";
+import { getOverview } from "./overview";
+
+// Most people are readers or authors in no group: they share one visible incident list, and with it the knowledge
+// model, the countermeasure rows and the related-incidents index (all memoized on that list). Building those for this
+// viewer right after each new snapshot takes them off the request path of the first page and the first incident page
+// for nearly everyone; members of groups and admins share them only partly and build the rest on first use.
+const TYPICAL: Viewer = { id: "kaizen-warm-up", name: "warm-up", email: "", role: "reader", groups: [] };
+
+let warming: Promise<void> | null = null;
+let again = false;
+
+/** The home page's figures (knowledge model overview, countermeasure rows) for the typical viewer; never throws. */
+async function warmOverview(): Promise<void> {
+  try {
+    await getOverview(TYPICAL);
+  } catch (err) {
+    console.error("[kaizen] warming the overview failed; the first request will build it:", (err as Error).message);
+  }
+}
+
+/** Builds the typical viewer's page models for the current snapshot; never throws (the first request does the work). */
+async function warm(log: (line: string) => void): Promise<void> {
+  const t0 = Date.now();
+  try {
+    const visible = await visibleContent(TYPICAL);
+    await warmOverview();
+    const tIndex = Date.now();
+    // The related-incidents text index is the long part: built a step at a time so pages are served meanwhile.
+    await buildTextIndexInBackground(visible.incidents);
+    knowledgeOf(visible, new Date()).factorLinks();
+    log(`[kaizen] page models ready for ${visible.incidents.length} incidents: overview in ${((tIndex - t0) / 1000).toFixed(1)} s, related-incidents index in ${((Date.now() - tIndex) / 1000).toFixed(1)} s`);
+  } catch (err) {
+    console.error("[kaizen] warming the page models failed; the first request will build them:", (err as Error).message);
+  }
+}
+
+function schedule(log: (line: string) => void): void {
+  if (warming) {
+    // A snapshot arrived mid-build: one more round after this one covers it (not one per save).
+    again = true;
+    return;
+  }
+  warming = warm(log).finally(() => {
+    warming = null;
+    if (again) {
+      again = false;
+      schedule(log);
+    }
+  });
+}
+
+/**
+ * The home page's figures for the first snapshot: what the server's start-up builds before it opens the search index
+ * (which opens synchronously, seconds at 10,000 incidents, and would otherwise hold up the first page).
+ */
+export async function warmUpFirstPage(): Promise<void> {
+  await getStore()
+    .snapshot()
+    .then(warmOverview, () => undefined);
+}
+
+/**
+ * At server start, once the content is loaded, and again after every new snapshot (a save, a pull): the page models
+ * of the typical viewer, built in the background. Resolves when the first round is done.
+ */
+export async function warmUpPages(log: (line: string) => void = (l) => console.log(l)): Promise<void> {
+  const store = getStore();
+  await store.snapshot().catch(() => undefined);
+  store.onChange(() => schedule(log));
+  schedule(log);
+  await warming;
+}
