@@ -142,15 +142,18 @@ export function IncidentEditor({ data }: { data: EditorData }) {
   }, [form, baseText, file, taxonomy]);
 
   const factorIds = form.factors.map((f) => f.factor).join(",");
-  const similarText = `${form.title}\n${form.summary}\n${form.impact}`;
-  const similarEnabled = similarText.trim().length >= 12 || factorIds !== "";
+  // The draft as "Seen before?" reads it: title, summary, timeline events and impact (one string, so the effect below
+  // runs when one of them changes, not on every render).
+  const similarDraft = JSON.stringify({ title: form.title, summary: form.summary, timeline: form.timeline.map((r) => r.event).filter((e) => e.trim()), text: form.impact });
+  const similarEnabled = `${form.title}${form.summary}${form.impact}`.trim().length >= 12 || factorIds !== "";
   useEffect(() => {
     const factors = factorIds ? factorIds.split(",") : [];
     if (!similarEnabled) return;
     const ctl = new AbortController();
     const t = setTimeout(async () => {
       setSimilarLoading(true);
-      const r = await fetchSimilar({ text: similarText, factors, ...(data.id ? { exclude: data.id } : {}) }, ctl.signal);
+      const draft = JSON.parse(similarDraft) as { title: string; summary: string; timeline: string[]; text: string };
+      const r = await fetchSimilar({ ...draft, factors, ...(data.id ? { exclude: data.id } : {}) }, ctl.signal);
       if (!ctl.signal.aborted) {
         if (r) setSimilar(r);
         setSimilarLoading(false);
@@ -160,7 +163,7 @@ export function IncidentEditor({ data }: { data: EditorData }) {
       clearTimeout(t);
       ctl.abort();
     };
-  }, [similarText, factorIds, similarEnabled, data.id]);
+  }, [similarDraft, factorIds, similarEnabled, data.id]);
 
   const problems = useMemo(() => mergeProblems(checked.problems, serverProblems), [checked.problems, serverProblems]);
   const placed = useMemo(() => placeProblems(problems, checked.form, checked.text), [problems, checked]);
