@@ -39,8 +39,7 @@ export function maxEdits(word: string): number {
  * Vocabulary words within `maxEdits(word)` edits of `word`. A word one edit away shares its first or its second half
  * with the typed word, so only the sorted ranges holding those halves are checked (no full vocabulary scan). A word two
  * edits away may have one edit in each half ("kubrnetis" → kubernetes); it still shares its first or its last third
- * unless both edits sit at the two ends, so for two edits the ranges of the first and the last third are read too;
- * when those find nothing, the middle third is looked for (middleThird).
+ * unless both edits sit at the two ends, so for two edits the ranges of the first and the last third are read too.
  */
 export function typoSurfaces(view: IndexView, word: string, limit = 8): { surface: string; distance: number; df: number }[] {
   const max = maxEdits(word);
@@ -81,26 +80,6 @@ export function typoSurfaces(view: IndexView, word: string, limit = 8): { surfac
     if (d > max) continue;
     out.push({ surface: s, distance: d, df: view.df(t) });
   }
-  if (max >= 2 && out.length === 0) middleThird(view, word, third, max, out);
   out.sort((a, b) => a.distance - b.distance || b.df - a.df || a.surface.localeCompare(b.surface));
   return out.slice(0, limit);
-}
-
-/**
- * Two edits in the first and the last third ("kybernetus" → kubernetes) leave only the middle third intact, which no
- * sorted range finds: when the ranges found nothing, the words of a near length holding that middle near its place
- * are checked (a scan of the vocabulary, so only for a long word nothing else matched).
- */
-function middleThird(view: IndexView, word: string, third: number, max: number, out: { surface: string; distance: number; df: number }[]): void {
-  const mid = word.slice(third, word.length - third);
-  if (mid.length < 2) return;
-  for (const s of view.index.sortedSurfaces()) {
-    if (Math.abs(s.length - word.length) > max || s === word) continue;
-    const at = s.indexOf(mid);
-    if (at < 0 || Math.abs(at - third) > max) continue;
-    const t = visibleTerm(view, s);
-    if (t === undefined) continue;
-    const d = editDistance(word, s, max);
-    if (d <= max) out.push({ surface: s, distance: d, df: view.df(t) });
-  }
 }
