@@ -65,6 +65,12 @@ describe("similar incidents through the search engine", () => {
     expect(member.map((r) => r.id)).toContain("pool-secret");
   });
 
+  it("answers a viewer outside the group exactly as an index without the restricted incident would", () => {
+    const without = buildSearchIndex(DOCS.filter((d) => d.id !== "pool-secret"), NAMES, LABELS);
+    const hidden = similarToDraft(index, draft, { canSee: (id) => id !== "pool-secret" });
+    expect(hidden).toEqual(similarToDraft(without, draft, { canSee: () => true }));
+  });
+
   it("finds incidents by the draft's factors alone, and nothing for an empty draft", () => {
     const out = similarToDraft(index, { factors: ["missing-monitoring"] }, { canSee: () => true });
     expect(out[0]?.id).toBe("quiet-disk");
