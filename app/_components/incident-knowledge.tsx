@@ -100,20 +100,32 @@ export function IncidentKnowledgeSection({ data }: { data: IncidentKnowledge }) 
               </div>
               <div className="small muted kk-related__why">
                 <span className="kk-nowrap">{formatDate(r.started_at)}</span>
-                {(r.sharedFactors.length > 0 || r.reasons.some((x) => x.startsWith("similar text"))) && " · "}
                 {r.sharedFactors.length > 0 && (
-                  <span>
-                    Shares {r.sharedFactors.length === 1 ? "a factor" : `${r.sharedFactors.length} factors`}:{" "}
-                    {r.sharedFactors.map((f, i) => (
-                      <span key={f.factor}>
-                        {i > 0 && ", "}
-                        {f.name}
-                      </span>
-                    ))}
-                  </span>
+                  <>
+                    {" · "}
+                    <span>
+                      Shares {r.sharedFactors.length === 1 ? "a factor" : `${r.sharedFactors.length} factors`}:{" "}
+                      {r.sharedFactors.map((f, i) => (
+                        <span key={f.factor}>
+                          {i > 0 && ", "}
+                          {f.name}
+                        </span>
+                      ))}
+                    </span>
+                  </>
                 )}
-                {r.sharedFactors.length > 0 && r.reasons.some((x) => x.startsWith("similar text")) && " · "}
-                {r.reasons.some((x) => x.startsWith("similar text")) && <span>similar wording: {r.sharedTerms.join(", ")}</span>}
+                {r.sharedTerms.length > 0 && (
+                  <>
+                    {" · "}
+                    <span>matched: {r.sharedTerms.join(", ")}</span>
+                  </>
+                )}
+                {r.reasons.length > 0 && (
+                  <>
+                    {" · "}
+                    <span>{r.reasons.join(", ")}</span>
+                  </>
+                )}
               </div>
             </li>
           ))}

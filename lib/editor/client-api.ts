@@ -63,10 +63,10 @@ export async function saveThroughApi(req: { id: string | null; text: string; bas
   return { kind: "error", status: res.status, message: e.success ? e.data.message : fallback };
 }
 
-const similarSchema = z.array(z.object({ id: z.string(), title: z.string(), reason: z.string() }));
+const similarSchema = z.array(z.object({ id: z.string(), title: z.string(), reason: z.string(), sharedFactors: z.array(z.string()).default([]), matchedTerms: z.array(z.string()).default([]) }));
 
 /** "Seen before?" results for a draft, or null when the request failed or was cancelled. */
-export async function fetchSimilar(input: { text: string; factors: string[]; exclude?: string }, signal: AbortSignal): Promise<z.infer<typeof similarSchema> | null> {
+export async function fetchSimilar(input: { title?: string; summary?: string; timeline?: string[]; text: string; factors: string[]; exclude?: string }, signal: AbortSignal): Promise<z.infer<typeof similarSchema> | null> {
   try {
     const res = await fetch("/api/incidents/similar", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(input), signal });
     if (!res.ok) return null;

@@ -12,7 +12,6 @@ import {
   type CountermeasureRecurrence,
   type Recurrence,
 } from "./recurrence";
-import { relatedIncidents, similarIncidentsForText, type RelatedIncident, type RelatedOptions } from "./related";
 import { suggestFactors, type FactorSuggestion, type SuggestInput, type SuggestOptions } from "./suggest";
 import type { Taxonomy } from "../schema/taxonomy";
 import { taxonomyCare, type TaxonomyCare } from "./taxonomy-care";
@@ -43,11 +42,9 @@ export interface Knowledge {
   /** One factor's recurrences grouped by countermeasure, with counts and the earliest `examples` incidents. */
   factorRecurrences(factor: string, examples?: number): { incidents: number; byCountermeasure: CountermeasureRecurrence[] };
   learnings(opts?: Omit<LearningsOptions, "now">): Learning[];
-  related(incidentId: string, opts?: RelatedOptions): RelatedIncident[];
   overview(opts?: { months?: number; topN?: number }): Overview;
   taxonomyCare(): TaxonomyCare;
   suggest(input: SuggestInput, opts?: SuggestOptions): FactorSuggestion[];
-  similarToText(text: string, limit?: number): { id: string; title: string; score: number; sharedTerms: string[] }[];
 }
 
 function create(incidents: readonly KnowledgeIncident[], taxonomy: Taxonomy, now: Date): Knowledge {
@@ -67,14 +64,12 @@ function create(incidents: readonly KnowledgeIncident[], taxonomy: Taxonomy, now
     recurringIncidentCounts: () => recurringIncidentCounts(incidents, taxonomy),
     factorRecurrences: (factor, examples) => factorRecurrenceSummary(incidents, taxonomy, factor, examples),
     learnings: (opts = {}) => globalLearnings(incidents, taxonomy, { ...opts, now }),
-    related: (id, opts) => relatedIncidents(incidents, taxonomy, id, opts),
     overview: (opts) => {
       if (opts) return overview(incidents, taxonomy, now, opts);
       return (overviewCache ??= overview(incidents, taxonomy, now));
     },
     taxonomyCare: () => (careCache ??= taxonomyCare(incidents, taxonomy)),
     suggest: (input, opts) => suggestFactors(input, taxonomy, incidents, opts),
-    similarToText: (text, limit) => similarIncidentsForText(incidents, text, limit),
   };
 }
 

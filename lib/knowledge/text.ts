@@ -1,4 +1,4 @@
-// Sparse term vectors for the similarity measures of related incidents and suggestions (the words themselves come from
+// Sparse term vectors for the similarity measures of factor suggestions and taxonomy care (the words themselves come from
 // the one analyzer, lib/text/analyze.ts).
 
 /** Sparse vectors over terms. */

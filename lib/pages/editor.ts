@@ -9,7 +9,10 @@ import { visibleContent } from "../knowledge/visible";
 import { incidentFactors, type KnowledgeIncident } from "../knowledge/incident-view";
 import { startedAt } from "../knowledge/facts";
 import { defaultTimeZone } from "../knowledge/dates";
-import { similarIncidentsForText } from "../knowledge/related";
+import { getStore } from "../content";
+import { visibleTo } from "../search";
+import { getSearchIndex } from "../search/service";
+import { similarToDraft } from "../search/similar";
 import type { TaxonomyFile } from "../schema/factors";
 import type { Problem } from "../schema/problems";
 import { formFromData, type EditorForm } from "../editor/form";
@@ -105,56 +108,41 @@ export async function getEditorData(viewer: Viewer, id: string | null): Promise<
 export interface SimilarIncident {
   id: string;
   title: string;
+  /** Why it matched, in words: "shares Missing monitoring; matched: connection pool, timeout". */
   reason: string;
+  /** Factor names the draft and this incident share. */
+  sharedFactors: string[];
+  /** The draft's words found in this incident, as it writes them. */
+  matchedTerms: string[];
 }
 
 export const similarRequestSchema = z.object({
-  text: z.string().max(20_000),
+  title: z.string().max(2_000).optional(),
+  summary: z.string().max(20_000).optional(),
+  timeline: z.array(z.string().max(2_000)).max(500).optional(),
+  /** Any other text of the draft (impact). */
+  text: z.string().max(20_000).default(""),
   factors: z.array(z.string().max(100)).max(50).default([]),
   exclude: z.string().regex(ID_PATTERN).optional(),
 });
 
 /**
- * "Seen before?": the viewer's visible incidents most like a draft (`{ text, factors, exclude? }`), by text (TF-IDF
- * cosine) and shared factors, with the reason in words. The draft itself (`exclude`) is left out.
+ * "Seen before?": the viewer's visible incidents most like a draft (`{ title?, summary?, timeline?, text, factors,
+ * exclude? }`), found by the search engine with the draft's title, factors, summary and timeline as the query (see
+ * lib/search/similar.ts), with why each matched. The draft itself (`exclude`) is left out.
  */
 export async function similarForDraft(viewer: Viewer, raw: unknown, limit = 5): Promise<SimilarIncident[]> {
   const parsed = similarRequestSchema.safeParse(raw);
   if (!parsed.success) throw new AppError("bad_request", parsed.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; "));
   const input = parsed.data;
-  const visible = await visibleContent(viewer);
-  const { taxonomy } = visible.snapshot;
-  const incidents = visible.incidents.filter((i) => i.id !== input.exclude);
-  const chosen = new Set(input.factors.map((f) => taxonomy.canonicalId(f) ?? f));
-  const scores = new Map<string, { score: number; reasons: string[] }>();
-  const entry = (id: string) => {
-    let e = scores.get(id);
-    if (!e) scores.set(id, (e = { score: 0, reasons: [] }));
-    return e;
-  };
-  if (input.text.trim()) {
-    for (const s of similarIncidentsForText(incidents, input.text, 20)) {
-      if (s.score < 0.05) continue;
-      const e = entry(s.id);
-      e.score += s.score;
-      if (s.sharedTerms.length) e.reasons.push(`similar words: ${s.sharedTerms.join(", ")}`);
-    }
-  }
-  if (chosen.size) {
-    for (const inc of incidents) {
-      const shared = incidentFactors(inc, taxonomy).filter((f) => chosen.has(f.factor));
-      if (!shared.length) continue;
-      const e = entry(inc.id);
-      e.score += (0.3 * shared.length) / chosen.size;
-      e.reasons.unshift(`shares ${shared.map((f) => taxonomy.get(f.factor)?.name ?? f.factor).join(", ")}`);
-    }
-  }
-  const byId = new Map(incidents.map((i) => [i.id, i]));
-  return [...scores]
-    .sort((a, b) => b[1].score - a[1].score || a[0].localeCompare(b[0]))
-    .slice(0, limit)
-    .flatMap(([id, e]) => {
-      const inc = byId.get(id);
-      return inc ? [{ id, title: inc.frontmatter.title, reason: e.reasons.join("; ") }] : [];
-    });
+  const store = getStore();
+  const snapshot = await store.snapshot();
+  const index = await getSearchIndex(store);
+  const factors = [...new Set(input.factors.map((f) => snapshot.taxonomy.canonicalId(f) ?? f))];
+  const matches = similarToDraft(index, { title: input.title, summary: input.summary, timeline: input.timeline, text: input.text, factors }, { canSee: visibleTo(viewer, snapshot), exclude: input.exclude, limit });
+  return matches.map((m) => {
+    const sharedFactors = m.sharedFactors.map((f) => f.name);
+    const reason = [sharedFactors.length ? `shares ${sharedFactors.join(", ")}` : "", m.matchedTerms.length ? `matched: ${m.matchedTerms.join(", ")}` : "", ...m.reasons].filter(Boolean).join("; ");
+    return { id: m.id, title: m.title, reason, sharedFactors, matchedTerms: m.matchedTerms };
+  });
 }

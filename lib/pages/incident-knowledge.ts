@@ -5,6 +5,13 @@ import { startedMs } from "../knowledge/facts";
 import type { Recurrence } from "../knowledge/recurrence";
 import type { Severity } from "../schema/incident";
 import { RECURRENCE_EXAMPLES } from "./factor";
+import { getStore } from "../content";
+import { visibleTo } from "../search";
+import { getSearchIndex } from "../search/service";
+import { similarToDraft } from "../search/similar";
+
+/** Related incidents the section lists. */
+export const RELATED_SHOWN = 5;
 
 // The incident page's "Seen before?" section.
 
@@ -22,6 +29,10 @@ export interface IncidentKnowledge {
     /** The most recent earlier incident with this factor. */
     last: { id: string; title: string; started_at: string | null } | null;
   }[];
+  /**
+   * Incidents most like this one, found by the search engine with its title, factors, summary and timeline as the
+   * query; each with the factors it shares, the words it matched and the other concepts it carries.
+   */
   related: { id: string; title: string; started_at: string | null; severity: Severity | null; sharedFactors: { factor: string; name: string }[]; sharedTerms: string[]; reasons: string[] }[];
   /**
    * Done countermeasures of earlier incidents whose addressed factors this incident had again, one entry per
@@ -63,6 +74,16 @@ function latestDone<T extends { countermeasure: { done_at: string } }>(list: rea
   return list.filter((g) => keep.has(g));
 }
 
+/** The incidents most like `doc` by the search engine, as this viewer may see them. */
+async function relatedBySearch(viewer: Viewer, doc: { id: string; frontmatter: { title: string; summary: string; timeline: readonly { event: string }[] } }, factors: string[]): Promise<IncidentKnowledge["related"]> {
+  const store = getStore();
+  const snapshot = await store.snapshot();
+  const index = await getSearchIndex(store);
+  const fm = doc.frontmatter;
+  const matches = similarToDraft(index, { title: fm.title, summary: fm.summary, timeline: fm.timeline.map((t) => t.event), factors }, { canSee: visibleTo(viewer, snapshot), exclude: doc.id, limit: RELATED_SHOWN });
+  return matches.map((m) => ({ id: m.id, title: m.title, started_at: m.started_at, severity: (m.severity as Severity | null) ?? null, sharedFactors: m.sharedFactors, sharedTerms: m.matchedTerms, reasons: m.reasons }));
+}
+
 /** The "Seen before?" section of an incident page, for this viewer; null when the incident is not visible. */
 export async function getIncidentKnowledge(viewer: Viewer, id: string, now = new Date()): Promise<IncidentKnowledge | null> {
   const visible = await visibleContent(viewer);
@@ -91,7 +112,7 @@ export async function getIncidentKnowledge(viewer: Viewer, id: string, now = new
   return {
     incidentId: id,
     factors,
-    related: k.related(id).map((r) => ({ id: r.id, title: r.title, started_at: r.started_at, severity: r.severity, sharedFactors: r.sharedFactors, sharedTerms: r.sharedTerms, reasons: r.reasons })),
+    related: await relatedBySearch(viewer, doc, ids),
     recurred: latestDone(recurredGroups, INCIDENT_RECURRED_SHOWN).map((g) => ({ countermeasure: g.countermeasure, factors: g.factors })),
     recurredTotal: recurredGroups.length,
     notHeld: byCountermeasure(notHeld).map((g) => ({

@@ -1,12 +1,11 @@
 import "server-only";
 import type { Viewer } from "../auth/viewer";
 import { getStore } from "../content";
-import { buildTextIndexInBackground } from "../knowledge/related";
 import { knowledgeOf, visibleContent } from "../knowledge/visible";
 import { getOverview } from "./overview";
 
 // Most people are readers or authors in no group: they share one visible incident list, and with it the knowledge
-// model, the countermeasure rows and the related-incidents index (all memoized on that list). Building those for this
+// model, the countermeasure rows and the factor links (all memoized on that list). Building those for this
 // viewer right after each new snapshot takes them off the request path of the first page and the first incident page
 // for nearly everyone; members of groups and admins share them only partly and build the rest on first use.
 const TYPICAL: Viewer = { id: "kaizen-warm-up", name: "warm-up", email: "", role: "reader", groups: [] };
@@ -29,11 +28,9 @@ async function warm(log: (line: string) => void): Promise<void> {
   try {
     const visible = await visibleContent(TYPICAL);
     await warmOverview();
-    const tIndex = Date.now();
-    // The related-incidents text index is the long part: built a step at a time so pages are served meanwhile.
-    await buildTextIndexInBackground(visible.incidents);
+    const tLinks = Date.now();
     knowledgeOf(visible, new Date()).factorLinks();
-    log(`[kaizen] page models ready for ${visible.incidents.length} incidents: overview in ${((tIndex - t0) / 1000).toFixed(1)} s, related-incidents index in ${((Date.now() - tIndex) / 1000).toFixed(1)} s`);
+    log(`[kaizen] page models ready for ${visible.incidents.length} incidents: overview in ${((tLinks - t0) / 1000).toFixed(1)} s, factor links in ${((Date.now() - tLinks) / 1000).toFixed(1)} s`);
   } catch (err) {
     console.error("[kaizen] warming the page models failed; the first request will build them:", (err as Error).message);
   }

@@ -21,6 +21,8 @@ export function feedback(ctx: Ctx, plan: Plan, cands: number[], totalImportance:
   const inQuery = new Set<number>();
   for (const g of plan.groups) for (const t of g.terms) inQuery.add(t.id);
   const weight = new Map<number, number>();
+  // Each feedback document's own share of every term's weight, so it is left out of the evidence that scores it.
+  const own = new Map<number, Map<number, number>>();
   for (const d of top) {
     const seq = index.sequenceOf(d);
     const rw = (score[d] ?? 0) / best;
@@ -36,15 +38,21 @@ export function feedback(ctx: Ctx, plan: Plan, cands: number[], totalImportance:
       if (inQuery.has(t)) continue;
       tf.set(t, (tf.get(t) ?? 0) + (field < 2 ? 3 : 1));
     }
-    for (const [t, n] of tf) weight.set(t, (weight.get(t) ?? 0) + (rw * n) / Math.max(1, len));
+    const mine = new Map<number, number>();
+    for (const [t, n] of tf) {
+      const c = (rw * n) / Math.max(1, len);
+      weight.set(t, (weight.get(t) ?? 0) + c);
+      mine.set(t, c);
+    }
+    own.set(d, mine);
   }
-  const terms: { id: number; term: string; w: number }[] = [];
+  const terms: { id: number; term: string; w: number; raw: number }[] = [];
   for (const [t, w] of weight) {
     const term = index.terms[t] ?? "";
     if (term.length < 3 || STOPWORDS.has(term) || /^\d+$/.test(term)) continue;
     const df = view.df(t);
     if (df < 2 || df > live * 0.2) continue;
-    terms.push({ id: t, term, w: w * Math.log(1 + live / df) });
+    terms.push({ id: t, term, w: w * Math.log(1 + live / df), raw: w });
   }
   // Ties go by the term itself: term ids follow the order words first reached the index, hidden documents included.
   terms.sort((a, b) => b.w - a.w || (a.term < b.term ? -1 : a.term > b.term ? 1 : 0));
@@ -69,7 +77,11 @@ export function feedback(ctx: Ctx, plan: Plan, cands: number[], totalImportance:
           cands.push(d);
         }
         const c = totalImportance > 0 ? (cov[d] as number) / totalImportance : 1;
-        score[d] = (score[d] as number) + v * coverageFactor(c);
+        // Leave-one-out: a first-pass document that supplied the term is scored on the other documents' share only,
+        // so feedback finds incidents like the best matches instead of reordering the best matches by their own words.
+        const mine = own.get(d)?.get(e.id);
+        const loo = mine === undefined ? 1 : Math.max(0, 1 - mine / e.raw);
+        score[d] = (score[d] as number) + v * loo * coverageFactor(c);
       }
     }
   }

@@ -1,5 +1,5 @@
-// The one text analyzer: search (indexing, querying, snippets), related incidents and factor suggestions all tokenize,
-// fold, stem and drop stopwords here, so they agree on what a "term" is and one fix reaches all of them.
+// The one text analyzer: search (indexing, querying, snippets, and through it "Seen before?") and factor suggestions all
+// tokenize, fold, stem and drop stopwords here, so they agree on what a "term" is and one fix reaches all of them.
 //
 // A compound such as `us-east-1`, `OOMKilled`, `CVE-2024-1234`, `HTTP/3` or `node.js` yields its parts as ordinary
 // sequence tokens (so `east` or `killed` find it, and phrases see them in order) plus the joined whole as an extra
@@ -22,7 +22,7 @@ export const STOPWORDS: ReadonlySet<string> = new Set(
 );
 
 // Negations and particles ("no alert", "out of memory", "not", "only", "same") carry the meaning of many phrases: the
-// similarity measures (related incidents, suggestions) keep them. They drop instead the fillers that say nothing about
+// similarity measures (factor suggestions, taxonomy care) keep them. They drop instead the fillers that say nothing about
 // what happened ("just", "via", "used", "new", numerals).
 const KEPT_FOR_SIMILARITY = "no nor not once only same too under all ever couldnt wasnt didnt dont doesnt isnt wont cant";
 const FILLERS =

@@ -45,13 +45,14 @@ function grid(): Partial<typeof RANKING>[] {
   const base = { ...RANKING };
   const out: Partial<typeof RANKING>[] = [];
   const uniq = (xs: number[]) => [...new Set(xs)];
-  // The coverage floor and proximity weight were never moved by the tuner (0.3 and 1 on every fold): they stay at the
-  // shipped value so the grid keeps its size now that the query-understanding weights joined it.
-  for (const coveragePower of uniq([base.coveragePower, 2]))
-    for (const feedbackWeight of uniq([base.feedbackWeight, 0.5]))
-      for (const conceptWeight of uniq([base.conceptWeight, 0, 1]))
-        for (const expansionWeight of uniq([base.expansionWeight, 0, 0.6]))
-          for (const associationWeight of uniq([base.associationWeight, 0, 1])) out.push({ coveragePower, feedbackWeight, conceptWeight, expansionWeight, associationWeight });
+  // The association and expansion weights are left out: 0 won on every training fold (the inferred and expanded
+  // factors of the imported corpus are too coarse), so they stay at their shipped 0 and the grid keeps its size.
+  for (const coveragePower of uniq([base.coveragePower, 2, 1]))
+    for (const coverageFloor of uniq([base.coverageFloor, 0.3, 0.5]))
+      for (const proximityWeight of uniq([base.proximityWeight, 1, 0.5]))
+        for (const feedbackWeight of uniq([base.feedbackWeight, 0.5, 0.3, 0.8]))
+          for (const conceptWeight of uniq([base.conceptWeight, 0, 0.25, 0.5, 1]))
+            out.push({ coveragePower, coverageFloor, proximityWeight, feedbackWeight, conceptWeight });
   return out;
 }
 
@@ -187,7 +188,8 @@ async function main(): Promise<number> {
         const list = ranked[0]?.[i] ?? [];
         if (!m || m.ndcg >= 0.999) return;
         const rel = new Set(q.relevant);
-        console.log(`  ${q.id} ndcg=${m.ndcg.toFixed(2)} mrr=${m.mrr.toFixed(2)} ${q.query}`);
+        const f = ftsAt > 0 ? perQuery[ftsAt]?.[i] : undefined;
+        console.log(`  ${q.id} ${(q.kind ?? "-").slice(0, 8)} ndcg=${m.ndcg.toFixed(2)} mrr=${m.mrr.toFixed(2)}${f ? ` (fts5 ${f.ndcg.toFixed(2)}/${f.mrr.toFixed(2)})` : ""} ${q.query}`);
         console.log(`     ranks of relevant: ${q.relevant.map((r) => list.indexOf(r) + 1 || "-").join(",")}; top: ${list.slice(0, 5).map((r) => (rel.has(r) ? "*" : "") + r.slice(0, 8)).join(" ")}`);
       });
     }

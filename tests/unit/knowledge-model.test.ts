@@ -47,7 +47,6 @@ describe("restricted incidents", () => {
     expect(k.factorLink("certificate-expiry")?.incidents).toEqual([]);
     expect(k.recurrences()).toEqual([]);
     expect(k.learnings().flatMap((l) => l.incidentIds)).not.toContain("secret");
-    expect(k.related("open-1").map((r) => r.id)).not.toContain("secret");
     expect(k.overview().totals.incidents).toBe(2);
     expect(k.suggest("vault secret expired", { minConfidence: 0 })).toEqual([]);
   });

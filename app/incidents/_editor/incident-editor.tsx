@@ -27,15 +27,18 @@ function useSimilar(form: EditorForm, exclude: string | null) {
   const [similar, setSimilar] = useState<SimilarItem[] | null>(null);
   const [loading, setLoading] = useState(false);
   const factorIds = form.factors.map((f) => f.factor).join(",");
-  const text = `${form.title}\n${form.summary}\n${form.impact}`;
-  const enabled = text.trim().length >= 12 || factorIds !== "";
+  // The draft as "Seen before?" reads it: title, summary, timeline events and impact (one string, so the effect below
+  // runs when one of them changes, not on every render).
+  const draft = JSON.stringify({ title: form.title, summary: form.summary, timeline: form.timeline.map((r) => r.event).filter((e) => e.trim()), text: form.impact });
+  const enabled = `${form.title}${form.summary}${form.impact}`.trim().length >= 12 || factorIds !== "";
   useEffect(() => {
     const factors = factorIds ? factorIds.split(",") : [];
     if (!enabled) return;
     const ctl = new AbortController();
     const t = setTimeout(async () => {
       setLoading(true);
-      const r = await fetchSimilar({ text, factors, ...(exclude ? { exclude } : {}) }, ctl.signal);
+      const fields = JSON.parse(draft) as { title: string; summary: string; timeline: string[]; text: string };
+      const r = await fetchSimilar({ ...fields, factors, ...(exclude ? { exclude } : {}) }, ctl.signal);
       if (!ctl.signal.aborted) {
         if (r) setSimilar(r);
         setLoading(false);
@@ -45,7 +48,7 @@ function useSimilar(form: EditorForm, exclude: string | null) {
       clearTimeout(t);
       ctl.abort();
     };
-  }, [text, factorIds, enabled, exclude]);
+  }, [draft, factorIds, enabled, exclude]);
   return { similar: enabled ? similar : null, loading };
 }
 

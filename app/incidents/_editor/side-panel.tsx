@@ -14,6 +14,10 @@ export interface SimilarItem {
   id: string;
   title: string;
   reason: string;
+  /** Factor names the draft and the incident share. */
+  sharedFactors: string[];
+  /** The draft's words found in the incident. */
+  matchedTerms: string[];
 }
 
 /** Selects a hint's phrase in its input or textarea and brings it into view. */
@@ -91,7 +95,13 @@ export function SeenBeforePanel({
               <a href={`/incidents/${s.id}`} target="_blank" rel="noreferrer">
                 {s.title}
               </a>
-              {s.reason && <div className="muted small">{s.reason}</div>}
+              {(s.sharedFactors.length > 0 || s.matchedTerms.length > 0) && (
+                <div className="muted small">
+                  {s.sharedFactors.length > 0 && <span>Shares {s.sharedFactors.join(", ")}</span>}
+                  {s.sharedFactors.length > 0 && s.matchedTerms.length > 0 && " · "}
+                  {s.matchedTerms.length > 0 && <span>matched: {s.matchedTerms.join(", ")}</span>}
+                </div>
+              )}
             </li>
           ))}
         </ul>
