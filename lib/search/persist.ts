@@ -11,7 +11,8 @@ import { NF } from "./fields";
 import { SearchIndex } from "./search-index";
 
 // 05: frontmatter text indexed without its inline Markdown markers (an older index is rebuilt).
-const MAGIC = "KZSRCH05";
+// 06: the title tokens results highlight from.
+const MAGIC = "KZSRCH06";
 const FILE = "index.bin";
 
 /** Where the index is kept: <dataDir>/search-index. */
@@ -95,6 +96,8 @@ export function serializeIndex(index: SearchIndex, revision: string): Buffer {
     ["surfOff", index.surfOff.data.subarray(0, index.surfOff.length)],
     ["surfs", index.surfs.data.subarray(0, index.surfs.length)],
     ["fieldLen", index.fieldLen.data.subarray(0, index.fieldLen.length)],
+    ["titleOff", index.titleOff.data.subarray(0, index.titleOff.length)],
+    ["titleToks", index.titleToks.data.subarray(0, index.titleToks.length)],
     ["avgLen", index.avgLen],
     ["dfs", index.dfs.data.subarray(0, index.dfs.length)],
     ["surfaceTerms", index.surfaceTerm.data.subarray(0, index.surfaceTerm.length)],
@@ -180,6 +183,8 @@ export function deserializeIndex(buf: Buffer): { index: SearchIndex; revision: s
     surfOff: i32("surfOff"),
     surfs: Uint8Array.from(section("surfs")),
     fieldLen: i32("fieldLen"),
+    titleOff: i32("titleOff"),
+    titleToks: i32("titleToks"),
     avgLen: f64("avgLen"),
     summaries,
     bodies,
