@@ -102,6 +102,20 @@ export class ImpactFlex {
     this.flex.import(key, data);
   }
 
+  /** Whether a slot was added (flexsearch's register; persist.ts keeps it). */
+  registered(slot: number): boolean {
+    return this.flex.contain(slot);
+  }
+
+  /**
+   * Restores postings read back by persist.ts: `entries` are [term, postings per impact slot] as postings() gives them,
+   * `reg` the registered slots. Goes through flexsearch's import, which takes the parsed form of its own export.
+   */
+  restore(entries: [string, (number[] | undefined)[]][], reg: number[]): void {
+    this.flex.import("reg", reg as never);
+    this.flex.import("map", entries as never);
+  }
+
   /**
    * flexsearch grows its id arrays by push, which leaves a good part of each one unused; after a bulk load, exact copies
    * give that memory back. Reaches into the index's term map, so it checks the shape it expects and otherwise does nothing.

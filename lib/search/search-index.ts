@@ -661,7 +661,7 @@ export class SearchIndex {
     return this.sortedRev;
   }
 
-  /** Restores a persisted index (see persist.ts); `flexParts` are flexsearch export chunks. */
+  /** Restores a persisted index (see persist.ts). */
   static restore(parts: RestoreParts): SearchIndex {
     const ix = new SearchIndex();
     ix.meta = parts.meta;
@@ -713,7 +713,7 @@ export class SearchIndex {
     }
     ix.factorNames = new Map(parts.factorNames);
     ix.factorLabels = new Map(parts.factorLabels);
-    for (const [key, data] of parts.flexParts) ix.flex.import(key, data);
+    ix.flex.restore(parts.postings, parts.registered);
     return ix;
   }
 }
@@ -742,6 +742,8 @@ export interface RestoreParts {
   facetValues: [number, string][];
   factorNames: [string, string][];
   factorLabels: [string, string][];
-  flexParts: [string, string][];
+  /** The candidate stage's postings per term and its registered slots (persist.ts). */
+  postings: [string, (number[] | undefined)[]][];
+  registered: number[];
 }
 
