@@ -55,6 +55,7 @@ export function countFacets(index: SearchIndex, fs: FacetScratch, docs: readonly
  */
 export function listFacets(index: SearchIndex, fs: FacetScratch, facetLimit: number): Facets {
   const values = index.valueOf;
+  const rank = valueRanks(index);
   const group = index.facetGroup;
   const per: number[][] = FACETS.map(() => []);
   const { counts, used, total, shown } = fs;
@@ -70,12 +71,13 @@ export function listFacets(index: SearchIndex, fs: FacetScratch, facetLimit: num
     } else {
       const b = shown[g] as number;
       const kb = counts[b] as number;
-      if (k > kb || (k === kb && (values[c] ?? "") < (values[b] ?? ""))) shown[g] = c;
+      if (k > kb || (k === kb && (rank[c] as number) < (rank[b] as number))) shown[g] = c;
     }
     total[g] = (total[g] as number) + k;
   }
   const label = (g: number) => values[shown[g] as number] ?? "";
-  const order = (a: number, b: number) => (total[b] as number) - (total[a] as number) || (label(a) < label(b) ? -1 : label(a) > label(b) ? 1 : 0);
+  // By count, then by the shown value (its rank among all values: comparing integers, not strings).
+  const order = (a: number, b: number) => (total[b] as number) - (total[a] as number) || (rank[shown[a] as number] as number) - (rank[shown[b] as number] as number);
   const out = emptyFacets();
   for (let fi = 0; fi < FACETS.length; fi++) {
     let groups = per[fi] ?? [];
@@ -92,6 +94,26 @@ export function listFacets(index: SearchIndex, fs: FacetScratch, facetLimit: num
   }
   fs.nUsed = 0;
   return out;
+}
+
+const ranks = new WeakMap<SearchIndex, Int32Array>();
+
+/**
+ * Each facet code's position among all facet values in string order (equal values share one): listings sort by it.
+ * Codes are only ever added, so it is recomputed only when there are new ones.
+ */
+function valueRanks(index: SearchIndex): Int32Array {
+  const values = index.valueOf;
+  const cached = ranks.get(index);
+  if (cached && cached.length === values.length) return cached;
+  const codes = values.map((_, c) => c).sort((a, b) => ((values[a] ?? "") < (values[b] ?? "") ? -1 : (values[a] ?? "") > (values[b] ?? "") ? 1 : 0));
+  const rank = new Int32Array(values.length);
+  for (let i = 0, r = 0; i < codes.length; i++) {
+    if (i > 0 && values[codes[i] as number] !== values[codes[i - 1] as number]) r = i;
+    rank[codes[i] as number] = r;
+  }
+  ranks.set(index, rank);
+  return rank;
 }
 
 /** The `k` entries with the highest counts (ties by `order`), unordered. */
