@@ -9,23 +9,43 @@ export function emptyFacets(): Facets {
   return { severity: {}, status: {}, kind: {}, service: {}, team: {}, factor: {}, tag: {} };
 }
 
+/**
+ * Per-index counting buffers, reused by every query: counts per facet code, the codes counted so far (so listing
+ * reads only the values the matches have, not every value of the index), and per value group its merged count and the
+ * spelling shown. Everything is zero again after listFacets.
+ */
+export interface FacetScratch {
+  counts: Int32Array;
+  used: Int32Array;
+  nUsed: number;
+  total: Int32Array;
+  shown: Int32Array;
+}
+
+export function facetScratch(codes: number): FacetScratch {
+  return { counts: new Int32Array(codes), used: new Int32Array(codes), nUsed: 0, total: new Int32Array(codes), shown: new Int32Array(codes) };
+}
+
 /** Adds each document's facet codes to the counts. */
-export function countCodes(index: SearchIndex, counts: Int32Array, docs: readonly number[]): void {
+export function countCodes(index: SearchIndex, fs: FacetScratch, docs: readonly number[]): void {
   const off = index.facetOff.data;
   const vals = index.facetVals.data;
+  const { counts, used } = fs;
+  let nUsed = fs.nUsed;
   for (let i = 0; i < docs.length; i++) {
     const d = docs[i] as number;
     for (let k = off[d] as number, to = off[d + 1] as number; k < to; k++) {
       const c = vals[k] as number;
-      counts[c] = (counts[c] as number) + 1;
+      if ((counts[c] = (counts[c] as number) + 1) === 1) used[nUsed++] = c;
     }
   }
+  fs.nUsed = nUsed;
 }
 
-/** Facet listings of a set of documents (`counts` is all zeros before and after). */
-export function countFacets(index: SearchIndex, counts: Int32Array, docs: readonly number[], facetLimit: number): Facets {
-  countCodes(index, counts, docs);
-  return listFacets(index, counts, facetLimit);
+/** Facet listings of a set of documents (the counts are all zeros before and after). */
+export function countFacets(index: SearchIndex, fs: FacetScratch, docs: readonly number[], facetLimit: number): Facets {
+  countCodes(index, fs, docs);
+  return listFacets(index, fs, facetLimit);
 }
 
 /**
@@ -33,19 +53,17 @@ export function countFacets(index: SearchIndex, counts: Int32Array, docs: readon
  * frequent first, then by value. Spellings of one value (case aside) are counted together and listed as the one most
  * of the matching documents use; nothing depends on the order values first reached the index.
  */
-export function listFacets(index: SearchIndex, counts: Int32Array, facetLimit: number): Facets {
-  const n = index.valueOf.length;
+export function listFacets(index: SearchIndex, fs: FacetScratch, facetLimit: number): Facets {
   const values = index.valueOf;
+  const rank = valueRanks(index);
   const group = index.facetGroup;
   const per: number[][] = FACETS.map(() => []);
-  const used: number[] = [];
+  const { counts, used, total, shown } = fs;
+  const nUsed = fs.nUsed;
   // Per group (its first code): the merged count and the code of the spelling shown.
-  const total = new Int32Array(n);
-  const shown = new Int32Array(n);
-  for (let c = 0; c < n; c++) {
+  for (let i = 0; i < nUsed; i++) {
+    const c = used[i] as number;
     const k = counts[c] as number;
-    if (k === 0) continue;
-    used.push(c);
     const g = group[c] ?? c;
     if (total[g] === 0) {
       per[index.facetOf[c] as number]?.push(g);
@@ -53,12 +71,13 @@ export function listFacets(index: SearchIndex, counts: Int32Array, facetLimit: n
     } else {
       const b = shown[g] as number;
       const kb = counts[b] as number;
-      if (k > kb || (k === kb && (values[c] ?? "") < (values[b] ?? ""))) shown[g] = c;
+      if (k > kb || (k === kb && (rank[c] as number) < (rank[b] as number))) shown[g] = c;
     }
     total[g] = (total[g] as number) + k;
   }
   const label = (g: number) => values[shown[g] as number] ?? "";
-  const order = (a: number, b: number) => (total[b] as number) - (total[a] as number) || (label(a) < label(b) ? -1 : label(a) > label(b) ? 1 : 0);
+  // By count, then by the shown value (its rank among all values: comparing integers, not strings).
+  const order = (a: number, b: number) => (total[b] as number) - (total[a] as number) || (rank[shown[a] as number] as number) - (rank[shown[b] as number] as number);
   const out = emptyFacets();
   for (let fi = 0; fi < FACETS.length; fi++) {
     let groups = per[fi] ?? [];
@@ -68,8 +87,33 @@ export function listFacets(index: SearchIndex, counts: Int32Array, facetLimit: n
     for (const g of groups) rec[label(g)] = total[g] as number;
     out[FACETS[fi] ?? "tag"] = rec;
   }
-  for (const c of used) counts[c] = 0;
+  for (let i = 0; i < nUsed; i++) {
+    const c = used[i] as number;
+    counts[c] = 0;
+    total[group[c] ?? c] = 0;
+  }
+  fs.nUsed = 0;
   return out;
+}
+
+const ranks = new WeakMap<SearchIndex, Int32Array>();
+
+/**
+ * Each facet code's position among all facet values in string order (equal values share one): listings sort by it.
+ * Codes are only ever added, so it is recomputed only when there are new ones.
+ */
+function valueRanks(index: SearchIndex): Int32Array {
+  const values = index.valueOf;
+  const cached = ranks.get(index);
+  if (cached && cached.length === values.length) return cached;
+  const codes = values.map((_, c) => c).sort((a, b) => ((values[a] ?? "") < (values[b] ?? "") ? -1 : (values[a] ?? "") > (values[b] ?? "") ? 1 : 0));
+  const rank = new Int32Array(values.length);
+  for (let i = 0, r = 0; i < codes.length; i++) {
+    if (i > 0 && values[codes[i] as number] !== values[codes[i - 1] as number]) r = i;
+    rank[codes[i] as number] = r;
+  }
+  ranks.set(index, rank);
+  return rank;
 }
 
 /** The `k` entries with the highest counts (ties by `order`), unordered. */

@@ -34,6 +34,8 @@ export interface Plan {
   /** index term → highlight weight. */
   hitTerms: Map<string, number>;
   corrections: Map<string, string>;
+  /** Words whose typo lookup found nothing (did-you-mean does not look them up again). */
+  noTypos: Set<string>;
   impossible: boolean;
   /** Factors, services, teams and severities the query names (see concepts.ts); inferred ones are added by run. */
   concepts: Concept[];
@@ -42,7 +44,7 @@ export interface Plan {
 /** The plan of a query for one viewer. */
 export function planQuery(view: IndexView, q: ParsedQuery, prefixLast: boolean): Plan {
   const index = view.index;
-  const plan: Plan = { groups: [], phrases: [], excludeTerms: [], excludePhrases: [], hitTerms: new Map(), corrections: new Map(), impossible: false, concepts: [] };
+  const plan: Plan = { groups: [], phrases: [], excludeTerms: [], excludePhrases: [], hitTerms: new Map(), corrections: new Map(), noTypos: new Set(), impossible: false, concepts: [] };
   const meaningful = q.words.filter((w) => !isStopword(w.text));
   const words = meaningful.length > 0 ? meaningful : q.words;
   const lastWord = q.words[q.words.length - 1];
@@ -73,6 +75,7 @@ export function planQuery(view: IndexView, q: ParsedQuery, prefixLast: boolean):
         for (const t of typos) add(index.terms[index.termOfSurface(t.surface) ?? -1] ?? "", RANKING.typoWeight[t.distance] ?? 0.5);
         const best = typos[0];
         if (best) plan.corrections.set(w.text, best.surface);
+        else plan.noTypos.add(u.surface);
       }
       plan.groups.push(group);
     }
@@ -149,7 +152,9 @@ export function didYouMean(raw: string, plan: Plan, view?: IndexView, q?: Parsed
       if (corrections.has(w.text) || isStopword(w.text)) continue;
       const known = tokenize(w.text).some((t) => view.termOf(t.term) !== undefined);
       if (known) continue;
-      const best = typoSurfaces(view, fold(w.text), 1)[0];
+      const word = fold(w.text);
+      if (plan.noTypos.has(word)) continue;
+      const best = typoSurfaces(view, word, 1)[0];
       if (best) corrections.set(w.text, best.surface);
     }
   }

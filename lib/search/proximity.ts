@@ -24,14 +24,22 @@ export function proximityRerank(index: SearchIndex, sc: Scratch, plan: Plan, doc
   const window = RANKING.proximityWindow;
   const { score, cov } = sc;
   try {
+    const bytes = index.seq.data;
+    const off = index.seqOff.data;
     for (const d of docs) {
-      const seq = index.sequenceOf(d);
       lastPos.fill(-1000);
       pairSeen.fill(0);
       let bonus = 0;
       let p = 0;
-      for (let i = 0; i < seq.length; i++) {
-        const t = seq[i] as number;
+      // The token sequence read straight from its varints (see ByteList): code 0 is a field break, code c the term c - 1.
+      for (let i = off[d] as number, end = off[d + 1] as number; i < end; ) {
+        let b = bytes[i++] as number;
+        let c = b & 0x7f;
+        for (let shift = 7; b >= 0x80; shift += 7) {
+          b = bytes[i++] as number;
+          c |= (b & 0x7f) << shift;
+        }
+        const t = c - 1;
         if (t < 0) {
           if (t === SEQ_BREAK) lastPos.fill(-1000);
           continue;

@@ -2,7 +2,7 @@
 import { reasonsFor } from "./concepts";
 import type { Plan } from "./plan";
 import type { SearchIndex } from "./search-index";
-import { bestWindow, findHitSpans, hitSpans, markAll, segmentsToHtml, type Segment } from "./snippet";
+import { bestWindow, findHitSpans, hitSpansOfTokens, markAll, segmentsToHtml, type Segment } from "./snippet";
 
 export interface SearchResult {
   id: string;
@@ -33,7 +33,7 @@ export function toResult(index: SearchIndex, d: number, score: number, plan: Pla
   if (!m) throw new Error(`slot ${d} has no document`);
   const { summary, body } = index.textOf(d);
   const hits = plan.hitTerms;
-  const titleSpans = hitSpans(m.title, hits);
+  const titleSpans = hitSpansOfTokens(index.titleToks.data, index.titleOff.data[d] ?? 0, index.titleOff.data[d + 1] ?? 0, index.terms, hits);
   const titleSegments = markAll(m.title, titleSpans);
   let snippet: Segment[];
   const highlights = new Set<string>();

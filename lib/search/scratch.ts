@@ -1,6 +1,7 @@
 // Per-query working state: per-index buffers reused by every query (allocating and zeroing several arrays of the
 // index's size per query would cost more than scoring a typical query), the query context, and slot classification.
 import { passes, type Filter } from "./filters";
+import { facetScratch, type FacetScratch } from "./facet-count";
 import type { IndexView } from "./index-view";
 import type { SearchIndex } from "./search-index";
 
@@ -32,7 +33,8 @@ export interface Scratch {
   mask: Int32Array;
   /** term id → query group (or -1), for the proximity pass. */
   groupOf: Int32Array;
-  counts: Int32Array;
+  /** Facet counting (facet-count.ts): matches per facet code, zero outside a query. */
+  facets: FacetScratch;
 }
 
 export const scratches = new WeakMap<SearchIndex, Scratch>();
@@ -42,11 +44,11 @@ export function scratchFor(index: SearchIndex): Scratch {
   const n = index.meta.length;
   const t = index.terms.length;
   let s = scratches.get(index);
-  if (!s || s.size < n || s.groupOf.length < t || s.counts.length < index.valueOf.length) {
+  if (!s || s.size < n || s.groupOf.length < t || s.facets.counts.length < index.valueOf.length) {
     const size = Math.max(n, Math.ceil((s?.size ?? 0) * 1.25));
     const groupOf = new Int32Array(Math.max(t, Math.ceil((s?.groupOf.length ?? 0) * 1.25)) + 1024).fill(-1);
-    const counts = new Int32Array(index.valueOf.length + 256);
-    s = { size, seen: new Int32Array(size), epoch: 0, state: new Uint8Array(size), score: new Float64Array(size), cov: new Float64Array(size), gacc: new Float64Array(size), gw: new Float64Array(size), mask: new Int32Array(size), groupOf, counts };
+    const facets = facetScratch(index.valueOf.length + 256);
+    s = { size, seen: new Int32Array(size), epoch: 0, state: new Uint8Array(size), score: new Float64Array(size), cov: new Float64Array(size), gacc: new Float64Array(size), gw: new Float64Array(size), mask: new Int32Array(size), groupOf, facets };
     scratches.set(index, s);
   }
   return s;

@@ -12,7 +12,7 @@ import { analyze } from "../text/analyze";
 import { ByteList, Decoder, FloatList, IntList, grownStamps } from "./columns";
 import { dateWords, type SearchDoc } from "./document";
 import { FacetDict } from "./facet-dict";
-import { FACET, FACETS, NF, SEQ_BREAK, type Facet } from "./fields";
+import { FACET, FACETS, FIELD, NF, SEQ_BREAK, type Facet } from "./fields";
 import { ImpactFlex } from "./impact-flex";
 import { IndexView, MAX_VIEWS } from "./index-view";
 import { FALLBACK_AVG_LEN, FIELD_B, FIELD_WEIGHT, impactSlot } from "./ranking";
@@ -20,6 +20,8 @@ import { insertSorted, reverseString } from "./sorted-strings";
 
 export { FIELDS, FACETS, NF, SEQ_BREAK, type Field, type Facet } from "./fields";
 export { IndexView } from "./index-view";
+
+const FIELD_TITLE = FIELD.title;
 
 /** Below this many documents an update rebuilds the flexsearch part outright (milliseconds), so results always equal a fresh build. */
 const SMALL_INDEX = 500;
@@ -70,6 +72,12 @@ export class SearchIndex {
   wholeOff = IntList.from(Int32Array.of(0));
   wholes = new ByteList(1 << 12);
   fieldLen = new IntList(1024);
+  /**
+   * The title's tokens of each slot as the analyzer gave them, (term id, start, end) triples in
+   * titleToks[titleOff[s] .. titleOff[s + 1]): results highlight titles from them without analyzing the title again.
+   */
+  titleOff = IntList.from(Int32Array.of(0));
+  titleToks = new IntList(4096);
   /**
    * Field lengths summed over the live documents every viewer may read (restricted ones left out): the averages the
    * impacts are computed with must not depend on documents a viewer cannot see, or scores would tell how many there are
@@ -232,6 +240,7 @@ export class SearchIndex {
     this.seq = ByteList.from(this.seq.data.subarray(0, this.seq.length));
     this.wholes = ByteList.from(this.wholes.data.subarray(0, this.wholes.length));
     this.surfs = ByteList.from(this.surfs.data.subarray(0, this.surfs.length));
+    this.titleToks = IntList.from(this.titleToks.toArray());
     this.flex.trim();
   }
 
@@ -259,10 +268,16 @@ export class SearchIndex {
     const restricted = doc.restricted === true;
     this.changedSinceFreeze = true;
     this.generation++;
+    const titleToks = this.titleToks;
     for (let f = 0; f < NF; f++) {
       let len = 0;
-      analyze(fieldTexts[f] ?? "", (term, surface, _s, _e, isSeq) => {
+      analyze(fieldTexts[f] ?? "", (term, surface, start, end, isSeq) => {
         const id = this.intern(term);
+        if (f === FIELD_TITLE) {
+          titleToks.push(id);
+          titleToks.push(start);
+          titleToks.push(end);
+        }
         const sid = this.internSurface(surface, id);
         if (this.seen.length <= id) this.growSeen(id);
         if (this.seen[id] !== stamp) {
@@ -285,6 +300,7 @@ export class SearchIndex {
       if (!restricted) this.sumLen[f] = (this.sumLen[f] ?? 0) + len;
     }
     this.seqOff.push(seq.length);
+    this.titleOff.push(titleToks.length);
     this.wholeOff.push(this.wholes.length);
     this.surfOff.push(this.surfs.length);
     const vals = this.facetVals;
@@ -488,6 +504,8 @@ export class SearchIndex {
     const surfOff = IntList.from(Int32Array.of(0));
     const surfs = new ByteList(Math.max(64, this.surfs.length));
     const fieldLen = new IntList(Math.max(8, this.live * NF));
+    const titleOff = IntList.from(Int32Array.of(0));
+    const titleToks = new IntList(Math.max(8, this.titleToks.length));
     const summaries: string[] = [];
     const bodies: string[] = [];
     this.sumLen.fill(0);
@@ -505,6 +523,8 @@ export class SearchIndex {
       wholeOff.push(wholes.length);
       surfs.append(this.surfs.data.subarray(this.surfOff.data[s] ?? 0, this.surfOff.data[s + 1] ?? 0));
       surfOff.push(surfs.length);
+      for (let i = this.titleOff.data[s] ?? 0, to = this.titleOff.data[s + 1] ?? 0; i < to; i++) titleToks.push(this.titleToks.data[i] ?? 0);
+      titleOff.push(titleToks.length);
       if (m.restricted) this.restrictedSlots.add(meta.length - 1);
       for (let f = 0; f < NF; f++) {
         const len = this.fieldLen.data[s * NF + f] ?? 0;
@@ -525,6 +545,8 @@ export class SearchIndex {
     this.surfOff = surfOff;
     this.surfs = surfs;
     this.fieldLen = fieldLen;
+    this.titleOff = titleOff;
+    this.titleToks = titleToks;
     this.summaries = summaries;
     this.bodies = bodies;
     this.slotOf.clear();
@@ -639,7 +661,7 @@ export class SearchIndex {
     return this.sortedRev;
   }
 
-  /** Restores a persisted index (see persist.ts); `flexParts` are flexsearch export chunks. */
+  /** Restores a persisted index (see persist.ts). */
   static restore(parts: RestoreParts): SearchIndex {
     const ix = new SearchIndex();
     ix.meta = parts.meta;
@@ -659,6 +681,8 @@ export class SearchIndex {
     ix.surfOff = IntList.from(parts.surfOff);
     ix.surfs = ByteList.from(parts.surfs);
     ix.fieldLen = IntList.from(parts.fieldLen);
+    ix.titleOff = IntList.from(parts.titleOff);
+    ix.titleToks = IntList.from(parts.titleToks);
     for (let s = 0; s < parts.meta.length; s++) {
       const m = parts.meta[s];
       if (!m) continue;
@@ -689,7 +713,7 @@ export class SearchIndex {
     }
     ix.factorNames = new Map(parts.factorNames);
     ix.factorLabels = new Map(parts.factorLabels);
-    for (const [key, data] of parts.flexParts) ix.flex.import(key, data);
+    ix.flex.restore(parts.postings, parts.registered);
     return ix;
   }
 }
@@ -705,6 +729,8 @@ export interface RestoreParts {
   surfOff: Int32Array;
   surfs: Uint8Array;
   fieldLen: Int32Array;
+  titleOff: Int32Array;
+  titleToks: Int32Array;
   avgLen: Float64Array;
   summaries: string[];
   bodies: string[];
@@ -716,6 +742,8 @@ export interface RestoreParts {
   facetValues: [number, string][];
   factorNames: [string, string][];
   factorLabels: [string, string][];
-  flexParts: [string, string][];
+  /** The candidate stage's postings per term and its registered slots (persist.ts). */
+  postings: [string, (number[] | undefined)[]][];
+  registered: number[];
 }
 

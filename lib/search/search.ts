@@ -194,7 +194,7 @@ function run(ctx: Ctx, q: ParsedQuery, plan: Plan, raw: string, limit: number, o
   }
 
   const total = cands.length;
-  const facets = countFacets(index, sc.counts, cands, ctx.facetLimit);
+  const facets = countFacets(index, sc.facets, cands, ctx.facetLimit);
   const better = byScoreThenRecency(index, score);
   const proximity = scoring && plan.groups.length > 1;
   const wanted = Math.min(total, Math.max(offset + limit, proximity ? RANKING.proximityDocs : 0));
@@ -230,7 +230,9 @@ function runSingleTerm(ctx: Ctx, q: ParsedQuery, plan: Plan, t: TermRef, raw: st
     const df = ctx.view.df(t.id);
     const base = t.w * idf(live, df);
     const { seen, state, score } = sc;
-    const counts = sc.counts;
+    const fs = sc.facets;
+    const { counts, used } = fs;
+    let nUsed = fs.nUsed;
     const meta = index.meta;
     const off = index.facetOff.data;
     const vals = index.facetVals.data;
@@ -253,7 +255,7 @@ function runSingleTerm(ctx: Ctx, q: ParsedQuery, plan: Plan, t: TermRef, raw: st
         total++;
         for (let k = off[d] as number, to = off[d + 1] as number; k < to; k++) {
           const c = vals[k] as number;
-          counts[c] = (counts[c] as number) + 1;
+          if ((counts[c] = (counts[c] as number) + 1) === 1) used[nUsed++] = c;
         }
         if (collect) {
           head.push(d);
@@ -261,8 +263,9 @@ function runSingleTerm(ctx: Ctx, q: ParsedQuery, plan: Plan, t: TermRef, raw: st
         }
       }
     }
+    fs.nUsed = nUsed;
   }
-  const facets = listFacets(index, sc.counts, ctx.facetLimit);
+  const facets = listFacets(index, sc.facets, ctx.facetLimit);
   const top = topK(head, Math.min(head.length, want), sc.score, byScoreThenRecency(index, sc.score));
   const results = top.slice(offset, offset + limit).map((d) => toResult(index, d, sc.score[d] ?? 0, plan));
   const response: SearchResponse = { total, results, facets, errors };

@@ -1,13 +1,14 @@
 import "server-only";
 // The server's search index: one per content directory and process, kept in line with the content store by diffing
 // blob ids on every request that needs it (saves, pulls and edits on disk all show up as a new snapshot), and
-// persisted a moment after it changes so the next start loads instead of building.
+// persisted a moment after it changes so the next start loads instead of building. Persisting runs in small steps
+// between requests (persist.ts saveIndexInSteps) and is dropped and redone when the index changes meanwhile.
 import type { ContentStore, Snapshot } from "../content/store";
 import { getStore } from "../content";
 import type { Taxonomy } from "../schema/taxonomy";
 import { buildFromSnapshot, syncWithSnapshot, type IndexChanges } from "./build";
 import { openIndex } from "./open";
-import { contentRevision, indexDir, saveIndex } from "./persist";
+import { contentRevision, indexDir, saveIndexInSteps } from "./persist";
 import type { SearchIndex } from "./search-index";
 
 const PERSIST_DELAY_MS = 2_000;
@@ -18,6 +19,9 @@ interface Held {
   taxonomy: Taxonomy;
   snapshot: Snapshot;
   timer: NodeJS.Timeout | null;
+  /** A write in progress, and whether another one is due when it ends. */
+  writing: boolean;
+  writeAgain: boolean;
   pending: Promise<SearchIndex> | null;
 }
 
@@ -33,7 +37,7 @@ export async function getSearchIndex(store: ContentStore = getStore()): Promise<
   if (cur?.pending) return cur.pending;
   if (!cur) {
     const opened = openIndex(snapshot);
-    const h: Held = { index: opened.index, version: snapshot.version, taxonomy: snapshot.taxonomy, snapshot, timer: null, pending: null };
+    const h: Held = { index: opened.index, version: snapshot.version, taxonomy: snapshot.taxonomy, snapshot, timer: null, writing: false, writeAgain: false, pending: null };
     held.set(store.root, h);
     if (opened.source !== "persisted") schedulePersist(h);
     return h.index;
@@ -69,12 +73,33 @@ function schedulePersist(h: Held): void {
   if (h.timer) clearTimeout(h.timer);
   h.timer = setTimeout(() => {
     h.timer = null;
-    try {
-      saveIndex(h.index, contentRevision(h.snapshot), indexDir());
-    } catch (err) {
-      // Persisting only speeds up the next start; a failure must not break searching.
-      console.error(`search index not persisted: ${(err as Error).message}`);
-    }
+    void persist(h);
   }, PERSIST_DELAY_MS);
   h.timer.unref();
+}
+
+/** Writes the held index in steps; one write at a time, redone when the index changed before it finished. */
+async function persist(h: Held): Promise<void> {
+  if (h.writing) {
+    h.writeAgain = true;
+    return;
+  }
+  h.writing = true;
+  const index = h.index;
+  const generation = index.generation;
+  try {
+    const written = await saveIndexInSteps(index, contentRevision(h.snapshot), indexDir(), {
+      stillCurrent: () => h.index === index && index.generation === generation,
+    });
+    if (written === null) h.writeAgain = true;
+  } catch (err) {
+    // Persisting only speeds up the next start; a failure must not break searching.
+    console.error(`search index not persisted: ${(err as Error).message}`);
+  } finally {
+    h.writing = false;
+    if (h.writeAgain) {
+      h.writeAgain = false;
+      schedulePersist(h);
+    }
+  }
 }

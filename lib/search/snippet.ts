@@ -35,17 +35,39 @@ export function hitSpans(text: string, hits: ReadonlyMap<string, number>): Span[
   const spans: Span[] = [];
   analyze(text, (term, _surface, start, end) => {
     const w = hits.get(term);
-    if (w === undefined) return;
-    const last = spans[spans.length - 1];
-    if (last && start < last.end) {
-      // A compound's whole arrives after its parts: merge into one highlighted span.
-      last.start = Math.min(last.start, start);
-      last.end = Math.max(last.end, end);
-      last.weight = Math.max(last.weight, w);
-      return;
-    }
-    spans.push({ start, end, weight: w });
+    if (w !== undefined) addHit(spans, start, end, w);
   });
+  return mergeSpans(spans);
+}
+
+/**
+ * hitSpans from a text's tokens as analyze gave them, stored by the index: (term id, start, end) triples in
+ * toks[from, to), `terms` naming the ids (-1: a term no query can hit).
+ */
+export function hitSpansOfTokens(toks: ArrayLike<number>, from: number, to: number, terms: readonly string[], hits: ReadonlyMap<string, number>): Span[] {
+  const spans: Span[] = [];
+  for (let i = from; i + 2 < to; i += 3) {
+    const id = toks[i] as number;
+    if (id < 0) continue;
+    const w = hits.get(terms[id] ?? "");
+    if (w !== undefined) addHit(spans, toks[i + 1] as number, toks[i + 2] as number, w);
+  }
+  return mergeSpans(spans);
+}
+
+function addHit(spans: Span[], start: number, end: number, w: number): void {
+  const last = spans[spans.length - 1];
+  if (last && start < last.end) {
+    // A compound's whole arrives after its parts: merge into one highlighted span.
+    last.start = Math.min(last.start, start);
+    last.end = Math.max(last.end, end);
+    last.weight = Math.max(last.weight, w);
+    return;
+  }
+  spans.push({ start, end, weight: w });
+}
+
+function mergeSpans(spans: Span[]): Span[] {
   // The whole of a compound ends after parts already pushed: fold overlapping spans together.
   spans.sort((a, b) => a.start - b.start);
   const merged: Span[] = [];

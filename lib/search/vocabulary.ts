@@ -17,17 +17,26 @@ function visibleTerm(view: IndexView, surface: string): number | undefined {
 /** Words of the vocabulary starting with `prefix` (at most `max`, most frequent first). */
 export function prefixSurfaces(view: IndexView, prefix: string, max: number): string[] {
   const sorted = view.index.sortedSurfaces();
-  const out: { s: string; df: number }[] = [];
+  // The best `max` kept in order as the range is read (a short prefix has thousands of completions; sorting them all,
+  // ties by localeCompare, was most of a prefix query).
+  const best: { s: string; df: number }[] = [];
+  const before = (a: { s: string; df: number }, b: { s: string; df: number }) => b.df - a.df || a.s.localeCompare(b.s);
   for (let i = lowerBound(sorted, prefix), n = 0; i < sorted.length && n < MAX_SCAN; i++) {
     const s = sorted[i] ?? "";
     if (!s.startsWith(prefix)) break;
     const t = visibleTerm(view, s);
     if (t === undefined) continue;
     n++;
-    if (s !== prefix) out.push({ s, df: view.df(t) });
+    if (s === prefix || max <= 0) continue;
+    const x = { s, df: view.df(t) };
+    const last = best[best.length - 1];
+    if (best.length === max && last && (x.df < last.df || before(x, last) >= 0)) continue;
+    let at = best.length;
+    while (at > 0 && before(x, best[at - 1] as { s: string; df: number }) < 0) at--;
+    best.splice(at, 0, x);
+    if (best.length > max) best.pop();
   }
-  out.sort((a, b) => b.df - a.df || a.s.localeCompare(b.s));
-  return out.slice(0, max).map((x) => x.s);
+  return best.map((x) => x.s);
 }
 
 /** Allowed edits for a word of this length: none below 4 letters, one up to 7, two beyond. */

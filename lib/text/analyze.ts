@@ -147,29 +147,40 @@ function isLetterCode(c: number): boolean {
 
 const partStarts: number[] = [];
 const partEnds: number[] = [];
+/** Per part: bit 1 = has an upper-case letter, bit 2 = has an apostrophe, bit 4 = digits (else letters). */
+const partFlags: number[] = [];
 
 /** ASCII compound text[from, to): parts at connectors, case changes (OOMKilled) and letter/digit changes (http3). */
 function asciiCompound(text: string, from: number, to: number, sink: TokenSink): void {
   partStarts.length = 0;
   partEnds.length = 0;
+  partFlags.length = 0;
   // kind: 0 = lower, 1 = upper, 2 = digit, 3 = apostrophe (glued into the word), -1 = connector
   let ps = -1;
   let prevKind = -1;
+  // Flags of the part being scanned (see partFlags); a part is all digits or all letters (a change starts a new one).
+  let flags = 0;
   for (let k = from; k < to; k++) {
     const c = text.charCodeAt(k);
     const kind = c >= 97 && c <= 122 ? 0 : c >= 65 && c <= 90 ? 1 : c >= 48 && c <= 57 ? 2 : c === 39 ? 3 : -1;
-    if (kind === 3) continue;
+    if (kind === 3) {
+      if (ps >= 0) flags |= 2;
+      continue;
+    }
     if (kind === -1) {
       if (ps >= 0) {
         partStarts.push(ps);
         partEnds.push(k);
+        partFlags.push(flags);
       }
       ps = -1;
       prevKind = -1;
       continue;
     }
-    if (ps < 0) ps = k;
-    else {
+    if (ps < 0) {
+      ps = k;
+      flags = (kind === 1 ? 1 : 0) | (kind === 2 ? 4 : 0);
+    } else {
       let boundary = false;
       if (kind === 2 ? prevKind !== 2 : prevKind === 2) boundary = true;
       else if (kind === 1 && prevKind === 0) boundary = true;
@@ -181,41 +192,55 @@ function asciiCompound(text: string, from: number, to: number, sink: TokenSink):
           if (prev2 >= 65 && prev2 <= 90) {
             partStarts.push(ps);
             partEnds.push(k - 1);
+            partFlags.push(flags);
             ps = k - 1;
+            flags = 1;
           }
         }
       }
       if (boundary) {
         partStarts.push(ps);
         partEnds.push(k);
+        partFlags.push(flags);
         ps = k;
+        flags = 0;
       }
+      if (kind === 1) flags |= 1;
+      else if (kind === 2) flags |= 4;
     }
     prevKind = kind;
   }
   if (ps >= 0) {
     partStarts.push(ps);
     partEnds.push(to);
+    partFlags.push(flags);
   }
   const count = partStarts.length;
   if (count === 1) {
     const a = partStarts[0] ?? from;
     const b = partEnds[0] ?? to;
-    let surface = text.slice(a, b).toLowerCase();
-    if (surface.includes("'")) surface = surface.replace(/'/g, "");
-    sink(stem(surface), surface, a, b, true);
+    const surface = partSurface(text, a, b, partFlags[0] ?? 3);
+    sink((partFlags[0] ?? 0) & 4 ? surface : stemLetters(surface), surface, a, b, true);
     return;
   }
   let whole = "";
   for (let p = 0; p < count; p++) {
     const a = partStarts[p] ?? from;
     const b = partEnds[p] ?? to;
-    let surface = text.slice(a, b).toLowerCase();
-    if (surface.includes("'")) surface = surface.replace(/'/g, "");
+    const f = partFlags[p] ?? 3;
+    const surface = partSurface(text, a, b, f);
     whole += surface;
-    sink(stem(surface), surface, a, b, true);
+    sink(f & 4 ? surface : stemLetters(surface), surface, a, b, true);
   }
   if (count > 1 && whole.length <= MAX_WHOLE) sink(/^[a-z]+$/.test(whole) ? stem(whole) : whole, whole, partStarts[0] ?? from, partEnds[count - 1] ?? to, false);
+}
+
+/** A part's text as indexed: lower case, apostrophes dropped (only done when the part has them). */
+function partSurface(text: string, a: number, b: number, flags: number): string {
+  let surface = text.slice(a, b);
+  if (flags & 1) surface = surface.toLowerCase();
+  if (flags & 2) surface = surface.replace(/'/g, "");
+  return surface;
 }
 
 /** Tokens of `text` as an array (convenient for queries and tests; indexing uses the callback form). */
@@ -329,6 +354,17 @@ const stemCache = new Map<string, string>();
 /** A light English stemmer (Porter-style plurals, -ed/-ing, common derivations); identical input → identical term. */
 export function stem(word: string): string {
   if (word.length <= 3 || !/^[a-z]+$/.test(word)) return word;
+  const hit = stemCache.get(word);
+  if (hit !== undefined) return hit;
+  const out = stemUncached(word);
+  if (stemCache.size > 200_000) stemCache.clear();
+  stemCache.set(word, out);
+  return out;
+}
+
+/** stem() of a word known to be lower-case ASCII letters only (what an ASCII compound's letter part is). */
+function stemLetters(word: string): string {
+  if (word.length <= 3) return word;
   const hit = stemCache.get(word);
   if (hit !== undefined) return hit;
   const out = stemUncached(word);

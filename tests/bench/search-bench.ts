@@ -7,7 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import { buildSearchIndex } from "../../lib/search/build";
 import type { SearchDoc } from "../../lib/search/document";
-import { loadIndex, saveIndex } from "../../lib/search/persist";
+import { loadIndex, saveIndex, saveIndexInSteps } from "../../lib/search/persist";
 import { search } from "../../lib/search/search";
 import type { SearchIndex } from "../../lib/search/search-index";
 import { stripMdx } from "../../lib/search/text";
@@ -100,6 +100,8 @@ interface EngineResult {
   heap?: number;
   size?: number;
   update?: number;
+  /** Persisting the index as the server does (in steps): the longest the event loop waited meanwhile. */
+  persistStall?: number;
   latency: Partial<Record<QClass, { p50: number; p95: number; p99: number }>>;
 }
 
@@ -122,7 +124,27 @@ function owned(d: SearchDoc): SearchDoc {
   return { ...d, title: copy(d.title), summary: copy(d.summary), text: copy(d.text) };
 }
 
-function benchKaizen(docs: SearchDoc[], queries: Record<QClass, BenchQuery[]>, tmp: string, passes: number): EngineResult {
+/** The longest gap between two turns of the event loop while `work` runs (what a request arriving then would wait). */
+async function longestStall(work: () => Promise<unknown>): Promise<number> {
+  let last = performance.now();
+  let worst = 0;
+  let running = true;
+  const turn = () => {
+    const now = performance.now();
+    worst = Math.max(worst, now - last);
+    last = now;
+    if (running) setImmediate(turn);
+  };
+  setImmediate(turn);
+  try {
+    await work();
+  } finally {
+    running = false;
+  }
+  return Math.max(worst, performance.now() - last);
+}
+
+async function benchKaizen(docs: SearchDoc[], queries: Record<QClass, BenchQuery[]>, tmp: string, passes: number): Promise<EngineResult> {
   // The index keeps the summary and body text it cuts snippets from: build it from private copies, so the heap figure
   // counts that text, as it is counted in the server (the bench's own `docs` would otherwise hold it for free).
   const before = heap();
@@ -133,6 +155,8 @@ function benchKaizen(docs: SearchDoc[], queries: Record<QClass, BenchQuery[]>, t
   const h = heap() - before;
   const dir = path.join(tmp, "kaizen");
   const size = saveIndex(index, "bench", dir);
+  const stepped = index;
+  const persistStall = await longestStall(() => saveIndexInSteps(stepped, "bench", dir));
   const latency = measureLatency((q) => void search(index!, q.kaizen, { limit: 10 }), queries, passes);
   const r = rng(7);
   const updates: number[] = [];
@@ -144,7 +168,7 @@ function benchKaizen(docs: SearchDoc[], queries: Record<QClass, BenchQuery[]>, t
   index = null;
   const boot = time(() => loadIndex(dir));
   if (!boot.value) throw new Error("persisted index did not load");
-  return { build: built.ms, boot: boot.ms, heap: h, size, update: pct(updates, 50), latency };
+  return { build: built.ms, boot: boot.ms, heap: h, size, update: pct(updates, 50), persistStall, latency };
 }
 
 function benchPeer(make: () => Peer, docs: SearchDoc[], queries: Record<QClass, BenchQuery[]>, tmp: string, passes: number): EngineResult {
@@ -201,6 +225,7 @@ function printTable(size: number, textBytes: number, results: Map<string, Engine
     { label: "heap+buffers after GC", get: (e) => e.heap, fmt: fmtBytes },
     { label: "persisted size", get: (e) => e.size, fmt: fmtBytes },
     { label: "update one incident", get: (e) => e.update, fmt: fmtMs },
+    { label: "persist: longest stall", get: (e) => e.persistStall, fmt: fmtMs },
   ];
   for (const c of CLASSES) {
     for (const p of ["p50", "p95", "p99"] as const) rows.push({ label: `${c} ${p}`, get: (e) => e.latency[c]?.[p], fmt: fmtMs });
@@ -267,7 +292,7 @@ async function main(): Promise<number> {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "kaizen-bench-"));
     const results = new Map<string, EngineResult>();
     try {
-      if (engines.has("kaizen")) results.set("kaizen", benchKaizen(docs, queries, tmp, passes));
+      if (engines.has("kaizen")) results.set("kaizen", await benchKaizen(docs, queries, tmp, passes));
       const peers: [string, () => Peer][] = [
         ["sqlite-fts5", () => new Fts5Peer(path.join(tmp, "fts5-live.sqlite"))],
         ["minisearch", () => new MiniSearchPeer()],
@@ -289,7 +314,7 @@ async function main(): Promise<number> {
       const fastestPeerP95 = (c: QClass) => Math.min(...[...results.entries()].filter(([n]) => n !== "kaizen").map(([, e]) => e.latency[c]?.p95 ?? Infinity));
       const worst = Math.max(...CLASSES.map((c) => k.latency[c]?.p95 ?? 0));
       const minSpeedup = Math.min(...CLASSES.map((c) => fastestPeerP95(c) / (k.latency[c]?.p95 ?? Infinity)));
-      summary.push(`${String(size).padStart(6)}: worst-class p95 ${fmtMs(worst)}, single-term p95 ${fmtMs(k.latency["single-term"]?.p95)}, min speed-up vs fastest peer at p95 ${minSpeedup.toFixed(1)}×, build ${fmtMs(k.build)}, boot ${fmtMs(k.boot)}, update ${fmtMs(k.update)}, heap/text ${k.heap !== undefined ? (k.heap / textBytes).toFixed(2) : "–"}×`);
+      summary.push(`${String(size).padStart(6)}: worst-class p95 ${fmtMs(worst)}, single-term p95 ${fmtMs(k.latency["single-term"]?.p95)}, min speed-up vs fastest peer at p95 ${minSpeedup.toFixed(1)}×, build ${fmtMs(k.build)}, boot ${fmtMs(k.boot)}, persist stall ${fmtMs(k.persistStall)}, update ${fmtMs(k.update)}, heap/text ${k.heap !== undefined ? (k.heap / textBytes).toFixed(2) : "–"}×`);
     }
   }
   console.log(`\n## Kaizen summary\n${summary.join("\n")}`);

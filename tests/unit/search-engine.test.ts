@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { buildSearchIndex } from "../../lib/search/build";
+import { deserializeIndex, serializeIndex } from "../../lib/search/persist";
 import { search } from "../../lib/search/search";
+import type { SearchIndex } from "../../lib/search/search-index";
 import { segmentsToText } from "../../lib/search/snippet";
 import { FIXTURE, sdoc } from "./search-fixtures";
 
@@ -142,6 +144,28 @@ describe("snippets", () => {
   it("highlights matches in the title", () => {
     const r = search(index, "certificate");
     expect(r.results[0]?.titleSegments).toContainEqual({ text: "certificate", hit: true });
+  });
+
+  it("highlights compounds in the title as the analyzer splits them, also after a round trip and a compaction", () => {
+    const docs = [
+      sdoc("oom", { title: "OOMKilled pods in us-east-1 after the HTTP/3 rollout", text: "memory" }),
+      sdoc("other", { title: "Killed jobs", text: "memory" }),
+    ];
+    const built = buildSearchIndex(docs);
+    const title = (ix: SearchIndex, q: string) => search(ix, q).results.find((r) => r.id === "oom")?.titleHtml;
+    expect(title(built, "killed")).toBe("OOM<mark>Killed</mark> pods in us-east-1 after the HTTP/3 rollout");
+    expect(title(built, "oomkilled")).toBe("<mark>OOMKilled</mark> pods in us-east-1 after the HTTP/3 rollout");
+    expect(title(built, "us-east-1 http3")).toBe("OOMKilled pods in <mark>us-east-1</mark> after the <mark>HTTP/3</mark> rollout");
+    expect(title(built, "east rollouts")).toBe("OOMKilled pods in us-<mark>east</mark>-1 after the HTTP/3 <mark>rollout</mark>");
+    const loaded = deserializeIndex(serializeIndex(built, "r"))?.index;
+    if (!loaded) throw new Error("round trip failed");
+    built.add(sdoc("other", { title: "Killed jobs again", text: "memory" }));
+    built.compact();
+    for (const ix of [loaded, built]) {
+      expect(title(ix, "killed")).toBe("OOM<mark>Killed</mark> pods in us-east-1 after the HTTP/3 rollout");
+      expect(title(ix, "us-east-1 http3")).toBe("OOMKilled pods in <mark>us-east-1</mark> after the <mark>HTTP/3</mark> rollout");
+      expect(title(ix, "east rollouts")).toBe("OOMKilled pods in us-<mark>east</mark>-1 after the HTTP/3 <mark>rollout</mark>");
+    }
   });
 });
 

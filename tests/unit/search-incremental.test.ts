@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { ContentStore } from "../../lib/content/store";
 import { buildFromSnapshot, buildSearchIndex, syncWithSnapshot } from "../../lib/search/build";
 import { openIndex } from "../../lib/search/open";
-import { contentRevision, deserializeIndex, loadIndex, saveIndex, serializeIndex } from "../../lib/search/persist";
+import { contentRevision, deserializeIndex, loadIndex, saveIndex, saveIndexInSteps, serializeIndex } from "../../lib/search/persist";
 import { search } from "../../lib/search/search";
 import type { SearchIndex } from "../../lib/search/search-index";
 import { visibleTo } from "../../lib/search/visibility";
@@ -144,6 +144,52 @@ describe("persistence", () => {
     fs.writeFileSync(path.join(dir, "index.bin"), "not an index");
     expect(loadIndex(dir)).toBeNull();
     expect(openIndex(next, dir).source).toBe("built");
+  });
+});
+
+describe("persisting in steps", () => {
+  const many = Array.from({ length: 600 }, (_, i) => sdoc(`d${i}`, { title: `Kafka consumer lag ${i}`, summary: "The consumer lagged.", text: `disk ${i % 9} filled; 数据库 ${i}` }));
+
+  it("writes the same file as saving at once, letting other callbacks run between its steps", async () => {
+    const index = buildSearchIndex(many);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kaizen-steps-"));
+    try {
+      let turns = 0;
+      let ticking = true;
+      const tick = () => {
+        turns++;
+        if (ticking) setImmediate(tick);
+      };
+      setImmediate(tick);
+      const size = await saveIndexInSteps(index, "r1", dir, { stepMs: 0 });
+      ticking = false;
+      const file = fs.readFileSync(path.join(dir, "index.bin"));
+      expect(size).toBe(file.length);
+      expect(file.equals(serializeIndex(index, "r1"))).toBe(true);
+      // stepMs 0 yields after every piece: the other callback ran many times before the write finished.
+      expect(turns).toBeGreaterThan(10);
+      const loaded = loadIndex(dir);
+      expect(loaded?.revision).toBe("r1");
+      for (const q of ["kafka", "disk", "数据库", '"consumer lag"']) expect(results(loaded!.index, q), q).toEqual(results(index, q));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("stops without replacing the file when the index changes meanwhile", async () => {
+    const index = buildSearchIndex(many);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kaizen-steps-"));
+    try {
+      saveIndex(index, "old", dir);
+      const generation = index.generation;
+      const writing = saveIndexInSteps(index, "new", dir, { stepMs: 0, stillCurrent: () => index.generation === generation });
+      index.add(sdoc("late", { title: "Added while writing" }));
+      expect(await writing).toBeNull();
+      expect(loadIndex(dir)?.revision).toBe("old");
+      expect(fs.readdirSync(dir)).toEqual(["index.bin"]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
