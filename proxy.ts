@@ -1,5 +1,4 @@
 import { NextResponse, type NextRequest } from "next/server";
-import { THEME_SCRIPT } from "./app/_components/theme";
 
 // A convenience only: signed-out visitors are sent to sign-in early. Every page, route handler and server action
 // still authorizes for itself; nothing relies on this.
@@ -16,13 +15,11 @@ const isDev = process.env.NODE_ENV !== "production";
  * nonced loader add its chunks), so an injected inline script or handler never runs. Styles keep 'unsafe-inline':
  * React writes style attributes (chart bars, progress widths), which nonces cannot cover, and CSS cannot run code.
  * Nothing from content is ever evaluated, so there is no 'unsafe-eval' outside the dev server (React's dev tooling).
- * The theme script is also allowed by its hash: pages Next prerenders at build time (the not-found page) carry it
- * without a nonce, and without it they would ignore the reader's dark/light choice.
  */
-export function contentSecurityPolicy(nonce: string, themeHash: string): string {
+export function contentSecurityPolicy(nonce: string): string {
   return [
     "default-src 'self'",
-    `script-src 'self' 'nonce-${nonce}' '${themeHash}' 'strict-dynamic'${isDev ? " 'unsafe-eval'" : ""}`,
+    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${isDev ? " 'unsafe-eval'" : ""}`,
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data: https:",
     "font-src 'self' data:",
@@ -34,14 +31,7 @@ export function contentSecurityPolicy(nonce: string, themeHash: string): string 
   ].join("; ");
 }
 
-/** The CSP source of the inline theme script: a constant, so its hash is computed once. */
-let themeHash: Promise<string> | undefined;
-export function themeScriptHash(): Promise<string> {
-  themeHash ??= crypto.subtle.digest("SHA-256", new TextEncoder().encode(THEME_SCRIPT)).then((d) => `sha256-${btoa(String.fromCharCode(...new Uint8Array(d)))}`);
-  return themeHash;
-}
-
-export async function proxy(req: NextRequest) {
+export function proxy(req: NextRequest) {
   const { pathname, search } = req.nextUrl;
   const isPublic = PUBLIC.some((re) => re.test(pathname));
   const hasSession = COOKIES.some((c) => req.cookies.has(c) || req.cookies.getAll().some((x) => x.name.startsWith(`${c}.`)));
@@ -55,7 +45,7 @@ export async function proxy(req: NextRequest) {
   // A fresh nonce per response. Next renders it into its own script tags when the request's CSP header carries one;
   // any nonce the client sent in these headers is overwritten.
   const nonce = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(16))));
-  const csp = contentSecurityPolicy(nonce, await themeScriptHash());
+  const csp = contentSecurityPolicy(nonce);
   const requestHeaders = new Headers(req.headers);
   requestHeaders.set(NONCE_HEADER, nonce);
   requestHeaders.set("content-security-policy", csp);
