@@ -97,13 +97,10 @@ export default async function OverviewPage() {
                   <li key={f.factor}>
                     <Link href={`/factors/${f.factor}`}>{f.name}</Link>
                     <span className="small muted">
-                      {f.incidents} incidents · {f.teams} team{f.teams === 1 ? "" : "s"}
-                      {f.recurrences > 0 && (
-                        <>
-                          {" · "}
-                          <span className="badge badge--recurred">recurred after fix</span>
-                        </>
-                      )}
+                      <span>
+                        {f.incidents} incidents · {f.teams} team{f.teams === 1 ? "" : "s"}
+                      </span>
+                      {f.recurrences > 0 && <span className="badge badge--recurred">recurred after fix</span>}
                     </span>
                   </li>
                 ))}
