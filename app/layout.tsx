@@ -8,6 +8,7 @@ import { syncBadge } from "@/lib/sync/badge";
 import { syncStatus } from "@/lib/sync/service";
 import { SiteHeader } from "./_components/site-header";
 import { THEME_SCRIPT } from "./_components/theme";
+import { ThemeBoot } from "./_components/theme-boot";
 import { NONCE_HEADER } from "@/proxy";
 
 export const metadata: Metadata = {
@@ -31,6 +32,7 @@ export default async function RootLayout({ children }: { children: React.ReactNo
         <script nonce={nonce} dangerouslySetInnerHTML={{ __html: THEME_SCRIPT }} />
       </head>
       <body>
+        <ThemeBoot />
         <a className="skip-link" href="#main">
           Skip to content
         </a>

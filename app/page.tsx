@@ -58,7 +58,12 @@ export default async function OverviewPage() {
         <div className="stack">
           <section className="card" aria-labelledby="h-sev">
             <h2 id="h-sev">Incidents by severity, last 12 months</h2>
-            <StackedBars title="Incidents per month by severity" data={o.byMonth.map((m) => ({ ...m, x: m.month }))} series={SEVERITY_SERIES} formatX={monthLabel} />
+            {o.totals.lastYear === 0 ? (
+              // An empty grid of twelve months says nothing; say what will be here instead.
+              <p className="muted">No incident started in the last 12 months. The chart fills in month by month as post-mortems are written.</p>
+            ) : (
+              <StackedBars title="Incidents per month by severity" data={o.byMonth.map((m) => ({ ...m, x: m.month }))} series={SEVERITY_SERIES} formatX={monthLabel} />
+            )}
           </section>
           <section className="card card--flush" aria-labelledby="h-recent">
             <h2 id="h-recent">
@@ -97,13 +102,10 @@ export default async function OverviewPage() {
                   <li key={f.factor}>
                     <Link href={`/factors/${f.factor}`}>{f.name}</Link>
                     <span className="small muted">
-                      {f.incidents} incidents · {f.teams} team{f.teams === 1 ? "" : "s"}
-                      {f.recurrences > 0 && (
-                        <>
-                          {" · "}
-                          <span className="badge badge--recurred">recurred after fix</span>
-                        </>
-                      )}
+                      <span>
+                        {f.incidents} incidents · {f.teams} team{f.teams === 1 ? "" : "s"}
+                      </span>
+                      {f.recurrences > 0 && <span className="badge badge--recurred">recurred after fix</span>}
                     </span>
                   </li>
                 ))}

@@ -38,7 +38,7 @@ export function HeaderSearch() {
       <label htmlFor="global-search" className="visually-hidden">
         Search incidents
       </label>
-      <input id="global-search" ref={ref} type="search" placeholder="Search incidents…" value={q} onChange={(e) => setQ(e.target.value)} autoComplete="off" maxLength={500} />
+      <input id="global-search" ref={ref} type="search" placeholder="Search…" value={q} onChange={(e) => setQ(e.target.value)} autoComplete="off" maxLength={500} />
       <kbd aria-hidden="true">/</kbd>
     </form>
   );

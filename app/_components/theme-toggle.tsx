@@ -1,6 +1,6 @@
 "use client";
 import { useSyncExternalStore } from "react";
-import { currentThemePref, setThemePref, THEME_PREFS, type ThemePref } from "./theme";
+import { currentThemePref, setThemePref, THEME_CHANGED_EVENT, THEME_PREFS, type ThemePref } from "./theme";
 
 const LABEL: Record<ThemePref, string> = { system: "System", light: "Light", dark: "Dark" };
 
@@ -27,7 +27,7 @@ function Icon({ pref }: { pref: ThemePref }) {
   );
 }
 
-const CHANGED = "kaizen-theme-change";
+const CHANGED = THEME_CHANGED_EVENT;
 function subscribe(onChange: () => void): () => void {
   window.addEventListener(CHANGED, onChange);
   window.addEventListener("storage", onChange);

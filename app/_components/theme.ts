@@ -19,7 +19,27 @@ export function currentThemePref(): ThemePref {
   return p === "light" || p === "dark" ? p : "system";
 }
 
-/** Saves a choice and applies it at once (the same resolution as the inline script). */
+/** Fired on window when the choice shown on <html> changes (the toggle listens). */
+export const THEME_CHANGED_EVENT = "kaizen-theme-change";
+
+function storedThemePref(): ThemePref {
+  try {
+    const p = localStorage.getItem(THEME_STORAGE_KEY);
+    return p === "light" || p === "dark" ? p : "system";
+  } catch {
+    return "system";
+  }
+}
+
+/** Shows a choice on <html> (the same resolution as the inline script). */
+function applyThemePref(pref: ThemePref): void {
+  const dark = pref === "dark" || (pref === "system" && window.matchMedia("(prefers-color-scheme: dark)").matches);
+  const root = document.documentElement;
+  root.setAttribute("data-theme-pref", pref);
+  root.setAttribute("data-theme", dark ? "dark" : "light");
+}
+
+/** Saves a choice and applies it at once. */
 export function setThemePref(pref: ThemePref): void {
   try {
     if (pref === "system") localStorage.removeItem(THEME_STORAGE_KEY);
@@ -27,8 +47,24 @@ export function setThemePref(pref: ThemePref): void {
   } catch {
     // Storage can be unavailable (private modes, policies): the choice then lasts for this page only.
   }
-  const dark = pref === "dark" || (pref === "system" && window.matchMedia("(prefers-color-scheme: dark)").matches);
-  const root = document.documentElement;
-  root.setAttribute("data-theme-pref", pref);
-  root.setAttribute("data-theme", dark ? "dark" : "light");
+  applyThemePref(pref);
+}
+
+/**
+ * What THEME_SCRIPT does, for a page where it did not run: when a page's render fails before its HTML shell is sent
+ * (notFound() in a page, an error), Next sends an error shell and React renders the page in the browser, where an
+ * inline script inserted by React never executes. The string stays hand-written: its text must not depend on a bundler.
+ */
+export function startTheme(): void {
+  const apply = () => {
+    applyThemePref(storedThemePref());
+    window.dispatchEvent(new Event(THEME_CHANGED_EVENT));
+  };
+  apply();
+  window.matchMedia("(prefers-color-scheme: dark)").addEventListener("change", apply);
+  window.addEventListener("storage", (e) => {
+    if (e.key === THEME_STORAGE_KEY) apply();
+  });
+  window.addEventListener("beforeprint", () => document.documentElement.setAttribute("data-theme", "light"));
+  window.addEventListener("afterprint", apply);
 }

@@ -87,16 +87,20 @@ export default async function CountermeasuresPage({ searchParams }: { searchPara
       <div className="cms-charts">
         <section className="card" aria-labelledby="h-cms-monthly">
           <h2 id="h-cms-monthly">Open and done, last 12 months</h2>
-          <StackedBars
-            title="Countermeasures open and done at the end of each month"
-            data={summary.monthly.map((m) => ({ x: m.month, done: m.done, open: m.open }))}
-            series={[
-              { key: "done", label: "Done (cumulative)", color: "var(--chart-done)" },
-              { key: "open", label: "Open or in progress", color: "var(--chart-open)" },
-            ]}
-            formatX={monthLabel}
-            height={170}
-          />
+          {summary.monthly.every((m) => m.done === 0 && m.open === 0) ? (
+            <p className="muted">No countermeasure in the last 12 months yet. Each post-mortem&apos;s countermeasures are counted here, month by month.</p>
+          ) : (
+            <StackedBars
+              title="Countermeasures open and done at the end of each month"
+              data={summary.monthly.map((m) => ({ x: m.month, done: m.done, open: m.open }))}
+              series={[
+                { key: "done", label: "Done (cumulative)", color: "var(--chart-done)" },
+                { key: "open", label: "Open or in progress", color: "var(--chart-open)" },
+              ]}
+              formatX={monthLabel}
+              height={170}
+            />
+          )}
         </section>
         <section className="card" aria-labelledby="h-cms-teams">
           <h2 id="h-cms-teams">Overdue by team</h2>

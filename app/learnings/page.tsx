@@ -58,7 +58,15 @@ export default async function LearningsPage({ searchParams }: { searchParams: Pr
           </h2>
           {learnings.length === 0 ? (
             <div className="card empty">
-              <strong>No learnings match these filters.</strong>A factor becomes a learning once two incidents name it. Widen the period or <Link href="/learnings">clear the filters</Link>.
+              {active > 0 ? (
+                <>
+                  <strong>No learnings match these filters.</strong>A factor becomes a learning once two incidents name it. Widen the period or <Link href="/learnings">clear the filters</Link>.
+                </>
+              ) : (
+                <>
+                  <strong>No learnings yet.</strong>A factor becomes a learning once two post-mortems name it as a contributing factor; <Link href="/factors">the factors</Link> list every one in use.
+                </>
+              )}
             </div>
           ) : (
             <ol className="kl-list">

@@ -131,12 +131,15 @@ export function zoneName(instant: number, timeZone: string): string {
   return /^(GMT|UTC)[+-]/.test(gb) ? pick(display("zoneUS", timeZone)) : gb;
 }
 
+/** Recent ICU data writes September as "Sept" in British English; every other month has three letters, and so does it here. */
+const threeLetterMonth = (s: string) => s.replace(/\bSept\b/, "Sep");
+
 /** "14 Mar 2026": a calendar date as is, a date-time as its day in the time zone; "—" when absent, the text when unreadable. */
 export function formatDate(value: string | undefined | null, timeZone: string = defaultTimeZone()): string {
   if (!value) return "—";
-  if (isDateOnly(value)) return display("date", "UTC").format(Date.parse(`${value}T00:00:00Z`));
+  if (isDateOnly(value)) return threeLetterMonth(display("date", "UTC").format(Date.parse(`${value}T00:00:00Z`)));
   const t = Date.parse(value);
-  return Number.isNaN(t) ? value : display("date", timeZone).format(t);
+  return Number.isNaN(t) ? value : threeLetterMonth(display("date", timeZone).format(t));
 }
 
 /** "14 Mar 2026, 10:05 CET": a date-time in the time zone, named; a calendar date alone as formatDate. */
@@ -144,7 +147,7 @@ export function formatDateTime(value: string | undefined | null, timeZone: strin
   if (!value) return "—";
   if (isDateOnly(value)) return formatDate(value, timeZone);
   const t = Date.parse(value);
-  return Number.isNaN(t) ? value : `${display("dateTime", timeZone).format(t)} ${zoneName(t, timeZone)}`;
+  return Number.isNaN(t) ? value : `${threeLetterMonth(display("dateTime", timeZone).format(t))} ${zoneName(t, timeZone)}`;
 }
 
 /** "10:05": the time of day in the time zone (the zone is named once nearby, for example in a heading). */

@@ -3,7 +3,7 @@ import { incidentUrl } from "../followups/csv";
 import { buildFollowupRows, groupRows, sortRows } from "../followups/model";
 import type { SlackBlock, SlackMessage } from "../followups/notify";
 import { canReadEntry, startedAt, startedMs } from "../knowledge/facts";
-import { localDate } from "../knowledge/dates";
+import { formatDate, localDate } from "../knowledge/dates";
 import { incidentFactors } from "../knowledge/incident-view";
 import { recurrences, type Recurrence } from "../knowledge/recurrence";
 import type { FollowupPolicy } from "../schema/followup-policy";
@@ -38,6 +38,8 @@ export interface Digest {
   /** Calendar dates of the window in the organization's time zone. */
   from: string;
   to: string;
+  /** The zone the dates are shown in ("14 Mar 2026"). */
+  timeZone: string;
   published: DigestIncident[];
   overdueByTeam: { team: string; rows: DigestCountermeasure[] }[];
   overdue: number;
@@ -112,6 +114,7 @@ export function buildDigest(input: DigestInput): Digest {
     channel: channel.label,
     from: localDate(since, timeZone),
     to: localDate(now, timeZone),
+    timeZone,
     published,
     overdueByTeam,
     overdue: overdueRows.length,
@@ -153,8 +156,8 @@ function section(title: string, lines: string[], more: string, empty: string): s
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
-function incidentLine(i: DigestIncident, baseUrl: string, withStart = false): string {
-  const meta = [i.severity ?? "", i.teams.join(", "), withStart && i.started ? `started ${i.started.slice(0, 10)}` : "", i.factors.length ? `factors: ${i.factors.join(", ")}` : ""].filter(Boolean);
+function incidentLine(i: DigestIncident, baseUrl: string, timeZone: string, withStart = false): string {
+  const meta = [i.severity ?? "", i.teams.join(", "), withStart && i.started ? `started ${formatDate(i.started, timeZone)}` : "", i.factors.length ? `factors: ${i.factors.join(", ")}` : ""].filter(Boolean);
   return `• ${link(incidentUrl(baseUrl, i.id), i.title)}${meta.length ? ` — ${esc(meta.join(" · "))}` : ""}`;
 }
 
@@ -163,7 +166,7 @@ export function digestSections(d: Digest, baseUrl: string): string[] {
   const base = baseUrl.replace(/\/+$/, "");
   const overdueLines = d.overdueByTeam.flatMap((g) => [
     `_${esc(g.team)}_ (${g.rows.length})`,
-    ...g.rows.map((r) => `• ${link(incidentUrl(base, r.incidentId), r.title)} — ${esc(r.owner)}, ${plural(r.daysOverdue, "day")} overdue (due ${r.dueDate}) · ${esc(r.incidentTitle)}`),
+    ...g.rows.map((r) => `• ${link(incidentUrl(base, r.incidentId), r.title)} — ${esc(r.owner)}, ${plural(r.daysOverdue, "day")} overdue (due ${formatDate(r.dueDate, d.timeZone)}) · ${esc(r.incidentTitle)}`),
   ]);
   const breachLines = d.breachesByTeam.flatMap((g) => [
     `_${esc(g.team)}_ (${g.rows.length})`,
@@ -171,20 +174,20 @@ export function digestSections(d: Digest, baseUrl: string): string[] {
   ]);
   const recurrenceLines = d.recurrences.map(
     (r) =>
-      `• _${esc(r.factorName)}_ came back in ${link(incidentUrl(base, r.recurredIn.incidentId), r.recurredIn.title)} (started ${r.recurredIn.started_at.slice(0, 10)}) ` +
-      `although ${link(incidentUrl(base, r.countermeasure.incidentId), r.countermeasure.title)} was done ${r.countermeasure.done_at}`,
+      `• _${esc(r.factorName)}_ came back in ${link(incidentUrl(base, r.recurredIn.incidentId), r.recurredIn.title)} (started ${formatDate(r.recurredIn.started_at, d.timeZone)}) ` +
+      `although ${link(incidentUrl(base, r.countermeasure.incidentId), r.countermeasure.title)} was done ${formatDate(r.countermeasure.done_at, d.timeZone)}`,
   );
   return [
-    ...section(`New post-mortems (${d.published.length})`, d.published.map((i) => incidentLine(i, base)), `${base}/incidents?status=published`, "No post-mortem was published this period."),
+    ...section(`New post-mortems (${d.published.length})`, d.published.map((i) => incidentLine(i, base, d.timeZone)), `${base}/incidents?status=published`, "No post-mortem was published this period."),
     ...section(`Overdue countermeasures by team (${d.overdue})`, overdueLines, `${base}/countermeasures?overdue=1`, "Nothing is overdue."),
     ...(d.breaching > 0 ? section(`Breaking the follow-up policy, by team (${d.breaching})`, breachLines, `${base}/countermeasures?breach=1`, "") : []),
     ...section(`Recurred after a countermeasure (${d.recurrences.length})`, recurrenceLines, `${base}/learnings`, "No factor came back after a done countermeasure."),
-    ...section(`One year ago: worth rereading (${d.yearAgo.length})`, d.yearAgo.map((i) => incidentLine(i, base, true)), `${base}/incidents`, "Nothing was published in this period a year ago."),
+    ...section(`One year ago: worth rereading (${d.yearAgo.length})`, d.yearAgo.map((i) => incidentLine(i, base, d.timeZone, true)), `${base}/incidents`, "Nothing was published in this period a year ago."),
   ];
 }
 
 export function digestHeadline(d: Digest): string {
-  return `Kaizen digest ${d.from} – ${d.to}: ${plural(d.published.length, "new post-mortem")}, ${d.overdue} overdue, ${plural(d.recurrences.length, "recurrence")}`;
+  return `Kaizen digest ${formatDate(d.from, d.timeZone)} – ${formatDate(d.to, d.timeZone)}: ${plural(d.published.length, "new post-mortem")}, ${d.overdue} overdue, ${plural(d.recurrences.length, "recurrence")}`;
 }
 
 /** The digest as a Slack-compatible incoming-webhook message. */

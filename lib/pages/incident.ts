@@ -13,10 +13,15 @@ import { hideIncidentLinks } from "../mdx/links";
 import type { Snapshot } from "../content";
 import { ID_PATTERN } from "../schema/common";
 import type { Countermeasure } from "../schema/incident";
+import { splitFieldSections, type FieldSection } from "./incident-sections";
+import type { Root } from "hast";
 
 export interface IncidentPageData {
   incident: IncidentDoc;
+  /** The write-up without the sections that repeat a field shown above it (see splitFieldSections). */
   compiled: CompiledMdx;
+  /** What such a section added to its field: shown under the field. */
+  fieldExtra: Partial<Record<FieldSection, Root>>;
   metrics: IncidentMetrics;
   factors: { id: string; name: string; category: string; note?: string; known: boolean }[];
   countermeasures: CountermeasureRowView[];
@@ -47,9 +52,13 @@ export async function getIncidentPage(viewer: Viewer, id: string): Promise<Incid
   const { taxonomy } = visible.snapshot;
   const fm = entry.frontmatter;
   const rows = followupRowsFor(visible).filter((r) => r.incident.id === entry.id);
+  // The page always shows the contributing factors; summary and impact only when they are filled in.
+  const shown = new Set<FieldSection>(["factors", ...(fm.summary ? (["summary"] as const) : []), ...(fm.impact ? (["impact"] as const) : [])]);
+  const { compiled, extra } = splitFieldSections(await readableLinks(viewer, visible.snapshot, entry.body), fm, shown);
   return {
     incident: entry,
-    compiled: await readableLinks(viewer, visible.snapshot, entry.body),
+    compiled,
+    fieldExtra: extra,
     metrics: incidentMetrics(fm),
     factors: fm.contributing_factors.map((ref) => {
       const f = taxonomy.canonical(ref.factor);

@@ -2,6 +2,7 @@ import { ContentStore } from "../../lib/content/store";
 import { contentDir } from "../../lib/env";
 import { buildKnowledge } from "../../lib/knowledge/model";
 import { canReadEntry } from "../../lib/knowledge/facts";
+import { formatDate } from "../../lib/knowledge/dates";
 import type { Viewer } from "../../lib/auth/viewer";
 import { factorReportRows, type FactorReportRow } from "../../lib/knowledge/factor-report";
 import { DEFAULT_PAGE_SIZE, pageOf, parsePageQuery, type PageQuery } from "../../lib/paging";
@@ -112,7 +113,7 @@ export const command = {
     for (const f of factors) {
       console.log(
         `  ${clip(f.factor, 36).padEnd(36)} ${String(f.incidents).padStart(3)} ${String(f.teams.length).padStart(5)} ${String(f.services.length).padStart(4)} ` +
-          `${String(f.countermeasures.done).padStart(4)} ${String(f.countermeasures.open).padStart(4)} ${String(f.recurrences).padStart(5)}  ${f.lastSeen?.slice(0, 10) ?? "—"}`,
+          `${String(f.countermeasures.done).padStart(4)} ${String(f.countermeasures.open).padStart(4)} ${String(f.recurrences).padStart(5)}  ${formatDate(f.lastSeen)}`,
       );
     }
 
@@ -121,8 +122,8 @@ export const command = {
       for (const r of recurrences) {
         for (const g of r.byCountermeasure) {
           const more = g.count > g.recurredIn.length ? ` and ${g.count - g.recurredIn.length} more` : "";
-          const later = g.recurredIn.map((i) => `${i.incidentId} (${i.started_at.slice(0, 10)})`).join(", ");
-          console.log(`  ${r.factor}: ${g.countermeasure.incidentId}#${g.countermeasure.id} done ${g.countermeasure.done_at} → ${later}${more}`);
+          const later = g.recurredIn.map((i) => `${i.incidentId} (${formatDate(i.started_at)})`).join(", ");
+          console.log(`  ${r.factor}: ${g.countermeasure.incidentId}#${g.countermeasure.id} done ${formatDate(g.countermeasure.done_at)} → ${later}${more}`);
         }
       }
     }

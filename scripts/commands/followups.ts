@@ -1,6 +1,6 @@
 import { ContentStore } from "../../lib/content/store";
 import { contentDir } from "../../lib/env";
-import { defaultTimeZone } from "../../lib/knowledge/dates";
+import { defaultTimeZone, formatDate } from "../../lib/knowledge/dates";
 import { buildFollowupRows, groupRows, parseFollowupFilters, queryFollowups, type FollowupRow } from "../../lib/followups/model";
 import { buildNudgeMessage, postWebhook } from "../../lib/followups/notify";
 import { flagNumber, flagString, UsageError, type CliArgs } from "../cli-args";
@@ -25,7 +25,7 @@ function printTable(rows: readonly FollowupRow[]): void {
     const overdue = g.rows.filter((r) => r.overdue).length;
     console.log(`${g.label}  (${g.rows.length} countermeasure${g.rows.length === 1 ? "" : "s"}${overdue ? `, ${overdue} overdue` : ""})`);
     for (const r of g.rows) {
-      console.log(`  ${when(r).padEnd(14)} ${r.dueDate}  ${r.type.padEnd(8)} ${r.status.padEnd(11)} ${r.key.padEnd(keyWidth)}  ${clip(r.title, 80)}`);
+      console.log(`  ${when(r).padEnd(14)} ${formatDate(r.dueDate).padEnd(11)}  ${r.type.padEnd(8)} ${r.status.padEnd(11)} ${r.key.padEnd(keyWidth)}  ${clip(r.title, 80)}`);
     }
     console.log("");
   }

@@ -1,6 +1,7 @@
 import { findUserByLogin, toViewer } from "../../lib/auth/users";
 import { ContentStore } from "../../lib/content/store";
 import { contentDir } from "../../lib/env";
+import { formatDateTime } from "../../lib/knowledge/dates";
 import { reviewsAt } from "../../lib/reviews/read";
 import { reviewState } from "../../lib/reviews/state";
 import { reviewsWaitingFor } from "../../lib/reviews/waiting";
@@ -83,7 +84,7 @@ export const command = {
     }
     for (const r of rows) {
       const who = r.waitingFor.length ? `waiting for ${r.waitingFor.join(", ")}` : "no reviewer asked";
-      const asked = r.requestedBy ? ` · asked by ${r.requestedBy} ${r.requestedAt?.slice(0, 10) ?? ""}` : "";
+      const asked = r.requestedBy ? ` · asked by ${r.requestedBy} ${formatDateTime(r.requestedAt)}` : "";
       console.log(`${`${r.approvals}/${r.needed}`.padEnd(6)} ${r.id}${r.visibility === "restricted" ? " [restricted]" : ""}`);
       console.log(`       ${r.title}`);
       console.log(`       ${who}${asked}`);

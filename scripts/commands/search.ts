@@ -1,6 +1,7 @@
 import readline from "node:readline";
 import { ContentStore } from "../../lib/content/store";
 import { contentDir } from "../../lib/env";
+import { formatDate } from "../../lib/knowledge/dates";
 import { openIndex } from "../../lib/search/open";
 import { indexDir, saveIndex } from "../../lib/search/persist";
 import { search } from "../../lib/search/search";
@@ -51,7 +52,7 @@ export const command = {
     }
     if (res.total === 0) console.log(`no results${res.didYouMean ? ` — did you mean "${res.didYouMean}"?` : ""}`);
     res.results.forEach((r, i) => {
-      const meta = [r.severity, r.started_at?.slice(0, 10), r.status].filter(Boolean).join(" · ");
+      const meta = [r.severity, r.started_at ? formatDate(r.started_at) : undefined, r.status].filter(Boolean).join(" · ");
       console.log(`${String(offset + i + 1).padStart(3)}. ${r.title}  [${r.id}]  ${r.score.toFixed(2)}\n     ${meta}\n     ${segmentsToText(r.snippet).replace(/\s+/g, " ")}\n`);
     });
     if (res.total > 0) console.error(`${res.total} result(s)${res.didYouMean ? `; did you mean "${res.didYouMean}"?` : ""}`);

@@ -2,12 +2,22 @@ import { GitRepository } from "../../lib/content/repository";
 import { ContentStore } from "../../lib/content/store";
 import { contentDir, dataDir } from "../../lib/env";
 import { readSyncConfig } from "../../lib/sync/config";
-import { readSyncState } from "../../lib/sync/state";
+import { readSyncState, type SyncState } from "../../lib/sync/state";
+import { defaultTimeZone, formatDateTime } from "../../lib/knowledge/dates";
 import { Syncer } from "../../lib/sync/syncer";
 import type { CliArgs } from "../cli-args";
 
-function print(state: Record<string, unknown>): void {
-  for (const [k, v] of Object.entries(state)) console.log(`${k.padEnd(17)} ${v === null ? "-" : typeof v === "object" ? JSON.stringify(v) : String(v)}`);
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
+
+/** `kaizen sync --status` as lines: instants in the organization's zone, named, as the web shows them. */
+export function syncStatusLines(state: SyncState, timeZone: string): string[] {
+  const show = (v: unknown): string => {
+    if (v === null || v === undefined) return "-";
+    if (typeof v === "string") return ISO_INSTANT.test(v) ? formatDateTime(v, timeZone) : v;
+    if (typeof v === "object" && "at" in v && "backupRef" in v) return `${show(v.at)}, local commits kept on ${String(v.backupRef)}`;
+    return typeof v === "object" ? JSON.stringify(v) : String(v);
+  };
+  return Object.entries(state).map(([k, v]) => `${k.padEnd(17)} ${show(v)}`);
 }
 
 export const command = {
@@ -24,7 +34,7 @@ export const command = {
         console.log(cfg ? "no sync has run yet for this data directory" : "no KAIZEN_GIT_REMOTE configured: content is local only");
         return cfg ? 1 : 0;
       }
-      print(state);
+      for (const line of syncStatusLines(state, defaultTimeZone())) console.log(line);
       return state.lastError ? 1 : 0;
     }
     if (!cfg) {
@@ -36,7 +46,7 @@ export const command = {
     await syncer.prepare();
     await syncer.requestSync();
     syncer.stop();
-    print(syncer.state);
+    for (const line of syncStatusLines(syncer.state, defaultTimeZone())) console.log(line);
     return syncer.state.lastError ? 1 : 0;
   },
 };

@@ -23,3 +23,25 @@ export const E2E = {
 
 export type E2EUser = (typeof E2E.users)[number]["username"];
 export const stateFile = (user: string) => path.join(root, `state-${user}.json`);
+
+/**
+ * Every main page a signed-in person reaches from the header (and the pages one level below): the one list the
+ * overflow (390 px), accessibility and screenshot specs walk. Each shows an h1.
+ */
+export const MAIN_PAGES = [
+  "/",
+  "/incidents",
+  `/incidents/${E2E.historyIncident}`,
+  `/incidents/${E2E.historyIncident}/history`,
+  "/search?q=connection%20pool",
+  "/factors",
+  "/factors/missing-monitoring",
+  "/learnings",
+  "/trends",
+  "/countermeasures",
+  "/reviews",
+  "/incidents/new",
+] as const;
+
+/** An address that answers with the not-found page (an unknown incident looks like one the viewer may not read). */
+export const NOT_FOUND_PAGE = "/incidents/no-such-incident";

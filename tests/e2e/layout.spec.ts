@@ -1,22 +1,10 @@
 import { expect, test, type Page } from "@playwright/test";
-import { E2E, stateFile } from "./env";
+import { E2E, MAIN_PAGES, NOT_FOUND_PAGE, stateFile } from "./env";
 
 // What a person sees at phone and desktop widths: nothing scrolls sideways, charts stay readable, the header shows
 // who is signed in, tab titles are titles, and the theme follows the system or the person's choice.
 
 const INCIDENT_TITLE = "Checkout latency spikes as the checkout-api Redis connection pool";
-const MAIN_PAGES = [
-  "/",
-  "/incidents",
-  `/incidents/${E2E.historyIncident}`,
-  `/incidents/${E2E.historyIncident}/history`,
-  "/search?q=connection%20pool",
-  "/factors",
-  "/factors/missing-monitoring",
-  "/learnings",
-  "/countermeasures",
-  "/incidents/new",
-];
 
 async function horizontalOverflow(page: Page) {
   return page.evaluate(() => {
@@ -177,6 +165,29 @@ test.describe("theme", () => {
     await page.getByRole("group", { name: "Colour theme" }).getByRole("button", { name: /System/ }).click();
     await expect(page.locator("html")).toHaveAttribute("data-theme", "light");
     expect(await page.evaluate(() => localStorage.getItem("kaizen-theme"))).toBeNull();
+    expect(refused).toEqual([]);
+  });
+
+  test("the not-found page follows the system's setting and the saved choice too, and its toggle works", async ({ page }) => {
+    const refused: string[] = [];
+    page.on("console", (m) => {
+      if (/Content Security Policy|Refused to execute/i.test(m.text())) refused.push(m.text());
+    });
+    await page.emulateMedia({ colorScheme: "dark" });
+    await page.goto(NOT_FOUND_PAGE);
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("This page is not here");
+    await expect(page.locator("html")).toHaveAttribute("data-theme", "dark");
+    await page.emulateMedia({ colorScheme: "light" });
+    await expect(page.locator("html")).toHaveAttribute("data-theme", "light");
+    // A choice saved on another page holds here, and the toggle on this page changes it.
+    await page.evaluate(() => localStorage.setItem("kaizen-theme", "dark"));
+    await page.goto("/no-such-page-at-all");
+    await expect(page.locator("html")).toHaveAttribute("data-theme", "dark");
+    expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).not.toBe("rgb(246, 247, 249)");
+    const group = page.getByRole("group", { name: "Colour theme" });
+    await group.getByRole("button", { name: /Light/ }).click();
+    await expect(page.locator("html")).toHaveAttribute("data-theme", "light");
+    expect(await page.evaluate(() => localStorage.getItem("kaizen-theme"))).toBe("light");
     expect(refused).toEqual([]);
   });
 });

@@ -7,6 +7,9 @@ describe("date display: one format, in the organization's zone, named", () => {
     expect(formatDate("2026-03-14", "UTC")).toBe("14 Mar 2026");
     expect(formatDate("2026-03-14T10:05:00Z", "UTC")).toBe("14 Mar 2026");
     expect(formatDate(undefined)).toBe("—");
+    // Every month in three letters, September too (British English data says "Sept").
+    expect(formatDate("2026-09-16", "UTC")).toBe("16 Sep 2026");
+    expect(formatDateTime("2026-09-16T10:05:00Z", "UTC")).toBe("16 Sep 2026, 10:05 UTC");
     expect(formatDate("not a date", "UTC")).toBe("not a date");
   });
 

@@ -47,7 +47,7 @@ describe("kaizen sync", () => {
     const status = kaizen(["sync", "--status"], env);
     expect(status.status).toBe(0);
     expect(status.stdout).toMatch(/pending\s+0/);
-    expect(status.stdout).toMatch(/lastPush\s+\d{4}-/);
+    expect(status.stdout).toMatch(/lastPush\s+\d{1,2} [A-Z][a-z]{2} \d{4}, \d\d:\d\d UTC/);
     expect(status.stdout).not.toContain(token);
     expect(await fs.readFile(path.join(base, "data", "sync-state.json"), "utf8")).not.toContain(token);
     expect(await fs.readFile(path.join(content, ".git", "config"), "utf8")).not.toContain(token);

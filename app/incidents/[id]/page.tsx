@@ -46,7 +46,7 @@ export default async function IncidentPage({ params }: Props) {
     notFound();
   }
   if ("ok" in data) return <BrokenIncidentView id={data.id} problems={data.problems} />;
-  const { incident, compiled, metrics, factors, countermeasures } = data;
+  const { incident, compiled, fieldExtra, metrics, factors, countermeasures } = data;
   const fm = incident.frontmatter;
   const knowledge = await getIncidentKnowledge(viewer, incident.id);
   const review = await getReviewPanel(viewer, incident.id);
@@ -90,6 +90,11 @@ export default async function IncidentPage({ params }: Props) {
         </div>
         <h1>{fm.title}</h1>
         {fm.summary && <p className="summary-lead"><InlineText text={fm.summary} /></p>}
+        {fieldExtra.summary && (
+          <div className="prose summary-more">
+            <MdxContent hast={fieldExtra.summary} />
+          </div>
+        )}
       </div>
       <div className="grid grid-main">
         <div className="stack">
@@ -169,6 +174,11 @@ export default async function IncidentPage({ params }: Props) {
               <>
                 <h3 style={{ marginTop: 16 }}>Impact</h3>
                 <p style={{ margin: 0 }}><InlineText text={fm.impact} /></p>
+                {fieldExtra.impact && (
+                  <div className="prose field-more">
+                    <MdxContent hast={fieldExtra.impact} />
+                  </div>
+                )}
               </>
             )}
           </section>
@@ -198,6 +208,11 @@ export default async function IncidentPage({ params }: Props) {
                   </li>
                 ))}
               </ul>
+            )}
+            {fieldExtra.factors && (
+              <div className="prose field-more">
+                <MdxContent hast={fieldExtra.factors} />
+              </div>
             )}
           </section>
           {knowledge && <IncidentKnowledgeSection data={knowledge} />}
