@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { requireViewer } from "@/lib/auth/session";
 import { getCountermeasuresPage, type CountermeasureItem, type CountermeasuresPageData } from "@/lib/pages/countermeasures";
+import { VERIFICATIONS } from "@/lib/followups/effectiveness";
 import { type CalendarFeedLinks } from "@/lib/followups/feeds";
 import { COUNTERMEASURE_STATUSES, COUNTERMEASURE_TYPES, SEVERITIES } from "@/lib/schema/incident";
 import { monthLabel, StackedBars } from "../_components/charts/stacked-bars";
@@ -14,6 +15,7 @@ export const metadata: Metadata = { title: "Countermeasures" };
 
 const STATUS_LABEL: Record<string, string> = { open: "Open", "in-progress": "In progress", done: "Done", "wont-do": "Won't do" };
 const TYPE_LABEL: Record<string, string> = { prevent: "Prevent", detect: "Detect", mitigate: "Mitigate", process: "Process" };
+const OUTCOME_LABEL: Record<string, string> = { verified: "Verified", unverified: "Unverified", failed: "Failed" };
 const DUE_WITHIN = [7, 14, 30, 90];
 
 const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
@@ -116,7 +118,7 @@ export default async function CountermeasuresPage({ searchParams }: { searchPara
               {data.matching === data.total ? `All ${data.total} countermeasures` : `${data.matching} of ${data.total} countermeasures`}
             </span>
             <span className="small muted cms-list-sort">sorted by {filters.sort === "age" ? "age, oldest first" : filters.sort === "severity" ? "incident severity" : "due date"}
-              {filters.status || filters.overdue || filters.breach || filters.dueWithin !== undefined ? "" : ", open first"}</span>
+              {filters.status || filters.overdue || filters.breach || filters.outcome || filters.dueWithin !== undefined ? "" : ", open first"}</span>
           </h2>
           {data.matching > data.items.length && (
             <p className="alert alert--info cms-limit">
@@ -306,6 +308,16 @@ function FilterForm({ data }: { data: CountermeasuresPageData }) {
             {COUNTERMEASURE_TYPES.map((t) => (
               <label key={t}>
                 <input type="checkbox" name="type" value={t} defaultChecked={filters.type?.includes(t) ?? false} /> {TYPE_LABEL[t]}
+              </label>
+            ))}
+          </div>
+        </fieldset>
+        <fieldset className="field field--wide cms-fieldset">
+          <legend className="label">Outcome (done)</legend>
+          <div className="checks">
+            {VERIFICATIONS.map((v) => (
+              <label key={v}>
+                <input type="checkbox" name="outcome" value={v} defaultChecked={filters.outcome?.includes(v) ?? false} /> {OUTCOME_LABEL[v]}
               </label>
             ))}
           </div>
