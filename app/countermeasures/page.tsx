@@ -224,28 +224,30 @@ function BreachesCard({ data }: { data: CountermeasuresPageData }) {
         <p className="small muted">Every countermeasure{data.scoped ? " in scope" : ""} meets the policy in kaizen.yml.</p>
       ) : (
         <>
-          <table className="cms-breach-table">
-            <thead>
-              <tr>
-                <th scope="col">Team</th>
-                <th scope="col" title="Due after the policy target">Due late</th>
-                <th scope="col" title="Still open after the policy target">Past target</th>
-                <th scope="col" title="Done without the evidence link the policy requires">No evidence</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((t) => (
-                <tr key={t.team}>
-                  <th scope="row">
-                    <Link href={`/countermeasures?${new URLSearchParams({ breach: "1", ...(t.team === "(no team)" ? {} : { team: t.team }) }).toString()}`}>{t.team}</Link>
-                  </th>
-                  <td>{t.byKind["due-beyond-target"]}</td>
-                  <td>{t.byKind["past-target"]}</td>
-                  <td>{t.byKind["missing-evidence"]}</td>
+          <div className="table-wrap">
+            <table className="cms-breach-table">
+              <thead>
+                <tr>
+                  <th scope="col">Team</th>
+                  <th scope="col" title="Due after the policy target">Due late</th>
+                  <th scope="col" title="Still open after the policy target">Past target</th>
+                  <th scope="col" title="Done without the evidence link the policy requires">No evidence</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {rows.map((t) => (
+                  <tr key={t.team}>
+                    <th scope="row">
+                      <Link href={`/countermeasures?${new URLSearchParams({ breach: "1", ...(t.team === "(no team)" ? {} : { team: t.team }) }).toString()}`}>{t.team}</Link>
+                    </th>
+                    <td>{t.byKind["due-beyond-target"]}</td>
+                    <td>{t.byKind["past-target"]}</td>
+                    <td>{t.byKind["missing-evidence"]}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
           <p className="small">
             <Link href="/countermeasures?breach=1">See every countermeasure breaking the policy</Link>
           </p>
