@@ -364,13 +364,18 @@ export function IncidentEditor({ data }: { data: EditorData }) {
                   ))}
                 </select>
               </Field>
-              <Field label="Status" htmlFor="ed-status" errors={errors("status")}>
+              <Field
+                label="Status"
+                htmlFor="ed-status"
+                errors={errors("status")}
+                hint={data.publishThroughReview ? "Published through review: request reviewers in the incident page's Review panel (kaizen.yml review.required)." : undefined}
+              >
                 <select id="ed-status" value={form.status} onChange={(e) => {
                   const v = STATUSES.find((s) => s === e.target.value) ?? "draft";
                   setForm((f) => ({ ...f, status: v }));
                 }}>
                   {STATUSES.map((s) => (
-                    <option key={s} value={s}>
+                    <option key={s} value={s} disabled={s === "published" && data.publishThroughReview && form.status !== "published"}>
                       {STATUS_LABELS[s]}
                     </option>
                   ))}
