@@ -4,6 +4,12 @@ import { StatusBadge } from "./badges";
 import { formatDate } from "./format";
 import { InlineText } from "./inline-text";
 
+const VERIFICATION_LABEL = { verified: "Verified", unverified: "Unverified", failed: "Failed" } as const;
+const VERIFICATION_TITLE = {
+  verified: "Evidence recorded and confirmed to hold",
+  unverified: "Not yet confirmed: no evidence, or verify-by not reached",
+  failed: "An addressed factor came back in a later incident",
+} as const;
 
 export function CountermeasureTable({ rows }: { rows: CountermeasureRowView[] }) {
   if (rows.length === 0) return <p className="muted">No countermeasures recorded yet.</p>;
@@ -85,6 +91,13 @@ export function CountermeasureTable({ rows }: { rows: CountermeasureRowView[] })
               </td>
               <td data-label="Status">
                 <StatusBadge status={cm.status} />
+                {cm.verification && (
+                  <div style={{ marginTop: 4 }}>
+                    <span className={`badge badge--${cm.verification}`} data-testid="cm-verification" title={VERIFICATION_TITLE[cm.verification]}>
+                      {VERIFICATION_LABEL[cm.verification]}
+                    </span>
+                  </div>
+                )}
               </td>
             </tr>
           ))}

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { requireViewer } from "@/lib/auth/session";
 import { getCountermeasuresPage, type CountermeasureItem, type CountermeasuresPageData } from "@/lib/pages/countermeasures";
+import { VERIFICATIONS } from "@/lib/followups/effectiveness";
 import { type CalendarFeedLinks } from "@/lib/followups/feeds";
 import { COUNTERMEASURE_STATUSES, COUNTERMEASURE_TYPES, SEVERITIES } from "@/lib/schema/incident";
 import { monthLabel, StackedBars } from "../_components/charts/stacked-bars";
@@ -15,6 +16,7 @@ export const metadata: Metadata = { title: "Countermeasures" };
 
 const STATUS_LABEL: Record<string, string> = { open: "Open", "in-progress": "In progress", done: "Done", "wont-do": "Won't do" };
 const TYPE_LABEL: Record<string, string> = { prevent: "Prevent", detect: "Detect", mitigate: "Mitigate", process: "Process" };
+const OUTCOME_LABEL: Record<string, string> = { verified: "Verified", unverified: "Unverified", failed: "Failed" };
 const DUE_WITHIN = [7, 14, 30, 90];
 
 const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
@@ -121,7 +123,7 @@ export default async function CountermeasuresPage({ searchParams }: { searchPara
               {data.matching === data.total ? `All ${data.total} countermeasures` : `${data.matching} of ${data.total} countermeasures`}
             </span>
             <span className="small muted cms-list-sort">sorted by {filters.sort === "age" ? "age, oldest first" : filters.sort === "severity" ? "incident severity" : "due date"}
-              {filters.status || filters.overdue || filters.breach || filters.dueWithin !== undefined ? "" : ", open first"}</span>
+              {filters.status || filters.overdue || filters.breach || filters.outcome || filters.dueWithin !== undefined ? "" : ", open first"}</span>
           </h2>
           {data.page.pages > 1 && (
             <p className="small muted cms-limit">
@@ -240,28 +242,30 @@ function BreachesCard({ data }: { data: CountermeasuresPageData }) {
         <p className="small muted">Every countermeasure{data.scoped ? " in scope" : ""} meets the policy in kaizen.yml.</p>
       ) : (
         <>
-          <table className="cms-breach-table">
-            <thead>
-              <tr>
-                <th scope="col">Team</th>
-                <th scope="col" title="Due after the policy target">Due late</th>
-                <th scope="col" title="Still open after the policy target">Past target</th>
-                <th scope="col" title="Done without the evidence link the policy requires">No evidence</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((t) => (
-                <tr key={t.team}>
-                  <th scope="row">
-                    <Link href={`/countermeasures?${new URLSearchParams({ breach: "1", ...(t.team === "(no team)" ? {} : { team: t.team }) }).toString()}`}>{t.team}</Link>
-                  </th>
-                  <td>{t.byKind["due-beyond-target"]}</td>
-                  <td>{t.byKind["past-target"]}</td>
-                  <td>{t.byKind["missing-evidence"]}</td>
+          <div className="table-wrap">
+            <table className="cms-breach-table">
+              <thead>
+                <tr>
+                  <th scope="col">Team</th>
+                  <th scope="col" title="Due after the policy target">Due late</th>
+                  <th scope="col" title="Still open after the policy target">Past target</th>
+                  <th scope="col" title="Done without the evidence link the policy requires">No evidence</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {rows.map((t) => (
+                  <tr key={t.team}>
+                    <th scope="row">
+                      <Link href={`/countermeasures?${new URLSearchParams({ breach: "1", ...(t.team === "(no team)" ? {} : { team: t.team }) }).toString()}`}>{t.team}</Link>
+                    </th>
+                    <td>{t.byKind["due-beyond-target"]}</td>
+                    <td>{t.byKind["past-target"]}</td>
+                    <td>{t.byKind["missing-evidence"]}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
           <p className="small">
             <Link href="/countermeasures?breach=1">See every countermeasure breaking the policy</Link>
           </p>
@@ -324,6 +328,16 @@ function FilterForm({ data }: { data: CountermeasuresPageData }) {
             {COUNTERMEASURE_TYPES.map((t) => (
               <label key={t}>
                 <input type="checkbox" name="type" value={t} defaultChecked={filters.type?.includes(t) ?? false} /> {TYPE_LABEL[t]}
+              </label>
+            ))}
+          </div>
+        </fieldset>
+        <fieldset className="field field--wide cms-fieldset">
+          <legend className="label">Outcome (done)</legend>
+          <div className="checks">
+            {VERIFICATIONS.map((v) => (
+              <label key={v}>
+                <input type="checkbox" name="outcome" value={v} defaultChecked={filters.outcome?.includes(v) ?? false} /> {OUTCOME_LABEL[v]}
               </label>
             ))}
           </div>

@@ -15,7 +15,7 @@ import { isOpen, isOverdue, startedAt } from "../knowledge/facts";
 import { addressedFactors } from "../knowledge/incident-view";
 import { countermeasureRecurrence, type RecurrenceHit } from "../knowledge/recurrence";
 import { EMPTY_FOLLOWUP_POLICY, type FollowupPolicy } from "../schema/followup-policy";
-import { countermeasureOutcome, type CountermeasureOutcome } from "./effectiveness";
+import { countermeasureOutcome, VERIFICATIONS, type CountermeasureOutcome } from "./effectiveness";
 import { countermeasureBreaches, type PolicyBreach } from "./policy";
 
 /** What the follow-up model needs of an incident (an IncidentDoc fits). */
@@ -199,6 +199,8 @@ export const followupFilterSchema = z.object({
   overdue: flag,
   /** Only countermeasures breaking the kaizen.yml followups policy. */
   breach: flag,
+  /** Done countermeasures by what they have shown: verified, unverified, failed. */
+  outcome: listOf(VERIFICATIONS),
   dueWithin: days,
   createdFrom: day,
   createdTo: day,
@@ -263,6 +265,7 @@ export function filterRows(rows: readonly FollowupRow[], filters: FollowupFilter
     if (factor && !r.factors.includes(factor)) return false;
     if (filters.overdue && !r.overdue) return false;
     if (filters.breach && r.breaches.length === 0) return false;
+    if (filters.outcome && !(r.outcome && filters.outcome.includes(r.outcome.verification))) return false;
     if (filters.dueWithin !== undefined && !(isOpen(r.status) && r.dueInDays <= filters.dueWithin)) return false;
     if (filters.createdFrom && !(r.createdDate && r.createdDate >= filters.createdFrom)) return false;
     if (filters.createdTo && !(r.createdDate && r.createdDate <= filters.createdTo)) return false;

@@ -47,6 +47,10 @@ export interface Digest {
   breachesByTeam: { team: string; rows: (Omit<DigestCountermeasure, "daysOverdue"> & { reasons: string[] })[] }[];
   breaching: number;
   recurrences: Recurrence[];
+  /** Post-mortems in review, with the reviewers asked (frontmatter `reviewers`), most severe first. */
+  inReview: (DigestIncident & { reviewers: string[] })[];
+  /** Done countermeasures whose verify_by has come and that nobody has answered "did it hold?" for, soonest first. */
+  toVerify: (Omit<DigestCountermeasure, "daysOverdue" | "dueDate"> & { doneAt: string | null; verifyBy: string })[];
   /** Published post-mortems of the same window a year earlier, most severe first. */
   yearAgo: DigestIncident[];
 }
@@ -97,6 +101,15 @@ export function buildDigest(input: DigestInput): Digest {
     rows: g.rows.map((r) => ({ incidentId: r.incident.id, incidentTitle: r.incident.title, id: r.id, title: r.title, owner: r.owner, dueDate: r.dueDate, daysOverdue: r.daysOverdue })),
   }));
 
+  const inReview = covered
+    .filter((i) => i.frontmatter.status === "in-review")
+    .map((i) => ({ ...digestIncident(i, taxonomy), reviewers: i.frontmatter.reviewers ?? [] }))
+    .sort(bySeverity);
+  const toVerify = rows
+    .filter((r) => r.outcome?.askIfHeld && r.verify_by)
+    .sort((a, b) => (a.verify_by ?? "").localeCompare(b.verify_by ?? "") || a.key.localeCompare(b.key))
+    .map((r) => ({ incidentId: r.incident.id, incidentTitle: r.incident.title, id: r.id, title: r.title, owner: r.owner, doneAt: r.done_at ?? null, verifyBy: r.verify_by ?? "" }));
+
   const fromMs = since.getTime();
   const recent = recurrences(visible, taxonomy).filter((r) => coveredIds.has(r.recurredIn.incidentId) && Date.parse(r.recurredIn.started_at) >= fromMs);
 
@@ -121,13 +134,15 @@ export function buildDigest(input: DigestInput): Digest {
     breachesByTeam,
     breaching: breachRows.length,
     recurrences: recent,
+    inReview,
+    toVerify,
     yearAgo,
   };
 }
 
-/** Nothing to tell: no new post-mortem, nothing overdue, no recurrence and nothing from a year ago. */
+/** Nothing to tell: no new post-mortem, nothing in review, overdue or to verify, no recurrence and nothing from a year ago. */
 export function isEmptyDigest(d: Digest): boolean {
-  return d.published.length === 0 && d.overdue === 0 && d.breaching === 0 && d.recurrences.length === 0 && d.yearAgo.length === 0;
+  return d.published.length === 0 && d.inReview.length === 0 && d.overdue === 0 && d.breaching === 0 && d.recurrences.length === 0 && d.toVerify.length === 0 && d.yearAgo.length === 0;
 }
 
 // Per section at most this many lines, then a pointer to the page that has them all (Slack: 50 blocks, 3000 chars).
@@ -177,11 +192,20 @@ export function digestSections(d: Digest, baseUrl: string): string[] {
       `• _${esc(r.factorName)}_ came back in ${link(incidentUrl(base, r.recurredIn.incidentId), r.recurredIn.title)} (started ${formatDate(r.recurredIn.started_at, d.timeZone)}) ` +
       `although ${link(incidentUrl(base, r.countermeasure.incidentId), r.countermeasure.title)} was done ${formatDate(r.countermeasure.done_at, d.timeZone)}`,
   );
+  const reviewLines = d.inReview.map((i) => {
+    const meta = [i.severity ?? "", i.teams.join(", "), i.reviewers.length ? `reviewers: ${i.reviewers.join(", ")}` : "no reviewer named"].filter(Boolean);
+    return `• ${link(`${incidentUrl(base, i.id)}#review`, i.title)} — ${esc(meta.join(" · "))}`;
+  });
+  const verifyLines = d.toVerify.map(
+    (r) => `• ${link(incidentUrl(base, r.incidentId), r.title)} — ${esc(r.owner)}, ${r.doneAt ? `done ${formatDate(r.doneAt, d.timeZone)}, ` : ""}verify by ${formatDate(r.verifyBy, d.timeZone)} · ${esc(r.incidentTitle)}`,
+  );
   return [
     ...section(`New post-mortems (${d.published.length})`, d.published.map((i) => incidentLine(i, base, d.timeZone)), `${base}/incidents?status=published`, "No post-mortem was published this period."),
+    ...section(`Waiting for review (${d.inReview.length})`, reviewLines, `${base}/reviews`, "No post-mortem is in review."),
     ...section(`Overdue countermeasures by team (${d.overdue})`, overdueLines, `${base}/countermeasures?overdue=1`, "Nothing is overdue."),
     ...(d.breaching > 0 ? section(`Breaking the follow-up policy, by team (${d.breaching})`, breachLines, `${base}/countermeasures?breach=1`, "") : []),
     ...section(`Recurred after a countermeasure (${d.recurrences.length})`, recurrenceLines, `${base}/learnings`, "No factor came back after a done countermeasure."),
+    ...section(`Did it hold? (${d.toVerify.length})`, verifyLines, `${base}/countermeasures/review`, "No countermeasure waits for confirmation that it held."),
     ...section(`One year ago: worth rereading (${d.yearAgo.length})`, d.yearAgo.map((i) => incidentLine(i, base, d.timeZone, true)), `${base}/incidents`, "Nothing was published in this period a year ago."),
   ];
 }

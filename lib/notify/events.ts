@@ -4,12 +4,12 @@ import type { SlackMessage } from "../followups/notify";
 import type { IncidentFrontmatter } from "../schema/incident";
 import type { NotifyPolicy } from "../schema/notify-policy";
 import { channelCovers, type Channel } from "./channels";
-import { publishedMessage, recurrenceMessage } from "./messages";
+import { publishedMessage, recurrenceMessage, reviewRequestedMessage } from "./messages";
 import { canReadEntry } from "../knowledge/facts";
 
 export interface OutgoingMessage {
   channel: Channel;
-  kind: "published" | "recurrence";
+  kind: "published" | "recurrence" | "review-requested";
   incidentId: string;
   message: SlackMessage;
 }
@@ -53,4 +53,26 @@ export function messagesForSave(args: {
     if (fresh.length) out.push({ channel, kind: "recurrence", incidentId: id, message: recurrenceMessage(entry, fresh, baseUrl) });
   }
   return out;
+}
+
+/**
+ * "Review requested", per channel: every channel that covers the incident (the one rule of channelCovers: a restricted
+ * incident only where one of its groups is mapped), when the policy has the event on. Drafts are never announced, so
+ * the snapshot must be the one after the request's commit (status in-review).
+ */
+export function messagesForReviewRequest(args: {
+  id: string;
+  after: Snapshot;
+  requester: { id: string; name: string };
+  reviewers: readonly string[];
+  channels: readonly Channel[];
+  policy: NotifyPolicy;
+  baseUrl: string;
+}): OutgoingMessage[] {
+  const { id, after, requester, reviewers, channels, policy, baseUrl } = args;
+  const entry = after.byId.get(id);
+  if (!policy.events.review_requested || !entry?.ok || entry.frontmatter.status !== "in-review") return [];
+  return channels
+    .filter((channel) => channelCovers(channel, entry))
+    .map((channel) => ({ channel, kind: "review-requested" as const, incidentId: id, message: reviewRequestedMessage(entry, requester, reviewers, baseUrl) }));
 }

@@ -98,3 +98,16 @@ export function recurrenceMessage(inc: KnowledgeIncident, recurred: readonly Rec
   const head = `*${mrkdwnLink(incidentUrl(baseUrl, inc.id), fm.title)}* started after these countermeasures were done:`;
   return message(headline, [`${head}\n${lines.join("\n")}`], "Did the countermeasure not hold, or not reach this team? Worth a look in the next review.");
 }
+
+/** "Review requested": which post-mortem, who asks and whom, with the way to the review panel. */
+export function reviewRequestedMessage(inc: KnowledgeIncident, requester: { id: string; name: string }, reviewers: readonly string[], baseUrl: string): SlackMessage {
+  const fm = inc.frontmatter;
+  const sev = fm.kind === "near-miss" ? "near miss" : (fm.severity ?? "no severity");
+  const who = requester.name || requester.id;
+  const headline = `Review requested: ${fm.title} (${sev})`;
+  const url = `${incidentUrl(baseUrl, inc.id)}#review`;
+  const lines = [`*${mrkdwnEscape(who)}* asks ${mrkdwnEscape(listNames([...reviewers], 5))} to review *${mrkdwnLink(url, fm.title)}*`];
+  const meta = [sev, fm.teams.length ? `teams: ${fm.teams.join(", ")}` : ""].filter(Boolean);
+  lines.push(mrkdwnEscape(meta.join(" · ")));
+  return message(headline, [lines.join("\n")], `${mrkdwnLink(url, "Open the review panel")} · approve or request changes there`);
+}

@@ -192,7 +192,7 @@ function computeFacets(rows: readonly FollowupRow[], taxonomy: Taxonomy): Counte
 
 /** The filters that choose which countermeasures are in scope (not their state): owner, team, type and so on. */
 function scopeOf(filters: FollowupFilters): FollowupFilters {
-  return { ...filters, status: undefined, overdue: undefined, breach: undefined, dueWithin: undefined, sort: undefined, group: undefined };
+  return { ...filters, status: undefined, overdue: undefined, breach: undefined, outcome: undefined, dueWithin: undefined, sort: undefined, group: undefined };
 }
 
 const countActive = (f: FollowupFilters) =>

@@ -43,6 +43,11 @@ export interface EditorData {
   syncConflict: { currentText: string; currentBlob: string; message: string } | null;
   /** The team's time zone (KAIZEN_TIME_ZONE): the date/time inputs show and read times in it. */
   timeZone: string;
+  /**
+   * kaizen.yml review.required: only a review publishes, so the editor offers "Published" only to a file that already
+   * is (the save refuses the change anyway; this says so before anyone tries).
+   */
+  publishThroughReview: boolean;
 }
 
 /** Editor data for a new incident (id null) or an existing one; null when the viewer may not author or see it. */
@@ -53,6 +58,7 @@ export async function getEditorData(viewer: Viewer, id: string | null): Promise<
   let baseText: string | null = null;
   let loadProblems: Problem[] = [];
   let syncConflict: EditorData["syncConflict"] = null;
+  let loadedStatus: string | null = null;
   if (id === null) {
     const fm = newIncidentFrontmatter("", viewer.email || undefined);
     form = formFromData(fm, BODY_TEMPLATE);
@@ -61,6 +67,7 @@ export async function getEditorData(viewer: Viewer, id: string | null): Promise<
     if (!loaded) return null;
     baseBlob = loaded.blob;
     baseText = loaded.text;
+    loadedStatus = loaded.doc?.frontmatter.status ?? null;
     // Only while the file is still the version the conflict was against: anything newer is a fresh start.
     const kept = (await conflictsFor(viewer, id)).find((c) => c.theirsBlob === loaded.blob && c.mine !== null);
     const start = kept?.mine ?? loaded.text;
@@ -102,6 +109,7 @@ export async function getEditorData(viewer: Viewer, id: string | null): Promise<
     viewer: { email: viewer.email, name: viewer.name, canManageVisibility: canManageVisibility(viewer) },
     syncConflict,
     timeZone: defaultTimeZone(),
+    publishThroughReview: visible.snapshot.config.review.required && loadedStatus !== "published",
   };
 }
 

@@ -4,6 +4,7 @@ import type { BrokenIncident, IncidentDoc } from "../content";
 import { getStore } from "../content";
 import { INCIDENTS_DIR } from "../content/store";
 import { followupRowsFor } from "../followups/visible-rows";
+import type { Verification } from "../followups/effectiveness";
 import { incidentMetrics, type IncidentMetrics } from "../knowledge/metrics";
 import { canReadEntry } from "../knowledge/facts";
 import { getIncidentEntry, visibleContent } from "../knowledge/visible";
@@ -32,6 +33,8 @@ export interface CountermeasureRowView extends Countermeasure {
   overdueDays: number | null;
   addressesNames: { id: string; name: string }[];
   recurred: { incidentId: string; title: string }[];
+  /** Done countermeasures: verified, unverified or failed (lib/followups/effectiveness); null otherwise. */
+  verification: Verification | null;
 }
 
 /** The compiled body with links to incidents this viewer cannot open (restricted or unknown) shown as their text. */
@@ -71,6 +74,7 @@ export async function getIncidentPage(viewer: Viewer, id: string): Promise<Incid
         overdueDays: row?.overdue ? row.daysOverdue : null,
         addressesNames: (cm.addresses ?? []).map((a) => ({ id: taxonomy.canonicalId(a) ?? a, name: taxonomy.canonical(a)?.name ?? a })),
         recurred: (row?.recurredAfterDone ?? []).map((h) => ({ incidentId: h.incidentId, title: h.title })),
+        verification: row?.outcome?.verification ?? null,
       };
     }),
     canEdit: canEdit(viewer, fm),

@@ -7,15 +7,16 @@ import { getStore } from "../content";
 import { frontmatterRegions, parseYaml } from "../content/frontmatter";
 import { parseIncidentTextWith } from "../content/incident-file";
 import type { FileChange } from "../content/repository";
-import type { ContentStore, IncidentDoc } from "../content/store";
+import type { ContentStore, IncidentDoc, Snapshot } from "../content/store";
 import { editYaml } from "../content/yaml-edit";
 import { AppError, isAppError } from "../errors";
-import { notifyReviewRequested, type NotifyOutcome } from "../followups/review-notify";
 import { canReadEntry } from "../knowledge/facts";
 import { compileMdxCached } from "../mdx/cache";
+import type { DeliveryReport } from "../notify/deliver";
+import { notifyAfterSave, notifyReviewRequested } from "../notify/hook";
 import { checkMdxOffThread } from "../mdx/off-thread";
 import { ID_PATTERN } from "../schema/common";
-import type { IncidentStatus } from "../schema/incident";
+import type { IncidentFrontmatter, IncidentStatus } from "../schema/incident";
 import type { ReviewPolicy } from "../schema/review-policy";
 import { refreshSearchIndex } from "../search/service";
 import { reviewCommitMessage } from "./commit-message";
@@ -29,8 +30,11 @@ export interface ReviewActionOptions {
   now?: () => Date;
   /** The app's public URL, for links in notifications. */
   baseUrl?: string;
-  /** Sends the review-requested notification (default: notifyReviewRequested in the background, failures logged). */
-  notify?: (send: () => Promise<NotifyOutcome>) => void;
+  /**
+   * Sends the channel messages of the action (lib/notify: "review requested", and "published" or a recurrence when the
+   * status changed); default: in the background, failures logged, the action never waits for them.
+   */
+  notify?: (send: () => Promise<DeliveryReport[]>) => void;
 }
 
 export interface ReviewActionResult {
@@ -47,14 +51,9 @@ const CAS_ATTEMPTS = 4;
 const isConflict = (err: unknown) => isAppError(err) && err.code === "conflict";
 const authorOf = (viewer: Viewer) => ({ name: viewer.name || viewer.id, email: viewer.email || `${viewer.id}@kaizen.local` });
 
-function backgroundNotify(send: () => Promise<NotifyOutcome>): void {
-  void send().then(
-    (o) => {
-      if (!o.sent) return;
-      if (!o.result.ok) console.error(`[kaizen] review-requested notification failed after ${o.result.attempts} attempt(s): ${o.result.error ?? "unknown error"}`);
-    },
-    (err: unknown) => console.error("[kaizen] review-requested notification failed:", (err as Error).message),
-  );
+// lib/notify logs each failed delivery by channel label; this only catches what should never happen.
+function backgroundNotify(send: () => Promise<DeliveryReport[]>): void {
+  void send().catch((err: unknown) => console.error("[kaizen] review notifications failed:", (err as Error).message));
 }
 
 /** The incident file with `status` (and `reviewers`) set, every other byte kept; validated like any save. */
@@ -120,7 +119,7 @@ export async function performReviewAction(viewer: Viewer, incidentId: string, ra
   if (!ID_PATTERN.test(incidentId)) throw new AppError("not_found", "not found");
 
   const commits: string[] = [];
-  let notice: (() => Promise<NotifyOutcome>) | null = null;
+  let notice: (() => Promise<DeliveryReport[]>) | null = null;
   for (let attempt = 1; ; attempt++) {
     const snapshot = await store.forceRefresh();
     const entry = snapshot.byId.get(incidentId);
@@ -157,18 +156,25 @@ export async function performReviewAction(viewer: Viewer, incidentId: string, ra
     try {
       const { commit, snapshot: after } = await store.commit(changes, message, authorOf(viewer));
       commits.push(commit);
+      const notifyOptions = options.baseUrl ? { baseUrl: options.baseUrl } : {};
       if (input.action === "request_review") {
-        notice = () =>
-          notifyReviewRequested(
-            { incident: { id: incidentId, title: fm.title, severity: fm.severity, visibility: fm.visibility, groups: fm.groups }, requester: { id: viewer.id, name: viewer.name }, reviewers: reviewEntry.reviewers ?? [], baseUrl: options.baseUrl ?? process.env.KAIZEN_BASE_URL ?? process.env.NEXTAUTH_URL ?? "http://localhost:3000" },
-            policy,
-          );
+        const reviewers = reviewEntry.reviewers ?? [];
+        // The request itself, and what a save leaving draft announces (a recurrence of this incident's factors).
+        notice = async () =>
+          (
+            await Promise.all([
+              notifyReviewRequested({ store, id: incidentId, after, requester: { id: viewer.id, name: viewer.name }, reviewers }, notifyOptions),
+              notifyAfterSave({ store, id: incidentId, previous: fm, before: snapshot, after }, notifyOptions),
+            ])
+          ).flat();
       }
       if (input.action === "approve" && readyToPublish(stateAfter)) {
         const published = await publish(viewer, incidentId, store, after, now, policy);
         if (published) {
           commits.push(published.commit);
           stateAfter = { ...stateAfter, status: "published" };
+          // "Post-mortem published" goes out for a review's publish exactly as for a save's.
+          notice = () => notifyAfterSave({ store, id: incidentId, previous: published.previous, before: published.before, after: published.after }, notifyOptions);
         }
       }
       break;
@@ -185,7 +191,7 @@ export async function performReviewAction(viewer: Viewer, incidentId: string, ra
 }
 
 /** The publish commit: status → published, and a `publish` entry in the review file; re-checked on the new revision. */
-async function publish(viewer: Viewer, incidentId: string, store: ContentStore, startSnapshot: Awaited<ReturnType<ContentStore["snapshot"]>>, now: () => Date, policy: ReviewPolicy): Promise<{ commit: string } | null> {
+async function publish(viewer: Viewer, incidentId: string, store: ContentStore, startSnapshot: Snapshot, now: () => Date, policy: ReviewPolicy): Promise<{ commit: string; previous: IncidentFrontmatter; before: Snapshot; after: Snapshot } | null> {
   let snapshot = startSnapshot;
   for (let attempt = 1; ; attempt++) {
     const entry = snapshot.byId.get(incidentId);
@@ -202,8 +208,8 @@ async function publish(viewer: Viewer, incidentId: string, store: ContentStore, 
       { path: reviewFile(incidentId), content: appendReviewEntry(incidentId, file.raw, publishEntry), baseBlob: file.blob },
     ];
     try {
-      const { commit } = await store.commit(changes, reviewCommitMessage(incidentId, publishEntry, { have: state.approvals, needed: state.needed }), authorOf(viewer));
-      return { commit };
+      const { commit, snapshot: after } = await store.commit(changes, reviewCommitMessage(incidentId, publishEntry, { have: state.approvals, needed: state.needed }), authorOf(viewer));
+      return { commit, previous: entry.frontmatter, before: snapshot, after };
     } catch (err) {
       if (isConflict(err) && attempt < CAS_ATTEMPTS) {
         snapshot = await store.forceRefresh();

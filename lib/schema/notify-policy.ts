@@ -30,14 +30,16 @@ export const notifyPolicySchema = z.strictObject(
         {
           published: z.boolean({ error: "expected true or false" }).default(true),
           recurrence: z.boolean({ error: "expected true or false" }).default(true),
+          /** "Review requested": an author asked named reviewers to review a post-mortem. */
+          review_requested: z.boolean({ error: "expected true or false" }).default(true),
         },
         { error: (iss) => (iss.code === "unrecognized_keys" ? `unknown field(s): ${iss.keys.join(", ")}` : undefined) },
       )
-      .default({ published: true, recurrence: true }),
+      .default({ published: true, recurrence: true, review_requested: true }),
   },
   { error: (iss) => (iss.code === "unrecognized_keys" ? `unknown field(s): ${iss.keys.join(", ")}` : undefined) },
 );
 
 export type NotifyPolicy = z.infer<typeof notifyPolicySchema>;
 
-export const EMPTY_NOTIFY_POLICY: NotifyPolicy = { teams: {}, groups: {}, events: { published: true, recurrence: true } };
+export const EMPTY_NOTIFY_POLICY: NotifyPolicy = { teams: {}, groups: {}, events: { published: true, recurrence: true, review_requested: true } };

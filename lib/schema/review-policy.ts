@@ -4,13 +4,26 @@ import { ROLES } from "../auth/viewer";
 const unknownKeys = {
   error: (iss: { code: string; keys?: string[] }) => (iss.code === "unrecognized_keys" ? `unknown field(s): ${(iss.keys ?? []).join(", ")}` : undefined),
 };
+/** Keys an earlier review policy had; naming where they went beats a bare "unknown field". */
+const MOVED: Record<string, string> = {
+  channel: "review requests go to the notifications: channels (KAIZEN_SLACK_WEBHOOK or notifications.webhook, notifications.teams)",
+  group_channels: "restricted incidents are announced only in the channels notifications.groups maps their groups to",
+};
+const reviewKeys = {
+  error: (iss: { code: string; keys?: string[] }) => {
+    if (iss.code !== "unrecognized_keys") return undefined;
+    const keys = iss.keys ?? [];
+    const moved = keys.filter((k) => MOVED[k]);
+    if (moved.length === 0) return `unknown field(s): ${keys.join(", ")}`;
+    return moved.map((k) => `${k} is no longer a review setting: ${MOVED[k]}`).join("; ") + (keys.length > moved.length ? `; unknown field(s): ${keys.filter((k) => !MOVED[k]).join(", ")}` : "");
+  },
+};
 const handle = z.string({ error: "expected text" }).trim().min(1, "empty string");
-/** A Slack channel name as incoming webhooks accept it in `channel` (the webhook URL itself stays in the environment). */
-const channel = z.string({ error: "expected a channel name such as #incident-reviews" }).regex(/^[#@]?[a-z0-9][a-z0-9._-]{0,79}$/, "expected a channel name such as #incident-reviews");
 
 /**
- * The `review:` key of kaizen.yml: how many approvals publish an incident, who may give them, and where review
- * requests are announced. Every key is optional; an absent `review:` is one approval from any requested reviewer.
+ * The `review:` key of kaizen.yml: how many approvals publish an incident and who may give them. Every key is optional;
+ * an absent `review:` is one approval from any requested reviewer. Where "review requested" is announced is the
+ * `notifications:` section's business, like every other channel message.
  */
 export const reviewPolicySchema = z.strictObject(
   {
@@ -33,12 +46,8 @@ export const reviewPolicySchema = z.strictObject(
     required: z.boolean({ error: "expected true or false" }).default(false),
     /** May an author of the incident approve it? Blameless review is a second pair of eyes: no by default. */
     self_approval: z.boolean({ error: "expected true or false" }).default(false),
-    /** Channel for "review requested" messages of internal incidents. */
-    channel: channel.optional(),
-    /** Restricted incidents are announced only where a group of theirs is mapped to a channel. */
-    group_channels: z.record(handle, channel, { error: "expected a mapping of group → channel" }).default({}),
   },
-  unknownKeys,
+  reviewKeys,
 );
 
 export type ReviewPolicy = z.infer<typeof reviewPolicySchema>;

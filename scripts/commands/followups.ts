@@ -1,17 +1,19 @@
 import { ContentStore } from "../../lib/content/store";
 import { contentDir } from "../../lib/env";
 import { defaultTimeZone, formatDate } from "../../lib/knowledge/dates";
+import { VERIFICATIONS } from "../../lib/followups/effectiveness";
 import { buildFollowupRows, groupRows, parseFollowupFilters, queryFollowups, type FollowupRow } from "../../lib/followups/model";
 import { buildNudgeMessage, postWebhook } from "../../lib/followups/notify";
 import { flagNumber, flagString, UsageError, type CliArgs } from "../cli-args";
 
 const USAGE =
-  "followups [--content DIR] [--overdue] [--due-within DAYS] [--owner X] [--team T] [--severity SEV1,SEV2] [--all] [--json] " +
+  "followups [--content DIR] [--overdue] [--breach] [--outcome verified,unverified,failed] [--due-within DAYS] [--owner X] [--team T] [--severity SEV1,SEV2] [--all] [--json] " +
   "[--notify URL [--base-url URL] [--retries N] [--timeout MS] [--include-restricted]]";
 
 function when(r: FollowupRow): string {
   if (r.overdue) return `${r.daysOverdue} d overdue`;
-  if (r.status === "done" || r.status === "wont-do") return r.status;
+  if (r.status === "done") return r.outcome ? `done, ${r.outcome.verification}` : "done";
+  if (r.status === "wont-do") return r.status;
   return r.dueInDays === 0 ? "due today" : `in ${r.dueInDays} d`;
 }
 
@@ -25,7 +27,7 @@ function printTable(rows: readonly FollowupRow[]): void {
     const overdue = g.rows.filter((r) => r.overdue).length;
     console.log(`${g.label}  (${g.rows.length} countermeasure${g.rows.length === 1 ? "" : "s"}${overdue ? `, ${overdue} overdue` : ""})`);
     for (const r of g.rows) {
-      console.log(`  ${when(r).padEnd(14)} ${formatDate(r.dueDate).padEnd(11)}  ${r.type.padEnd(8)} ${r.status.padEnd(11)} ${r.key.padEnd(keyWidth)}  ${clip(r.title, 80)}`);
+      console.log(`  ${when(r).padEnd(16)} ${formatDate(r.dueDate).padEnd(11)}  ${r.type.padEnd(8)} ${r.status.padEnd(11)} ${r.key.padEnd(keyWidth)}  ${clip(r.title, 80)}`);
     }
     console.log("");
   }
@@ -42,6 +44,8 @@ export const command = {
   usage: USAGE.replace(/^followups \[--content DIR\] /, ""),
   options: {
     overdue: { type: "boolean", description: "only overdue countermeasures" },
+    breach: { type: "boolean", description: "only those breaking the kaizen.yml followups policy" },
+    outcome: { type: "string", value: "LIST", description: "only done ones that are verified, unverified or failed (implies --all)" },
     "due-within": { type: "string", value: "DAYS", description: "only those due within DAYS days" },
     owner: { type: "string", value: "X", description: "only this owner" },
     team: { type: "string", value: "T", description: "only this team's incidents" },
@@ -62,9 +66,16 @@ export const command = {
     const baseUrl = flagString(args, "base-url") ?? process.env.KAIZEN_BASE_URL ?? process.env.NEXTAUTH_URL ?? "http://localhost:3000";
     if (!/^https?:\/\//.test(baseUrl)) throw new UsageError(`--base-url must be an http(s) URL, got "${baseUrl}"`);
 
+    if (args.flags.outcome === true) throw new UsageError(`--outcome needs a list such as verified,failed\n  ${USAGE}`);
+    const outcome = flagString(args, "outcome");
+    const bad = outcome?.split(",").find((v) => !(VERIFICATIONS as readonly string[]).includes(v.trim()));
+    if (bad !== undefined) throw new UsageError(`--outcome takes ${VERIFICATIONS.join(", ")}, got "${bad}"\n  ${USAGE}`);
+
     const params = new URLSearchParams();
-    if (args.flags.all !== true) params.set("status", "open,in-progress");
+    if (args.flags.all !== true && !outcome) params.set("status", "open,in-progress");
     if (args.flags.overdue === true) params.set("overdue", "1");
+    if (args.flags.breach === true) params.set("breach", "1");
+    if (outcome) params.set("outcome", outcome);
     if (dueWithin !== undefined) params.set("dueWithin", String(dueWithin));
     for (const name of ["owner", "team", "severity"] as const) {
       const v = flagString(args, name);

@@ -10,6 +10,18 @@ test.describe.configure({ mode: "serial" });
 
 test("author requests a review; the reviewer comments on a timeline row and approves; the incident is published", async ({ browser }) => {
   const author = await browser.newContext({ storageState: stateFile("author") });
+  // The sample's kaizen.yml has review.required: a save that publishes by itself is refused, naming the status line.
+  const current = (await (await author.request.get(`/api/incidents/${DRAFT}`)).json()) as { revision: string };
+  const raw = await (await author.request.get(`/incidents/${DRAFT}/download`)).text();
+  expect(raw).toMatch(/^status: draft$/m);
+  const direct = await author.request.put(`/api/incidents/${DRAFT}`, {
+    headers: { Origin: `http://localhost:${E2E.port}` },
+    data: { baseBlob: current.revision, text: raw.replace(/^status: draft$/m, "status: published") },
+  });
+  expect(direct.status()).toBe(422);
+  expect(((await direct.json()) as { problems: { field: string; message: string }[] }).problems).toEqual([
+    expect.objectContaining({ field: "status", message: expect.stringContaining("publishing needs 1 approval in review") }),
+  ]);
   const a = await author.newPage();
   await a.goto(`/incidents/${DRAFT}`);
   await expect(panel(a).getByTestId("review-status")).toHaveText("Draft: not yet in review");

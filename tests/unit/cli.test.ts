@@ -136,6 +136,29 @@ describe("kaizen CLI", { timeout: 120_000 }, () => {
     fs.rmSync(file);
   });
 
+  it("lint checks the sample's kaizen.yml policy: a broken followups or review key names the file, line, column and field", () => {
+    const file = path.join(content, "kaizen.yml");
+    const sample = fs.readFileSync(file, "utf8");
+    const ok = kaizen(["lint"]);
+    expect(ok.code).toBe(0);
+    // The sample policy is in force: its breaches are warnings, never errors.
+    expect(ok.out).toMatch(/countermeasures\[\d+\]\.evidence\s+policy: done without an evidence link: kaizen\.yml requires evidence for prevent countermeasures/);
+    const lines = sample.split("\n");
+    const sev1 = lines.findIndex((l) => l.trimStart().startsWith("SEV1:")) + 1;
+    const evidence = lines.findIndex((l) => l.trimStart().startsWith("evidence_required:")) + 1;
+    const approvals = lines.findIndex((l) => l.trimStart().startsWith("approvals:")) + 1;
+    fs.writeFileSync(file, sample.replace(/SEV1: \{ prevent: 28,/, "SEV1: { prevent: 0,").replace("evidence_required: [prevent]", "evidence_required: [prevnet]").replace("approvals: 1", "approvals: two"));
+    try {
+      const bad = kaizen(["lint"]);
+      expect(bad.code).toBe(1);
+      expect(bad.out).toMatch(new RegExp(`^kaizen\\.yml:${sev1}:\\d+\\s+followups\\.due_days\\.SEV1\\.prevent\\s+at least 1 day`, "m"));
+      expect(bad.out).toMatch(new RegExp(`^kaizen\\.yml:${evidence}:\\d+\\s+followups\\.evidence_required`, "m"));
+      expect(bad.out).toMatch(new RegExp(`^kaizen\\.yml:${approvals}:\\d+\\s+review\\.approvals\\s+expected a whole number`, "m"));
+    } finally {
+      fs.writeFileSync(file, sample);
+    }
+  });
+
   it("factors counts what the named viewer may read: a reader without groups, --as-group G, or an admin with --include-restricted", () => {
     const report = (...flags: string[]) => {
       const r = kaizen(["factors", "--json", ...flags]);

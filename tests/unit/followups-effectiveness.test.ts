@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { factorEffectiveness } from "../../lib/followups/effectiveness";
-import { buildFollowupRows } from "../../lib/followups/model";
+import { buildFollowupRows, filterRows, parseFollowupFilters } from "../../lib/followups/model";
 import { followupPolicySchema } from "../../lib/schema/followup-policy";
 import { factorHold } from "../../lib/knowledge/recurrence";
 import { doneCm, factors, inc, makeTaxonomy } from "./knowledge-fixtures";
@@ -52,6 +52,13 @@ describe("countermeasure effectiveness", () => {
     expect(row("cm-4")?.breaches.map((b) => b.kind)).toEqual(["due-beyond-target", "past-target"]);
     expect(row("cm-3")?.breaches.map((b) => b.kind)).toEqual(["missing-evidence"]);
     expect(row("cm-2")?.breaches).toEqual([]);
+  });
+
+  it("the dashboard's outcome filter keeps done countermeasures with that outcome, never open ones", () => {
+    const keys = (f: Parameters<typeof filterRows>[1]) => filterRows(rows, f).map((r) => r.key).filter((k) => k.startsWith("a-first"));
+    expect(keys({ outcome: ["verified"] })).toEqual(["a-first#cm-2"]);
+    expect(keys({ outcome: ["failed", "unverified"] }).sort()).toEqual(["a-first#cm-1", "a-first#cm-3"]);
+    expect(keys(parseFollowupFilters(new URLSearchParams("outcome=failed,held")))).toEqual(["a-first#cm-1"]);
   });
 
   it("per factor: verified / unverified / failed counts and how long since the latest fix it has held", () => {

@@ -122,6 +122,59 @@ describe("digest contents", () => {
   });
 });
 
+describe("the weekly review in the digest: what waits for review and what should be confirmed to hold", () => {
+  const files = {
+    "dock-timeouts": incidentText("Dock scheduler timeouts", ["status: in-review", "reviewers: [bo, cy]", "started_at: 2026-11-20T08:00:00Z", "teams: [warehouse]"]),
+    "vault-leak": incidentText("Vault token in a build log", ["status: in-review", "reviewers: [sam]", "started_at: 2026-11-21T08:00:00Z", "teams: [secops]", "visibility: restricted", "groups: [security]"]),
+    "label-printer": incidentText("Label printer queue stuck", [
+      "started_at: 2026-06-01T08:00:00Z",
+      "teams: [warehouse]",
+      "countermeasures:",
+      "  - id: queue-alert",
+      "    title: Alert on a stuck print queue",
+      "    type: detect",
+      "    owner: wes@example.com",
+      "    due: 2026-07-01",
+      "    status: done",
+      "    done_at: 2026-06-20",
+      "    evidence: [{ url: 'https://github.com/acme/printing/pull/7', added_by: wes, added_at: 2026-06-20 }]",
+      "    verify_by: 2026-09-20",
+      "  - { id: later, title: Confirm next month, type: process, owner: wes@example.com, due: 2026-07-01, status: done, done_at: 2026-11-30, verify_by: 2026-12-30 }",
+    ]),
+    "badge-keys": incidentText("Badge keys rotated late", [
+      "started_at: 2026-05-01T08:00:00Z",
+      "visibility: restricted",
+      "groups: [security]",
+      "countermeasures:",
+      "  - { id: rotate, title: Rotate badge keys monthly, type: prevent, owner: sam@example.com, due: 2026-06-01, status: done, done_at: 2026-05-20, verify_by: 2026-08-20 }",
+    ]),
+  };
+  const digestFor = async (channel: Channel) => {
+    const { store: s } = await makeContentRepo(files, {}, "2026-11-25T10:00:00Z");
+    const snapshot = await s.snapshot();
+    return buildDigest({ incidents: snapshot.incidents, taxonomy: snapshot.taxonomy, newlyPublished: new Set(), channel, since: SINCE, now: NOW, timeZone: "UTC" });
+  };
+
+  it("lists post-mortems in review with their reviewers and countermeasures whose verify_by has passed", async () => {
+    const d = await digestFor(INTERNAL_AUDIENCE);
+    expect(d.inReview.map((i) => [i.id, i.reviewers])).toEqual([["dock-timeouts", ["bo", "cy"]]]);
+    expect(d.toVerify.map((r) => [r.incidentId, r.id, r.verifyBy])).toEqual([["label-printer", "queue-alert", "2026-09-20"]]);
+    expect(isEmptyDigest(d)).toBe(false);
+    const text = digestText(d, BASE);
+    expect(text).toContain("*Waiting for review (1)*\n• <https://kaizen.example.com/incidents/dock-timeouts#review|Dock scheduler timeouts> — SEV2 · warehouse · reviewers: bo, cy");
+    expect(text).toContain("*Did it hold? (1)*\n• <https://kaizen.example.com/incidents/label-printer|Alert on a stuck print queue> — wes@example.com, done 2026-06-20, verify by 2026-09-20 · Label printer queue stuck");
+  });
+
+  it("restricted reviews and countermeasures reach only the channel of their group", async () => {
+    const internal = await digestFor(INTERNAL_AUDIENCE);
+    const all = JSON.stringify(internal) + digestText(internal, BASE) + JSON.stringify(digestMessage(internal, BASE));
+    expect(all).not.toMatch(/Vault|vault-leak|badge|Badge|sam/);
+    const sec = await digestFor(SECURITY);
+    expect(sec.inReview.map((i) => i.id)).toEqual(["vault-leak"]);
+    expect(sec.toVerify.map((r) => r.id)).toEqual(["rotate"]);
+  });
+});
+
 describe("kaizen digest", () => {
   const cli = (args: string[], env: Record<string, string> = {}) =>
     new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {

@@ -44,7 +44,7 @@ describe("notification policy (kaizen.yml notifications:)", () => {
     expect(problems).toEqual([]);
     expect(policy.teams).toEqual({ sre: "SLACK_SRE_WEBHOOK" });
     expect(policy.groups).toEqual({ security: "https://hooks.example.com/sec" });
-    expect(policy.events).toEqual({ published: true, recurrence: true });
+    expect(policy.events).toEqual({ published: true, recurrence: true, review_requested: true });
   });
 
   it("a missing file or key is the empty policy", () => {
@@ -130,7 +130,7 @@ describe("messages for a save", () => {
     const { store } = await makeContentRepo({ ...FILES, "search-lag": FILES["search-lag"].replace("status: published", "status: draft") });
     const after = await store.snapshot();
     expect(messagesForSave({ id: "search-lag", previous: null, before: null, after, channels: [DEFAULT], policy: EMPTY_NOTIFY_POLICY, baseUrl: BASE })).toEqual([]);
-    const off = { ...EMPTY_NOTIFY_POLICY, events: { published: false, recurrence: true } };
+    const off = { ...EMPTY_NOTIFY_POLICY, events: { published: false, recurrence: true, review_requested: true } };
     const out = messagesForSave({ id: "checkout-down", previous: null, before: null, after, channels: [DEFAULT], policy: off, baseUrl: BASE });
     expect(out.map((m) => m.kind)).toEqual(["recurrence"]);
   });

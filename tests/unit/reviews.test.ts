@@ -10,7 +10,7 @@ import type { Viewer } from "../../lib/auth/viewer";
 import { ContentStore } from "../../lib/content/store";
 import { parseReviewPolicy } from "../../lib/content/review-policy";
 import { isAppError } from "../../lib/errors";
-import { notifyReviewRequested, type NotifyOutcome } from "../../lib/followups/review-notify";
+import type { DeliveryReport } from "../../lib/notify/deliver";
 import { getReviewPanel } from "../../lib/pages/reviews";
 import { performReviewAction } from "../../lib/reviews/actions";
 import { reviewCommitMessage } from "../../lib/reviews/commit-message";
@@ -137,14 +137,14 @@ describe("review file", () => {
 describe("review policy", () => {
   it("defaults to one approval from any requested reviewer, no self-approval", () => {
     expect(parseReviewPolicy(null).policy).toEqual(DEFAULT_REVIEW_POLICY);
-    expect(DEFAULT_REVIEW_POLICY).toMatchObject({ approvals: 1, self_approval: false, group_channels: {} });
+    expect(DEFAULT_REVIEW_POLICY).toMatchObject({ approvals: 1, self_approval: false, required: false });
     expect(parseReviewPolicy("redact: [Atlas]\n").policy).toEqual(DEFAULT_REVIEW_POLICY);
   });
 
   it("reads review: from kaizen.yml and locates each mistake", () => {
-    const ok = parseReviewPolicy("review:\n  approvals: 2\n  approvers: { roles: [admin] }\n  group_channels: { security: '#sec-reviews' }\n");
+    const ok = parseReviewPolicy("review:\n  approvals: 2\n  approvers: { roles: [admin] }\n  required: true\n");
     expect(ok.problems).toEqual([]);
-    expect(ok.policy).toMatchObject({ approvals: 2, approvers: { roles: ["admin"] }, group_channels: { security: "#sec-reviews" } });
+    expect(ok.policy).toMatchObject({ approvals: 2, approvers: { roles: ["admin"] }, required: true });
     const bad = parseReviewPolicy("redact: []\nreview:\n  approvals: 0\n  approverz: []\n");
     expect(bad.policy).toEqual(DEFAULT_REVIEW_POLICY);
     expect(bad.problems.map((p) => `${p.line} ${p.field}: ${p.message}`)).toEqual(["3 review.approvals: at least 1", "2 review: unknown field(s): approverz"]);
@@ -199,7 +199,7 @@ describe("performReviewAction on a real repository", () => {
   it("request → comment on a timeline row → approve publishes, one commit per action authored by the user", async () => {
     const { root, store } = await makeRepo({ db: incident("Database failover") });
     const before = await fs.readFile(path.join(root, "incidents/db.mdx"), "utf8");
-    const sent: (() => Promise<NotifyOutcome>)[] = [];
+    const sent: (() => Promise<DeliveryReport[]>)[] = [];
 
     const req = await performReviewAction(ARI, "db", { action: "request_review", reviewers: ["bo"] }, { store, notify: (s) => sent.push(s) });
     expect(req).toMatchObject({ ok: true, status: "in-review", published: false });
@@ -292,75 +292,81 @@ describe("restricted means invisible", () => {
   });
 });
 
-describe("notifyReviewRequested", () => {
-  const servers: http.Server[] = [];
-  afterAll(async () => {
-    for (const s of servers) await new Promise((r) => s.close(r));
-  });
-  async function hook(): Promise<{ url: string; bodies: string[] }> {
-    const bodies: string[] = [];
-    const server = http.createServer((req, res) => {
+describe("review notifications go through lib/notify's channels", () => {
+  // One loopback server stands for every webhook; the path says which channel a message went to.
+  let server: http.Server;
+  let base = "";
+  const received: { path: string; text: string }[] = [];
+  beforeAll(async () => {
+    server = http.createServer((req, res) => {
       let b = "";
       req.on("data", (c: Buffer) => (b += c.toString("utf8")));
       req.on("end", () => {
-        bodies.push(b);
+        const body = JSON.parse(b) as { text: string; blocks: { text?: { text: string } }[] };
+        received.push({ path: req.url ?? "", text: [body.text, ...body.blocks.map((x) => x.text?.text ?? "")].join("\n") });
         res.end("ok");
       });
     });
-    servers.push(server);
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-    return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/T/B/secret`, bodies };
-  }
-  const notice = (visibility: "internal" | "restricted", groups: string[] = []) => ({
-    incident: { id: "db", title: "Database failover", severity: "SEV2", visibility, groups },
-    requester: { id: "ari", name: "Ari Author" },
-    reviewers: ["bo"],
-    baseUrl: "https://kaizen.example",
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
+  afterAll(() => new Promise((r) => server.close(r)));
 
-  it("names the incident and the requester, in the policy's channel", async () => {
-    const { url, bodies } = await hook();
-    const out = await notifyReviewRequested(notice("internal"), reviewPolicySchema.parse({ channel: "#incident-reviews" }), { webhookUrl: url });
-    expect(out).toMatchObject({ sent: true, channel: "#incident-reviews", result: { ok: true } });
-    const msg = JSON.parse(bodies[0]!) as { channel: string; text: string };
-    expect(msg.channel).toBe("#incident-reviews");
-    expect(msg.text).toContain("Database failover");
-    expect(msg.text).toContain("Ari Author");
-    expect(msg.text).toContain("https://kaizen.example/incidents/db");
-  });
+  const ADMIN: Viewer = { id: "ada", name: "Ada Admin", email: "ada@example.com", role: "admin", groups: [] };
+  const NOTIFY = "notifications:\n  teams:\n    sre: SRE_HOOK\n  groups:\n    security: SEC_HOOK\n";
 
-  it("never sends a restricted incident unless the policy maps one of its groups to a channel", async () => {
-    const { url, bodies } = await hook();
-    const out = await notifyReviewRequested(notice("restricted", ["security"]), reviewPolicySchema.parse({ channel: "#incident-reviews" }), { webhookUrl: url });
-    expect(out).toMatchObject({ sent: false });
-    expect(bodies).toEqual([]);
-    const mapped = await notifyReviewRequested(notice("restricted", ["security"]), reviewPolicySchema.parse({ channel: "#incident-reviews", group_channels: { security: "#sec-reviews" } }), { webhookUrl: url });
-    expect(mapped).toMatchObject({ sent: true, channel: "#sec-reviews" });
-    expect((JSON.parse(bodies[0]!) as { channel: string }).channel).toBe("#sec-reviews");
-  });
-
-  it("reads the webhook from KAIZEN_SLACK_WEBHOOK_URL and does nothing without one", async () => {
-    const { url, bodies } = await hook();
-    expect(await notifyReviewRequested(notice("internal"), DEFAULT_REVIEW_POLICY, { env: {} })).toMatchObject({ sent: false });
-    expect(await notifyReviewRequested(notice("internal"), DEFAULT_REVIEW_POLICY, { env: { KAIZEN_SLACK_WEBHOOK_URL: url } })).toMatchObject({ sent: true, channel: null });
-    expect(bodies).toHaveLength(1);
-  });
-
-  it("the review request of a restricted incident sends nothing through the action either", async () => {
-    const { url, bodies } = await hook();
-    const { store } = await makeRepo({ sec: incident("Token exposed", RESTRICTED) });
-    const ADMIN: Viewer = { id: "ada", name: "Ada Admin", email: "ada@example.com", role: "admin", groups: [] };
-    const prev = process.env.KAIZEN_SLACK_WEBHOOK_URL;
-    process.env.KAIZEN_SLACK_WEBHOOK_URL = url;
+  /** Runs one action with the webhook variables set and waits for what it sends. */
+  async function run(viewer: Viewer, store: ContentStore, id: string, action: unknown): Promise<{ path: string; text: string }[]> {
+    const vars = { KAIZEN_SLACK_WEBHOOK: `${base}/default`, SRE_HOOK: `${base}/team-sre`, SEC_HOOK: `${base}/group-security` };
+    const prev = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
+    Object.assign(process.env, vars);
+    received.length = 0;
     try {
-      const sends: Promise<NotifyOutcome>[] = [];
-      await performReviewAction(ADMIN, "sec", { action: "request_review", reviewers: ["sam"] }, { store, notify: (s) => void sends.push(s()) });
-      expect(sends).toHaveLength(1);
-      expect(await sends[0]).toMatchObject({ sent: false });
-      expect(bodies).toEqual([]);
+      const sends: Promise<DeliveryReport[]>[] = [];
+      await performReviewAction(viewer, id, action, { store, baseUrl: "https://kaizen.example", notify: (send) => void sends.push(send()) });
+      const reports = (await Promise.all(sends)).flat();
+      expect(reports.every((r) => r.ok)).toBe(true);
+      return [...received].sort((a, b) => a.path.localeCompare(b.path));
     } finally {
-      if (prev === undefined) delete process.env.KAIZEN_SLACK_WEBHOOK_URL;
-      else process.env.KAIZEN_SLACK_WEBHOOK_URL = prev;
+      for (const [k, v] of Object.entries(prev)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
     }
+  }
+
+  it("a request on an internal incident goes to KAIZEN_SLACK_WEBHOOK and the team's channel from kaizen.yml", async () => {
+    const { store } = await makeRepo({ db: incident("Database failover", ["teams: [sre]"]) }, NOTIFY);
+    const sent = await run(ARI, store, "db", { action: "request_review", reviewers: ["bo"] });
+    expect(sent.map((m) => m.path)).toEqual(["/default", "/team-sre"]);
+    expect(sent[0]!.text).toContain("Review requested: Database failover (SEV2)");
+    expect(sent[0]!.text).toContain("*Ari Author* asks bo to review");
+    expect(sent[0]!.text).toContain("https://kaizen.example/incidents/db#review");
+  });
+
+  it("a restricted incident's request never reaches a channel its groups are not mapped to", async () => {
+    const unmapped = await makeRepo({ sec: incident("Token exposed", RESTRICTED) }, "notifications:\n  teams:\n    sre: SRE_HOOK\n");
+    expect(await run(ADMIN, unmapped.store, "sec", { action: "request_review", reviewers: ["sam"] })).toEqual([]);
+
+    const mapped = await makeRepo({ sec: incident("Token exposed", [...RESTRICTED, "teams: [sre]"]) }, NOTIFY);
+    const sent = await run(ADMIN, mapped.store, "sec", { action: "request_review", reviewers: ["sam"] });
+    // Only the security group's channel: neither the default one nor the team's, though the incident is the team's.
+    expect(sent.map((m) => m.path)).toEqual(["/group-security"]);
+    expect(sent[0]!.text).toContain("Token exposed");
+  });
+
+  it("an approval that publishes announces the publication; events.review_requested: false silences requests", async () => {
+    const { store } = await makeRepo({ db: incident("Database failover") }, "notifications:\n  events:\n    review_requested: false\n");
+    expect(await run(ARI, store, "db", { action: "request_review", reviewers: ["bo"] })).toEqual([]);
+    const sent = await run(BO, store, "db", { action: "approve" });
+    expect(sent.map((m) => m.path)).toEqual(["/default"]);
+    expect(sent[0]!.text).toContain("Post-mortem published: Database failover (SEV2)");
+  });
+
+  it("names where the old review.channel settings went", () => {
+    const { problems } = parseReviewPolicy("review:\n  approvals: 1\n  channel: '#incident-reviews'\n");
+    expect(problems.map((p) => `${p.file}:${p.line} ${p.field}: ${p.message}`)).toEqual([
+      expect.stringMatching(/^kaizen\.yml:1 review: channel is no longer a review setting: review requests go to the notifications: channels/),
+    ]);
   });
 });

@@ -16,7 +16,8 @@ export async function postCountermeasureUpdate(target: { incidentId: string; cmI
     res = await fetch("/api/countermeasures", {
       method: "POST",
       headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ ...target, patch }),
+      // Only these three: callers pass richer targets (a dialog's title), and the API refuses unknown keys.
+      body: JSON.stringify({ incidentId: target.incidentId, cmId: target.cmId, baseBlob: target.baseBlob, patch }),
     });
   } catch {
     return { ok: false, conflict: false, text: "Could not reach the server. Nothing was lost; try again.", details: [], currentBlob: null };

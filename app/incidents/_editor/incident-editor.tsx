@@ -217,7 +217,7 @@ export function IncidentEditor({ data }: { data: EditorData }) {
 
       <div className="ed-layout">
         <div className="ed-form">
-          <BasicsSection {...sectionProps} facets={data.facets} canManageVisibility={data.viewer.canManageVisibility} autoFocus={data.mode === "new"} />
+          <BasicsSection {...sectionProps} facets={data.facets} canManageVisibility={data.viewer.canManageVisibility} autoFocus={data.mode === "new"} publishThroughReview={data.publishThroughReview} />
           <SummarySection {...sectionProps} />
           <TimelineSection {...sectionProps} timeZone={data.timeZone} />
           <FactorsSection {...sectionProps} taxonomy={taxonomy} past={data.pastIncidents} counts={data.factorCounts} />

@@ -137,6 +137,8 @@ export function ChoiceField<T extends string, F extends string = T>({
   fallback,
   empty,
   errors,
+  hint,
+  disabled,
   onChange,
 }: {
   label: ReactNode;
@@ -148,14 +150,17 @@ export function ChoiceField<T extends string, F extends string = T>({
   /** Label of a leading empty option (value ""), when "none" is a choice. */
   empty?: string;
   errors?: readonly string[];
+  hint?: string;
+  /** Choices offered but not selectable now (shown greyed, with the hint saying why). */
+  disabled?: (choice: T) => boolean;
   onChange: (value: T | F) => void;
 }) {
   return (
-    <Field label={label} htmlFor={id} errors={errors}>
+    <Field label={label} htmlFor={id} errors={errors} hint={hint}>
       <select id={id} value={value} onChange={(e) => onChange(choices.find((c) => c === e.target.value) ?? fallback)}>
         {empty !== undefined && <option value="">{empty}</option>}
         {choices.map((c) => (
-          <option key={c} value={c}>
+          <option key={c} value={c} disabled={disabled?.(c)}>
             {labels?.[c] ?? c}
           </option>
         ))}

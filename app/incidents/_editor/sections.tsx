@@ -26,7 +26,7 @@ interface SectionProps {
 }
 
 /** Title, kind, severity, status, who may read it, and the lists that place the incident (services, teams, tags, authors). */
-export function BasicsSection({ form, setForm, errors, facets, canManageVisibility, autoFocus }: SectionProps & { facets: EditorData["facets"]; canManageVisibility: boolean; autoFocus: boolean }) {
+export function BasicsSection({ form, setForm, errors, facets, canManageVisibility, autoFocus, publishThroughReview }: SectionProps & { facets: EditorData["facets"]; canManageVisibility: boolean; autoFocus: boolean; publishThroughReview: boolean }) {
   const set = fieldSetter(setForm);
   const restricted = form.visibility === "restricted";
   return (
@@ -47,7 +47,18 @@ export function BasicsSection({ form, setForm, errors, facets, canManageVisibili
           errors={errors("severity")}
           onChange={set("severity")}
         />
-        <ChoiceField label="Status" id="ed-status" value={form.status} choices={STATUSES} labels={STATUS_LABELS} fallback="draft" errors={errors("status")} onChange={set("status")} />
+        <ChoiceField
+          label="Status"
+          id="ed-status"
+          value={form.status}
+          choices={STATUSES}
+          labels={STATUS_LABELS}
+          fallback="draft"
+          errors={errors("status")}
+          hint={publishThroughReview ? "Published through review: request reviewers in the incident page's Review panel (kaizen.yml review.required)." : undefined}
+          disabled={(s) => s === "published" && publishThroughReview && form.status !== "published"}
+          onChange={set("status")}
+        />
         {canManageVisibility ? (
           <>
             <ChoiceField label="Visibility" id="ed-visibility" value={form.visibility} choices={VISIBILITIES} labels={VISIBILITY_LABELS} fallback="internal" errors={errors("visibility")} onChange={set("visibility")} />
