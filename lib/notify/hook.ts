@@ -1,9 +1,9 @@
+import { configSection } from "../content/kaizen-config";
 import type { ContentStore, Snapshot } from "../content/store";
 import type { IncidentFrontmatter } from "../schema/incident";
 import { resolveChannels } from "./channels";
 import { deliver, type DeliveryReport } from "./deliver";
 import { messagesForSave } from "./events";
-import { loadNotifyPolicy } from "./policy";
 
 /** The base URL of links in channel messages, outside any request: KAIZEN_BASE_URL, NEXTAUTH_URL, else localhost. */
 export function configuredBaseUrl(env: NodeJS.ProcessEnv = process.env): string {
@@ -16,7 +16,7 @@ export function configuredBaseUrl(env: NodeJS.ProcessEnv = process.env): string 
  * waits for it and never fails because of it; problems are logged by channel label, without URLs.
  */
 export async function notifyAfterSave(args: { store: ContentStore; id: string; previous: IncidentFrontmatter | null; before: Snapshot | null; after: Snapshot }): Promise<DeliveryReport[]> {
-  const { policy, problems } = await loadNotifyPolicy(args.store.repo);
+  const { policy, problems } = configSection(args.after, "notifications");
   for (const p of problems) console.error(`[kaizen] notifications: ${p.file}:${p.line}:${p.col} ${p.field} ${p.message}`);
   const { channels, warnings } = resolveChannels(policy);
   for (const w of warnings) console.error(`[kaizen] notifications: ${w}`);

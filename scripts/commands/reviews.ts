@@ -1,4 +1,5 @@
 import { findUserByLogin, toViewer } from "../../lib/auth/users";
+import { configSection } from "../../lib/content/kaizen-config";
 import { ContentStore } from "../../lib/content/store";
 import { contentDir } from "../../lib/env";
 import { reviewsAt } from "../../lib/reviews/read";
@@ -34,7 +35,8 @@ export const command = {
     if (args.flags.mine === true && args.flags["include-restricted"] === true) throw new UsageError(`--include-restricted does not apply to --mine: you see what you may read\n  ${USAGE}`);
     const store = new ContentStore(contentDir());
     const snap = await store.snapshot();
-    const { files, policy } = await reviewsAt(store, snap);
+    const { files } = await reviewsAt(store, snap);
+    const policy = configSection(snap, "review");
     for (const p of policy.problems) console.error(`warning: ${p.file}:${p.line}:${p.col}  ${p.field}  ${p.message}`);
     const broken = [...files].filter(([, f]) => !f.ok);
     for (const [id] of broken) console.error(`warning: reviews/${id}.yml does not validate and is read as empty (run: kaizen lint)`);

@@ -3,7 +3,7 @@ import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { parseKaizenConfig } from "../../lib/content/kaizen-config";
+import { configSection, kaizenConfigOf, parseKaizenConfig } from "../../lib/content/kaizen-config";
 import { parseIncidentText } from "../../lib/content/incident-file";
 import { countermeasureBreaches } from "../../lib/followups/policy";
 import { applyCountermeasureUpdate } from "../../lib/followups/update";
@@ -55,6 +55,19 @@ describe("kaizen.yml followups policy", () => {
     expect(problems.map((p) => p.field).sort()).toEqual(["followups.due_days", "followups.due_days.SEV1", "followups.evidence_required", "kaizen.yml"].sort());
     // A broken section leaves the others in force.
     expect(value.redact.terms).toEqual(["Atlas"]);
+  });
+
+  it("gives each reader its section of the one parsed kaizen.yml, with that section's problems and the file's", () => {
+    const loaded = kaizenConfigOf("review:\n  approvals: 0\nnotifications:\n  teams:\n    sre: SRE_HOOK\nfollowups:\n  due_days: { SEV1: 14 }\n");
+    const review = configSection(loaded, "review");
+    expect(review.problems.map(formatProblem)).toEqual(["kaizen.yml:2:14  review.approvals  at least 1"]);
+    expect(review.policy.approvals).toBe(1);
+    expect(configSection(loaded, "notifications")).toMatchObject({ policy: { teams: { sre: "SRE_HOOK" } }, problems: [] });
+    expect(configSection(loaded, "followups").policy.due_days).toMatchObject({ SEV1: 14 });
+    // A problem of the whole file concerns every section: an unreadable file leaves them all at their defaults.
+    const unreadable = kaizenConfigOf("review: [unclosed\n");
+    for (const section of ["review", "notifications", "followups", "redact"] as const) expect(configSection(unreadable, section).problems).toHaveLength(1);
+    expect(configSection(kaizenConfigOf("reviewz: {}\n"), "notifications").problems.map((p) => p.message)).toEqual([expect.stringContaining("unknown section(s): reviewz")]);
   });
 
   it("flags a due date beyond the target and a done countermeasure without the evidence link it needs", () => {

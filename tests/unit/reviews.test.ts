@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addUser } from "../../lib/auth/users";
 import type { Viewer } from "../../lib/auth/viewer";
 import { ContentStore } from "../../lib/content/store";
-import { parseReviewPolicy } from "../../lib/content/review-policy";
+import { configSection, kaizenConfigOf } from "../../lib/content/kaizen-config";
 import { isAppError } from "../../lib/errors";
 import { notifyReviewRequested, type NotifyOutcome } from "../../lib/followups/review-notify";
 import { getReviewPanel } from "../../lib/pages/reviews";
@@ -133,6 +133,8 @@ describe("review file", () => {
     expect(timelineRowIds([{ at: "2026-03-14T10:02:00Z" }, { at: "2026-03-14T10:02:00Z" }, { at: "2026-03-14T12:02:30+02:00" }])).toEqual(["t-20260314-1002", "t-20260314-1002-2", "t-20260314-100230"]);
   });
 });
+
+const parseReviewPolicy = (raw: string | null) => configSection(kaizenConfigOf(raw), "review");
 
 describe("review policy", () => {
   it("defaults to one approval from any requested reviewer, no self-approval", () => {
@@ -280,7 +282,8 @@ describe("restricted means invisible", () => {
     expect(await getReviewPanel(DEE, "sec", store)).toBeNull();
 
     const snap = await store.snapshot();
-    const { files, policy } = await reviewsAt(store, snap);
+    const { files } = await reviewsAt(store, snap);
+    const policy = configSection(snap, "review");
     // Even handed every incident, the list keeps only what the viewer may read.
     expect(reviewsWaitingFor(DEE, snap.incidents, files, policy.policy).map((w) => w.incident.id)).toEqual(["db"]);
     expect(reviewsWaitingFor(SAM, snap.incidents, files, policy.policy).map((w) => w.incident.id)).toEqual(["sec"]);
@@ -288,7 +291,7 @@ describe("restricted means invisible", () => {
     await performReviewAction(BO, "db", { action: "approve" }, { store, notify: noNotify });
     const after = await store.snapshot();
     const now = await reviewsAt(store, after);
-    expect(reviewsWaitingFor(BO, after.incidents, now.files, now.policy.policy)).toEqual([]);
+    expect(reviewsWaitingFor(BO, after.incidents, now.files, after.config.review)).toEqual([]);
   });
 });
 
