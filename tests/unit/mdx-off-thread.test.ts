@@ -95,7 +95,7 @@ describe("MDX off the request thread", () => {
       const body = `${WORST}Timeout ${Date.now()}.\n`;
       const before = compileStats();
       const first = await compileMdxCached(body);
-      expect(first.problems).toEqual([{ line: 1, col: 1, message: "could not be rendered within 0.1 s: simplify its nesting or split it" }]);
+      expect(first.problems).toEqual([{ line: 1, col: 1, message: "could not be rendered within 0.1 s: simplify its nesting or split it", retry: true }]);
       expect(first.hast.children).toEqual([]);
       expect(await compileMdxCached(body)).toEqual(first);
       expect(compileStats()).toMatchObject({ compiles: before.compiles + 1, memoryHits: before.memoryHits + 1 });
@@ -118,7 +118,7 @@ describe("MDX off the request thread", () => {
     async () => {
       setMdxTimeBudget(100);
       expect(await checkMdxOffThread(`${WORST}Check ${Date.now()}.\n`)).toEqual([
-        { line: 1, col: 1, message: "could not be checked within 0.1 s: simplify its nesting or split it" },
+        { line: 1, col: 1, message: "could not be checked within 0.1 s: simplify its nesting or split it", retry: true },
       ]);
       setMdxTimeBudget(PATIENT);
       expect(await checkMdxOffThread("# Fine\n\n{/* a comment */}\n")).toEqual([]);

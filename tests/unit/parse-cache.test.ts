@@ -4,6 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { ParseCache } from "../../lib/content/parse-cache";
+import { GitRepository } from "../../lib/content/repository";
 import { ContentStore } from "../../lib/content/store";
 
 const FACTORS = "- id: missing-alert\n  name: Missing alert\n  category: observability\n  description: No alert fired.\n";
@@ -51,7 +52,10 @@ async function markCached(cacheDir: string): Promise<void> {
         return [];
       }
     });
-    for (const e of lines) if (e.ok) e.frontmatter.title = `cached: ${e.frontmatter.title}`;
+    for (const e of lines) {
+      if (e.ok) e.frontmatter.title = `cached: ${e.frontmatter.title}`;
+      else for (const p of e.problems) p.message = `cached: ${p.message}`;
+    }
     await fs.writeFile(file, lines.map((l) => JSON.stringify(l)).join("\n") + "\n");
   }
 }
@@ -111,5 +115,34 @@ describe("parse cache across restarts", () => {
     const second = open(root, cacheDir, "p");
     await second.store.snapshot();
     expect(second.store.progress()).toMatchObject({ ready: true, files: 2, toParse: 0, parsed: 0, fromCache: 2 });
+  });
+
+  it("parses again what failed for the moment (Problem.retry) and caches what is wrong with the text", async () => {
+    const root = await repo({ "a.mdx": incident("Alpha"), "b.mdx": incident("Beta").replace("SEV2", "SEV9"), "c.mdx": incident("Gamma") });
+    const cacheDir = await tmp("kaizen-parse-cache-");
+    // A repository that loses c.mdx's blob on this read (as a pack being repacked under a reader might).
+    const lost = git(root, "rev-parse", "HEAD:incidents/c.mdx").trim();
+    const flaky = new (class extends GitRepository {
+      override async readBlobs(ids: readonly string[]) {
+        const texts = await super.readBlobs(ids);
+        texts.delete(lost);
+        return texts;
+      }
+    })(root);
+    const cache = new ParseCache(cacheDir, "r");
+    caches.push(cache);
+    const first = await new ContentStore(flaky, { parseCache: cache }).snapshot();
+    expect(first.broken.map((b) => [b.id, b.problems.map((p) => [p.message, p.retry ?? false])])).toEqual([
+      ["b", [[expect.stringContaining("SEV9"), false]]],
+      ["c", [["could not be read: its blob is missing from the repository", true]]],
+    ]);
+    await cache.settled();
+    await markCached(cacheDir);
+
+    const second = open(root, cacheDir, "r");
+    const snap = await second.store.snapshot();
+    expect(snap.incidents.map((i) => i.frontmatter.title)).toEqual(["cached: Alpha", "Gamma"]);
+    expect(snap.broken.map((b) => [b.id, b.problems[0]?.message])).toEqual([["b", expect.stringMatching(/^cached: .*SEV9/)]]);
+    expect(second.store.progress()).toMatchObject({ files: 3, toParse: 1, fromCache: 2 });
   });
 });
