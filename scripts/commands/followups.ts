@@ -1,7 +1,9 @@
 import { ContentStore } from "../../lib/content/store";
 import { contentDir } from "../../lib/env";
 import { defaultTimeZone } from "../../lib/knowledge/dates";
-import { buildFollowupRows, groupRows, parseFollowupFilters, queryFollowups, type FollowupRow } from "../../lib/followups/model";
+import { buildFollowupRows, type FollowupRow } from "../../lib/followups/rows";
+import { parseFollowupFilters } from "../../lib/followups/filters";
+import { groupRows, queryFollowups } from "../../lib/followups/order";
 import { buildNudgeMessage, postWebhook } from "../../lib/followups/notify";
 import { flagNumber, flagString, UsageError, type CliArgs } from "../cli-args";
 
