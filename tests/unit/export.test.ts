@@ -71,6 +71,16 @@ describe("kaizen export --public", () => {
     expect(site.skipped).toEqual([]);
   });
 
+  it("dates an incident by the one rule (started_at, else detection, else the first timeline entry): its row and the order", () => {
+    const one = snap.incidents.find((i) => i.id === "public-one")!;
+    const other = snap.incidents.find((i) => i.id === "other-public")!;
+    const detectedOnly = { ...other, frontmatter: { ...other.frontmatter, started_at: undefined, detected_at: "2026-06-01T08:00:00Z" } };
+    const site = buildSite({ incidents: [one, detectedOnly], taxonomy: snap.taxonomy }, { kind: "public" }, assets, { now: NOW });
+    expect(site.incidents).toEqual(["other-public", "public-one"]);
+    expect(site.files.get("index.html")).toContain('dateTime="2026-06-01T08:00:00Z"');
+    expect(site.files.get("incidents/other-public.html")).toContain('dateTime="2026-06-01T08:00:00Z"');
+  });
+
   it("has no byte of any internal block, internal row or restricted or non-public incident, on disk", async () => {
     const dir = await tempDir();
     await writeSite(dir, buildSite(snap, { kind: "public" }, assets, { now: NOW }), "public");
