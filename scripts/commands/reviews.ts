@@ -1,11 +1,13 @@
 import { findUserByLogin, toViewer } from "../../lib/auth/users";
 import { configSection } from "../../lib/content/kaizen-config";
+import { canReadEntry } from "../../lib/knowledge/facts";
 import { ContentStore } from "../../lib/content/store";
 import { contentDir } from "../../lib/env";
 import { reviewsAt } from "../../lib/reviews/read";
 import { reviewState } from "../../lib/reviews/state";
 import { reviewsWaitingFor } from "../../lib/reviews/waiting";
 import { flagString, UsageError, type CliArgs } from "../cli-args";
+import { cliViewer } from "../cli-viewer";
 
 const USAGE = "reviews [--content DIR] [--mine [--user NAME]] [--include-restricted] [--json]";
 
@@ -59,9 +61,9 @@ export const command = {
         requestedAt: state.request?.at ?? null,
       }));
     } else {
-      const all = args.flags["include-restricted"] === true;
+      const viewer = cliViewer("reviews", { admin: args.flags["include-restricted"] === true });
       rows = snap.incidents
-        .filter((i) => i.frontmatter.status === "in-review" && (all || i.frontmatter.visibility !== "restricted"))
+        .filter((i) => i.frontmatter.status === "in-review" && canReadEntry(viewer, i))
         .map((i) => {
           const f = files.get(i.id);
           const state = reviewState(i.frontmatter, f?.ok ? f.entries : [], policy.policy);
