@@ -10,7 +10,8 @@ import { messagesForSave } from "../../lib/notify/events";
 import { mrkdwnLink } from "../../lib/notify/messages";
 import { configSection, kaizenConfigOf } from "../../lib/content/kaizen-config";
 import { EMPTY_NOTIFY_POLICY } from "../../lib/schema/notify-policy";
-import { git, incidentText, makeContentRepo, removeTempDirs, tempDir } from "./notify-fixtures";
+import { git, removeTempDirs, tempDir } from "../fixtures/git-repo";
+import { incidentText, makeContentRepo } from "./notify-fixtures";
 
 const BASE = "https://kaizen.example.com";
 const ADA: Viewer = { id: "ada", name: "Ada Admin", email: "ada@example.com", role: "admin", groups: [] };
