@@ -1,7 +1,3 @@
-import { execFileSync } from "node:child_process";
-import fs from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { configSection, kaizenConfigOf, parseKaizenConfig } from "../../lib/content/kaizen-config";
 import { parseIncidentText } from "../../lib/content/incident-file";
@@ -11,6 +7,7 @@ import { lintContent } from "../../lib/lint/content-lint";
 import { followupPolicySchema, targetDays } from "../../lib/schema/followup-policy";
 import { formatProblem } from "../../lib/schema/problems";
 import { Taxonomy } from "../../lib/schema/taxonomy";
+import { gitRepo, removeTempDirs } from "../fixtures/git-repo";
 
 const POLICY = followupPolicySchema.parse({ due_days: { SEV1: { prevent: 28, default: 42 }, SEV2: 28, default: 56 }, evidence_required: ["prevent"] });
 
@@ -111,21 +108,15 @@ describe("countermeasure evidence and verify_by", () => {
   });
 });
 
-const dirs: string[] = [];
-afterEach(async () => {
-  for (const d of dirs.splice(0)) await fs.rm(d, { recursive: true, force: true });
-});
+afterEach(removeTempDirs);
 
 describe("kaizen lint and the followups policy", () => {
   it("reports config errors and policy breaches with file, line and field", async () => {
-    const dir = await fs.mkdtemp(path.join(os.tmpdir(), "kaizen-policy-"));
-    dirs.push(dir);
-    await fs.mkdir(path.join(dir, "incidents"));
-    await fs.writeFile(path.join(dir, "factors.yml"), "categories: []\nfactors: []\n");
-    await fs.writeFile(path.join(dir, "kaizen.yml"), "followups:\n  due_days: { SEV1: 28 }\n  evidence_required: true\n  verify_after_days: 30\nreviewz: {}\n");
-    await fs.writeFile(
-      path.join(dir, "incidents", "checkout-down.mdx"),
-      incident(`${CM_OPEN}  - id: cm-2
+    const dir = await gitRepo(
+      {
+        "factors.yml": "categories: []\nfactors: []\n",
+        "kaizen.yml": "followups:\n  due_days: { SEV1: 28 }\n  evidence_required: true\n  verify_after_days: 30\nreviewz: {}\n",
+        "incidents/checkout-down.mdx": incident(`${CM_OPEN}  - id: cm-2
     title: Alert on saturation
     type: detect
     owner: bo@x.example
@@ -133,10 +124,9 @@ describe("kaizen lint and the followups policy", () => {
     status: done
     done_at: 2026-01-20
 `),
+      },
+      { prefix: "kaizen-policy-", message: "init" },
     );
-    execFileSync("git", ["init", "-q", "-b", "main"], { cwd: dir });
-    execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@x", "add", "-A"], { cwd: dir });
-    execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@x", "commit", "-q", "-m", "init"], { cwd: dir });
     const { problems } = await lintContent(dir, { committed: true });
     const lines = problems.filter((p) => p.field !== "blameless").map((p) => `${formatProblem(p)} ${p.severity}`);
     expect(lines).toEqual([
