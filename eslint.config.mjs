@@ -8,10 +8,10 @@ import nextTypescript from "eslint-config-next/typescript";
 const layer = (name) => [`**/${name}`, `**/${name}/**`, `@/lib/${name}`, `@/lib/${name}/**`];
 const APP = ["@/app/**", "**/app/**"];
 const above = {
-  "lib/text": ["schema", "content", "knowledge", "followups", "notify", "search", "reviews", "editor", "import", "lint", "pages"],
-  "lib/schema": ["content", "knowledge", "followups", "notify", "search", "reviews", "editor", "import", "lint", "pages"],
-  "lib/content": ["knowledge", "followups", "notify", "search", "reviews", "editor", "import", "lint", "pages"],
-  "lib/knowledge": ["followups", "notify", "search", "reviews", "editor", "import", "lint", "pages"],
+  "lib/text": ["schema", "content", "knowledge", "followups", "notify", "search", "reviews", "editor", "import", "lint", "pages", "publish", "export", "sync"],
+  "lib/schema": ["content", "knowledge", "followups", "notify", "search", "reviews", "editor", "import", "lint", "pages", "publish", "export", "sync"],
+  "lib/content": ["knowledge", "followups", "notify", "search", "reviews", "editor", "import", "lint", "pages", "publish", "export", "sync"],
+  "lib/knowledge": ["followups", "notify", "search", "reviews", "editor", "import", "lint", "pages", "publish", "export", "sync"],
   "lib/followups": ["notify", "reviews", "editor", "pages"],
   "lib/notify": ["search", "reviews", "editor", "pages"],
   "lib/search": ["followups", "notify", "reviews", "editor", "pages"],
@@ -21,6 +21,11 @@ const above = {
   "lib/import": ["pages"],
   "lib/lint": ["pages"],
   "lib/pages": [],
+  // Safe MDX sits below the content store (which checks bodies with it); public versions and the static export build
+  // on it, and nothing below them imports them.
+  "lib/mdx": ["content", "knowledge", "followups", "notify", "search", "reviews", "editor", "import", "lint", "pages", "publish", "export", "sync"],
+  "lib/publish": ["content", "knowledge", "followups", "notify", "search", "reviews", "editor", "import", "lint", "pages", "export", "sync"],
+  "lib/export": ["followups", "notify", "search", "reviews", "editor", "import", "lint", "pages", "sync"],
 };
 const layerRules = Object.entries(above).map(([dir, names]) => ({
   files: [`${dir}/**/*.ts`, `${dir}/**/*.tsx`],

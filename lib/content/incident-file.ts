@@ -46,7 +46,7 @@ interface Head {
 function finish(file: string, head: Head, bodyProblems: readonly MdxProblem[]): ParsedIncident {
   const { fm, problems, warnings } = head;
   for (const p of bodyProblems) {
-    problems.push({ file, line: p.line + head.bodyLine - 1, col: p.col, field: "body", message: p.message, severity: "error" });
+    problems.push({ file, line: p.line + head.bodyLine - 1, col: p.col, field: "body", message: p.message, severity: "error", ...(p.retry ? { retry: true as const } : {}) });
   }
   if (problems.length > 0 || !fm) return { ok: false, problems: problems.sort((a, b) => a.line - b.line || a.col - b.col) };
   return { ok: true, frontmatter: fm, body: head.body, bodyLine: head.bodyLine, warnings };

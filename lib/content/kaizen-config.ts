@@ -1,7 +1,6 @@
 import type { z } from "zod";
 import { EMPTY_KAIZEN_CONFIG, kaizenConfigSchema, type KaizenConfig } from "../schema/kaizen-config";
 import { fieldPath, type Problem } from "../schema/problems";
-import type { ContentRepository } from "./repository";
 import { FrontmatterError, parseYamlSafe, type ParsedYaml } from "./yaml";
 
 export const KAIZEN_CONFIG_FILE = "kaizen.yml";
@@ -57,7 +56,23 @@ export function parseKaizenConfig(raw: string | null): LoadedConfig<KaizenConfig
   return { value: merged.success ? merged.data : EMPTY_KAIZEN_CONFIG, problems: whole.problems };
 }
 
-/** Reads and validates the committed kaizen.yml of a content repository. */
-export async function loadKaizenConfig(repo: ContentRepository): Promise<LoadedConfig<KaizenConfig>> {
-  return parseKaizenConfig(await repo.readFile(KAIZEN_CONFIG_FILE));
+export type KaizenConfigSection = keyof KaizenConfig;
+
+/**
+ * One section of a parsed kaizen.yml (the snapshot's `config`) with the problems that concern it: those located in
+ * the section, and those of the whole file (unreadable, not a mapping, an unknown section), which leave every section
+ * at its defaults or may hide a misspelt one.
+ */
+export function configSection<K extends KaizenConfigSection>(
+  loaded: { config: KaizenConfig; configProblems: readonly Problem[] },
+  section: K,
+): { policy: KaizenConfig[K]; problems: Problem[] } {
+  const inSection = (field: string) => field === KAIZEN_CONFIG_FILE || field === section || field.startsWith(`${section}.`) || field.startsWith(`${section}[`);
+  return { policy: loaded.config[section], problems: loaded.configProblems.filter((p) => inSection(p.field)) };
+}
+
+/** Parses kaizen.yml text into the shape a snapshot carries (`config`, `configProblems`). */
+export function kaizenConfigOf(raw: string | null): { config: KaizenConfig; configProblems: Problem[] } {
+  const { value, problems } = parseKaizenConfig(raw);
+  return { config: value, configProblems: problems };
 }

@@ -1,9 +1,8 @@
+import { KAIZEN_CONFIG_FILE } from "./kaizen-config";
 import { FACTORS_FILE } from "./store";
 import type { Author, ContentRepository } from "./repository";
 import { parseTaxonomy } from "./store";
 
-/** The policy file `kaizen init` writes: every key optional, so it starts as documentation. */
-export const POLICY_FILE = "kaizen.yml";
 
 // A general starting point for a team's own taxonomy: the categories of ARCHITECTURE §2 and the factors most teams
 // meet in their first year of post-mortems. Aliases are the words people write, so suggestions work from day one.
@@ -180,7 +179,8 @@ export async function initKnowledgeBase(repo: ContentRepository, author: Author)
   if (parsed.problems.some((p) => p.severity === "error")) throw new Error(`starter taxonomy is invalid: ${parsed.problems.map((p) => p.message).join("; ")}`);
   if ((await repo.readFile(FACTORS_FILE)) !== null) return { ok: false, reason: `${FACTORS_FILE} already exists: nothing was changed (edit it to change the taxonomy)` };
   const files = [{ path: FACTORS_FILE, content: STARTER_FACTORS, baseBlob: null }];
-  if ((await repo.readFile(POLICY_FILE)) === null) files.push({ path: POLICY_FILE, content: STARTER_POLICY, baseBlob: null });
+  // The policy file: every key optional, so it starts as documentation.
+  if ((await repo.readFile(KAIZEN_CONFIG_FILE)) === null) files.push({ path: KAIZEN_CONFIG_FILE, content: STARTER_POLICY, baseBlob: null });
   const commit = await repo.commit(files, `kaizen init: starter ${files.map((f) => f.path).join(" and ")}`, author);
   return { ok: true, commit, files: files.map((f) => f.path) };
 }

@@ -247,8 +247,9 @@ export class ContentStore {
         const raw = texts.get(e.blob);
         if (e.mode === SYMLINK_MODE || raw === undefined) {
           // git stores a symlink as its target path: never followed, so it cannot expose a file outside the content.
+          // Not cached either way: the cache is keyed by blob, which does not tell a link from a file with that text.
           const why = e.mode === SYMLINK_MODE ? "is a symbolic link" : "its blob is missing from the repository";
-          const problem: Problem = { file: rel, line: 1, col: 1, field: "file", message: `could not be read: ${why}`, severity: "error" };
+          const problem: Problem = { file: rel, line: 1, col: 1, field: "file", message: `could not be read: ${why}`, severity: "error", retry: true };
           return [rel, e.blob, { ok: false, id, path: rel, blob: e.blob, problems: [problem], access: null }];
         }
         const entry = await parseEntry(rel, id, raw, taxonomy, e.blob);
@@ -307,12 +308,9 @@ export class ContentStore {
   }
 }
 
-/**
- * Whether a parse result may outlive this process: not when the file could not be read or its body could not be
- * checked in time (that says as much about the moment's load as about the file), so such a file is parsed again.
- */
+/** Whether a parse result may outlive this process: not when a problem is the moment's (Problem.retry). */
 function cacheable(entry: IncidentEntry): boolean {
-  return entry.ok || !entry.problems.some((p) => p.message.startsWith("could not be read") || p.message.includes("could not be checked"));
+  return entry.ok || !entry.problems.some((p) => p.retry);
 }
 
 /** Visibility of an incident file's text, valid or broken (see accessOfText); null when it cannot be worked out. */
@@ -332,7 +330,7 @@ async function parseEntry(rel: string, id: string, raw: string, taxonomy: Taxono
     return { ok: true, id, path: rel, frontmatter: parsed.frontmatter, body: parsed.body, bodyLine: parsed.bodyLine, blob, warnings: parsed.warnings };
   } catch (err) {
     // One broken file never breaks anything else, whatever goes wrong inside the parser.
-    return broken([{ file: rel, line: 1, col: 1, field: "file", message: `could not be read: ${(err as Error).message}`, severity: "error" }]);
+    return broken([{ file: rel, line: 1, col: 1, field: "file", message: `could not be read: ${(err as Error).message}`, severity: "error", retry: true }]);
   }
 }
 

@@ -45,6 +45,8 @@ export interface EditorForm {
   factors: FactorRow[];
   countermeasures: CountermeasureRow[];
   source: { url?: string; uuid?: string; company?: string } | null;
+  /** Not edited in the form (the review panel asks reviewers), carried through so that a save keeps them. */
+  reviewers?: string[];
   body: string;
 }
 
@@ -152,6 +154,7 @@ export function formFromData(data: unknown, body: string): EditorForm {
       evidence: evidenceList(r.evidence),
     })),
     source: sourceOf(d.source),
+    ...(d.reviewers === undefined ? {} : { reviewers: list(d.reviewers) }),
     body: body.replace(/^\n+/, ""),
   };
 }
@@ -215,6 +218,7 @@ export function formToFrontmatter(form: EditorForm): IncidentFrontmatterInput {
       evidence: c.evidence?.length ? c.evidence : undefined,
     })),
     source: form.source ?? undefined,
+    reviewers: form.reviewers?.length ? form.reviewers : undefined,
   };
 }
 

@@ -4,6 +4,7 @@ import type { ReactElement } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
 import { canRead, type Viewer } from "../auth/viewer";
 import type { IncidentDoc } from "../content/store";
+import { startedAt } from "../knowledge/facts";
 import type { Taxonomy } from "../schema/taxonomy";
 import { compileMdx } from "../mdx/compile";
 import { MdxContent } from "../mdx/render";
@@ -53,8 +54,8 @@ export function selectIncidents(incidents: readonly IncidentDoc[], audience: Exp
   return incidents.filter((i) => canRead(audience.viewer, i.frontmatter)).map((i) => ({ id: i.id, frontmatter: i.frontmatter, body: i.body }));
 }
 
-function newestFirst(a: { frontmatter: { started_at?: string | undefined } }, b: { frontmatter: { started_at?: string | undefined } }): number {
-  return (b.frontmatter.started_at ?? "").localeCompare(a.frontmatter.started_at ?? "");
+function newestFirst(a: { frontmatter: IncidentDoc["frontmatter"] }, b: { frontmatter: IncidentDoc["frontmatter"] }): number {
+  return (startedAt(b) ?? "").localeCompare(startedAt(a) ?? "");
 }
 
 function textOf(node: HastNodes): string {
@@ -166,7 +167,7 @@ function searchIndexScript(views: IncidentView[]): string {
       url: sitePath.incident(v.id),
       title: fm.title,
       summary,
-      date: fm.started_at ?? "",
+      date: startedAt(v) ?? "",
       severity: fm.severity ?? "",
       kind: fm.kind,
       status: fm.status,
@@ -187,7 +188,7 @@ function searchIndexScript(views: IncidentView[]): string {
 }
 
 function atomFeed(meta: SiteMeta, incidents: { id: string; frontmatter: IncidentDoc["frontmatter"]; hast: import("hast").Root }[]): string {
-  const updated = (fm: IncidentDoc["frontmatter"]) => fm.resolved_at ?? fm.mitigated_at ?? fm.started_at ?? meta.generatedAt;
+  const updated = (fm: IncidentDoc["frontmatter"]) => fm.resolved_at ?? fm.mitigated_at ?? startedAt({ frontmatter: fm }) ?? meta.generatedAt;
   const newest = incidents.map((i) => updated(i.frontmatter)).sort().pop() ?? meta.generatedAt;
   const entries = incidents.map((i) => {
     const fm = i.frontmatter;

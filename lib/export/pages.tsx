@@ -7,6 +7,7 @@ import { MdxContent } from "../mdx/render";
 import type { IncidentFrontmatter } from "../schema/incident";
 import { sitePath } from "./links";
 import { formatDate, formatDateTime } from "../knowledge/dates";
+import { startedAt } from "../knowledge/facts";
 
 // The exported site's pages: plain server-rendered React (renderToStaticMarkup), with the app's class names so the
 // app's CSS gives them the app's design, and the app's MdxContent for the write-up. No client React: the only script
@@ -143,8 +144,8 @@ function IncidentRow({ incident, up }: { incident: IncidentView; up: string }) {
           ))}
         </div>
       </div>
-      <time className="incident-row__date" dateTime={fm.started_at}>
-        {formatDate(fm.started_at)}
+      <time className="incident-row__date" dateTime={startedAt({ frontmatter: fm }) ?? undefined}>
+        {formatDate(startedAt({ frontmatter: fm }))}
       </time>
     </li>
   );
@@ -210,8 +211,8 @@ export function IncidentPage({ meta, incident }: { meta: SiteMeta; incident: Inc
             {internal && <Badge kind={fm.status}>{STATUS_LABEL[fm.status] ?? fm.status}</Badge>}
             {fm.kind === "near-miss" && <Badge kind="near-miss">Near miss</Badge>}
             {fm.visibility === "restricted" && <Badge kind="restricted">Restricted: {fm.groups.join(", ")}</Badge>}
-            <time className="muted small" dateTime={fm.started_at}>
-              {formatDate(fm.started_at)}
+            <time className="muted small" dateTime={startedAt({ frontmatter: fm }) ?? undefined}>
+              {formatDate(startedAt({ frontmatter: fm }))}
             </time>
           </div>
           <h1>{fm.title}</h1>

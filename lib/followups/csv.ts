@@ -1,4 +1,4 @@
-import type { FollowupRow } from "./model";
+import type { FollowupRow } from "./rows";
 import { stripInline } from "../mdx/inline";
 
 export const CSV_COLUMNS = ["incident", "title", "owner", "due", "status", "type", "days overdue", "ticket", "addresses", "url"] as const;

@@ -1,7 +1,7 @@
 import type { Taxonomy } from "../schema/taxonomy";
 import { COUNTERMEASURE_TYPES, type CountermeasureType } from "../schema/incident";
 import { daysBetween, toLocalDate } from "../knowledge/dates";
-import type { FollowupRow } from "./model";
+import type { FollowupRow } from "./rows";
 
 export interface EffectivenessFigures {
   /** Done countermeasures that address at least one factor (of this type or category). */

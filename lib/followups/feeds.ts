@@ -4,7 +4,8 @@ import type { Viewer } from "../auth/viewer";
 import { visibleContent } from "../knowledge/visible";
 import { csvStream } from "./csv";
 import { rowsToICalendar } from "./ical";
-import { parseFollowupFilters, queryFollowups, type SearchParamsInput } from "./model";
+import { parseFollowupFilters, type SearchParamsInput } from "./filters";
+import { queryFollowups } from "./order";
 import { followupRowsFor } from "./visible-rows";
 
 /** The CSV export of the rows matching these filters, as this viewer may see them, streamed (see csvStream). */

@@ -1,7 +1,7 @@
 import { incidentUrl } from "./csv";
 import { addDays } from "../knowledge/dates";
 import { isOpen } from "../knowledge/facts";
-import type { FollowupRow } from "./model";
+import type { FollowupRow } from "./rows";
 import { stripInline } from "../mdx/inline";
 
 export interface ICalendarOptions {

@@ -1,5 +1,6 @@
 import { incidentUrl } from "./csv";
-import { groupRows, sortRows, type FollowupRow } from "./model";
+import type { FollowupRow } from "./rows";
+import { groupRows, sortRows } from "./order";
 import { stripInline } from "../mdx/inline";
 
 export interface WebhookOptions {

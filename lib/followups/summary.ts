@@ -2,7 +2,8 @@ import { median } from "../knowledge/metrics";
 import { COUNTERMEASURE_STATUSES, COUNTERMEASURE_TYPES, type CountermeasureStatus, type CountermeasureType } from "../schema/incident";
 import { addDays, daysBetween, defaultTimeZone, localDate, toLocalDate } from "../knowledge/dates";
 import { isOpen } from "../knowledge/facts";
-import { NO_TEAM, type FollowupOptions, type FollowupRow } from "./model";
+import { type FollowupOptions, type FollowupRow } from "./rows";
+import { NO_TEAM } from "./order";
 
 export interface MonthPoint {
   /** YYYY-MM */

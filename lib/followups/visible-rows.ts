@@ -1,6 +1,6 @@
 import "server-only";
 import type { VisibleContent } from "../knowledge/visible";
-import { buildFollowupRows, type FollowupRow } from "./model";
+import { buildFollowupRows, type FollowupRow } from "./rows";
 
 const followupCache = new WeakMap<VisibleContent["incidents"], FollowupRow[]>();
 

@@ -74,7 +74,7 @@ export async function compileMdxOffThread(body: string): Promise<OffThreadCompil
     : outcome.reason === "timeout"
       ? `could not be rendered within ${seconds(p.timeoutMs)}: simplify its nesting or split it`
       : `could not be rendered: ${outcome.detail}`;
-  return { compiled: { hast: { type: "root", children: [] }, toc: [], problems: [{ line: 1, col: 1, message }] }, json: null };
+  return { compiled: { hast: { type: "root", children: [] }, toc: [], problems: [{ line: 1, col: 1, message, retry: true }] }, json: null };
 }
 
 /** checkMdx in a worker thread, under the time budget; a body over the budget gets one problem saying so. */
@@ -90,7 +90,7 @@ export async function checkMdxOffThread(body: string): Promise<MdxProblem[]> {
     : outcome.reason === "timeout"
       ? `could not be checked within ${seconds(p.timeoutMs)}: simplify its nesting or split it`
       : `could not be checked: ${outcome.detail}`;
-  return [{ line: 1, col: 1, message }];
+  return [{ line: 1, col: 1, message, retry: true }];
 }
 
 /** A body with more characters than the byte limit is over it whatever its encoding: no need to copy it to a worker. */

@@ -21,6 +21,8 @@ export interface MdxProblem {
   line: number;
   col: number;
   message: string;
+  /** The check did not finish (time budget, a failed worker): it says nothing lasting about the body (see Problem). */
+  retry?: true;
 }
 
 type JsxElement = Extract<Nodes, { type: "mdxJsxFlowElement" | "mdxJsxTextElement" }>;

@@ -14,7 +14,7 @@ serveJobs((message) => {
   try {
     return checkMdx(job.body);
   } catch (err) {
-    const problem: MdxProblem = { line: 1, col: 1, message: `could not be checked: ${err instanceof Error ? err.message : String(err)}` };
+    const problem: MdxProblem = { line: 1, col: 1, message: `could not be checked: ${err instanceof Error ? err.message : String(err)}`, retry: true };
     return [problem];
   }
 });

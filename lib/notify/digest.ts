@@ -1,6 +1,7 @@
 import type { IncidentDoc } from "../content/store";
 import { incidentUrl } from "../followups/csv";
-import { buildFollowupRows, groupRows, sortRows } from "../followups/model";
+import { buildFollowupRows } from "../followups/rows";
+import { groupRows, sortRows } from "../followups/order";
 import type { SlackBlock, SlackMessage } from "../followups/notify";
 import { canReadEntry, startedAt, startedMs } from "../knowledge/facts";
 import { formatDate, localDate } from "../knowledge/dates";

@@ -1,3 +1,4 @@
+import { configSection } from "../content/kaizen-config";
 import type { ContentStore, Snapshot } from "../content/store";
 import type { IncidentFrontmatter } from "../schema/incident";
 import type { WebhookOptions } from "../followups/notify";
@@ -5,7 +6,6 @@ import type { NotifyPolicy } from "../schema/notify-policy";
 import { resolveChannels, type Channel } from "./channels";
 import { deliver, type DeliveryReport } from "./deliver";
 import { messagesForReviewRequest, messagesForSave, type OutgoingMessage } from "./events";
-import { loadNotifyPolicy } from "./policy";
 
 /** The base URL of links in channel messages, outside any request: KAIZEN_BASE_URL, NEXTAUTH_URL, else localhost. */
 export function configuredBaseUrl(env: Record<string, string | undefined> = process.env): string {
@@ -18,7 +18,7 @@ export function configuredBaseUrl(env: Record<string, string | undefined> = proc
  * waits for it and never fails because of it; problems are logged by channel label, without URLs.
  */
 export async function notifyAfterSave(args: { store: ContentStore; id: string; previous: IncidentFrontmatter | null; before: Snapshot | null; after: Snapshot }, options: NotifyOptions = {}): Promise<DeliveryReport[]> {
-  return send(args.store, options, (channels, policy, baseUrl) => messagesForSave({ ...args, channels, policy, baseUrl }));
+  return send(args.after, options, (channels, policy, baseUrl) => messagesForSave({ ...args, channels, policy, baseUrl }));
 }
 
 /**
@@ -29,7 +29,7 @@ export async function notifyReviewRequested(
   args: { store: ContentStore; id: string; after: Snapshot; requester: { id: string; name: string }; reviewers: readonly string[] },
   options: NotifyOptions = {},
 ): Promise<DeliveryReport[]> {
-  return send(args.store, options, (channels, policy, baseUrl) => messagesForReviewRequest({ ...args, channels, policy, baseUrl }));
+  return send(args.after, options, (channels, policy, baseUrl) => messagesForReviewRequest({ ...args, channels, policy, baseUrl }));
 }
 
 export interface NotifyOptions {
@@ -40,8 +40,9 @@ export interface NotifyOptions {
   webhook?: WebhookOptions;
 }
 
-async function send(store: ContentStore, options: NotifyOptions, build: (channels: Channel[], policy: NotifyPolicy, baseUrl: string) => OutgoingMessage[]): Promise<DeliveryReport[]> {
-  const { policy, problems } = await loadNotifyPolicy(store.repo);
+/** The notifications section of the snapshot's kaizen.yml decides the channels; the snapshot is the one after the commit. */
+async function send(snapshot: Snapshot, options: NotifyOptions, build: (channels: Channel[], policy: NotifyPolicy, baseUrl: string) => OutgoingMessage[]): Promise<DeliveryReport[]> {
+  const { policy, problems } = configSection(snapshot, "notifications");
   for (const p of problems) console.error(`[kaizen] notifications: ${p.file}:${p.line}:${p.col} ${p.field} ${p.message}`);
   const env = options.env ?? process.env;
   const { channels, warnings } = resolveChannels(policy, env);

@@ -4,18 +4,9 @@ import { countermeasureEffectiveness, type CountermeasureOutcome, type Effective
 import { BREACH_LABEL, type BreachKind } from "../followups/policy";
 import type { Evidence } from "../schema/incident";
 import { calendarFeedLinks, type CalendarFeedLinks } from "../followups/feeds";
-import {
-  filterRows,
-  followupFiltersToSearchParams,
-  NO_TEAM,
-  groupRows,
-  parseFollowupFilters,
-  queryFollowups,
-  type FollowupFilters,
-  type FollowupGroupBy,
-  type FollowupRow,
-  type SearchParamsInput,
-} from "../followups/model";
+import type { FollowupRow } from "../followups/rows";
+import { filterRows, followupFiltersToSearchParams, parseFollowupFilters, type FollowupFilters, type FollowupGroupBy, type SearchParamsInput } from "../followups/filters";
+import { NO_TEAM, groupRows, queryFollowups } from "../followups/order";
 import { summarizeFollowups, type FollowupSummary } from "../followups/summary";
 import { followupRowsFor } from "../followups/visible-rows";
 import { defaultTimeZone, daysBetween, localDate } from "../knowledge/dates";

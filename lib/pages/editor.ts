@@ -5,7 +5,7 @@ import { ID_PATTERN } from "../schema/common";
 import { canAuthor, canManageVisibility, type Viewer } from "../auth/viewer";
 import { splitDocument } from "../content/frontmatter";
 import { facetValues } from "./incidents";
-import { visibleContent } from "../knowledge/visible";
+import { getIncidentEntry, visibleContent } from "../knowledge/visible";
 import { incidentFactors, type KnowledgeIncident } from "../knowledge/incident-view";
 import { startedAt } from "../knowledge/facts";
 import { defaultTimeZone } from "../knowledge/dates";
@@ -48,6 +48,15 @@ export interface EditorData {
    * is (the save refuses the change anyway; this says so before anyone tries).
    */
   publishThroughReview: boolean;
+}
+
+/**
+ * The edit page of an incident: the editor's data for an author; "authors-only" for a reader who may read the
+ * incident (told why they cannot edit it); null for anything else (the same 404 as an unknown id).
+ */
+export async function getEditPage(viewer: Viewer, id: string): Promise<EditorData | "authors-only" | null> {
+  if (!canAuthor(viewer)) return (await getIncidentEntry(viewer, id)) ? "authors-only" : null;
+  return getEditorData(viewer, id);
 }
 
 /** Editor data for a new incident (id null) or an existing one; null when the viewer may not author or see it. */

@@ -2,6 +2,7 @@ import "server-only";
 import { loadUsers, toViewer } from "../auth/users";
 import { canEdit, canRead, type Viewer } from "../auth/viewer";
 import { getStore } from "../content";
+import { configSection } from "../content/kaizen-config";
 import type { ContentStore } from "../content/store";
 import { getIncidentEntry, visibleContent } from "../knowledge/visible";
 import { compileMdxCached } from "../mdx/cache";
@@ -57,7 +58,7 @@ export async function getReviewPanel(viewer: Viewer, id: string, store: ContentS
   if (!entry?.ok) return null;
   const snapshot = await store.snapshot();
   const fm = entry.frontmatter;
-  const { policy, problems: policyProblems } = (await reviewsAt(store, snapshot)).policy;
+  const { policy, problems: policyProblems } = configSection(snapshot, "review");
   const file = await reviewFileAt(store, snapshot, id);
   const entries = file.ok ? file.entries : [];
   const state = reviewState(fm, entries, policy);
@@ -109,8 +110,8 @@ export interface WaitingReviewRow {
 /** "Reviews waiting for me": only incidents this viewer may read (visibleContent), asked and not yet decided. */
 export async function getReviewsWaiting(viewer: Viewer, store: ContentStore = getStore()): Promise<WaitingReviewRow[]> {
   const visible = await visibleContent(viewer);
-  const { files, policy } = await reviewsAt(store, visible.snapshot);
-  return reviewsWaitingFor(viewer, visible.incidents, files, policy.policy).map(({ incident, state }) => ({
+  const { files } = await reviewsAt(store, visible.snapshot);
+  return reviewsWaitingFor(viewer, visible.incidents, files, visible.snapshot.config.review).map(({ incident, state }) => ({
     incident: toRowData(incident),
     requestedBy: state.request ? (state.request.name ?? state.request.by) : null,
     requestedAt: state.request?.at ?? null,

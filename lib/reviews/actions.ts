@@ -7,6 +7,7 @@ import { getStore } from "../content";
 import { frontmatterRegions, parseYaml } from "../content/frontmatter";
 import { parseIncidentTextWith } from "../content/incident-file";
 import type { FileChange } from "../content/repository";
+import { configSection } from "../content/kaizen-config";
 import type { ContentStore, IncidentDoc, Snapshot } from "../content/store";
 import { editYaml } from "../content/yaml-edit";
 import { AppError, isAppError } from "../errors";
@@ -22,7 +23,7 @@ import { refreshSearchIndex } from "../search/service";
 import { reviewCommitMessage } from "./commit-message";
 import { appendReviewEntry, reviewFile, ReviewFileError, timelineRowIds, type ReviewEntry } from "./file";
 import { describeIssues, reviewActionSchema, type ReviewActionInput } from "./input";
-import { reviewFileAt, reviewsAt } from "./read";
+import { reviewFileAt } from "./read";
 import { decisionBlocker, isHandleOf, isRequestedReviewer, readyToPublish, reviewState } from "./state";
 
 export interface ReviewActionOptions {
@@ -126,7 +127,7 @@ export async function performReviewAction(viewer: Viewer, incidentId: string, ra
     if (!entry || !canReadEntry(viewer, entry)) throw await denied(viewer, `review ${input.action}`, `incidents/${incidentId}`, "not found");
     if (!entry.ok) throw new AppError("bad_request", "the incident file does not validate; fix it in the editor first");
     const fm = entry.frontmatter;
-    const { policy } = (await reviewsAt(store, snapshot)).policy;
+    const { policy } = configSection(snapshot, "review");
     const file = await reviewFileAt(store, snapshot, incidentId);
     if (!file.ok) throw new ReviewFileAppError(new ReviewFileError(incidentId, file.problems));
 

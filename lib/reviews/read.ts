@@ -1,39 +1,32 @@
 import type { ContentStore, Snapshot } from "../content/store";
-import { parseReviewPolicy } from "../content/review-policy";
-import { POLICY_FILE } from "../content/policy";
-import type { ReviewPolicy } from "../schema/review-policy";
-import type { Problem } from "../schema/problems";
 import { parseReviewFile, REVIEWS_DIR, reviewFile, type ParsedReviewFile } from "./file";
 
 export type ReviewFileState = ParsedReviewFile & { blob: string | null; raw: string | null };
 
 interface Cached {
   head: string | null;
-  policy: { policy: ReviewPolicy; problems: Problem[] };
   files: Map<string, ReviewFileState>;
 }
 
-// Review files parsed once per blob; the list of them and the policy once per HEAD (the nav count asks on every page).
+// Review files parsed once per blob, the list of them once per HEAD (the nav count asks on every page). The review
+// policy is the snapshot's: configSection(snapshot, "review") in lib/content/kaizen-config.
 const byStore = new WeakMap<ContentStore, Cached>();
 const parsedByBlob = new Map<string, ReviewFileState>();
 const MAX_PARSED = 5000;
 
 /**
- * Every review file and the review policy at the snapshot's HEAD. Callers filter by the incident's visibility before
+ * Every review file at the snapshot's HEAD. Callers filter by the incident's visibility before
  * anything of a file leaves the server: this reads them all.
  */
 export async function reviewsAt(store: ContentStore, snapshot: Snapshot): Promise<Cached> {
   const hit = byStore.get(store);
   if (hit && hit.head === snapshot.head) return hit;
   const files = new Map<string, ReviewFileState>();
-  let policy: Cached["policy"] = parseReviewPolicy(null);
   if (snapshot.head) {
-    const tree = await store.repo.tree(snapshot.head, [POLICY_FILE, `${REVIEWS_DIR}/`]);
+    const tree = await store.repo.tree(snapshot.head, [`${REVIEWS_DIR}/`]);
     const wanted = [...tree].filter(([rel, e]) => rel.startsWith(`${REVIEWS_DIR}/`) && rel.endsWith(".yml") && e.type === "blob" && e.mode !== "120000");
-    const policyEntry = tree.get(POLICY_FILE);
-    const toRead = [...wanted.map(([, e]) => e.blob).filter((b) => !parsedByBlob.has(b)), ...(policyEntry?.type === "blob" ? [policyEntry.blob] : [])];
+    const toRead = wanted.map(([, e]) => e.blob).filter((b) => !parsedByBlob.has(b));
     const texts = toRead.length ? await store.repo.readBlobs(toRead) : new Map<string, string>();
-    if (policyEntry?.type === "blob" && policyEntry.mode !== "120000") policy = parseReviewPolicy(texts.get(policyEntry.blob) ?? null);
     if (parsedByBlob.size > MAX_PARSED) parsedByBlob.clear();
     for (const [rel, e] of wanted) {
       const id = rel.slice(REVIEWS_DIR.length + 1, -".yml".length);
@@ -46,7 +39,7 @@ export async function reviewsAt(store: ContentStore, snapshot: Snapshot): Promis
       files.set(id, state);
     }
   }
-  const cached = { head: snapshot.head, policy, files };
+  const cached = { head: snapshot.head, files };
   byStore.set(store, cached);
   return cached;
 }

@@ -8,6 +8,11 @@ export interface Problem {
   field: string;
   message: string;
   severity: "error" | "warning";
+  /**
+   * The file could not be read or checked this time (a missing blob, the MDX time budget under load, a failed
+   * worker): the problem is the moment's, not the text's, so the result is parsed again rather than cached.
+   */
+  retry?: true;
 }
 
 /** `incidents/foo.mdx:7:3  severity  expected one of SEV1..SEV4, got "sev 1"` */

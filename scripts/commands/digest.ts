@@ -5,7 +5,7 @@ import { formatProblem } from "../../lib/schema/problems";
 import { INTERNAL_AUDIENCE, resolveChannels } from "../../lib/notify/channels";
 import { buildDigest, digestMessage, digestText, isEmptyDigest } from "../../lib/notify/digest";
 import { postWebhook } from "../../lib/followups/notify";
-import { loadNotifyPolicy } from "../../lib/notify/policy";
+import { configSection } from "../../lib/content/kaizen-config";
 import { publishedSince } from "../../lib/notify/published-since";
 import { flagString, UsageError, type CliArgs } from "../cli-args";
 
@@ -47,7 +47,8 @@ export const command = {
     const timeoutMs = wholeNumber(args, "timeout", 5000);
 
     const store = new ContentStore(contentDir());
-    const { policy, problems } = await loadNotifyPolicy(store.repo);
+    const snapshot = await store.snapshot();
+    const { policy, problems } = configSection(snapshot, "notifications");
     if (problems.length) {
       for (const p of problems) console.error(formatProblem(p));
       console.error("digest: kaizen.yml notifications are invalid; nothing sent (fix the lines above)");
@@ -59,7 +60,6 @@ export const command = {
     const now = new Date();
     const since = new Date(now.getTime() - period);
     const timeZone = defaultTimeZone();
-    const snapshot = await store.snapshot();
     if (snapshot.broken.length > 0) console.error(`warning: ${snapshot.broken.length} incident file(s) could not be read and are left out (run: kaizen lint)`);
     const newlyPublished = await publishedSince(store, snapshot, since);
     const digestFor = (channel: typeof INTERNAL_AUDIENCE) => buildDigest({ incidents: snapshot.incidents, taxonomy: snapshot.taxonomy, newlyPublished, channel, since, now, timeZone, policy: snapshot.config.followups });

@@ -3,7 +3,7 @@ import { contentDir } from "../../lib/env";
 import { buildKnowledge } from "../../lib/knowledge/model";
 import { canReadEntry } from "../../lib/knowledge/facts";
 import { formatDate } from "../../lib/knowledge/dates";
-import type { Viewer } from "../../lib/auth/viewer";
+import { cliViewer } from "../cli-viewer";
 import { factorReportRows, type FactorReportRow } from "../../lib/knowledge/factor-report";
 import { DEFAULT_PAGE_SIZE, pageOf, parsePageQuery, type PageQuery } from "../../lib/paging";
 import { flagCount, flagString, UsageError, type CliArgs } from "../cli-args";
@@ -13,12 +13,6 @@ const USAGE = "factors [--content DIR] [--json [--limit N] [--cursor C] | --all]
 
 /** Later incidents listed per done countermeasure; the count covers the rest. */
 const RECURRENCE_EXAMPLES = 5;
-
-/** Who the report is for: a reader without groups unless told otherwise. */
-function cliViewer(groups: string | undefined, admin: boolean): Viewer {
-  const list = (groups ?? "").split(",").map((g) => g.trim()).filter(Boolean);
-  return { id: "cli", name: "kaizen factors", email: "", role: admin ? "admin" : "reader", groups: list };
-}
 
 const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
@@ -55,7 +49,7 @@ export const command = {
 
     const groups = flagString(args, "as-group");
     if (groups !== undefined && args.flags["include-restricted"] === true) throw new UsageError(`${USAGE}\n--as-group and --include-restricted exclude each other`);
-    const viewer = cliViewer(groups, args.flags["include-restricted"] === true);
+    const viewer = cliViewer("factors", { groups, admin: args.flags["include-restricted"] === true });
 
     const cursorFlag = flagString(args, "cursor");
     if (args.flags.cursor === true || cursorFlag === "") throw new UsageError(`${USAGE}\n--cursor needs the "next" value of the previous page`);

@@ -2,7 +2,9 @@ import { ContentStore } from "../../lib/content/store";
 import { contentDir } from "../../lib/env";
 import { defaultTimeZone, formatDate } from "../../lib/knowledge/dates";
 import { VERIFICATIONS } from "../../lib/followups/effectiveness";
-import { buildFollowupRows, groupRows, parseFollowupFilters, queryFollowups, type FollowupRow } from "../../lib/followups/model";
+import { buildFollowupRows, type FollowupRow } from "../../lib/followups/rows";
+import { parseFollowupFilters } from "../../lib/followups/filters";
+import { groupRows, queryFollowups } from "../../lib/followups/order";
 import { buildNudgeMessage, postWebhook } from "../../lib/followups/notify";
 import { flagNumber, flagString, UsageError, type CliArgs } from "../cli-args";
 

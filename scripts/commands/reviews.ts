@@ -1,4 +1,6 @@
 import { findUserByLogin, toViewer } from "../../lib/auth/users";
+import { configSection } from "../../lib/content/kaizen-config";
+import { canReadEntry } from "../../lib/knowledge/facts";
 import { ContentStore } from "../../lib/content/store";
 import { contentDir } from "../../lib/env";
 import { formatDateTime } from "../../lib/knowledge/dates";
@@ -6,6 +8,7 @@ import { reviewsAt } from "../../lib/reviews/read";
 import { reviewState } from "../../lib/reviews/state";
 import { reviewsWaitingFor } from "../../lib/reviews/waiting";
 import { flagString, UsageError, type CliArgs } from "../cli-args";
+import { cliViewer } from "../cli-viewer";
 
 const USAGE = "reviews [--content DIR] [--mine [--user NAME]] [--include-restricted] [--json]";
 
@@ -35,7 +38,8 @@ export const command = {
     if (args.flags.mine === true && args.flags["include-restricted"] === true) throw new UsageError(`--include-restricted does not apply to --mine: you see what you may read\n  ${USAGE}`);
     const store = new ContentStore(contentDir());
     const snap = await store.snapshot();
-    const { files, policy } = await reviewsAt(store, snap);
+    const { files } = await reviewsAt(store, snap);
+    const policy = configSection(snap, "review");
     for (const p of policy.problems) console.error(`warning: ${p.file}:${p.line}:${p.col}  ${p.field}  ${p.message}`);
     const broken = [...files].filter(([, f]) => !f.ok);
     for (const [id] of broken) console.error(`warning: reviews/${id}.yml does not validate and is read as empty (run: kaizen lint)`);
@@ -58,9 +62,9 @@ export const command = {
         requestedAt: state.request?.at ?? null,
       }));
     } else {
-      const all = args.flags["include-restricted"] === true;
+      const viewer = cliViewer("reviews", { admin: args.flags["include-restricted"] === true });
       rows = snap.incidents
-        .filter((i) => i.frontmatter.status === "in-review" && (all || i.frontmatter.visibility !== "restricted"))
+        .filter((i) => i.frontmatter.status === "in-review" && canReadEntry(viewer, i))
         .map((i) => {
           const f = files.get(i.id);
           const state = reviewState(i.frontmatter, f?.ok ? f.entries : [], policy.policy);

@@ -1,10 +1,7 @@
-import { execFileSync } from "node:child_process";
-import fs from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Viewer } from "../../lib/auth/viewer";
 import { AppError } from "../../lib/errors";
+import { gitRepo, removeTempDirs, tempDir } from "../fixtures/git-repo";
 
 // The route handlers as a client calls them, over a real content repository; only the signed-in viewer is switched.
 const RAE: Viewer = { id: "rae", name: "Rae Reader", email: "rae@example.com", role: "reader", groups: [] };
@@ -23,7 +20,6 @@ const { getStore } = await import("../../lib/content");
 
 const FACTORS = ["missing-alert", "alert-fatigue", "retry-storm", "disk-full", "secret-leak"].map((id) => `- id: ${id}\n  name: ${id.replace(/-/g, " ")}\n  category: ops\n  description: ${id}.\n`).join("");
 
-const dirs: string[] = [];
 const prev = { content: process.env.KAIZEN_CONTENT_DIR, data: process.env.KAIZEN_DATA_DIR };
 
 function incident(i: number, extra: string[] = [], factor = "missing-alert"): string {
@@ -55,18 +51,12 @@ async function all(route: { GET: (req: Request) => Promise<Response> }, first: s
 }
 
 beforeAll(async () => {
-  const root = await fs.realpath(await fs.mkdtemp(path.join(os.tmpdir(), "kaizen-paging-")));
-  dirs.push(root);
-  const data = await fs.mkdtemp(path.join(os.tmpdir(), "kaizen-paging-data-"));
-  dirs.push(data);
-  execFileSync("git", ["init", "-q", "-b", "main"], { cwd: root });
-  await fs.mkdir(path.join(root, "incidents"));
-  await fs.writeFile(path.join(root, "factors.yml"), FACTORS);
-  for (let i = 0; i < 12; i++) await fs.writeFile(path.join(root, "incidents", `inc-${String(i).padStart(2, "0")}.mdx`), incident(i, [], i % 2 ? "alert-fatigue" : "missing-alert"));
+  const files: Record<string, string> = { "factors.yml": FACTORS };
+  for (let i = 0; i < 12; i++) files[`incidents/inc-${String(i).padStart(2, "0")}.mdx`] = incident(i, [], i % 2 ? "alert-fatigue" : "missing-alert");
   // Restricted to the security group: never counted, paged or named for Rae.
-  for (let i = 0; i < 3; i++) await fs.writeFile(path.join(root, "incidents", `secret-${i}.mdx`), incident(40 + i, ["visibility: restricted", "groups: [security]"], "secret-leak"));
-  execFileSync("git", ["-c", "user.name=T", "-c", "user.email=t@example.com", "add", "-A"], { cwd: root });
-  execFileSync("git", ["-c", "user.name=T", "-c", "user.email=t@example.com", "commit", "-qm", "content"], { cwd: root });
+  for (let i = 0; i < 3; i++) files[`incidents/secret-${i}.mdx`] = incident(40 + i, ["visibility: restricted", "groups: [security]"], "secret-leak");
+  const root = await gitRepo(files, { prefix: "kaizen-paging-", message: "content" });
+  const data = await tempDir("kaizen-paging-data-");
   process.env.KAIZEN_CONTENT_DIR = root;
   process.env.KAIZEN_DATA_DIR = data;
   await getStore(root).forceRefresh();
@@ -77,7 +67,7 @@ afterAll(async () => {
     if (v === undefined) delete process.env[k];
     else process.env[k] = v;
   }
-  for (const d of dirs) await fs.rm(d, { recursive: true, force: true });
+  await removeTempDirs();
 });
 
 describe("cursor paging", () => {

@@ -1,8 +1,8 @@
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { commitAll, git, removeTempDirs, tempDirSync } from "../fixtures/git-repo";
 
 // The CLI as a person (or cron) runs it: a real process over a temporary content repository.
 const root = path.resolve(__dirname, "../..");
@@ -21,17 +21,15 @@ function kaizen(args: string[], input?: string) {
 }
 
 beforeAll(() => {
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), "kaizen-cli-"));
+  tmp = tempDirSync("kaizen-cli-");
   content = path.join(tmp, "content");
   data = path.join(tmp, "data");
   fs.cpSync(path.join(root, "content"), content, { recursive: true });
-  spawnSync("git", ["init", "-q", "-b", "main"], { cwd: content });
+  git(content, "init", "-q", "-b", "main");
   // The commands read what is committed (as the server does); `lint` reads the files on disk.
-  const who = ["-c", "user.name=Test", "-c", "user.email=test@example.com"];
-  spawnSync("git", [...who, "add", "-A"], { cwd: content });
-  spawnSync("git", [...who, "commit", "-qm", "sample"], { cwd: content });
+  commitAll(content, "sample");
 });
-afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+afterAll(removeTempDirs);
 
 describe("kaizen CLI", { timeout: 120_000 }, () => {
   it("rejects an unknown flag instead of silently ignoring it (a typo in a cron line)", () => {

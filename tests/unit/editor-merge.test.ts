@@ -1,12 +1,9 @@
-import { execFileSync } from "node:child_process";
-import fs from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Viewer } from "../../lib/auth/viewer";
 import { ContentStore } from "../../lib/content/store";
 import { threeWayMerge } from "../../lib/editor/merge";
 import { saveIncident } from "../../lib/editor/save";
+import { git, gitRepo, removeTempDirs, tempDir } from "../fixtures/git-repo";
 
 const FACTORS = `- id: missing-alert
   name: Missing alert
@@ -40,27 +37,10 @@ function incident(o: { title?: string; summary?: string; extra?: string[]; lesso
   ].join("\n");
 }
 
-const dirs: string[] = [];
 let prevDataDir: string | undefined;
 
-function git(root: string, ...args: string[]): string {
-  return execFileSync("git", args, { cwd: root, encoding: "utf8", env: { ...process.env, GIT_AUTHOR_NAME: "Setup", GIT_AUTHOR_EMAIL: "setup@example.com", GIT_COMMITTER_NAME: "Setup", GIT_COMMITTER_EMAIL: "setup@example.com" } });
-}
-
-async function tempDir(prefix: string): Promise<string> {
-  const d = await fs.realpath(await fs.mkdtemp(path.join(os.tmpdir(), prefix)));
-  dirs.push(d);
-  return d;
-}
-
 async function makeRepo(text = incident()): Promise<{ root: string; store: ContentStore }> {
-  const root = await tempDir("kaizen-merge-");
-  git(root, "init", "-q", "-b", "main");
-  await fs.mkdir(path.join(root, "incidents"));
-  await fs.writeFile(path.join(root, "factors.yml"), FACTORS);
-  await fs.writeFile(path.join(root, "incidents", "db-failover.mdx"), text);
-  git(root, "add", "-A");
-  git(root, "commit", "-q", "-m", "Initial content");
+  const root = await gitRepo({ "factors.yml": FACTORS, "incidents/db-failover.mdx": text }, { prefix: "kaizen-merge-" });
   return { root, store: new ContentStore(root) };
 }
 
@@ -76,7 +56,7 @@ beforeAll(async () => {
 afterAll(async () => {
   if (prevDataDir === undefined) delete process.env.KAIZEN_DATA_DIR;
   else process.env.KAIZEN_DATA_DIR = prevDataDir;
-  for (const d of dirs) await fs.rm(d, { recursive: true, force: true });
+  await removeTempDirs();
 });
 
 describe("threeWayMerge", () => {

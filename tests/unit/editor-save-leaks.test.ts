@@ -1,6 +1,4 @@
-import { execFileSync } from "node:child_process";
 import fs from "node:fs/promises";
-import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readAudit } from "../../lib/auth/audit";
@@ -10,6 +8,7 @@ import { GitRepository, type ContentRepository } from "../../lib/content/reposit
 import { ContentStore } from "../../lib/content/store";
 import { loadForEdit, saveIncident, type SaveResult } from "../../lib/editor/save";
 import { visibleTo } from "../../lib/search/visibility";
+import { git, gitRepo, inIncidents, removeTempDirs, tempDir } from "../fixtures/git-repo";
 
 // Restricted means invisible, on the write path too: no save result, thrown error or editor load carries anything of
 // an incident the viewer may not read, and the answers for hidden ids are the answers for any unavailable id.
@@ -36,31 +35,10 @@ const BROKEN_RESTRICTED = ["---", `title: ${SECRET}`, "status: published", "visi
 // Broken YAML that mentions visibility in a way a line scan cannot read.
 const BROKEN_UNKNOWN = ["---", `title: ${SECRET}`, "status: published", "access: {visibility: restricted, groups: [security]", "---", "", `${SECRET}.`, ""].join("\n");
 
-const dirs: string[] = [];
 let prevDataDir: string | undefined;
 
-function git(root: string, ...args: string[]): string {
-  return execFileSync("git", args, {
-    cwd: root,
-    encoding: "utf8",
-    env: { ...process.env, GIT_AUTHOR_NAME: "Setup", GIT_AUTHOR_EMAIL: "setup@example.com", GIT_COMMITTER_NAME: "Setup", GIT_COMMITTER_EMAIL: "setup@example.com" },
-  });
-}
-
-async function tempDir(prefix: string): Promise<string> {
-  const d = await fs.realpath(await fs.mkdtemp(path.join(os.tmpdir(), prefix)));
-  dirs.push(d);
-  return d;
-}
-
 async function makeRepo(files: Record<string, string>): Promise<string> {
-  const root = await tempDir("kaizen-leaks-");
-  git(root, "init", "-q", "-b", "main");
-  await fs.mkdir(path.join(root, "incidents"));
-  await fs.writeFile(path.join(root, "factors.yml"), FACTORS);
-  for (const [name, text] of Object.entries(files)) await fs.writeFile(path.join(root, "incidents", name), text);
-  git(root, "add", "-A");
-  git(root, "commit", "-q", "-m", "Initial content");
+  const root = await gitRepo({ "factors.yml": FACTORS, ...inIncidents(files) }, { prefix: "kaizen-leaks-" });
   return root;
 }
 
@@ -89,7 +67,7 @@ beforeAll(async () => {
 afterAll(async () => {
   if (prevDataDir === undefined) delete process.env.KAIZEN_DATA_DIR;
   else process.env.KAIZEN_DATA_DIR = prevDataDir;
-  for (const d of dirs) await fs.rm(d, { recursive: true, force: true });
+  await removeTempDirs();
 });
 
 describe("saveIncident: nothing of a restricted incident in any answer", () => {

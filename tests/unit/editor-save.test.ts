@@ -1,12 +1,11 @@
-import { execFileSync } from "node:child_process";
 import fs from "node:fs/promises";
-import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Viewer } from "../../lib/auth/viewer";
 import { ContentStore } from "../../lib/content/store";
 import { saveIncident } from "../../lib/editor/save";
 import { AppError } from "../../lib/errors";
+import { git, gitRepo, inIncidents, removeTempDirs, tempDir } from "../fixtures/git-repo";
 
 const FACTORS = `- id: missing-alert
   name: Missing alert
@@ -26,32 +25,11 @@ function incident(title: string, extra: string[] = [], body = "## Summary\n\nSom
   return ["---", `title: ${title}`, "status: published", "severity: SEV2", "started_at: 2026-03-14T14:00:00Z", ...extra, "---", "", body].join("\n");
 }
 
-const dirs: string[] = [];
 let prevDataDir: string | undefined;
-
-function git(root: string, ...args: string[]): string {
-  return execFileSync("git", args, {
-    cwd: root,
-    encoding: "utf8",
-    env: { ...process.env, GIT_AUTHOR_NAME: "Setup", GIT_AUTHOR_EMAIL: "setup@example.com", GIT_COMMITTER_NAME: "Setup", GIT_COMMITTER_EMAIL: "setup@example.com" },
-  });
-}
-
-async function tempDir(prefix: string): Promise<string> {
-  const d = await fs.realpath(await fs.mkdtemp(path.join(os.tmpdir(), prefix)));
-  dirs.push(d);
-  return d;
-}
 
 /** A content repository with a taxonomy and the given incidents, committed. */
 async function makeRepo(files: Record<string, string> = { "db-failover.mdx": incident("Database failover") }): Promise<{ root: string; store: ContentStore }> {
-  const root = await tempDir("kaizen-editor-");
-  git(root, "init", "-q", "-b", "main");
-  await fs.mkdir(path.join(root, "incidents"));
-  await fs.writeFile(path.join(root, "factors.yml"), FACTORS);
-  for (const [name, text] of Object.entries(files)) await fs.writeFile(path.join(root, "incidents", name), text);
-  git(root, "add", "-A");
-  git(root, "commit", "-q", "-m", "Initial content");
+  const root = await gitRepo({ "factors.yml": FACTORS, ...inIncidents(files) }, { prefix: "kaizen-editor-" });
   return { root, store: new ContentStore(root) };
 }
 
@@ -67,7 +45,7 @@ beforeAll(async () => {
 afterAll(async () => {
   if (prevDataDir === undefined) delete process.env.KAIZEN_DATA_DIR;
   else process.env.KAIZEN_DATA_DIR = prevDataDir;
-  for (const d of dirs) await fs.rm(d, { recursive: true, force: true });
+  await removeTempDirs();
 });
 
 describe("saveIncident: compare-and-swap", () => {

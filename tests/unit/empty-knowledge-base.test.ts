@@ -1,6 +1,5 @@
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import fs from "node:fs/promises";
-import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Viewer } from "../../lib/auth/viewer";
@@ -10,25 +9,17 @@ import { initKnowledgeBase, STARTER_FACTORS } from "../../lib/content/starter";
 import { parseTaxonomy } from "../../lib/content/store";
 import { getFactorsIndex, taxonomyFileState } from "../../lib/pages/factors";
 import { getOverview } from "../../lib/pages/overview";
+import { git, removeTempDirs, tempDir, tempDirSync } from "../fixtures/git-repo";
 
 const root = path.resolve(__dirname, "../..");
 const RAE: Viewer = { id: "rae", name: "Rae Reader", email: "rae@example.com", role: "reader", groups: [] };
-const dirs: string[] = [];
 const prev = { content: process.env.KAIZEN_CONTENT_DIR, data: process.env.KAIZEN_DATA_DIR };
-
-async function tempDir(prefix: string): Promise<string> {
-  const d = await fs.realpath(await fs.mkdtemp(path.join(os.tmpdir(), prefix)));
-  dirs.push(d);
-  return d;
-}
 
 async function emptyRepo(): Promise<string> {
   const d = await tempDir("kaizen-empty-");
-  execFileSync("git", ["init", "-q", "-b", "main"], { cwd: d });
+  git(d, "init", "-q", "-b", "main");
   return d;
 }
-
-const git = (cwd: string, ...args: string[]) => execFileSync("git", args, { cwd, encoding: "utf8" });
 
 beforeAll(async () => {
   process.env.KAIZEN_DATA_DIR = await tempDir("kaizen-empty-data-");
@@ -39,7 +30,7 @@ afterAll(async () => {
     if (v === undefined) delete process.env[k];
     else process.env[k] = v;
   }
-  for (const d of dirs) await fs.rm(d, { recursive: true, force: true });
+  await removeTempDirs();
 });
 
 describe("an empty knowledge base", { timeout: 60_000 }, () => {
@@ -58,14 +49,14 @@ describe("an empty knowledge base", { timeout: 60_000 }, () => {
     expect(git(dir, "show", "HEAD:factors.yml")).toBe(STARTER_FACTORS);
     expect(git(dir, "status", "--porcelain").trim()).toBe("");
     await fs.writeFile(path.join(dir, "factors.yml"), "- id: ours\n  name: Ours\n  category: ours\n  description: Ours.\n");
-    git(dir, "-c", "user.name=T", "-c", "user.email=t@example.com", "commit", "-qam", "ours");
+    git(dir, "commit", "-qam", "ours");
     const again = await initKnowledgeBase(new GitRepository(dir), { name: "Ada Admin", email: "ada@example.com" });
     expect(again.ok).toBe(false);
     expect(git(dir, "show", "HEAD:factors.yml")).toContain("id: ours");
   });
 
   it("kaizen init on a new directory makes the repository and commits the starter; lint then passes", () => {
-    const parent = dirs[0]!;
+    const parent = tempDirSync("kaizen-init-");
     const dir = path.join(parent, "new-kb");
     const run = (...args: string[]) => spawnSync(process.execPath, ["--import", "tsx", path.join(root, "scripts/kaizen.ts"), ...args, "--content", dir], { cwd: root, encoding: "utf8", env: { ...process.env, GIT_AUTHOR_NAME: "Ada", GIT_AUTHOR_EMAIL: "ada@example.com", GIT_COMMITTER_NAME: "Ada", GIT_COMMITTER_EMAIL: "ada@example.com" } });
     const r = run("init");

@@ -1,6 +1,5 @@
 import { execFileSync } from "node:child_process";
 import fs from "node:fs/promises";
-import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Viewer } from "../../lib/auth/viewer";
@@ -9,6 +8,7 @@ import { buildSite, type BuiltSite, type ExportAudience } from "../../lib/export
 import { exportHref } from "../../lib/export/links";
 import { EXPORT_MARKER, ExportDirError, siteAssets, writeSite } from "../../lib/export/write";
 import type { SiteAssets } from "../../lib/export/build";
+import { removeTempDirs, tempDir } from "../fixtures/git-repo";
 import { fixtureFiles, repoWith, SECRETS } from "./publish-fixtures";
 
 const NOW = new Date("2026-12-01T00:00:00Z");
@@ -19,22 +19,13 @@ const group = (g: string): ExportAudience => {
 
 let snap: Snapshot;
 let assets: SiteAssets;
-const tmp: string[] = [];
 
 beforeAll(async () => {
   snap = await new ContentStore(await repoWith(fixtureFiles())).snapshot();
   assets = await siteAssets();
 });
 
-afterAll(async () => {
-  for (const d of tmp) await fs.rm(d, { recursive: true, force: true });
-});
-
-async function tempDir(): Promise<string> {
-  const d = await fs.mkdtemp(path.join(os.tmpdir(), "kaizen-export-"));
-  tmp.push(d);
-  return d;
-}
+afterAll(removeTempDirs);
 
 /** Every file of a written directory, relative path → bytes. */
 async function readTree(dir: string): Promise<Map<string, Buffer>> {
@@ -71,8 +62,18 @@ describe("kaizen export --public", () => {
     expect(site.skipped).toEqual([]);
   });
 
+  it("dates an incident by the one rule (started_at, else detection, else the first timeline entry): its row and the order", () => {
+    const one = snap.incidents.find((i) => i.id === "public-one")!;
+    const other = snap.incidents.find((i) => i.id === "other-public")!;
+    const detectedOnly = { ...other, frontmatter: { ...other.frontmatter, started_at: undefined, detected_at: "2026-06-01T08:00:00Z" } };
+    const site = buildSite({ incidents: [one, detectedOnly], taxonomy: snap.taxonomy }, { kind: "public" }, assets, { now: NOW });
+    expect(site.incidents).toEqual(["other-public", "public-one"]);
+    expect(site.files.get("index.html")).toContain('dateTime="2026-06-01T08:00:00Z"');
+    expect(site.files.get("incidents/other-public.html")).toContain('dateTime="2026-06-01T08:00:00Z"');
+  });
+
   it("has no byte of any internal block, internal row or restricted or non-public incident, on disk", async () => {
-    const dir = await tempDir();
+    const dir = await tempDir("kaizen-export-");
     await writeSite(dir, buildSite(snap, { kind: "public" }, assets, { now: NOW }), "public");
     const files = await readTree(dir);
     expect(files.size).toBeGreaterThan(8);
@@ -141,14 +142,14 @@ describe("kaizen export --internal", () => {
 
 describe("writeSite", () => {
   it("refuses a non-empty directory it did not write", async () => {
-    const dir = await tempDir();
+    const dir = await tempDir("kaizen-export-");
     await fs.writeFile(path.join(dir, "notes.txt"), "mine");
     await expect(writeSite(dir, buildSite(snap, { kind: "public" }, assets), "public")).rejects.toBeInstanceOf(ExportDirError);
     expect(await fs.readFile(path.join(dir, "notes.txt"), "utf8")).toBe("mine");
   });
 
   it("replaces an earlier export completely, so an internal page never survives into a public export", async () => {
-    const dir = await tempDir();
+    const dir = await tempDir("kaizen-export-");
     await writeSite(dir, buildSite(snap, group("security"), assets), "internal");
     expect(await fs.readFile(path.join(dir, "incidents/restricted-one.html"), "utf8")).toContain("SECRET-RESTRICTED");
     await writeSite(dir, buildSite(snap, { kind: "public" }, assets), "public");
@@ -172,7 +173,7 @@ describe("exportHref", () => {
 
 describe("kaizen export (CLI)", () => {
   it("exports the sample knowledge base and refuses unknown flags", async () => {
-    const dir = path.join(await tempDir(), "site");
+    const dir = path.join(await tempDir("kaizen-export-"), "site");
     const root = path.resolve(import.meta.dirname, "..", "..");
     const run = (...args: string[]) => execFileSync("npx", ["tsx", "scripts/kaizen.ts", ...args], { cwd: root, encoding: "utf8", stdio: "pipe" });
     expect(run("export", "--content", "content", "--public", dir)).toMatch(/^5 incident\(s\), \d+ files written to /);

@@ -1,6 +1,5 @@
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import fs from "node:fs/promises";
-import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { ConflictError, type Author } from "../../lib/content/repository";
@@ -9,6 +8,7 @@ import { commitTaxonomyChange, planTaxonomyChange, TaxonomyChangeError } from ".
 import { mergeSuggestions } from "../../lib/knowledge/taxonomy-care";
 import { incidentSchema } from "../../lib/schema/incident";
 import { Taxonomy } from "../../lib/schema/taxonomy";
+import { git, gitRepo, inIncidents, removeTempDirs } from "../fixtures/git-repo";
 
 const ADMIN: Author = { name: "Ada Admin", email: "ada@example.com" };
 
@@ -67,23 +67,10 @@ const B = incident("Both ids already", [
 ]);
 const C = incident("Unrelated", ["contributing_factors:", "  - factor: missing-alert"]);
 
-const dirs: string[] = [];
-afterAll(async () => Promise.all(dirs.map((d) => fs.rm(d, { recursive: true, force: true }))));
-
-function git(root: string, ...args: string[]): string {
-  return execFileSync("git", args, { cwd: root, encoding: "utf8", env: { ...process.env, GIT_AUTHOR_NAME: "Setup", GIT_AUTHOR_EMAIL: "s@example.com", GIT_COMMITTER_NAME: "Setup", GIT_COMMITTER_EMAIL: "s@example.com" } });
-}
+afterAll(removeTempDirs);
 
 async function makeRepo(files: Record<string, string>): Promise<string> {
-  const root = await fs.realpath(await fs.mkdtemp(path.join(os.tmpdir(), "kaizen-factor-rewrite-")));
-  dirs.push(root);
-  git(root, "init", "-q", "-b", "main");
-  await fs.mkdir(path.join(root, "incidents"));
-  await fs.writeFile(path.join(root, "factors.yml"), FACTORS);
-  for (const [name, text] of Object.entries(files)) await fs.writeFile(path.join(root, "incidents", name), text);
-  git(root, "add", "-A");
-  git(root, "commit", "-q", "-m", "Initial content");
-  return root;
+  return gitRepo({ "factors.yml": FACTORS, ...inIncidents(files) }, { prefix: "kaizen-factor-rewrite-" });
 }
 
 /** Lines of `after` that differ from `before` (same length expected for in-place edits). */

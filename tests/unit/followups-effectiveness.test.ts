@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { factorEffectiveness } from "../../lib/followups/effectiveness";
-import { buildFollowupRows, filterRows, parseFollowupFilters } from "../../lib/followups/model";
+import { buildFollowupRows } from "../../lib/followups/rows";
+import { filterRows, parseFollowupFilters } from "../../lib/followups/filters";
 import { followupPolicySchema } from "../../lib/schema/followup-policy";
 import { factorHold } from "../../lib/knowledge/recurrence";
 import { doneCm, factors, inc, makeTaxonomy } from "./knowledge-fixtures";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { incidentSchema } from "../../lib/schema/incident";
-import { buildFollowupRows, type FollowupSource } from "../../lib/followups/model";
+import { buildFollowupRows, type FollowupSource } from "../../lib/followups/rows";
 import { csvCell, csvStream, rowsToCsv } from "../../lib/followups/csv";
 import { escapeText, foldLine, rowsToICalendar } from "../../lib/followups/ical";
 

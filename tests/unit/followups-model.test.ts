@@ -1,16 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { Taxonomy } from "../../lib/schema/taxonomy";
 import { incidentSchema } from "../../lib/schema/incident";
-import {
-  buildFollowupRows,
-  filterRows,
-  followupFiltersToSearchParams,
-  groupRows,
-  parseFollowupFilters,
-  queryFollowups,
-  sortRows,
-  type FollowupSource,
-} from "../../lib/followups/model";
+import { buildFollowupRows, type FollowupSource } from "../../lib/followups/rows";
+import { filterRows, followupFiltersToSearchParams, parseFollowupFilters } from "../../lib/followups/filters";
+import { groupRows, queryFollowups, sortRows } from "../../lib/followups/order";
 
 function incident(id: string, fm: Record<string, unknown>): FollowupSource {
   return { id, frontmatter: incidentSchema.parse({ title: `Incident ${id}`, status: "published", severity: "SEV2", ...fm }) };

@@ -2,7 +2,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { incidentSchema } from "../../lib/schema/incident";
-import { buildFollowupRows, type FollowupSource } from "../../lib/followups/model";
+import { buildFollowupRows, type FollowupSource } from "../../lib/followups/rows";
 import { buildNudgeMessage, postWebhook } from "../../lib/followups/notify";
 
 type Handler = (req: http.IncomingMessage, body: string, res: http.ServerResponse) => void;

@@ -1,9 +1,5 @@
-import { execFileSync } from "node:child_process";
-import fs from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { parseKaizenConfig } from "../../lib/content/kaizen-config";
+import { configSection, kaizenConfigOf, parseKaizenConfig } from "../../lib/content/kaizen-config";
 import { parseIncidentText } from "../../lib/content/incident-file";
 import { countermeasureBreaches } from "../../lib/followups/policy";
 import { applyCountermeasureUpdate } from "../../lib/followups/update";
@@ -11,6 +7,7 @@ import { lintContent } from "../../lib/lint/content-lint";
 import { followupPolicySchema, targetDays } from "../../lib/schema/followup-policy";
 import { formatProblem } from "../../lib/schema/problems";
 import { Taxonomy } from "../../lib/schema/taxonomy";
+import { gitRepo, removeTempDirs } from "../fixtures/git-repo";
 
 const POLICY = followupPolicySchema.parse({ due_days: { SEV1: { prevent: 28, default: 42 }, SEV2: 28, default: 56 }, evidence_required: ["prevent"] });
 
@@ -57,6 +54,19 @@ describe("kaizen.yml followups policy", () => {
     expect(value.redact.terms).toEqual(["Atlas"]);
   });
 
+  it("gives each reader its section of the one parsed kaizen.yml, with that section's problems and the file's", () => {
+    const loaded = kaizenConfigOf("review:\n  approvals: 0\nnotifications:\n  teams:\n    sre: SRE_HOOK\nfollowups:\n  due_days: { SEV1: 14 }\n");
+    const review = configSection(loaded, "review");
+    expect(review.problems.map(formatProblem)).toEqual(["kaizen.yml:2:14  review.approvals  at least 1"]);
+    expect(review.policy.approvals).toBe(1);
+    expect(configSection(loaded, "notifications")).toMatchObject({ policy: { teams: { sre: "SRE_HOOK" } }, problems: [] });
+    expect(configSection(loaded, "followups").policy.due_days).toMatchObject({ SEV1: 14 });
+    // A problem of the whole file concerns every section: an unreadable file leaves them all at their defaults.
+    const unreadable = kaizenConfigOf("review: [unclosed\n");
+    for (const section of ["review", "notifications", "followups", "redact"] as const) expect(configSection(unreadable, section).problems).toHaveLength(1);
+    expect(configSection(kaizenConfigOf("reviewz: {}\n"), "notifications").problems.map((p) => p.message)).toEqual([expect.stringContaining("unknown section(s): reviewz")]);
+  });
+
   it("flags a due date beyond the target and a done countermeasure without the evidence link it needs", () => {
     const subject = { severity: "SEV1" as const, createdDate: "2026-01-10" };
     expect(countermeasureBreaches({ type: "prevent", status: "open", due: "2026-03-01" }, subject, POLICY).map((b) => b.kind)).toEqual(["due-beyond-target"]);
@@ -98,21 +108,15 @@ describe("countermeasure evidence and verify_by", () => {
   });
 });
 
-const dirs: string[] = [];
-afterEach(async () => {
-  for (const d of dirs.splice(0)) await fs.rm(d, { recursive: true, force: true });
-});
+afterEach(removeTempDirs);
 
 describe("kaizen lint and the followups policy", () => {
   it("reports config errors and policy breaches with file, line and field", async () => {
-    const dir = await fs.mkdtemp(path.join(os.tmpdir(), "kaizen-policy-"));
-    dirs.push(dir);
-    await fs.mkdir(path.join(dir, "incidents"));
-    await fs.writeFile(path.join(dir, "factors.yml"), "categories: []\nfactors: []\n");
-    await fs.writeFile(path.join(dir, "kaizen.yml"), "followups:\n  due_days: { SEV1: 28 }\n  evidence_required: true\n  verify_after_days: 30\nreviewz: {}\n");
-    await fs.writeFile(
-      path.join(dir, "incidents", "checkout-down.mdx"),
-      incident(`${CM_OPEN}  - id: cm-2
+    const dir = await gitRepo(
+      {
+        "factors.yml": "categories: []\nfactors: []\n",
+        "kaizen.yml": "followups:\n  due_days: { SEV1: 28 }\n  evidence_required: true\n  verify_after_days: 30\nreviewz: {}\n",
+        "incidents/checkout-down.mdx": incident(`${CM_OPEN}  - id: cm-2
     title: Alert on saturation
     type: detect
     owner: bo@x.example
@@ -120,10 +124,9 @@ describe("kaizen lint and the followups policy", () => {
     status: done
     done_at: 2026-01-20
 `),
+      },
+      { prefix: "kaizen-policy-", message: "init" },
     );
-    execFileSync("git", ["init", "-q", "-b", "main"], { cwd: dir });
-    execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@x", "add", "-A"], { cwd: dir });
-    execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@x", "commit", "-q", "-m", "init"], { cwd: dir });
     const { problems } = await lintContent(dir, { committed: true });
     const lines = problems.filter((p) => p.field !== "blameless").map((p) => `${formatProblem(p)} ${p.severity}`);
     expect(lines).toEqual([

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Taxonomy } from "../../lib/schema/taxonomy";
 import { incidentSchema } from "../../lib/schema/incident";
-import { buildFollowupRows, type FollowupSource } from "../../lib/followups/model";
+import { buildFollowupRows, type FollowupSource } from "../../lib/followups/rows";
 import { summarizeFollowups } from "../../lib/followups/summary";
 import { countermeasureEffectiveness } from "../../lib/followups/effectiveness";
 

@@ -1,6 +1,4 @@
-import { execFileSync } from "node:child_process";
 import fs from "node:fs/promises";
-import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Viewer } from "../../lib/auth/viewer";
@@ -10,6 +8,7 @@ import { GitRepository } from "../../lib/content/repository";
 import { saveIncident } from "../../lib/editor/save";
 import { AppError } from "../../lib/errors";
 import { compareRevisions, HIDDEN_BEFORE_SUBJECT, incidentDiff, incidentHistory, type HistoryEntry } from "../../lib/pages/history";
+import { gitRepo, gitWith, removeTempDirs, tempDir } from "../fixtures/git-repo";
 
 const FACTORS = `- id: missing-alert
   name: Missing alert
@@ -35,32 +34,13 @@ function incident(title: string, extra: string[] = [], body = "## Summary\n\nThe
 /** A long body, so that a near-identical file is what git's rename detection pairs with it. */
 const LONG_BODY = Array.from({ length: 30 }, (_, i) => `Line ${i} of the shared write-up about the queue.`).join("\n") + "\n";
 
-const dirs: string[] = [];
 let prevDataDir: string | undefined;
 let prevContentDir: string | undefined;
 
-function git(root: string, env: Record<string, string>, ...args: string[]): string {
-  return execFileSync("git", args, {
-    cwd: root,
-    encoding: "utf8",
-    env: { ...process.env, GIT_AUTHOR_NAME: "Setup", GIT_AUTHOR_EMAIL: "setup@example.com", GIT_COMMITTER_NAME: "Setup", GIT_COMMITTER_EMAIL: "setup@example.com", ...env },
-  });
-}
-
-async function tempDir(prefix: string): Promise<string> {
-  const d = await fs.realpath(await fs.mkdtemp(path.join(os.tmpdir(), prefix)));
-  dirs.push(d);
-  return d;
-}
 
 /** An empty content repository (taxonomy only) whose store is the process store for KAIZEN_CONTENT_DIR. */
 async function makeRepo() {
-  const root = await tempDir("kaizen-history-");
-  git(root, {}, "init", "-q", "-b", "main");
-  await fs.mkdir(path.join(root, "incidents"));
-  await fs.writeFile(path.join(root, "factors.yml"), FACTORS);
-  git(root, {}, "add", "-A");
-  git(root, {}, "commit", "-q", "-m", "Taxonomy");
+  const root = await gitRepo({ "factors.yml": FACTORS }, { prefix: "kaizen-history-", message: "Taxonomy" });
   process.env.KAIZEN_CONTENT_DIR = root;
   const store = getStore(root);
   /** Writes (or deletes, with null) files and commits them by hand, as someone using git directly would. */
@@ -70,10 +50,10 @@ async function makeRepo() {
       if (text === null) await fs.rm(abs);
       else await fs.writeFile(abs, text);
     }
-    git(root, env, "add", "-A");
-    git(root, env, "commit", "-q", "-m", message);
+    gitWith(root, env, "add", "-A");
+    gitWith(root, env, "commit", "-q", "-m", message);
     await store.forceRefresh();
-    return git(root, {}, "rev-parse", "HEAD").trim();
+    return gitWith(root, {}, "rev-parse", "HEAD").trim();
   };
   return { root, store, commitByHand };
 }
@@ -92,7 +72,7 @@ afterAll(async () => {
   else process.env.KAIZEN_DATA_DIR = prevDataDir;
   if (prevContentDir === undefined) delete process.env.KAIZEN_CONTENT_DIR;
   else process.env.KAIZEN_CONTENT_DIR = prevContentDir;
-  for (const d of dirs) await fs.rm(d, { recursive: true, force: true });
+  await removeTempDirs();
 });
 
 describe("incident history: no revision of another file", () => {
@@ -101,7 +81,7 @@ describe("incident history: no revision of another file", () => {
     const secret = await commitByHand({ "vault-keys.mdx": incident("Vault keys exposed", RESTRICTED, LONG_BODY) }, 'incident(vault-keys): create "Vault keys exposed"', SAM);
     const added = await commitByHand({ "vault-keys.mdx": null, "queue-stall.mdx": incident("Queue stall", [], LONG_BODY) }, "Add the queue stall write-up", PAT);
     // The scenario is the one git guesses wrong: its rename detection pairs the two files.
-    expect(git(root, {}, "log", "--follow", "--format=%H", "--", "incidents/queue-stall.mdx")).toContain(secret);
+    expect(gitWith(root, {}, "log", "--follow", "--format=%H", "--", "incidents/queue-stall.mdx")).toContain(secret);
 
     for (const viewer of [RAE, ADA]) {
       const h = await incidentHistory(viewer, "queue-stall", store);
@@ -172,7 +152,7 @@ describe("incident history: each revision as visible as it was then", () => {
     const { root, store, commitByHand } = await makeRepo();
     const secretText = incident("Vault keys exposed", RESTRICTED);
     await commitByHand({ "2026-03-14-vault-keys-exposed.mdx": secretText }, 'incident(2026-03-14-vault-keys-exposed): create "Vault keys exposed"', SAM);
-    const blob = git(root, {}, "rev-parse", "HEAD:incidents/2026-03-14-vault-keys-exposed.mdx").trim();
+    const blob = gitWith(root, {}, "rev-parse", "HEAD:incidents/2026-03-14-vault-keys-exposed.mdx").trim();
     const r = await saveIncident(ADA, { id: "2026-03-14-vault-keys-exposed", newId: "2026-03-14-queue-stall", baseBlob: blob, text: incident("Queue stall") }, store);
     if (!r.ok) throw new Error("expected the save to succeed");
     const reader = await incidentHistory(RAE, "2026-03-14-queue-stall", store);
@@ -194,11 +174,11 @@ describe("incident history: renames Kaizen made", () => {
   it("follows a rename made through the save path, with its old revisions and a diff across it", async () => {
     const { root, store, commitByHand } = await makeRepo();
     const created = await commitByHand({ "db-failover.mdx": incident("Database failover") }, 'incident(db-failover): create "Database failover"', PAT);
-    const blobOf = (id: string) => git(root, {}, "rev-parse", `HEAD:incidents/${id}.mdx`).trim();
+    const blobOf = (id: string) => gitWith(root, {}, "rev-parse", `HEAD:incidents/${id}.mdx`).trim();
     const edit = await saveIncident(ANA, { id: "db-failover", baseBlob: blobOf("db-failover"), text: incident("Database failover", [], "## Summary\n\nEdited once.\n") }, store);
     const rename = await saveIncident(ANA, { id: "db-failover", newId: "2026-03-14-db-failover", baseBlob: blobOf("db-failover"), text: incident("Database failover", [], "## Summary\n\nEdited twice.\n") }, store);
     if (!edit.ok || !rename.ok) throw new Error("expected both saves to succeed");
-    expect(git(root, {}, "log", "-1", "--format=%B").trim()).toMatch(/\n\nKaizen-Renamed: incidents\/db-failover\.mdx -> incidents\/2026-03-14-db-failover\.mdx$/);
+    expect(gitWith(root, {}, "log", "-1", "--format=%B").trim()).toMatch(/\n\nKaizen-Renamed: incidents\/db-failover\.mdx -> incidents\/2026-03-14-db-failover\.mdx$/);
 
     const h = await incidentHistory(RAE, "2026-03-14-db-failover", store);
     expect(h?.history.map((c) => [c.commit, c.path])).toEqual([
@@ -225,6 +205,6 @@ describe("incident history: renames Kaizen made", () => {
     const repo = new GitRepository(root);
     const text = incident("Queue stall");
     await repo.commit([{ path: "incidents/queue-stall.mdx", content: text, baseBlob: null }], 'incident(queue-stall): create "Queue\n\nkaizen-renamed: incidents/a.mdx -> incidents/queue-stall.mdx"', { name: "Pat", email: "pat@example.com" });
-    expect(git(root, {}, "log", "-1", "--format=%B")).not.toMatch(/kaizen-renamed/i);
+    expect(gitWith(root, {}, "log", "-1", "--format=%B")).not.toMatch(/kaizen-renamed/i);
   });
 });

@@ -14,9 +14,12 @@ async function problems(file: string, code: string): Promise<string[]> {
 describe("import boundaries", () => {
   it("refuse an upward import and allow a downward one", async () => {
     expect(await problems("lib/content/zz-upward.ts", 'import { canReadEntry } from "../knowledge/facts";\nexport const x = canReadEntry;\n')).toEqual(["no-restricted-imports"]);
-    expect(await problems("lib/knowledge/zz-upward.ts", 'import { buildFollowupRows } from "../followups/model";\nexport const x = buildFollowupRows;\n')).toEqual(["no-restricted-imports"]);
+    expect(await problems("lib/knowledge/zz-upward.ts", 'import { buildFollowupRows } from "../followups/rows";\nexport const x = buildFollowupRows;\n')).toEqual(["no-restricted-imports"]);
     expect(await problems("lib/search/zz-upward.ts", 'import { getOverview } from "@/lib/pages/overview";\nexport const x = getOverview;\n')).toEqual(["no-restricted-imports"]);
     expect(await problems("lib/pages/zz-upward.ts", 'import Page from "@/app/page";\nexport const x = Page;\n')).toEqual(["no-restricted-imports"]);
+    expect(await problems("lib/mdx/zz-upward.ts", 'import { getStore } from "../content";\nexport const x = getStore;\n')).toEqual(["no-restricted-imports"]);
+    expect(await problems("lib/content/zz-upward.ts", 'import { isPublic } from "../publish/public-version";\nexport const x = isPublic;\n')).toEqual(["no-restricted-imports"]);
+    expect(await problems("lib/export/zz-down.ts", 'import { isPublic } from "../publish/public-version";\nexport const x = isPublic;\n')).toEqual([]);
     expect(await problems("lib/search/zz-down.ts", 'import { canReadEntry } from "../knowledge/facts";\nexport const x = canReadEntry;\n')).toEqual([]);
   }, 60_000);
 

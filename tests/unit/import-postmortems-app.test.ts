@@ -1,11 +1,10 @@
-import { execFileSync } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { ContentStore } from "../../lib/content/store";
 import { checkMdx } from "../../lib/mdx/validate";
 import { escapeForMdx, importPostmortemsApp, isoOrUndefined, parsePostmortemsApp } from "../../lib/import/postmortems-app";
+import { git, gitRepoSync, removeTempDirsSync, tempDirSync } from "../fixtures/git-repo";
 
 const TAXONOMY = `categories:
   - { id: change-management, name: Change management, maps_to: [config-change] }
@@ -19,26 +18,10 @@ factors:
 const REPORT = (uuid: string, extra = "", body = "The config validation step was skipped and a bad config push went out.") =>
   `---\nuuid: ${uuid}\nurl: https://example.com/${uuid}\ntitle: Config push broke the edge\ncategories:\n- config-change\n- cloud\nkeywords:\n- edge\n- config\ncompany: Example\nproduct: Edge\nsummary: A bad config push took the edge down.\nstart_time: 2023-10-04T07:00:00-07:00\nend_time: not a date\n${extra}---\n\n${body}\n`;
 
-const dirs: string[] = [];
-function tmp(): string {
-  const d = fs.mkdtempSync(path.join(os.tmpdir(), "kaizen-import-"));
-  dirs.push(d);
-  return d;
-}
-afterEach(() => {
-  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
-});
+const tmp = () => tempDirSync("kaizen-import-");
+afterEach(removeTempDirsSync);
 
-function repo(): string {
-  const root = tmp();
-  const git = (...a: string[]) => execFileSync("git", a, { cwd: root, stdio: "pipe" });
-  git("init", "-q");
-  fs.writeFileSync(path.join(root, "factors.yml"), TAXONOMY);
-  fs.mkdirSync(path.join(root, "incidents"));
-  git("add", "factors.yml");
-  git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "init");
-  return root;
-}
+const repo = () => gitRepoSync({ "factors.yml": TAXONOMY }, { prefix: "kaizen-import-", message: "init" });
 
 describe("postmortems-app importer", () => {
   it("escapes braces and angle brackets outside code so the body parses as MDX", () => {
@@ -63,13 +46,13 @@ describe("postmortems-app importer", () => {
     fs.writeFileSync(path.join(corpus, "b.md"), REPORT("bbbb1111-2222-3333-4444-555566667777", "", "Body with {braces} and <tags>."));
     fs.writeFileSync(path.join(corpus, "broken.md"), "---\nuuid: [unclosed\n---\nbody\n");
     const store = new ContentStore(root);
-    const before = execFileSync("git", ["rev-list", "--count", "HEAD"], { cwd: root }).toString().trim();
+    const before = git(root, "rev-list", "--count", "HEAD").trim();
     const report = await importPostmortemsApp(corpus, store);
     expect(report.imported.sort()).toEqual(["aaaa1111-2222-3333-4444-555566667777", "bbbb1111-2222-3333-4444-555566667777"]);
     expect(report.skipped.map((s) => s.file)).toEqual(["broken.md"]);
-    const after = execFileSync("git", ["rev-list", "--count", "HEAD"], { cwd: root }).toString().trim();
+    const after = git(root, "rev-list", "--count", "HEAD").trim();
     expect(Number(after)).toBe(Number(before) + 1);
-    const author = execFileSync("git", ["log", "-1", "--format=%an"], { cwd: root }).toString().trim();
+    const author = git(root, "log", "-1", "--format=%an").trim();
     expect(author).toBe("Kaizen importer");
 
     const snap = await store.forceRefresh();

@@ -1,13 +1,10 @@
-import { execFileSync } from "node:child_process";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { Viewer } from "../../lib/auth/viewer";
 import type { IncidentDoc } from "../../lib/content/store";
 import { facetValues, filterIncidents, incidentListHref, pageOf, parseIncidentFilters, INCIDENTS_PAGE_SIZE } from "../../lib/pages/incidents";
 import { visibleContent } from "../../lib/knowledge/visible";
 import { incidentSchema, type IncidentFrontmatterInput } from "../../lib/schema/incident";
+import { gitRepoSync, removeTempDirsSync } from "../fixtures/git-repo";
 
 function doc(id: string, fm: Partial<IncidentFrontmatterInput>): IncidentDoc {
   const frontmatter = incidentSchema.parse({ title: id, status: "published", severity: "SEV3", ...fm });
@@ -90,20 +87,17 @@ describe("filterIncidents on a list sorted once", () => {
 });
 
 describe("visibleContent shares one incident list per access level", () => {
-  const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "kaizen-visible-")));
+  const file = (title: string, extra = "") => `---\ntitle: ${title}\nstatus: published\nseverity: SEV3\n${extra}---\n\nBody.\n`;
+  const root = gitRepoSync(
+    { "factors.yml": "[]\n", "incidents/open.mdx": file("Open"), "incidents/secret.mdx": file("Secret", "visibility: restricted\ngroups: [security]\n") },
+    { prefix: "kaizen-visible-", message: "c" },
+  );
   const prev = process.env.KAIZEN_CONTENT_DIR;
   afterAll(() => {
     if (prev === undefined) delete process.env.KAIZEN_CONTENT_DIR;
     else process.env.KAIZEN_CONTENT_DIR = prev;
-    fs.rmSync(root, { recursive: true, force: true });
+    removeTempDirsSync();
   });
-  const file = (title: string, extra = "") => `---\ntitle: ${title}\nstatus: published\nseverity: SEV3\n${extra}---\n\nBody.\n`;
-  fs.mkdirSync(path.join(root, "incidents"));
-  fs.writeFileSync(path.join(root, "factors.yml"), "[]\n");
-  fs.writeFileSync(path.join(root, "incidents", "open.mdx"), file("Open"));
-  fs.writeFileSync(path.join(root, "incidents", "secret.mdx"), file("Secret", "visibility: restricted\ngroups: [security]\n"));
-  const env = { ...process.env, GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@x", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@x" };
-  for (const args of [["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "c"]]) execFileSync("git", args, { cwd: root, env });
   const who = (role: Viewer["role"], groups: string[] = []): Viewer => ({ id: `${role}-${groups.join("")}`, name: "n", email: "e", role, groups });
 
   it("readers and authors with the same groups get the same array (derived data is built once); other access levels do not", async () => {

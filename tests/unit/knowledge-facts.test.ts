@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { Viewer } from "../../lib/auth/viewer";
 import type { BrokenIncident } from "../../lib/content/store";
-import { buildFollowupRows } from "../../lib/followups/model";
+import { buildFollowupRows } from "../../lib/followups/rows";
 import { canReadEntry, doneAtMs, isOpen, isOverdue, startedAt, startedMs } from "../../lib/knowledge/facts";
 import { overview } from "../../lib/knowledge/overview";
 import { factorRecurrenceSummary, recurrencesForFactor, recurrencesForIncident, recurringIncidentCounts } from "../../lib/knowledge/recurrence";

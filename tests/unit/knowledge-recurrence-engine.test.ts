@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { buildFollowupRows } from "../../lib/followups/model";
+import { buildFollowupRows } from "../../lib/followups/rows";
 import { buildKnowledge } from "../../lib/knowledge/model";
 import { recurrencesForCountermeasure, recurrencesForFactor, recurrencesForIncident, recurringIncidentCounts } from "../../lib/knowledge/recurrence";
 import { factors, inc, makeTaxonomy } from "./knowledge-fixtures";

@@ -4,7 +4,7 @@ import { InlineText } from "@/app/_components/inline-text";
 import type { IncidentDoc } from "@/lib/content/store";
 import { rowsToCsv } from "@/lib/followups/csv";
 import { rowsToICalendar } from "@/lib/followups/ical";
-import { buildFollowupRows } from "@/lib/followups/model";
+import { buildFollowupRows } from "@/lib/followups/rows";
 import { MAX_INLINE_LENGTH, parseInline, stripInline } from "@/lib/mdx/inline";
 import { incidentSchema } from "@/lib/schema/incident";
 import { Taxonomy } from "@/lib/schema/taxonomy";

@@ -1,5 +1,3 @@
-import { execFileSync } from "node:child_process";
-import fs from "node:fs/promises";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -13,6 +11,7 @@ import { clearMemoryCache, compileMdxCached, compileStats } from "@/lib/mdx/cach
 import { compileMdx } from "@/lib/mdx/compile";
 import { MDX_LIMITS, checkMdxLimits, measureMdx } from "@/lib/mdx/limits";
 import { checkMdx } from "@/lib/mdx/validate";
+import { gitRepo } from "../fixtures/git-repo";
 
 // Each payload used to take seconds to minutes, or overflow the stack; the limits must refuse it at once. No timings
 // are asserted: the per-test timeout only keeps a regression from hanging the run.
@@ -122,16 +121,16 @@ describe("MDX limits on every path that reads a body", () => {
   it(
     "the content store: a pathological file is one broken entry, the others load",
     async () => {
-      const root = await fs.realpath(mkdtempSync(path.join(os.tmpdir(), "kaizen-limits-")));
+      // The store serves what is committed.
+      const root = await gitRepo(
+        {
+          "factors.yml": "- id: bad-config-push\n  name: Push\n  category: change\n  description: A push.\n",
+          "incidents/ok.mdx": file("# Summary\n\nFine.\n"),
+          "incidents/deep.mdx": file(nested),
+        },
+        { prefix: "kaizen-limits-", message: "fixture" },
+      );
       try {
-        execFileSync("git", ["init", "-q", "-b", "main"], { cwd: root });
-        await fs.mkdir(path.join(root, "incidents"));
-        await fs.writeFile(path.join(root, "factors.yml"), "- id: bad-config-push\n  name: Push\n  category: change\n  description: A push.\n");
-        await fs.writeFile(path.join(root, "incidents", "ok.mdx"), file("# Summary\n\nFine.\n"));
-        await fs.writeFile(path.join(root, "incidents", "deep.mdx"), file(nested));
-        // The store serves what is committed.
-        execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@x", "add", "-A"], { cwd: root });
-        execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@x", "commit", "-qm", "fixture"], { cwd: root });
         const snapshot = await new ContentStore(root).snapshot();
         expect(snapshot.incidents.map((i) => i.id)).toEqual(["ok"]);
         expect(snapshot.broken).toEqual([expect.objectContaining({ id: "deep", problems: [expect.objectContaining({ line: 22, message: expect.stringMatching(/nested/) })] })]);

@@ -1,6 +1,4 @@
-import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { Worker } from "node:worker_threads";
@@ -10,6 +8,7 @@ import { clearMemoryCache, compileMdxCached, compileStats } from "@/lib/mdx/cach
 import { checkMdxLimits } from "@/lib/mdx/limits";
 import { MDX_TIME_BUDGET_MS, checkMdxOffThread, setMdxTimeBudget } from "@/lib/mdx/off-thread";
 import { WORKER_READY, WorkerPool } from "@/lib/mdx/pool";
+import { gitRepo } from "../fixtures/git-repo";
 
 // The slowest shape found within MDX_LIMITS: 12-deep lists over and over (0.3 s to seconds of parsing). No timing is
 // asserted; the budget is raised where a test needs the body to finish, so a loaded machine cannot fail it.
@@ -66,16 +65,16 @@ describe("MDX off the request thread", () => {
     "the content store loads a worst-case file while the event loop keeps ticking",
     async () => {
       setMdxTimeBudget(PATIENT);
-      const root = await fs.realpath(mkdtempSync(path.join(os.tmpdir(), "kaizen-mdx-thread-store-")));
+      // The store serves what is committed.
+      const root = await gitRepo(
+        {
+          "factors.yml": "- id: bad-config-push\n  name: Push\n  category: change\n  description: A push.\n",
+          "incidents/lists.mdx": `---\ntitle: Lists\nstatus: published\nseverity: SEV3\n---\n${WORST}`,
+          "incidents/bad.mdx": `---\ntitle: Bad\nstatus: published\nseverity: SEV3\n---\n# Hi\n\n{process.env.SECRET}\n`,
+        },
+        { prefix: "kaizen-mdx-thread-store-", message: "fixture" },
+      );
       try {
-        execFileSync("git", ["init", "-q", "-b", "main"], { cwd: root });
-        await fs.mkdir(path.join(root, "incidents"));
-        await fs.writeFile(path.join(root, "factors.yml"), "- id: bad-config-push\n  name: Push\n  category: change\n  description: A push.\n");
-        await fs.writeFile(path.join(root, "incidents", "lists.mdx"), `---\ntitle: Lists\nstatus: published\nseverity: SEV3\n---\n${WORST}`);
-        await fs.writeFile(path.join(root, "incidents", "bad.mdx"), `---\ntitle: Bad\nstatus: published\nseverity: SEV3\n---\n# Hi\n\n{process.env.SECRET}\n`);
-        // The store serves what is committed.
-        execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@x", "add", "-A"], { cwd: root });
-        execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@x", "commit", "-qm", "fixture"], { cwd: root });
         const { ticks, result } = await ticksDuring(() => new ContentStore(root).snapshot());
         expect(result.incidents.map((i) => i.id)).toEqual(["lists"]);
         // The body's problems still carry the file's line numbers when they come from the worker.
@@ -95,7 +94,7 @@ describe("MDX off the request thread", () => {
       const body = `${WORST}Timeout ${Date.now()}.\n`;
       const before = compileStats();
       const first = await compileMdxCached(body);
-      expect(first.problems).toEqual([{ line: 1, col: 1, message: "could not be rendered within 0.1 s: simplify its nesting or split it" }]);
+      expect(first.problems).toEqual([{ line: 1, col: 1, message: "could not be rendered within 0.1 s: simplify its nesting or split it", retry: true }]);
       expect(first.hast.children).toEqual([]);
       expect(await compileMdxCached(body)).toEqual(first);
       expect(compileStats()).toMatchObject({ compiles: before.compiles + 1, memoryHits: before.memoryHits + 1 });
@@ -118,7 +117,7 @@ describe("MDX off the request thread", () => {
     async () => {
       setMdxTimeBudget(100);
       expect(await checkMdxOffThread(`${WORST}Check ${Date.now()}.\n`)).toEqual([
-        { line: 1, col: 1, message: "could not be checked within 0.1 s: simplify its nesting or split it" },
+        { line: 1, col: 1, message: "could not be checked within 0.1 s: simplify its nesting or split it", retry: true },
       ]);
       setMdxTimeBudget(PATIENT);
       expect(await checkMdxOffThread("# Fine\n\n{/* a comment */}\n")).toEqual([]);

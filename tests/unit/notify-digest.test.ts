@@ -8,7 +8,8 @@ import type { ContentStore } from "../../lib/content/store";
 import { INTERNAL_AUDIENCE, type Channel } from "../../lib/notify/channels";
 import { buildDigest, digestMessage, digestText, isEmptyDigest } from "../../lib/notify/digest";
 import { publishedSince, statusOfText } from "../../lib/notify/published-since";
-import { commitAt, incidentText, makeContentRepo, removeTempDirs } from "./notify-fixtures";
+import { removeTempDirs } from "../fixtures/git-repo";
+import { commitAt, incidentText, makeContentRepo } from "./notify-fixtures";
 
 const NOW = new Date("2026-12-03T12:00:00Z");
 const SINCE = new Date("2026-11-26T12:00:00Z");

@@ -3,7 +3,8 @@ import { addUser, findUser } from "../../lib/auth/users";
 import { incidentsToAtom, xmlEscape } from "../../lib/notify/atom";
 import { incidentsFeed } from "../../lib/notify/feed";
 import { incidentSchema } from "../../lib/schema/incident";
-import { incidentText, makeContentRepo, removeTempDirs, tempDir } from "./notify-fixtures";
+import { removeTempDirs, tempDir } from "../fixtures/git-repo";
+import { incidentText, makeContentRepo } from "./notify-fixtures";
 
 const BASE = "https://kaizen.example.com";
 const saved = { content: process.env.KAIZEN_CONTENT_DIR, data: process.env.KAIZEN_DATA_DIR };

@@ -8,9 +8,10 @@ import { saveIncident } from "../../lib/editor/save";
 import { resolveChannels, type Channel } from "../../lib/notify/channels";
 import { messagesForSave } from "../../lib/notify/events";
 import { mrkdwnLink } from "../../lib/notify/messages";
-import { parseNotifyPolicy } from "../../lib/notify/policy";
+import { configSection, kaizenConfigOf } from "../../lib/content/kaizen-config";
 import { EMPTY_NOTIFY_POLICY } from "../../lib/schema/notify-policy";
-import { git, incidentText, makeContentRepo, removeTempDirs, tempDir } from "./notify-fixtures";
+import { git, removeTempDirs, tempDir } from "../fixtures/git-repo";
+import { incidentText, makeContentRepo } from "./notify-fixtures";
 
 const BASE = "https://kaizen.example.com";
 const ADA: Viewer = { id: "ada", name: "Ada Admin", email: "ada@example.com", role: "admin", groups: [] };
@@ -33,6 +34,8 @@ const channel = (label: string, groups: string[], teams: string[] | null, intern
 });
 const DEFAULT = channel("default", [], null);
 const SECURITY = channel("group security", ["security"], [], false);
+
+const parseNotifyPolicy = (raw: string | null) => configSection(kaizenConfigOf(raw), "notifications");
 
 const texts = (m: { message: { text: string; blocks: { text?: { text: string } }[] } }) => [m.message.text, ...m.message.blocks.map((b) => b.text?.text ?? "")].join("\n");
 

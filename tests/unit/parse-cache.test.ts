@@ -1,19 +1,18 @@
-import { execFileSync } from "node:child_process";
 import fs from "node:fs/promises";
-import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { ParseCache } from "../../lib/content/parse-cache";
+import { GitRepository } from "../../lib/content/repository";
 import { ContentStore } from "../../lib/content/store";
+import { git, gitRepo, inIncidents, removeTempDirs, tempDir } from "../fixtures/git-repo";
 
 const FACTORS = "- id: missing-alert\n  name: Missing alert\n  category: observability\n  description: No alert fired.\n";
 const incident = (title: string) => ["---", `title: ${title}`, "status: published", "severity: SEV2", "started_at: 2026-01-10T10:00:00Z", "---", "", "## What happened", "", "Text.", ""].join("\n");
 
-const dirs: string[] = [];
 const caches: ParseCache[] = [];
 afterAll(async () => {
   await Promise.all(caches.map((c) => c.settled()));
-  await Promise.all(dirs.map((d) => fs.rm(d, { recursive: true, force: true })));
+  await removeTempDirs();
 });
 /** A store as a restarted server opens it: the same data directory, this build's id. */
 function open(root: string, cacheDir: string, build: string): { store: ContentStore; cache: ParseCache } {
@@ -21,23 +20,8 @@ function open(root: string, cacheDir: string, build: string): { store: ContentSt
   caches.push(cache);
   return { store: new ContentStore(root, { parseCache: cache }), cache };
 }
-const tmp = async (prefix: string) => {
-  const d = await fs.realpath(await fs.mkdtemp(path.join(os.tmpdir(), prefix)));
-  dirs.push(d);
-  return d;
-};
-const git = (root: string, ...args: string[]) =>
-  execFileSync("git", args, { cwd: root, encoding: "utf8", env: { ...process.env, GIT_AUTHOR_NAME: "T", GIT_AUTHOR_EMAIL: "t@example.com", GIT_COMMITTER_NAME: "T", GIT_COMMITTER_EMAIL: "t@example.com" } });
-
 async function repo(files: Record<string, string>): Promise<string> {
-  const root = await tmp("kaizen-parse-cache-repo-");
-  git(root, "init", "-q", "-b", "main");
-  await fs.mkdir(path.join(root, "incidents"));
-  await fs.writeFile(path.join(root, "factors.yml"), FACTORS);
-  for (const [name, text] of Object.entries(files)) await fs.writeFile(path.join(root, "incidents", name), text);
-  git(root, "add", "-A");
-  git(root, "commit", "-qm", "content");
-  return root;
+  return gitRepo({ "factors.yml": FACTORS, ...inIncidents(files) }, { prefix: "kaizen-parse-cache-repo-", message: "content" });
 }
 
 /** Rewrites every cached title, so a test can tell a cached result from a fresh parse. */
@@ -51,7 +35,10 @@ async function markCached(cacheDir: string): Promise<void> {
         return [];
       }
     });
-    for (const e of lines) if (e.ok) e.frontmatter.title = `cached: ${e.frontmatter.title}`;
+    for (const e of lines) {
+      if (e.ok) e.frontmatter.title = `cached: ${e.frontmatter.title}`;
+      else for (const p of e.problems) p.message = `cached: ${p.message}`;
+    }
     await fs.writeFile(file, lines.map((l) => JSON.stringify(l)).join("\n") + "\n");
   }
 }
@@ -59,7 +46,7 @@ async function markCached(cacheDir: string): Promise<void> {
 describe("parse cache across restarts", () => {
   it("takes unchanged files from the cache, parses changed ones, and ignores another build's results", async () => {
     const root = await repo({ "a.mdx": incident("Alpha"), "b.mdx": incident("Beta") });
-    const cacheDir = await tmp("kaizen-parse-cache-");
+    const cacheDir = await tempDir("kaizen-parse-cache-");
     const first = open(root, cacheDir, "build-1");
     expect((await first.store.snapshot()).incidents.map((i) => i.frontmatter.title)).toEqual(["Alpha", "Beta"]);
     await first.cache.settled();
@@ -84,7 +71,7 @@ describe("parse cache across restarts", () => {
 
   it("survives a torn cache file and a changed taxonomy", async () => {
     const root = await repo({ "a.mdx": incident("Alpha") });
-    const cacheDir = await tmp("kaizen-parse-cache-");
+    const cacheDir = await tempDir("kaizen-parse-cache-");
     const first = open(root, cacheDir, "b");
     await first.store.snapshot();
     await first.cache.settled();
@@ -102,7 +89,7 @@ describe("parse cache across restarts", () => {
 
   it("reports its loading progress: not ready before the first snapshot, then what was parsed and what came from the cache", async () => {
     const root = await repo({ "a.mdx": incident("Alpha"), "b.mdx": incident("Beta") });
-    const cacheDir = await tmp("kaizen-parse-cache-");
+    const cacheDir = await tempDir("kaizen-parse-cache-");
     const first = open(root, cacheDir, "p");
     expect(first.store.progress()).toMatchObject({ ready: false, phase: "idle" });
     await first.store.snapshot();
@@ -120,7 +107,7 @@ describe("parse cache across restarts", () => {
       "b.mdx": body("Beta", "Printer queue jammed in the lobby."),
       "c.mdx": body("Gamma", "Office wifi dropped."),
     });
-    const cacheDir = await tmp("kaizen-parse-cache-");
+    const cacheDir = await tempDir("kaizen-parse-cache-");
     const first = open(root, cacheDir, "m");
     const before = await first.store.snapshot();
     expect(before.byId.get("c")).toMatchObject({ ok: true, body: expect.not.stringContaining("connection pool") });
@@ -134,5 +121,34 @@ describe("parse cache across restarts", () => {
     expect(after.byId.get("c")).toMatchObject({ ok: true, frontmatter: { title: "Gamma, revised" } });
     expect(after.byId.get("c")).toMatchObject({ body: expect.stringContaining("connection pool saturated again") });
     expect(after.byId.get("a")).toMatchObject({ frontmatter: { title: "Alpha" } });
+  });
+
+  it("parses again what failed for the moment (Problem.retry) and caches what is wrong with the text", async () => {
+    const root = await repo({ "a.mdx": incident("Alpha"), "b.mdx": incident("Beta").replace("SEV2", "SEV9"), "c.mdx": incident("Gamma") });
+    const cacheDir = await tempDir("kaizen-parse-cache-");
+    // A repository that loses c.mdx's blob on this read (as a pack being repacked under a reader might).
+    const lost = git(root, "rev-parse", "HEAD:incidents/c.mdx").trim();
+    const flaky = new (class extends GitRepository {
+      override async readBlobs(ids: readonly string[]) {
+        const texts = await super.readBlobs(ids);
+        texts.delete(lost);
+        return texts;
+      }
+    })(root);
+    const cache = new ParseCache(cacheDir, "r");
+    caches.push(cache);
+    const first = await new ContentStore(flaky, { parseCache: cache }).snapshot();
+    expect(first.broken.map((b) => [b.id, b.problems.map((p) => [p.message, p.retry ?? false])])).toEqual([
+      ["b", [[expect.stringContaining("SEV9"), false]]],
+      ["c", [["could not be read: its blob is missing from the repository", true]]],
+    ]);
+    await cache.settled();
+    await markCached(cacheDir);
+
+    const second = open(root, cacheDir, "r");
+    const snap = await second.store.snapshot();
+    expect(snap.incidents.map((i) => i.frontmatter.title)).toEqual(["cached: Alpha", "Gamma"]);
+    expect(snap.broken.map((b) => [b.id, b.problems[0]?.message])).toEqual([["b", expect.stringMatching(/^cached: .*SEV9/)]]);
+    expect(second.store.progress()).toMatchObject({ files: 3, toParse: 1, fromCache: 2 });
   });
 });

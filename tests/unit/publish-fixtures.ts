@@ -1,8 +1,5 @@
-import { execFileSync } from "node:child_process";
-import fs from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
 import { afterAll } from "vitest";
+import { gitRepo, removeTempDirs } from "../fixtures/git-repo";
 
 // A small knowledge base for the publishing and export tests: every internal construct, each carrying a marker that
 // must never reach a public reader, plus a restricted and an internal-only incident.
@@ -17,26 +14,11 @@ const FACTORS = `- id: bad-config-push
   description: No alert fired.
 `;
 
-const dirs: string[] = [];
-afterAll(async () => {
-  for (const d of dirs) await fs.rm(d, { recursive: true, force: true });
-});
-
-function git(root: string, ...args: string[]): void {
-  execFileSync("git", args, { cwd: root, env: { ...process.env, GIT_AUTHOR_NAME: "T", GIT_AUTHOR_EMAIL: "t@example.com", GIT_COMMITTER_NAME: "T", GIT_COMMITTER_EMAIL: "t@example.com" } });
-}
+afterAll(removeTempDirs);
 
 /** A committed content repository holding these files (paths relative to its root). */
 export async function repoWith(files: Record<string, string>): Promise<string> {
-  const root = await fs.realpath(await fs.mkdtemp(path.join(os.tmpdir(), "kaizen-publish-")));
-  dirs.push(root);
-  git(root, "init", "-q", "-b", "main");
-  await fs.mkdir(path.join(root, "incidents"));
-  await fs.writeFile(path.join(root, "factors.yml"), FACTORS);
-  for (const [rel, text] of Object.entries(files)) await fs.writeFile(path.join(root, rel), text);
-  git(root, "add", "-A");
-  git(root, "commit", "-q", "-m", "content");
-  return root;
+  return gitRepo({ "factors.yml": FACTORS, ...files }, { prefix: "kaizen-publish-", message: "content" });
 }
 
 export const PUBLIC_INCIDENT = `---

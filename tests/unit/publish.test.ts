@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parsePolicy } from "../../lib/content/policy";
+import { configSection, kaizenConfigOf } from "../../lib/content/kaizen-config";
 import { ContentStore } from "../../lib/content/store";
 import { compileMdx } from "../../lib/mdx/compile";
 import { checkMdx } from "../../lib/mdx/validate";
@@ -149,13 +149,16 @@ describe("redaction lint", () => {
   });
 });
 
+const parsePolicy = (raw: string | null) => configSection(kaizenConfigOf(raw), "redact");
+
 describe("kaizen.yml policy", () => {
-  it("reads redact as a list or a mapping and lets other keys through", () => {
-    expect(parsePolicy("redact: [Project Atlas]\ndue_days: { SEV1: 14 }\n")).toEqual({
-      policy: { redact: { terms: ["Project Atlas"], hosts: [], github_orgs: [] }, due_days: { SEV1: 14 } },
+  it("reads redact as a list or a mapping; other sections do not disturb it", () => {
+    expect(parsePolicy("redact: [Project Atlas]\nfollowups: { due_days: { SEV1: 14 } }\n")).toEqual({
+      policy: { terms: ["Project Atlas"], hosts: [], github_orgs: [] },
       problems: [],
     });
-    expect(parsePolicy(null).policy.redact.terms).toEqual([]);
+    expect(parsePolicy("redact:\n  terms: [Atlas]\n  hosts: ['*.corp']\n").policy).toEqual({ terms: ["Atlas"], hosts: ["*.corp"], github_orgs: [] });
+    expect(parsePolicy(null).policy.terms).toEqual([]);
   });
 
   it("reports a bad redact entry with its place", () => {

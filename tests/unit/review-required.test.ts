@@ -1,11 +1,8 @@
-import { execFileSync } from "node:child_process";
-import fs from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Viewer } from "../../lib/auth/viewer";
 import { ContentStore } from "../../lib/content/store";
 import { saveIncident } from "../../lib/editor/save";
+import { git, gitRepo, removeTempDirs, tempDir } from "../fixtures/git-repo";
 
 // With `review: { required: true }` in kaizen.yml, only a review publishes: a save that sets status: published is
 // refused with the field named, and the author's other saves (drafts, in review, edits of published ones) go through.
@@ -14,35 +11,21 @@ const FACTORS = "- id: missing-alert\n  name: Missing alert\n  category: observa
 const text = (status: string, title = "Checkout outage") =>
   ["---", `title: ${title}`, `status: ${status}`, "severity: SEV2", "started_at: 2026-03-14T14:00:00Z", "---", "", "## What happened", "", "Text.", ""].join("\n");
 
-const dirs: string[] = [];
 let prevDataDir: string | undefined;
 beforeAll(async () => {
   prevDataDir = process.env.KAIZEN_DATA_DIR;
-  process.env.KAIZEN_DATA_DIR = await tmp("kaizen-review-required-data-");
+  process.env.KAIZEN_DATA_DIR = await tempDir("kaizen-review-required-data-");
 });
 afterAll(async () => {
   if (prevDataDir === undefined) delete process.env.KAIZEN_DATA_DIR;
   else process.env.KAIZEN_DATA_DIR = prevDataDir;
-  await Promise.all(dirs.map((d) => fs.rm(d, { recursive: true, force: true })));
+  await removeTempDirs();
 });
-async function tmp(prefix: string): Promise<string> {
-  const d = await fs.realpath(await fs.mkdtemp(path.join(os.tmpdir(), prefix)));
-  dirs.push(d);
-  return d;
-}
-const git = (root: string, ...args: string[]) =>
-  execFileSync("git", args, { cwd: root, encoding: "utf8", env: { ...process.env, GIT_AUTHOR_NAME: "S", GIT_AUTHOR_EMAIL: "s@example.com", GIT_COMMITTER_NAME: "S", GIT_COMMITTER_EMAIL: "s@example.com" } });
-
 async function repo(kaizenYml: string): Promise<{ root: string; store: ContentStore }> {
-  const root = await tmp("kaizen-review-required-");
-  git(root, "init", "-q", "-b", "main");
-  await fs.mkdir(path.join(root, "incidents"));
-  await fs.writeFile(path.join(root, "factors.yml"), FACTORS);
-  await fs.writeFile(path.join(root, "kaizen.yml"), kaizenYml);
-  await fs.writeFile(path.join(root, "incidents", "draft-one.mdx"), text("draft"));
-  await fs.writeFile(path.join(root, "incidents", "old-one.mdx"), text("published", "Old outage"));
-  git(root, "add", "-A");
-  git(root, "commit", "-qm", "content");
+  const root = await gitRepo(
+    { "factors.yml": FACTORS, "kaizen.yml": kaizenYml, "incidents/draft-one.mdx": text("draft"), "incidents/old-one.mdx": text("published", "Old outage") },
+    { prefix: "kaizen-review-required-", message: "content" },
+  );
   return { root, store: new ContentStore(root) };
 }
 const blob = (root: string, id: string) => git(root, "rev-parse", `HEAD:incidents/${id}.mdx`).trim();

@@ -1,13 +1,11 @@
-import { execFileSync, spawnSync } from "node:child_process";
-import fs from "node:fs";
-import os from "node:os";
+import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addUser } from "../../lib/auth/users";
+import { gitRepo, removeTempDirs, tempDir } from "../fixtures/git-repo";
 
 // `kaizen reviews` as a person runs it, over a temporary content repository with two reviews in progress.
 const root = path.resolve(__dirname, "../..");
-let tmp: string;
 let content: string;
 let data: string;
 
@@ -23,24 +21,21 @@ function kaizen(args: string[], env: Record<string, string> = {}) {
 const doc = (title: string, extra: string[]) => ["---", `title: ${title}`, "status: in-review", "severity: SEV2", "authors: [ari]", ...extra, "---", "", "## Summary", "", "Text.", ""].join("\n");
 
 beforeAll(async () => {
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), "kaizen-reviews-cli-"));
-  content = path.join(tmp, "content");
-  data = path.join(tmp, "data");
-  fs.mkdirSync(path.join(content, "incidents"), { recursive: true });
-  fs.mkdirSync(path.join(content, "reviews"));
-  fs.writeFileSync(path.join(content, "factors.yml"), "[]\n");
-  fs.writeFileSync(path.join(content, "incidents", "db.mdx"), doc("Database failover", ["reviewers: [bo, cy]"]));
-  fs.writeFileSync(path.join(content, "incidents", "sec.mdx"), doc("Token exposed", ["visibility: restricted", "groups: [security]", "reviewers: [bo]"]));
-  // Bo already approved the database one.
-  fs.writeFileSync(path.join(content, "reviews", "db.yml"), "- id: aaaa1\n  action: request_review\n  by: ari\n  at: 2026-03-14T10:00:00Z\n  reviewers: [bo, cy]\n- id: bbbb2\n  action: approve\n  by: bo\n  at: 2026-03-14T11:00:00Z\n");
-  const who = ["-c", "user.name=Test", "-c", "user.email=test@example.com"];
-  execFileSync("git", ["init", "-q", "-b", "main"], { cwd: content });
-  execFileSync("git", [...who, "add", "-A"], { cwd: content });
-  execFileSync("git", [...who, "commit", "-qm", "sample"], { cwd: content });
+  content = await gitRepo(
+    {
+      "factors.yml": "[]\n",
+      "incidents/db.mdx": doc("Database failover", ["reviewers: [bo, cy]"]),
+      "incidents/sec.mdx": doc("Token exposed", ["visibility: restricted", "groups: [security]", "reviewers: [bo]"]),
+      // Bo already approved the database one.
+      "reviews/db.yml": "- id: aaaa1\n  action: request_review\n  by: ari\n  at: 2026-03-14T10:00:00Z\n  reviewers: [bo, cy]\n- id: bbbb2\n  action: approve\n  by: bo\n  at: 2026-03-14T11:00:00Z\n",
+    },
+    { prefix: "kaizen-reviews-cli-", message: "sample" },
+  );
+  data = path.join(await tempDir("kaizen-reviews-cli-data-"), "data");
   await addUser({ username: "bo", role: "author", groups: [], password: "bo-password-123" }, data);
   await addUser({ username: "cy", role: "reader", groups: [], password: "cy-password-123" }, data);
 });
-afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+afterAll(removeTempDirs);
 
 describe("kaizen reviews", { timeout: 120_000 }, () => {
   it("lists reviews in progress with who they wait for, restricted ones only when asked", () => {

@@ -1,14 +1,12 @@
-import { execFileSync } from "node:child_process";
 import fs from "node:fs/promises";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addUser } from "../../lib/auth/users";
 import type { Viewer } from "../../lib/auth/viewer";
 import { ContentStore } from "../../lib/content/store";
-import { parseReviewPolicy } from "../../lib/content/review-policy";
+import { configSection, kaizenConfigOf } from "../../lib/content/kaizen-config";
 import { isAppError } from "../../lib/errors";
 import type { DeliveryReport } from "../../lib/notify/deliver";
 import { getReviewPanel } from "../../lib/pages/reviews";
@@ -20,6 +18,7 @@ import { decisionBlocker, reviewState } from "../../lib/reviews/state";
 import { reviewsWaitingFor } from "../../lib/reviews/waiting";
 import { incidentSchema } from "../../lib/schema/incident";
 import { DEFAULT_REVIEW_POLICY, reviewPolicySchema } from "../../lib/schema/review-policy";
+import { git, gitRepo, inIncidents, removeTempDirs, tempDir } from "../fixtures/git-repo";
 
 const ARI: Viewer = { id: "ari", name: "Ari Author", email: "ari@example.com", role: "author", groups: [] };
 const BO: Viewer = { id: "bo", name: "Bo Reviewer", email: "bo@example.com", role: "author", groups: [] };
@@ -55,32 +54,10 @@ function incident(title: string, extra: string[] = []): string {
   ].join("\n");
 }
 
-const dirs: string[] = [];
 let prevDataDir: string | undefined;
 
-function git(root: string, ...args: string[]): string {
-  return execFileSync("git", args, {
-    cwd: root,
-    encoding: "utf8",
-    env: { ...process.env, GIT_AUTHOR_NAME: "Setup", GIT_AUTHOR_EMAIL: "setup@example.com", GIT_COMMITTER_NAME: "Setup", GIT_COMMITTER_EMAIL: "setup@example.com" },
-  });
-}
-
-async function tempDir(prefix: string): Promise<string> {
-  const d = await fs.realpath(await fs.mkdtemp(path.join(os.tmpdir(), prefix)));
-  dirs.push(d);
-  return d;
-}
-
 async function makeRepo(files: Record<string, string>, policy?: string): Promise<{ root: string; store: ContentStore }> {
-  const root = await tempDir("kaizen-reviews-");
-  git(root, "init", "-q", "-b", "main");
-  await fs.mkdir(path.join(root, "incidents"));
-  await fs.writeFile(path.join(root, "factors.yml"), FACTORS);
-  if (policy) await fs.writeFile(path.join(root, "kaizen.yml"), policy);
-  for (const [id, text] of Object.entries(files)) await fs.writeFile(path.join(root, "incidents", `${id}.mdx`), text);
-  git(root, "add", "-A");
-  git(root, "commit", "-q", "-m", "Initial content");
+  const root = await gitRepo({ "factors.yml": FACTORS, ...(policy ? { "kaizen.yml": policy } : {}), ...inIncidents(files) }, { prefix: "kaizen-reviews-" });
   return { root, store: new ContentStore(root) };
 }
 
@@ -108,7 +85,7 @@ beforeAll(async () => {
 afterAll(async () => {
   if (prevDataDir === undefined) delete process.env.KAIZEN_DATA_DIR;
   else process.env.KAIZEN_DATA_DIR = prevDataDir;
-  for (const d of dirs) await fs.rm(d, { recursive: true, force: true });
+  await removeTempDirs();
 });
 
 describe("review file", () => {
@@ -133,6 +110,8 @@ describe("review file", () => {
     expect(timelineRowIds([{ at: "2026-03-14T10:02:00Z" }, { at: "2026-03-14T10:02:00Z" }, { at: "2026-03-14T12:02:30+02:00" }])).toEqual(["t-20260314-1002", "t-20260314-1002-2", "t-20260314-100230"]);
   });
 });
+
+const parseReviewPolicy = (raw: string | null) => configSection(kaizenConfigOf(raw), "review");
 
 describe("review policy", () => {
   it("defaults to one approval from any requested reviewer, no self-approval", () => {
@@ -280,7 +259,8 @@ describe("restricted means invisible", () => {
     expect(await getReviewPanel(DEE, "sec", store)).toBeNull();
 
     const snap = await store.snapshot();
-    const { files, policy } = await reviewsAt(store, snap);
+    const { files } = await reviewsAt(store, snap);
+    const policy = configSection(snap, "review");
     // Even handed every incident, the list keeps only what the viewer may read.
     expect(reviewsWaitingFor(DEE, snap.incidents, files, policy.policy).map((w) => w.incident.id)).toEqual(["db"]);
     expect(reviewsWaitingFor(SAM, snap.incidents, files, policy.policy).map((w) => w.incident.id)).toEqual(["sec"]);
@@ -288,7 +268,7 @@ describe("restricted means invisible", () => {
     await performReviewAction(BO, "db", { action: "approve" }, { store, notify: noNotify });
     const after = await store.snapshot();
     const now = await reviewsAt(store, after);
-    expect(reviewsWaitingFor(BO, after.incidents, now.files, now.policy.policy)).toEqual([]);
+    expect(reviewsWaitingFor(BO, after.incidents, now.files, after.config.review)).toEqual([]);
   });
 });
 

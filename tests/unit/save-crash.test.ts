@@ -1,11 +1,11 @@
-import { execFileSync, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import fs from "node:fs/promises";
-import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { Viewer } from "../../lib/auth/viewer";
 import { ContentStore } from "../../lib/content/store";
 import { saveIncident } from "../../lib/editor/save";
+import { git, gitRepo, removeTempDirs, tempDir } from "../fixtures/git-repo";
 
 /**
  * The fault test of issue #10 item 6: a child process saves through the real save path and is killed with SIGKILL
@@ -21,18 +21,9 @@ const STEPS = ["write", "add", "commit", "ref", "index", "random", "random", "ra
 /** Every injected step twice and six random kills (≈40 s: each child start costs seconds for tsx and the app). */
 const ITERATIONS = STEPS.length * 2;
 
-const dirs: string[] = [];
 afterAll(async () => {
-  for (const d of dirs) await fs.rm(d, { recursive: true, force: true });
+  await removeTempDirs();
 });
-
-function git(root: string, ...args: string[]): string {
-  return execFileSync("git", args, {
-    cwd: root,
-    encoding: "utf8",
-    env: { ...process.env, GIT_AUTHOR_NAME: "Setup", GIT_AUTHOR_EMAIL: "setup@example.com", GIT_COMMITTER_NAME: "Setup", GIT_COMMITTER_EMAIL: "setup@example.com" },
-  });
-}
 
 function text(title: string): string {
   return ["---", `title: ${title}`, "status: published", "severity: SEV2", "started_at: 2026-03-14T14:00:00Z", "---", "", "## Summary\n\nSomething happened.\n"].join("\n");
@@ -68,15 +59,11 @@ describe("a crash at any step of a save", () => {
   it(
     "loses no acknowledged save, serves only committed text, and saving works at once after a restart",
     async () => {
-      const root = await fs.realpath(await fs.mkdtemp(path.join(os.tmpdir(), "kaizen-crash-")));
-      const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "kaizen-crash-data-"));
-      dirs.push(root, dataDir);
-      git(root, "init", "-q", "-b", "main");
-      await fs.mkdir(path.join(root, "incidents"));
-      await fs.writeFile(path.join(root, "factors.yml"), "- id: missing-alert\n  name: Missing alert\n  category: observability\n  description: No alert fired.\n");
-      await fs.writeFile(path.join(root, "incidents", "a.mdx"), text("Initial"));
-      git(root, "add", "-A");
-      git(root, "commit", "-q", "-m", "Initial content");
+      const root = await gitRepo(
+        { "factors.yml": "- id: missing-alert\n  name: Missing alert\n  category: observability\n  description: No alert fired.\n", "incidents/a.mdx": text("Initial") },
+        { prefix: "kaizen-crash-" },
+      );
+      const dataDir = await tempDir("kaizen-crash-data-");
 
       const acked: string[] = [];
       for (let i = 0; i < ITERATIONS; i++) {

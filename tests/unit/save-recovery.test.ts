@@ -1,4 +1,4 @@
-import { execFileSync, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -7,37 +7,20 @@ import { blobId } from "../../lib/content/git";
 import { GitRepository, type Author } from "../../lib/content/repository";
 import { ContentStore } from "../../lib/content/store";
 import { processStart } from "../../lib/content/write-lock";
+import { git, gitRepo, removeTempDirs } from "../fixtures/git-repo";
 
 const ANA: Author = { name: "Ana Lima", email: "ana@example.com" };
 const FACTORS = "- id: missing-alert\n  name: Missing alert\n  category: observability\n  description: No alert fired.\n";
-const dirs: string[] = [];
 afterAll(async () => {
-  for (const d of dirs) await fs.rm(d, { recursive: true, force: true });
+  await removeTempDirs();
 });
 
 function incident(title: string): string {
   return ["---", `title: ${title}`, "status: published", "severity: SEV2", "---", "", "# Summary\n\nSomething happened.\n"].join("\n");
 }
 
-function git(root: string, ...args: string[]): string {
-  return execFileSync("git", args, {
-    cwd: root,
-    encoding: "utf8",
-    env: { ...process.env, GIT_AUTHOR_NAME: "Setup", GIT_AUTHOR_EMAIL: "setup@example.com", GIT_COMMITTER_NAME: "Setup", GIT_COMMITTER_EMAIL: "setup@example.com" },
-  });
-}
-
 async function makeRepo(): Promise<string> {
-  const root = await fs.realpath(await fs.mkdtemp(path.join(os.tmpdir(), "kaizen-recovery-")));
-  dirs.push(root);
-  git(root, "init", "-q", "-b", "main");
-  await fs.mkdir(path.join(root, "incidents"));
-  await fs.writeFile(path.join(root, "factors.yml"), FACTORS);
-  await fs.writeFile(path.join(root, "incidents", "a.mdx"), incident("Committed"));
-  await fs.writeFile(path.join(root, "incidents", "b.mdx"), incident("Other"));
-  git(root, "add", "-A");
-  git(root, "commit", "-q", "-m", "Initial content");
-  return root;
+  return gitRepo({ "factors.yml": FACTORS, "incidents/a.mdx": incident("Committed"), "incidents/b.mdx": incident("Other") }, { prefix: "kaizen-recovery-" });
 }
 
 /** The pid of a process that has exited (and been reaped), so nothing holds it. */

@@ -1,4 +1,3 @@
-import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -12,6 +11,7 @@ import type { SearchIndex } from "../../lib/search/search-index";
 import { visibleTo } from "../../lib/search/visibility";
 import type { Viewer } from "../../lib/auth/viewer";
 import { sdoc } from "./search-fixtures";
+import { gitRepoSync, inIncidents, removeTempDirsSync } from "../fixtures/git-repo";
 
 const TAXONOMY = `factors:
   - { id: clock-skew, name: Clock skew, category: time, description: Clocks disagree. }
@@ -22,23 +22,9 @@ function incident(title: string, extra: string, body: string): string {
   return `---\ntitle: ${title}\nstatus: published\nseverity: SEV2\nstarted_at: 2024-02-01T10:00:00Z\n${extra}---\n\n${body}\n`;
 }
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
-});
+afterEach(removeTempDirsSync);
 
-function repo(files: Record<string, string>): string {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), "kaizen-search-"));
-  dirs.push(root);
-  const git = (...a: string[]) => execFileSync("git", a, { cwd: root, stdio: "pipe" });
-  git("init", "-q");
-  fs.writeFileSync(path.join(root, "factors.yml"), TAXONOMY);
-  fs.mkdirSync(path.join(root, "incidents"));
-  for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(root, "incidents", name), text);
-  git("add", "-A");
-  git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "init");
-  return root;
-}
+const repo = (files: Record<string, string>) => gitRepoSync({ "factors.yml": TAXONOMY, ...inIncidents(files) }, { prefix: "kaizen-search-", message: "init" });
 
 const QUERIES = ["database", "clock", "pool exhausted", '"connection pool"', "severity:SEV1", "factor:clock-skew", "kafka", "lag -disk", "dns*", "tag:db"];
 const AUTHOR = { name: "t", email: "t@t" };

@@ -1,8 +1,6 @@
 // A viewer's search must behave exactly as if the incidents they may not read were never indexed: every response on a
 // knowledge base with restricted incidents equals, byte for byte, the response on a twin without them.
-import { execFileSync } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Viewer } from "../../lib/auth/viewer";
@@ -12,6 +10,7 @@ import { deserializeIndex, serializeIndex } from "../../lib/search/persist";
 import { search, type SearchOptions } from "../../lib/search/search";
 import type { SearchIndex } from "../../lib/search/search-index";
 import { visibleTo } from "../../lib/search/visibility";
+import { commitAll, gitRepoSync, inIncidents, removeTempDirsSync } from "../fixtures/git-repo";
 
 const TAXONOMY = `factors:
   - { id: clock-skew, name: Clock skew, category: time, description: Clocks disagree. }
@@ -113,22 +112,11 @@ const INTERNAL: Record<string, Spec> = {
   },
 };
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
-});
+afterEach(removeTempDirsSync);
 
 function repo(specs: Record<string, Spec>): string {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), "kaizen-leaks-"));
-  dirs.push(root);
-  const git = (...a: string[]) => execFileSync("git", a, { cwd: root, stdio: "pipe" });
-  git("init", "-q");
-  fs.writeFileSync(path.join(root, "factors.yml"), TAXONOMY);
-  fs.mkdirSync(path.join(root, "incidents"));
-  for (const [name, spec] of Object.entries(specs)) fs.writeFileSync(path.join(root, "incidents", name), mdx(spec));
-  git("add", "-A");
-  git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "init");
-  return root;
+  const files = Object.fromEntries(Object.entries(specs).map(([name, spec]) => [name, mdx(spec)]));
+  return gitRepoSync({ "factors.yml": TAXONOMY, ...inIncidents(files) }, { prefix: "kaizen-leaks-", message: "init" });
 }
 
 function viewer(role: Viewer["role"], groups: string[]): Viewer {
@@ -218,10 +206,8 @@ describe("search for a viewer behaves as if unreadable incidents were not indexe
 
     // The restricted incidents go away and come back: the index must forget their words while they are gone.
     const index = buildFromSnapshot(first);
-    const gitIn = (...a: string[]) => execFileSync("git", a, { cwd: root, stdio: "pipe" });
     for (const name of Object.keys(RESTRICTED)) fs.rmSync(path.join(root, "incidents", name));
-    gitIn("add", "-A");
-    gitIn("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "drop");
+    commitAll(root, "drop");
     const without = await store.forceRefresh();
     syncWithSnapshot(index, without);
     const admin = viewer("admin", []);

@@ -1,4 +1,3 @@
-import { execFileSync } from "node:child_process";
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -17,6 +16,7 @@ import { readSyncConfig } from "../../lib/sync/config";
 import { claimSave, connectReplicas } from "../../lib/sync/replicas";
 import { Syncer } from "../../lib/sync/syncer";
 import { haveRedis, startRedis, type RedisProcess } from "../fixtures/redis-server";
+import { bareRemote as makeBareRemote, removeTempDirs } from "../fixtures/git-repo";
 
 // Ports 6390–6391 belong to this file (the replicas e2e uses 6392, the benchmark 6393); nothing answers on 6399.
 const PORT = 6390;
@@ -49,6 +49,7 @@ afterAll(async () => {
   for (const s of states) await s.close();
   await redis?.stop();
   for (const d of dirs) await fs.rm(d, { recursive: true, force: true });
+  await removeTempDirs();
 });
 
 describe("KAIZEN_REDIS_URL", () => {
@@ -204,22 +205,9 @@ const ANA = { name: "Ana Lima", email: "ana@example.com" };
 const FACTORS = "- id: missing-alert\n  name: Missing alert\n  category: observability\n  description: No alert fired.\n";
 const incident = (title: string, body = "Something happened.") =>
   ["---", `title: ${title}`, "status: published", "severity: SEV2", "started_at: 2026-03-14T14:00:00Z", "---", "", "## Summary", "", body, ""].join("\n");
-const git = (cwd: string, ...args: string[]) =>
-  execFileSync("git", args, { cwd, encoding: "utf8", env: { ...process.env, GIT_AUTHOR_NAME: "Outside", GIT_AUTHOR_EMAIL: "out@example.com", GIT_COMMITTER_NAME: "Outside", GIT_COMMITTER_EMAIL: "out@example.com" } }).trim();
 
 async function bareRemote(): Promise<string> {
-  const base = await tmp();
-  const bare = path.join(base, "remote.git");
-  git(base, "init", "-q", "--bare", "-b", "main", bare);
-  const outside = path.join(base, "outside");
-  git(base, "clone", "-q", bare, outside);
-  await fs.mkdir(path.join(outside, "incidents"), { recursive: true });
-  await fs.writeFile(path.join(outside, "factors.yml"), FACTORS);
-  await fs.writeFile(path.join(outside, "incidents", "db-outage.mdx"), incident("Database outage"));
-  git(outside, "add", "-A");
-  git(outside, "commit", "-qm", "first");
-  git(outside, "push", "-q", "origin", "HEAD:main");
-  return `file://${bare}`;
+  return (await makeBareRemote({ "factors.yml": FACTORS, "incidents/db-outage.mdx": incident("Database outage") }, { prefix: "kaizen-shared-" })).url;
 }
 
 async function clone(remote: string) {

@@ -1,12 +1,11 @@
-import { execFileSync } from "node:child_process";
 import fs from "node:fs/promises";
-import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { blobId } from "../../lib/content/git";
 import { ConflictError, GitRepository, resolveInside, type Author } from "../../lib/content/repository";
 import { ContentStore } from "../../lib/content/store";
 import { AppError } from "../../lib/errors";
+import { commitAll, git, gitRepo, inIncidents, removeTempDirs, tempDir } from "../fixtures/git-repo";
 
 const ANA: Author = { name: "Ana Lima", email: "ana@example.com" };
 const BO: Author = { name: "Bo Chen", email: "bo@example.com" };
@@ -25,41 +24,21 @@ function incident(title: string, extra: string[] = [], body = "# Summary\n\nSome
   return ["---", `title: ${title}`, "status: published", "severity: SEV2", ...extra, "---", "", body].join("\n");
 }
 
-const dirs: string[] = [];
-
-function git(root: string, ...args: string[]): string {
-  return execFileSync("git", args, {
-    cwd: root,
-    encoding: "utf8",
-    env: { ...process.env, GIT_AUTHOR_NAME: "Setup", GIT_AUTHOR_EMAIL: "setup@example.com", GIT_COMMITTER_NAME: "Setup", GIT_COMMITTER_EMAIL: "setup@example.com" },
-  });
-}
 
 /** A fresh content repository with a taxonomy and the given incident files, all committed. */
 async function makeRepo(files: Record<string, string> = {}): Promise<string> {
-  const root = await fs.realpath(await fs.mkdtemp(path.join(os.tmpdir(), "kaizen-store-")));
-  dirs.push(root);
-  git(root, "init", "-q", "-b", "main");
-  await fs.mkdir(path.join(root, "incidents"));
-  await fs.writeFile(path.join(root, "factors.yml"), FACTORS);
-  for (const [name, text] of Object.entries(files)) await fs.writeFile(path.join(root, "incidents", name), text);
-  git(root, "add", "-A");
-  git(root, "commit", "-q", "-m", "Initial content");
-  return root;
+  return gitRepo({ "factors.yml": FACTORS, ...inIncidents(files) }, { prefix: "kaizen-store-" });
 }
 
 /** Commits everything in the work tree, as a person or a pull would: the store serves only what is committed. */
-function commitAll(root: string, message = "Change content"): void {
-  git(root, "add", "-A");
-  git(root, "commit", "-q", "-m", message);
-}
+const commitWorkTree = (root: string, message = "Change content") => void commitAll(root, message);
 
 function commitCount(root: string): number {
   return Number(git(root, "rev-list", "--count", "HEAD").trim());
 }
 
 afterAll(async () => {
-  for (const d of dirs) await fs.rm(d, { recursive: true, force: true });
+  await removeTempDirs();
 });
 
 describe("ContentStore: reading", () => {
@@ -143,7 +122,7 @@ describe("ContentStore: reading", () => {
   it("reports taxonomy problems without failing the incidents", async () => {
     const root = await makeRepo({ "a.mdx": incident("A") });
     await fs.writeFile(path.join(root, "factors.yml"), "- id: x\n  name: X\n  category: c\n  description: d\n- id: x\n  name: X\n  category: c\n  description: d\n");
-    commitAll(root);
+    commitWorkTree(root);
     const snap = await new ContentStore(root).snapshot();
     expect(snap.taxonomyProblems.map((p) => p.message)).toEqual(['duplicate factor id "x"']);
     expect(snap.incidents.map((i) => i.id)).toEqual(["a"]);
@@ -169,7 +148,7 @@ describe("ContentStore: caching", () => {
     const untouched = v1.byId.get("b");
 
     await fs.writeFile(path.join(root, "incidents", "a.mdx"), incident("A, renamed in the title"));
-    commitAll(root);
+    commitWorkTree(root);
     store.invalidate();
     const v2 = await store.snapshot();
     expect(v2).not.toBe(v1);
@@ -182,7 +161,7 @@ describe("ContentStore: caching", () => {
 
     await fs.writeFile(path.join(root, "incidents", "c.mdx"), incident("C"));
     await fs.rm(path.join(root, "incidents", "b.mdx"));
-    commitAll(root);
+    commitWorkTree(root);
     const v3 = await store.forceRefresh();
     expect(v3.version).toBe(v2.version + 1);
     expect(v3.incidents.map((i) => i.id)).toEqual(["a", "c"]);
@@ -193,7 +172,7 @@ describe("ContentStore: caching", () => {
     const store = new ContentStore(root);
     expect((await store.snapshot()).broken.map((b) => b.id)).toEqual(["a"]);
     await fs.appendFile(path.join(root, "factors.yml"), "- id: retry-storm\n  name: Retry storm\n  category: capacity\n  description: d\n");
-    commitAll(root);
+    commitWorkTree(root);
     expect((await store.forceRefresh()).incidents.map((i) => i.id)).toEqual(["a"]);
   });
 
@@ -259,8 +238,7 @@ describe("GitRepository: history", () => {
   });
 
   it("returns an empty history for a repository without commits", async () => {
-    const root = await fs.realpath(await fs.mkdtemp(path.join(os.tmpdir(), "kaizen-empty-")));
-    dirs.push(root);
+    const root = await tempDir("kaizen-empty-");
     git(root, "init", "-q", "-b", "main");
     expect(await new GitRepository(root).log("incidents/a.mdx")).toEqual([]);
     expect(await new GitRepository(root).head()).toBeNull();
@@ -409,7 +387,7 @@ describe("paths stay inside the content directory", () => {
     await fs.writeFile(outside, incident("Outside secret"));
     try {
       await fs.symlink(outside, path.join(root, "incidents", "leak.mdx"));
-      commitAll(root, "Add a symlink");
+      commitWorkTree(root, "Add a symlink");
       const snap = await new ContentStore(root).snapshot();
       expect(snap.incidents.map((i) => i.id)).toEqual(["a"]);
       expect(JSON.stringify(snap.broken)).not.toContain("Outside secret");

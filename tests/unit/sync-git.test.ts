@@ -1,7 +1,6 @@
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs/promises";
 import net from "node:net";
-import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { GitRepository } from "../../lib/content/repository";
@@ -9,6 +8,7 @@ import { ContentStore } from "../../lib/content/store";
 import { readSyncConfig, redact } from "../../lib/sync/config";
 import { readConflicts } from "../../lib/sync/state";
 import { Syncer, SyncSetupError } from "../../lib/sync/syncer";
+import { bareRemote, outsideGit, removeTempDirs, tempDir } from "../fixtures/git-repo";
 
 const FACTORS = `- id: missing-alert
   name: Missing alert
@@ -18,35 +18,19 @@ const FACTORS = `- id: missing-alert
 const incident = (title: string, body = "Something happened.") =>
   ["---", `title: ${title}`, "status: published", "severity: SEV2", "started_at: 2026-03-14T14:00:00Z", "---", "", "## Summary", "", body, ""].join("\n");
 
-const dirs: string[] = [];
 const children: ChildProcess[] = [];
 afterAll(async () => {
   for (const c of children) c.kill("SIGKILL");
-  for (const d of dirs) await fs.rm(d, { recursive: true, force: true });
+  await removeTempDirs();
 });
 
-const git = (cwd: string, ...args: string[]) =>
-  execFileSync("git", args, { cwd, encoding: "utf8", env: { ...process.env, GIT_AUTHOR_NAME: "Outside", GIT_AUTHOR_EMAIL: "out@example.com", GIT_COMMITTER_NAME: "Outside", GIT_COMMITTER_EMAIL: "out@example.com" } }).trim();
+const git = outsideGit;
 
-async function tmp(): Promise<string> {
-  const d = await fs.mkdtemp(path.join(os.tmpdir(), "kaizen-sync-"));
-  dirs.push(d);
-  return d;
-}
+const tmp = () => tempDir("kaizen-sync-");
 
 /** A bare remote with one incident, and a person's clone of it to push "from outside" (a merged pull request). */
 async function remoteWithContent(): Promise<{ bare: string; outside: string; base: string }> {
-  const base = await tmp();
-  const bare = path.join(base, "remote.git");
-  git(base, "init", "-q", "--bare", "-b", "main", bare);
-  const outside = path.join(base, "outside");
-  git(base, "clone", "-q", bare, outside);
-  await fs.mkdir(path.join(outside, "incidents"), { recursive: true });
-  await fs.writeFile(path.join(outside, "factors.yml"), FACTORS);
-  await fs.writeFile(path.join(outside, "incidents", "db-outage.mdx"), incident("Database outage"));
-  git(outside, "add", "-A");
-  git(outside, "commit", "-qm", "first");
-  git(outside, "push", "-q", "origin", "HEAD:main");
+  const { bare, outside, base } = await bareRemote({ "factors.yml": FACTORS, "incidents/db-outage.mdx": incident("Database outage") }, { prefix: "kaizen-sync-" });
   return { bare, outside, base };
 }
 

@@ -1,17 +1,13 @@
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import fs from "node:fs/promises";
-import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { syncBadge } from "../../lib/sync/badge";
+import { bareRemote, outsideGit, removeTempDirs } from "../fixtures/git-repo";
 
 const root = path.resolve(__dirname, "../..");
-const dirs: string[] = [];
-afterAll(async () => {
-  for (const d of dirs) await fs.rm(d, { recursive: true, force: true });
-});
-const git = (cwd: string, ...args: string[]) =>
-  execFileSync("git", args, { cwd, encoding: "utf8", env: { ...process.env, GIT_AUTHOR_NAME: "Ana", GIT_AUTHOR_EMAIL: "ana@example.com", GIT_COMMITTER_NAME: "Ana", GIT_COMMITTER_EMAIL: "ana@example.com" } }).trim();
+afterAll(removeTempDirs);
+const git = outsideGit;
 
 function kaizen(args: string[], env: Record<string, string>) {
   return spawnSync(process.execPath, ["--import", "tsx", path.join(root, "scripts/kaizen.ts"), ...args], { cwd: root, encoding: "utf8", env: { ...process.env, ...env } });
@@ -29,10 +25,7 @@ describe("syncBadge", () => {
 
 describe("kaizen sync", () => {
   it("pushes a local commit and --status reports it, with no token anywhere", async () => {
-    const base = await fs.mkdtemp(path.join(os.tmpdir(), "kaizen-cli-sync-"));
-    dirs.push(base);
-    const bare = path.join(base, "remote.git");
-    git(base, "init", "-q", "--bare", "-b", "main", bare);
+    const { base, bare } = await bareRemote({}, { prefix: "kaizen-cli-sync-" });
     const content = path.join(base, "content");
     git(base, "clone", "-q", bare, content);
     await fs.writeFile(path.join(content, "factors.yml"), "[]\n");

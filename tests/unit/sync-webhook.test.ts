@@ -1,38 +1,27 @@
-import { execFileSync } from "node:child_process";
 import { createHmac, randomUUID } from "node:crypto";
 import fs from "node:fs/promises";
-import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST } from "../../app/api/git/webhook/route";
 import { getStore } from "../../lib/content";
 import { getSync } from "../../lib/sync/service";
 import { ReplayGuard } from "../../lib/sync/webhook";
+import { bareRemote, outsideGit, removeTempDirs } from "../fixtures/git-repo";
 
 const SECRET = "webhook-secret-for-tests";
 const FACTORS = "- id: missing-alert\n  name: Missing alert\n  category: observability\n  description: No alert fired.\n";
 const incident = (title: string) => ["---", `title: ${title}`, "status: published", "severity: SEV2", "started_at: 2026-03-14T14:00:00Z", "---", "", "Body.", ""].join("\n");
-const git = (cwd: string, ...args: string[]) =>
-  execFileSync("git", args, { cwd, encoding: "utf8", env: { ...process.env, GIT_AUTHOR_NAME: "O", GIT_AUTHOR_EMAIL: "o@example.com", GIT_COMMITTER_NAME: "O", GIT_COMMITTER_EMAIL: "o@example.com" } }).trim();
+const git = outsideGit;
 
 let base = "";
 let outside = "";
 const saved = { ...process.env };
 
 beforeAll(async () => {
-  base = await fs.mkdtemp(path.join(os.tmpdir(), "kaizen-hook-"));
-  const bare = path.join(base, "remote.git");
-  git(base, "init", "-q", "--bare", "-b", "main", bare);
-  outside = path.join(base, "outside");
-  git(base, "clone", "-q", bare, outside);
-  await fs.mkdir(path.join(outside, "incidents"));
-  await fs.writeFile(path.join(outside, "factors.yml"), FACTORS);
-  await fs.writeFile(path.join(outside, "incidents", "first.mdx"), incident("First"));
-  git(outside, "add", "-A");
-  git(outside, "commit", "-qm", "first");
-  git(outside, "push", "-q", "origin", "HEAD:main");
+  const remote = await bareRemote({ "factors.yml": FACTORS, "incidents/first.mdx": incident("First") }, { prefix: "kaizen-hook-" });
+  ({ base, outside } = remote);
   Object.assign(process.env, {
-    KAIZEN_GIT_REMOTE: `file://${bare}`,
+    KAIZEN_GIT_REMOTE: remote.url,
     KAIZEN_SYNC_INTERVAL: "3600",
     KAIZEN_WEBHOOK_SECRET: SECRET,
     KAIZEN_CONTENT_DIR: path.join(base, "content"),
@@ -44,7 +33,7 @@ beforeAll(async () => {
 afterAll(async () => {
   getSync().syncer?.stop();
   process.env = saved;
-  await fs.rm(base, { recursive: true, force: true });
+  await removeTempDirs();
 });
 
 const sign = (body: string, secret = SECRET) => `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;

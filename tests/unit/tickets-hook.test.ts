@@ -1,11 +1,10 @@
-import { execFileSync } from "node:child_process";
 import { createHmac } from "node:crypto";
 import fs from "node:fs/promises";
-import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST } from "../../app/api/hooks/tickets/route";
 import { findReferences, sameTicketUrl } from "../../lib/editor/ticket-hook";
+import { git, gitRepo, removeTempDirs, tempDir } from "../fixtures/git-repo";
 
 const SECRET = "tickets-secret-for-tests";
 const TOKEN = "tickets-token-for-tests";
@@ -18,29 +17,23 @@ const cm = (id: string, ticket?: string) =>
   [`  - id: ${id}`, `    title: Fix ${id}`, "    type: prevent", "    owner: ana@example.com", "    due: 2026-04-30", "    status: open", ...(ticket ? [`    ticket: ${ticket}`] : [])].join("\n");
 
 let root = "";
-const dirs: string[] = [];
 const saved: Record<string, string | undefined> = {};
 
-function git(...args: string[]): string {
-  return execFileSync("git", args, { cwd: root, encoding: "utf8", env: { ...process.env, GIT_AUTHOR_NAME: "Setup", GIT_AUTHOR_EMAIL: "s@x", GIT_COMMITTER_NAME: "Setup", GIT_COMMITTER_EMAIL: "s@x" } });
-}
-
-const fileAtHead = (id: string) => git("show", `HEAD:incidents/${id}.mdx`);
-const commits = () => Number(git("rev-list", "--count", "HEAD").trim());
+const fileAtHead = (id: string) => git(root, "show", `HEAD:incidents/${id}.mdx`);
+const commits = () => Number(git(root, "rev-list", "--count", "HEAD").trim());
 
 beforeAll(async () => {
-  root = await fs.realpath(await fs.mkdtemp(path.join(os.tmpdir(), "kaizen-tickets-")));
-  const data = await fs.realpath(await fs.mkdtemp(path.join(os.tmpdir(), "kaizen-tickets-data-")));
-  dirs.push(root, data);
+  root = await gitRepo(
+    {
+      "factors.yml": "[]\n",
+      "incidents/db-failover.mdx": incident("Database failover", [], [cm("cm-1"), cm("cm-2", "https://github.com/acme/ops/issues/77")].join("\n")),
+      "incidents/secret-outage.mdx": incident("Secret outage", ["visibility: restricted", "groups: [security]"], cm("cm-1")),
+    },
+    { prefix: "kaizen-tickets-" },
+  );
+  const data = await tempDir("kaizen-tickets-data-");
   for (const k of ["KAIZEN_CONTENT_DIR", "KAIZEN_DATA_DIR", "KAIZEN_TICKETS_SECRET", "KAIZEN_TICKETS_TOKEN"]) saved[k] = process.env[k];
   Object.assign(process.env, { KAIZEN_CONTENT_DIR: root, KAIZEN_DATA_DIR: data, KAIZEN_TICKETS_SECRET: SECRET, KAIZEN_TICKETS_TOKEN: TOKEN });
-  git("init", "-q", "-b", "main");
-  await fs.mkdir(path.join(root, "incidents"));
-  await fs.writeFile(path.join(root, "factors.yml"), "[]\n");
-  await fs.writeFile(path.join(root, "incidents", "db-failover.mdx"), incident("Database failover", [], [cm("cm-1"), cm("cm-2", "https://github.com/acme/ops/issues/77")].join("\n")));
-  await fs.writeFile(path.join(root, "incidents", "secret-outage.mdx"), incident("Secret outage", ["visibility: restricted", "groups: [security]"], cm("cm-1")));
-  git("add", "-A");
-  git("commit", "-q", "-m", "Initial content");
 });
 
 afterAll(async () => {
@@ -48,7 +41,7 @@ afterAll(async () => {
     if (v === undefined) delete process.env[k];
     else process.env[k] = v;
   }
-  for (const d of dirs) await fs.rm(d, { recursive: true, force: true });
+  await removeTempDirs();
 });
 
 const sign = (body: string, secret = SECRET) => `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
@@ -86,7 +79,7 @@ describe("POST /api/hooks/tickets", () => {
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ status: "ok", closed: 1, unchanged: 0, references: ["db-failover#cm-1"] });
     expect(commits()).toBe(before + 1);
-    expect(git("log", "-1", "--format=%an <%ae>").trim()).toBe("Kaizen tickets bot <tickets-bot@kaizen.invalid>");
+    expect(git(root, "log", "-1", "--format=%an <%ae>").trim()).toBe("Kaizen tickets bot <tickets-bot@kaizen.invalid>");
     const text = fileAtHead("db-failover");
     expect(text).toMatch(/id: cm-1\n(?:.*\n)*?\s+status: done\n\s+done_at: \d{4}-\d{2}-\d{2}\n/);
     expect(text).toContain("url: https://github.com/acme/ops/issues/12");

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Viewer } from "../../lib/auth/viewer";
 import { getTrends } from "../../lib/pages/trends";
-import { incidentText, makeContentRepo, removeTempDirs, tempDir } from "./notify-fixtures";
+import { removeTempDirs, tempDir } from "../fixtures/git-repo";
+import { incidentText, makeContentRepo } from "./notify-fixtures";
 
 const saved = { content: process.env.KAIZEN_CONTENT_DIR, data: process.env.KAIZEN_DATA_DIR };
 const RAE: Viewer = { id: "rae", name: "Rae", email: "", role: "reader", groups: [] };

@@ -2,9 +2,7 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { cache } from "react";
 import { requireViewer } from "@/lib/auth/session";
-import { canAuthor } from "@/lib/auth/viewer";
-import { getIncidentEntry } from "@/lib/knowledge/visible";
-import { getEditorData } from "@/lib/pages/editor";
+import { getEditPage } from "@/lib/pages/editor";
 import { AuthorsOnly } from "../../../_components/status-page";
 import { IncidentEditor } from "../../_editor/incident-editor";
 
@@ -12,10 +10,7 @@ type Props = { params: Promise<{ id: string }> };
 
 // One authorized load per request, shared by the tab title and the page (React's per-request cache).
 const load = cache(async (id: string) => {
-  const viewer = await requireViewer(`/incidents/${encodeURIComponent(id)}/edit`);
-  // A reader is told why only about an incident they may read; anything else is the same 404 as an unknown id.
-  if (!canAuthor(viewer)) return (await getIncidentEntry(viewer, id)) ? ("authors-only" as const) : null;
-  return getEditorData(viewer, id);
+  return getEditPage(await requireViewer(`/incidents/${encodeURIComponent(id)}/edit`), id);
 });
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
