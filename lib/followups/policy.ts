@@ -1,4 +1,4 @@
-import { addDays, toLocalDate } from "../knowledge/dates";
+import { addDays, formatDate, toLocalDate } from "../knowledge/dates";
 import { isOpen } from "../knowledge/facts";
 import { evidenceRequired, targetDays, type FollowupPolicy } from "../schema/followup-policy";
 import type { Countermeasure, Evidence, Severity } from "../schema/incident";
@@ -60,10 +60,10 @@ export function countermeasureBreaches(
     const doneInTime = cm.status === "done" && cm.done_at !== undefined && toLocalDate(cm.done_at, zone) <= target;
     const days = targetDays(policy, subject.severity, cm.type);
     if (due > target && !doneInTime) {
-      out.push({ kind: "due-beyond-target", field: "due", targetDate: target, message: `due ${due} is after the policy target ${target} (${days} days after the ${subject.severity ?? "incident"} start, for ${cm.type} countermeasures)` });
+      out.push({ kind: "due-beyond-target", field: "due", targetDate: target, message: `due ${formatDate(due)} is after the policy target ${formatDate(target)} (${days} days after the ${subject.severity ?? "incident"} start, for ${cm.type} countermeasures)` });
     }
     if (options.today && isOpen(cm.status) && options.today > target) {
-      out.push({ kind: "past-target", field: "status", targetDate: target, message: `still ${cm.status} after the policy target ${target}` });
+      out.push({ kind: "past-target", field: "status", targetDate: target, message: `still ${cm.status} after the policy target ${formatDate(target)}` });
     }
   }
   if (cm.status === "done" && evidenceRequired(policy, cm.type) && !hasEvidenceLink(cm.evidence)) {

@@ -130,7 +130,7 @@ describe("kaizen lint and the followups policy", () => {
     const { problems } = await lintContent(dir, { committed: true });
     const lines = problems.filter((p) => p.field !== "blameless").map((p) => `${formatProblem(p)} ${p.severity}`);
     expect(lines).toEqual([
-      "incidents/checkout-down.mdx:11:10  countermeasures[0].due  policy: due 2026-03-01 is after the policy target 2026-02-07 (28 days after the SEV1 start, for prevent countermeasures) warning",
+      "incidents/checkout-down.mdx:11:10  countermeasures[0].due  policy: due 1 Mar 2026 is after the policy target 7 Feb 2026 (28 days after the SEV1 start, for prevent countermeasures) warning",
       "incidents/checkout-down.mdx:18:13  countermeasures[1].evidence  policy: done without an evidence link: kaizen.yml requires evidence for detect countermeasures warning",
       "kaizen.yml:1:1  kaizen.yml  unknown section(s): reviewz (known: redact, followups, review, notifications) error",
     ]);

@@ -163,7 +163,7 @@ describe("the weekly review in the digest: what waits for review and what should
     expect(isEmptyDigest(d)).toBe(false);
     const text = digestText(d, BASE);
     expect(text).toContain("*Waiting for review (1)*\n• <https://kaizen.example.com/incidents/dock-timeouts#review|Dock scheduler timeouts> — SEV2 · warehouse · reviewers: bo, cy");
-    expect(text).toContain("*Did it hold? (1)*\n• <https://kaizen.example.com/incidents/label-printer|Alert on a stuck print queue> — wes@example.com, done 2026-06-20, verify by 2026-09-20 · Label printer queue stuck");
+    expect(text).toContain("*Did it hold? (1)*\n• <https://kaizen.example.com/incidents/label-printer|Alert on a stuck print queue> — wes@example.com, done 20 Jun 2026, verify by 20 Sep 2026 · Label printer queue stuck");
   });
 
   it("restricted reviews and countermeasures reach only the channel of their group", async () => {
