@@ -2,6 +2,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
 import { withLockFile } from "./file-lock";
+import { readIfExists } from "./state-file";
 
 const EPSILON = 1e-9;
 
@@ -117,13 +118,8 @@ export class FileRateLimiter implements Limiter {
   }
 
   private async read(): Promise<Map<string, Bucket>> {
-    let raw: string;
-    try {
-      raw = await fs.readFile(this.file, "utf8");
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === "ENOENT") return new Map();
-      throw err;
-    }
+    const raw = await readIfExists(this.file);
+    if (raw === null) return new Map();
     let parsed: z.infer<typeof bucketsFileSchema> | null = null;
     try {
       parsed = bucketsFileSchema.parse(JSON.parse(raw));

@@ -5,6 +5,7 @@ import { dataDir } from "../env";
 import { sharedState } from "../shared-state/client";
 import { SharedRevocationStore } from "../shared-state/revocation";
 import { withLockFile } from "./file-lock";
+import { readIfExists } from "./state-file";
 
 /**
  * Sessions ended before their cookie expires (sign-out). Each session carries an id chosen at sign-in; a revoked id is
@@ -96,13 +97,8 @@ export class FileRevocationStore implements RevocationStore {
   }
 
   private async readFile(): Promise<Map<string, number>> {
-    let raw: string;
-    try {
-      raw = await fs.readFile(this.file, "utf8");
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === "ENOENT") return new Map();
-      throw err;
-    }
+    const raw = await readIfExists(this.file);
+    if (raw === null) return new Map();
     const parsed = fileSchema.safeParse(JSON.parse(raw));
     // A corrupt denylist must not quietly let revoked sessions back in: refuse to guess.
     if (!parsed.success) throw new Error(`${this.file} is not a valid revocation list`);

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Viewer } from "../../lib/auth/viewer";
 import { AppError } from "../../lib/errors";
 import { gitRepo, removeTempDirs, tempDir } from "../fixtures/git-repo";
+import { restoreServerEnv, serveContentFrom } from "../fixtures/server-env";
 
 // The route handlers as a client calls them, over a real content repository; only the signed-in viewer is switched.
 const RAE: Viewer = { id: "rae", name: "Rae Reader", email: "rae@example.com", role: "reader", groups: [] };
@@ -20,7 +21,6 @@ const { getStore } = await import("../../lib/content");
 
 const FACTORS = ["missing-alert", "alert-fatigue", "retry-storm", "disk-full", "secret-leak"].map((id) => `- id: ${id}\n  name: ${id.replace(/-/g, " ")}\n  category: ops\n  description: ${id}.\n`).join("");
 
-const prev = { content: process.env.KAIZEN_CONTENT_DIR, data: process.env.KAIZEN_DATA_DIR };
 
 function incident(i: number, extra: string[] = [], factor = "missing-alert"): string {
   const day = String(1 + (i % 28)).padStart(2, "0");
@@ -57,16 +57,12 @@ beforeAll(async () => {
   for (let i = 0; i < 3; i++) files[`incidents/secret-${i}.mdx`] = incident(40 + i, ["visibility: restricted", "groups: [security]"], "secret-leak");
   const root = await gitRepo(files, { prefix: "kaizen-paging-", message: "content" });
   const data = await tempDir("kaizen-paging-data-");
-  process.env.KAIZEN_CONTENT_DIR = root;
-  process.env.KAIZEN_DATA_DIR = data;
+  serveContentFrom(root, data);
   await getStore(root).forceRefresh();
 });
 
 afterAll(async () => {
-  for (const [k, v] of [["KAIZEN_CONTENT_DIR", prev.content], ["KAIZEN_DATA_DIR", prev.data]] as const) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
+  restoreServerEnv();
   await removeTempDirs();
 });
 

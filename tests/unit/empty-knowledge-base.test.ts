@@ -10,10 +10,10 @@ import { parseTaxonomy } from "../../lib/content/store";
 import { getFactorsIndex, taxonomyFileState } from "../../lib/pages/factors";
 import { getOverview } from "../../lib/pages/overview";
 import { git, removeTempDirs, tempDir, tempDirSync } from "../fixtures/git-repo";
+import { restoreServerEnv, serveContentFrom } from "../fixtures/server-env";
 
 const root = path.resolve(__dirname, "../..");
 const RAE: Viewer = { id: "rae", name: "Rae Reader", email: "rae@example.com", role: "reader", groups: [] };
-const prev = { content: process.env.KAIZEN_CONTENT_DIR, data: process.env.KAIZEN_DATA_DIR };
 
 async function emptyRepo(): Promise<string> {
   const d = await tempDir("kaizen-empty-");
@@ -21,15 +21,13 @@ async function emptyRepo(): Promise<string> {
   return d;
 }
 
+let data = "";
 beforeAll(async () => {
-  process.env.KAIZEN_DATA_DIR = await tempDir("kaizen-empty-data-");
+  data = await tempDir("kaizen-empty-data-");
 });
 
 afterAll(async () => {
-  for (const [k, v] of [["KAIZEN_CONTENT_DIR", prev.content], ["KAIZEN_DATA_DIR", prev.data]] as const) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
+  restoreServerEnv();
   await removeTempDirs();
 });
 
@@ -71,7 +69,7 @@ describe("an empty knowledge base", { timeout: 60_000 }, () => {
 
   it("/factors and the overview say factors.yml is missing instead of showing nothing", async () => {
     const dir = await emptyRepo();
-    process.env.KAIZEN_CONTENT_DIR = dir;
+    serveContentFrom(dir, data);
     await getStore(dir).forceRefresh();
     const factors = await getFactorsIndex(RAE);
     expect(factors.categories).toEqual([]);

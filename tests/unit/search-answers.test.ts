@@ -4,6 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Viewer } from "../../lib/auth/viewer";
+import { restoreServerEnv, serveContentFrom } from "../fixtures/server-env";
 
 // GET /api/search answers repeated queries from a cache of serialized answers (lib/pages/search.ts): over a real
 // content repository, the cached answer must be the one a fresh search gives, per viewer and per content version.
@@ -18,7 +19,6 @@ const { getStore } = await import("../../lib/content");
 
 const FACTORS = "- id: secret-leak\n  name: Secret leak\n  category: ops\n  description: A secret leaked.\n";
 const dirs: string[] = [];
-const prev = { content: process.env.KAIZEN_CONTENT_DIR, data: process.env.KAIZEN_DATA_DIR };
 let root = "";
 
 const incident = (title: string, extra: string[] = []) =>
@@ -44,16 +44,12 @@ beforeAll(async () => {
   await fs.writeFile(path.join(root, "incidents", "vault-token-exfiltrated.mdx"), incident("Vault token exfiltrated from the build cache", ["visibility: restricted", "groups: [security]"]));
   git("add", "-A");
   git("commit", "-qm", "content");
-  process.env.KAIZEN_CONTENT_DIR = root;
-  process.env.KAIZEN_DATA_DIR = data;
+  serveContentFrom(root, data);
   await getStore(root).forceRefresh();
 });
 
 afterAll(async () => {
-  for (const [k, v] of [["KAIZEN_CONTENT_DIR", prev.content], ["KAIZEN_DATA_DIR", prev.data]] as const) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
+  restoreServerEnv();
   for (const d of dirs) await fs.rm(d, { recursive: true, force: true });
 });
 
