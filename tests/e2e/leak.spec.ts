@@ -144,7 +144,8 @@ function lines(answer: Answer): string[] {
       .map((m) => m[0])
       .filter((lit) => !/^"\$[A-Za-z@]?[0-9a-f]*"$/.test(lit))
       .sort();
-    body = [html.replace(/></g, ">\n<"), "--- flight literals, sorted ---", ...literals].join("\n");
+    // React's text separators (<!-- -->) mark where the stream split adjacent text, which depends on timing, not data.
+    body = [html.replaceAll("<!-- -->", "").replace(/></g, ">\n<"), "--- flight literals, sorted ---", ...literals].join("\n");
   }
   return [`status ${answer.status}`, `type ${answer.type}`, `location ${answer.location}`, ...body.split("\n")];
 }
