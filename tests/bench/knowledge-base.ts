@@ -81,6 +81,8 @@ function variant(s: Sample, n: number, r: () => number, factorIds: string[], now
     severity: fm.kind === "near-miss" ? fm.severity : SEVERITIES[Math.min(3, Math.floor(r() ** 0.7 * 4))],
     visibility: restricted ? "restricted" : "internal",
     groups: restricted ? ["security"] : [],
+    // A restricted incident may not be published to the public site (the schema refuses it).
+    publish: restricted ? undefined : fm.publish,
     started_at: move(fm.started_at),
     detected_at: move(fm.detected_at),
     mitigated_at: move(fm.mitigated_at),
