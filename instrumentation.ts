@@ -11,6 +11,6 @@ export async function register(): Promise<void> {
   const { warmUp } = await import("./lib/search/warm-up");
   const { warmUpFirstPage, warmUpPages } = await import("./lib/pages/warm-up");
   // The content, then the home page's figures, then the search index (it opens synchronously: after the first page's
-  // work, not before it), then the rest of the typical viewer's page models (related-incidents index) step by step.
+  // work, not before it), then the rest of the typical viewer's page models (factor links) in the background.
   void warmUp(undefined, { beforeIndex: warmUpFirstPage }).then(() => warmUpPages());
 }

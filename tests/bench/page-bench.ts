@@ -169,7 +169,7 @@ async function runSize(size: number, taxonomy: Taxonomy) {
     const restartHealthMs = await waitFor("/api/health", server.child);
     const again = await timed("/", cookies.reader).catch((err: Error) => ({ ms: NaN, bytes: 0, error: err.message }));
     const restartPageAt = performance.now() - r0;
-    // The first incident page after the restart: the related-incidents index must not be built on its request path.
+    // The first incident page after the restart: its "Seen before?" comes from the search index, which must be open by then.
     const againIncident = await timed(`/incidents/${id}`, cookies.reader).catch(() => ({ ms: NaN, bytes: 0 }));
     const [l1, l5] = os.loadavg();
     const shown = (u: string) => u.replace(id, "<id>").replace(`/factors/${factor}`, "/factors/<factor>");
