@@ -290,6 +290,17 @@ export function mergeProblems(...lists: readonly (readonly Problem[])[]): Proble
   return out;
 }
 
+/**
+ * The problems worth showing before the writer first tries to save: a new post-mortem starts empty, and a top-level
+ * field that is still as opened is not yet a mistake for being "required". Everything else (a bad value, times out
+ * of order, a countermeasure row the writer added without an owner) shows while typing; a save attempt shows all.
+ */
+export function problemsWhileWriting(problems: readonly Problem[], form: EditorForm, opened: EditorForm): Problem[] {
+  const untouched = (field: string) =>
+    Object.hasOwn(form, field) && JSON.stringify(form[field as keyof EditorForm]) === JSON.stringify(opened[field as keyof EditorForm]);
+  return problems.filter((p) => !(p.message.startsWith("required") && /^[a-z_]+$/.test(p.field) && untouched(p.field)));
+}
+
 /** Where problems belong in the form: by field path (timeline indexes mapped back to row keys), body lines, the rest. */
 export interface PlacedProblems {
   byField: Map<string, string[]>;

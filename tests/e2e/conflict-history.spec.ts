@@ -29,7 +29,7 @@ async function shot(page: Page, name: string, at: Locator) {
 async function openEditor(page: Page, id: string) {
   await page.goto(`/incidents/${id}/edit`);
   await expect(page.getByRole("button", { name: /^Save/ })).toBeVisible();
-  await expect(page.getByRole("region", { name: "Save" })).toContainText(/Ready to save|problem/);
+  await expect(page.getByRole("region", { name: "Save" })).toContainText(/Ready to save|problem|To fill in/);
 }
 
 async function twoAuthors(browser: Browser, viewport = { width: 1280, height: 800 }) {

@@ -5,11 +5,31 @@ import { stateFile } from "./env";
 async function openNew(page: Page) {
   await page.goto("/incidents/new");
   await expect(page.getByRole("button", { name: /^Save/ })).toBeVisible();
-  await expect(page.getByRole("region", { name: "Save" })).toContainText(/Ready to save|problem/);
+  await expect(page.getByRole("region", { name: "Save" })).toContainText(/Ready to save|problem|To fill in/);
 }
 
 test.describe("the editor, as an author", () => {
   test.use({ storageState: stateFile("author") });
+
+  test("a new post-mortem marks its empty required fields when the writer tries to save, not before", async ({ page }) => {
+    await openNew(page);
+    const bar = page.getByRole("region", { name: "Save" });
+    const title = page.locator(".field").filter({ has: page.getByRole("textbox", { name: "Title", exact: true }) });
+    await expect(bar).toContainText("To fill in: Title");
+    await expect(bar).not.toContainText("problem");
+    await expect(title.locator(".field-error")).toHaveCount(0);
+    // A bad value still shows while typing.
+    await page.getByLabel(/^Started/).fill("2026-03-14T10:00");
+    await page.getByLabel(/^Detected/).fill("2026-03-14T09:00");
+    await expect(page.locator(".field").filter({ has: page.getByLabel(/^Detected/) }).locator(".field-error")).toHaveText(["must not be before started_at"]);
+    await expect(bar).toContainText("1 problem to fix");
+    // Save is refused (nothing is written) and now the title is marked too.
+    await page.getByRole("button", { name: "Save post-mortem" }).click();
+    await expect(page.getByRole("alert").filter({ hasText: "Not saved" })).toContainText("2 problems");
+    await expect(title.locator(".field-error")).toContainText("required");
+    await expect(bar).toContainText("2 problems to fix");
+    await expect(bar).not.toContainText("To fill in");
+  });
 
   test("a timeline paste reports the lines it could not read and keeps them in the box to fix", async ({ page }) => {
     await openNew(page);

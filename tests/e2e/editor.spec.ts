@@ -8,7 +8,7 @@ async function openEditor(page: Page, path: string) {
   await page.goto(path);
   await expect(page.getByRole("button", { name: /^Save/ })).toBeVisible();
   // The draft offer and validation start after hydration; wait for the editor to be interactive.
-  await expect(page.getByRole("region", { name: "Save" })).toContainText(/Ready to save|problem/);
+  await expect(page.getByRole("region", { name: "Save" })).toContainText(/Ready to save|problem|To fill in/);
 }
 
 test.describe("as an author", () => {

@@ -10,7 +10,7 @@ const ZONE = process.env.KAIZEN_E2E_TIME_ZONE || "UTC";
 async function openNew(page: Page) {
   await page.goto("/incidents/new");
   await expect(page.getByRole("button", { name: /^Save/ })).toBeVisible();
-  await expect(page.getByRole("region", { name: "Save" })).toContainText(/Ready to save|problem/);
+  await expect(page.getByRole("region", { name: "Save" })).toContainText(/Ready to save|problem|To fill in/);
 }
 
 /** The "N problems to fix" count in the save bar. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { splitDocument } from "../../lib/content/frontmatter";
 import { parseIncidentText } from "../../lib/content/incident-file";
-import { countermeasuresAddressing, formFromData, formToText, keyTimesFromTimeline, mergeProblems, removeFactor, restoreFactor, nextCountermeasureId, placeProblems, sortedTimeline, fromTimeInput, toTimeInput } from "../../lib/editor/form";
+import { countermeasuresAddressing, formFromData, formToText, keyTimesFromTimeline, mergeProblems, removeFactor, restoreFactor, nextCountermeasureId, placeProblems, problemsWhileWriting, sortedTimeline, fromTimeInput, toTimeInput } from "../../lib/editor/form";
 import { lineDiff } from "../../lib/editor/line-diff";
 import { Taxonomy } from "../../lib/schema/taxonomy";
 
@@ -308,6 +308,32 @@ describe("problems after a refused save", () => {
   it("keeps a problem only the server found", () => {
     const p = { file: "incidents/x.mdx", line: 1, col: 1, field: "frontmatter", message: "changed on the server", severity: "error" as const };
     expect(mergeProblems([], [p])).toEqual([p]);
+  });
+});
+
+describe("problems while a new post-mortem is written", () => {
+  const problemsOf = (form: ReturnType<typeof formFromData>) => {
+    const r = parseIncidentText("incidents/new.mdx", formToText(form), taxonomy);
+    return r.ok ? [] : r.problems;
+  };
+
+  it("leaves out a required top-level field still as opened, and keeps bad values and rows the writer added", () => {
+    const opened = formFromData({ status: "draft" }, "");
+    expect(problemsOf(opened).map((p) => p.field)).toEqual(expect.arrayContaining(["title", "severity"]));
+    expect(problemsWhileWriting(problemsOf(opened), opened, opened)).toEqual([]);
+
+    const typed = { ...opened, severity: "SEV2" as const, started_at: "2026-03-14T10:00:00Z", detected_at: "2026-03-14T09:00:00Z", countermeasures: [{ key: "c1", id: "cm-1", title: "Alert on lag", type: "detect" as const, owner: "", due: "", status: "open" as const, done_at: "", ticket: "", addresses: [] }] };
+    const shown = problemsWhileWriting(problemsOf(typed), typed, opened).map((p) => p.field);
+    expect(shown).toEqual(expect.arrayContaining(["detected_at", "countermeasures[0].owner", "countermeasures[0].due"]));
+    expect(shown).not.toContain("title");
+  });
+
+  it("keeps an empty title unmarked while other fields change, and a filled one has nothing to mark", () => {
+    const opened = formFromData({ status: "draft", severity: "SEV3" }, "");
+    const other = { ...opened, title: "", summary: "x" };
+    expect(problemsWhileWriting(problemsOf(other), other, opened).map((p) => p.field)).not.toContain("title");
+    const withTitle = { ...opened, title: "Pool saturation" };
+    expect(problemsWhileWriting(problemsOf(withTitle), withTitle, opened)).toEqual([]);
   });
 });
 

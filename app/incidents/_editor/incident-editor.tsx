@@ -6,7 +6,7 @@ import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from "react";
 import { fetchSimilar, rememberMerge, saveThroughApi } from "@/lib/editor/client-api";
 import type { EditorData } from "@/lib/pages/editor";
-import { formToText, mergeProblems, placeProblems, type EditorForm } from "@/lib/editor/form";
+import { formToText, mergeProblems, placeProblems, problemsWhileWriting, type EditorForm } from "@/lib/editor/form";
 import { incidentIdFrom } from "@/lib/editor/ids";
 import { Taxonomy } from "@/lib/schema/taxonomy";
 import { ID_PATTERN } from "@/lib/schema/common";
@@ -90,7 +90,11 @@ export function IncidentEditor({ data }: { data: EditorData }) {
 
   const { similar, loading: similarLoading } = useSimilar(form, data.id);
 
-  const problems = useMemo(() => mergeProblems(checked.problems, saveState.serverProblems), [checked.problems, saveState.serverProblems]);
+  // A new post-mortem's empty required fields are marked once the writer tries to save, not before they type.
+  const [triedSave, setTriedSave] = useState(data.mode !== "new");
+  const shownChecks = useMemo(() => (triedSave ? checked.problems : problemsWhileWriting(checked.problems, checked.form, data.form)), [triedSave, checked, data.form]);
+  const toFillIn = useMemo(() => checked.problems.filter((p) => !shownChecks.includes(p)).map((p) => p.field), [checked.problems, shownChecks]);
+  const problems = useMemo(() => mergeProblems(shownChecks, saveState.serverProblems), [shownChecks, saveState.serverProblems]);
   const placed = useMemo(() => placeProblems(problems, checked.form, checked.text), [problems, checked]);
   const errors = useCallback((field: string) => placed.byField.get(field), [placed]);
   const idValid = data.mode === "new" || ID_PATTERN.test(newId);
@@ -99,6 +103,7 @@ export function IncidentEditor({ data }: { data: EditorData }) {
   const save = useCallback(
     async (base: string | null = baseBlob) => {
       if (busy) return;
+      setTriedSave(true);
       dispatch({ type: "start" });
       const outcome = await saveThroughApi({ id: data.id, text, baseBlob: base, newId: newId || undefined });
       if (outcome.kind === "saved") {
@@ -285,6 +290,7 @@ export function IncidentEditor({ data }: { data: EditorData }) {
         mode={data.mode}
         cancelHref={data.id ? `/incidents/${data.id}` : "/incidents"}
         problemCount={problems.length}
+        toFillIn={toFillIn}
         hintCount={checked.hints.length}
         dirty={dirty}
         busy={busy}

@@ -7,6 +7,7 @@ export function SaveBar({
   mode,
   cancelHref,
   problemCount,
+  toFillIn,
   hintCount,
   dirty,
   busy,
@@ -16,6 +17,8 @@ export function SaveBar({
   mode: "new" | "edit";
   cancelHref: string;
   problemCount: number;
+  /** Required fields of a new post-mortem not filled in yet (not marked as problems before the first save). */
+  toFillIn: readonly string[];
   hintCount: number;
   dirty: boolean;
   busy: boolean;
@@ -31,6 +34,8 @@ export function SaveBar({
             <button type="button" className="ed-linkish ed-problems-link" onClick={onJumpToProblem}>
               {problemCount} problem{problemCount === 1 ? "" : "s"} to fix
             </button>
+          ) : toFillIn.length > 0 ? (
+            <span className="ed-to-fill">To fill in: {toFillIn.map(fieldLabel).join(", ")}</span>
           ) : (
             <span className="ed-ok">✓ Ready to save</span>
           )}
@@ -64,4 +69,10 @@ export function SaveBar({
       </div>
     </div>
   );
+}
+
+/** `started_at` → "Started at": a field's name as the form's labels say it. */
+function fieldLabel(field: string): string {
+  const words = field.replace(/_/g, " ");
+  return words.charAt(0).toUpperCase() + words.slice(1);
 }
