@@ -5,7 +5,7 @@ import { recognizeConcepts, type Concept } from "./concepts";
 import type { ParsedQuery } from "./query";
 import { RANKING } from "./ranking";
 import type { IndexView } from "./index-view";
-import { SearchIndex } from "./search-index";
+import { SearchIndex, type PhrasePattern } from "./search-index";
 import { maxEdits, prefixSurfaces, typoSurfaces } from "./vocabulary";
 
 export const MAX_GROUPS = 30;
@@ -28,9 +28,9 @@ export interface Group {
 export interface Plan {
   groups: Group[];
   /** Required phrases and excluded phrases as coded byte patterns (SearchIndex.containsPattern). */
-  phrases: Buffer[];
+  phrases: PhrasePattern[];
   excludeTerms: string[];
-  excludePhrases: Buffer[];
+  excludePhrases: PhrasePattern[];
   /** index term → highlight weight. */
   hitTerms: Map<string, number>;
   corrections: Map<string, string>;
