@@ -18,7 +18,7 @@ import { isBlank, parseQuery, type ParsedQuery } from "./query";
 import { RANKING, SLOT_WEIGHT, coverageFactor, idf } from "./ranking";
 import { toResult, type SearchResult } from "./results";
 import { SlotState, admit, beginQuery, classify, enter, scratchFor, type Ctx } from "./scratch";
-import type { SearchIndex } from "./search-index";
+import type { PhrasePattern, SearchIndex } from "./search-index";
 import { byScoreThenRecency, topK } from "./top-k";
 
 export { RANKING } from "./ranking";
@@ -169,9 +169,17 @@ function run(ctx: Ctx, q: ParsedQuery, plan: Plan, raw: string, limit: number, o
       if (g.terms.length > 0 && !g.bonus) totalImportance += g.importance;
       if (g.required) restrict = true;
     }
-    if (requiredMask !== 0) cands = cands.filter((d) => ((mask[d] as number) & requiredMask) === requiredMask);
-    if (plan.phrases.length > 0) cands = cands.filter((d) => plan.phrases.every((p) => index.containsPattern(d, p)));
-    if (plan.excludePhrases.length > 0) cands = cands.filter((d) => !plan.excludePhrases.some((p) => index.containsPattern(d, p)));
+    if (requiredMask !== 0 || plan.phrases.length > 0 || plan.excludePhrases.length > 0) {
+      // One pass, in place and in order: every required group, every phrase, no excluded phrase.
+      let n = 0;
+      for (let i = 0; i < cands.length; i++) {
+        const d = cands[i] as number;
+        if (((mask[d] as number) & requiredMask) !== requiredMask) continue;
+        if (!hasEvery(index, d, plan.phrases) || hasAny(index, d, plan.excludePhrases)) continue;
+        cands[n++] = d;
+      }
+      cands.length = n;
+    }
     // One group of one term: every match covers the whole query (factor 1), so the pass is skipped.
     if (totalImportance > 0 && !(plan.groups.length === 1 && plan.groups[0]?.terms.length === 1)) {
       for (let i = 0; i < cands.length; i++) {
@@ -287,6 +295,16 @@ function runSingleTerm(ctx: Ctx, q: ParsedQuery, plan: Plan, t: TermRef, raw: st
   const dym = total === 0 || plan.corrections.size > 0 ? didYouMean(raw, plan, total === 0 ? ctx.view : undefined, q) : undefined;
   if (dym && dym !== raw) response.didYouMean = dym;
   return response;
+}
+
+function hasEvery(index: SearchIndex, d: number, phrases: readonly PhrasePattern[]): boolean {
+  for (let i = 0; i < phrases.length; i++) if (!index.containsPattern(d, phrases[i] as PhrasePattern)) return false;
+  return true;
+}
+
+function hasAny(index: SearchIndex, d: number, phrases: readonly PhrasePattern[]): boolean {
+  for (let i = 0; i < phrases.length; i++) if (index.containsPattern(d, phrases[i] as PhrasePattern)) return true;
+  return false;
 }
 
 /** Scores one term of a one-term group straight into each matching document's total (the hot loop of most queries). */
