@@ -3,7 +3,6 @@
 // phrase, so the exact check (a byte search of the whole coded sequence, SearchIndex.containsPattern) runs only on the
 // few documents that pass: most documents having a phrase's words never have them side by side.
 import type { ByteList } from "./columns";
-import { SEQ_BREAK } from "./fields";
 
 /** Filter bytes for a sequence of `tokens` codes: about five bits per token, two bits set per pair (≤ 11% false hits). */
 export function filterBytes(tokens: number): number {
@@ -12,36 +11,44 @@ export function filterBytes(tokens: number): number {
 
 /** The hash of a pair of term ids (the first bit a pair sets; the second is derived from it, see bitsOf). */
 export function pairHash(a: number, b: number): number {
-  let h = Math.imul(a + 1, 0x9e3779b1) ^ Math.imul(b + 0x7f4a7c15, 0x85ebca6b);
-  h ^= h >>> 15;
-  h = Math.imul(h, 0x2c1b3c6d);
-  h ^= h >>> 12;
+  return fmix((Math.imul(a + 1, 0x9e3779b1) + b) | 0);
+}
+
+/** MurmurHash3's finalizer: every input bit reaches every output bit. */
+function fmix(v: number): number {
+  let h = v;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
   return h >>> 0;
 }
 
-function secondBit(h: number): number {
-  let x = Math.imul(h ^ (h >>> 16), 0x7feb352d);
-  x ^= x >>> 15;
-  return x >>> 0;
+/** The two bits a pair hash sets in a filter of `bits` bits (multiply-shift: no integer division on the hot path). */
+function firstBit(h: number, bits: number): number {
+  return Math.floor((h * bits) / 4294967296);
 }
 
-/** Appends the filter of a decoded token sequence (term ids, SEQ_BREAK between fields) to `out`. */
-export function appendPairFilter(seq: Int32Array, out: ByteList): void {
-  const n = filterBytes(seq.length);
+function secondBit(h: number, bits: number): number {
+  return Math.floor((fmix(h ^ 0x5bd1e995) * bits) / 4294967296);
+}
+
+/**
+ * Appends the filter of one document to `out`: `tokens` is the length of its token sequence (field breaks included),
+ * hashes[0 .. count) the pairHash of each two tokens that follow each other within a field.
+ */
+export function appendPairFilter(hashes: Uint32Array, count: number, tokens: number, out: ByteList): void {
+  const n = filterBytes(tokens);
   const at = out.extend(n);
   const data = out.data;
   const bits = n * 8;
-  let prev = SEQ_BREAK;
-  for (let i = 0; i < seq.length; i++) {
-    const t = seq[i] as number;
-    if (t !== SEQ_BREAK && prev !== SEQ_BREAK) {
-      const h = pairHash(prev, t);
-      const b1 = h % bits;
-      const b2 = secondBit(h) % bits;
-      data[at + (b1 >>> 3)] = (data[at + (b1 >>> 3)] as number) | (1 << (b1 & 7));
-      data[at + (b2 >>> 3)] = (data[at + (b2 >>> 3)] as number) | (1 << (b2 & 7));
-    }
-    prev = t;
+  for (let i = 0; i < count; i++) {
+    const h = hashes[i] as number;
+    const b1 = firstBit(h, bits);
+    const b2 = secondBit(h, bits);
+    data[at + (b1 >>> 3)] = (data[at + (b1 >>> 3)] as number) | (1 << (b1 & 7));
+    data[at + (b2 >>> 3)] = (data[at + (b2 >>> 3)] as number) | (1 << (b2 & 7));
   }
 }
 
@@ -58,9 +65,9 @@ export function mayHavePairs(data: Uint8Array, from: number, to: number, pairs: 
   if (bits === 0) return pairs.length === 0;
   for (let i = 0; i < pairs.length; i++) {
     const h = pairs[i] as number;
-    const b1 = h % bits;
+    const b1 = firstBit(h, bits);
     if (((data[from + (b1 >>> 3)] as number) & (1 << (b1 & 7))) === 0) return false;
-    const b2 = secondBit(h) % bits;
+    const b2 = secondBit(h, bits);
     if (((data[from + (b2 >>> 3)] as number) & (1 << (b2 & 7))) === 0) return false;
   }
   return true;

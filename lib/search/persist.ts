@@ -17,7 +17,8 @@ import { SearchIndex } from "./search-index";
 // 06: the title tokens results highlight from.
 // 07: written in pieces: sections first, a JSON trailer naming them; postings as varints instead of flexsearch's JSON.
 // 08: the adjacent-pair filters phrases are checked with first (pairOff, pairs).
-const MAGIC = "KZSRCH08";
+// 09: the pair filters' bits placed by multiply-shift of a MurmurHash3-mixed hash (an 08 file would be misread).
+const MAGIC = "KZSRCH09";
 const FILE = "index.bin";
 
 /** Where the index is kept: <dataDir>/search-index. */

@@ -15,7 +15,7 @@ import { FacetDict } from "./facet-dict";
 import { FACET, FACETS, FIELD, NF, SEQ_BREAK, type Facet } from "./fields";
 import { ImpactFlex } from "./impact-flex";
 import { IndexView, MAX_VIEWS } from "./index-view";
-import { appendPairFilter, mayHavePairs, phrasePairs } from "./pair-filter";
+import { appendPairFilter, mayHavePairs, pairHash, phrasePairs } from "./pair-filter";
 import { FALLBACK_AVG_LEN, FIELD_B, FIELD_WEIGHT, impactSlot } from "./ranking";
 import { insertSorted, reverseString } from "./sorted-strings";
 
@@ -274,8 +274,12 @@ export class SearchIndex {
     this.changedSinceFreeze = true;
     this.generation++;
     const titleToks = this.titleToks;
+    let nPairs = 0;
+    let tokens = 0;
     for (let f = 0; f < NF; f++) {
       let len = 0;
+      // The previous token of this field: each two that follow each other go into the slot's pair filter.
+      let prev = -1;
       analyze(fieldTexts[f] ?? "", (term, surface, start, end, isSeq) => {
         const id = this.intern(term);
         if (f === FIELD_TITLE) {
@@ -298,14 +302,20 @@ export class SearchIndex {
         if (isSeq) {
           seq.pushToken(id);
           len++;
+          if (prev >= 0) {
+            if (nPairs === this.pairHashes.length) this.pairHashes = grownHashes(this.pairHashes);
+            this.pairHashes[nPairs++] = pairHash(prev, id);
+          }
+          prev = id;
         } else this.wholes.pushVarint(id * NF + f);
       });
       seq.pushToken(SEQ_BREAK);
+      tokens += len + 1;
       this.fieldLen.push(len);
       if (!restricted) this.sumLen[f] = (this.sumLen[f] ?? 0) + len;
     }
     this.seqOff.push(seq.length);
-    appendPairFilter(this.sequenceOf(slot), this.pairs);
+    appendPairFilter(this.pairHashes, nPairs, tokens, this.pairs);
     this.pairOff.push(this.pairs.length);
     this.titleOff.push(titleToks.length);
     this.wholeOff.push(this.wholes.length);
@@ -361,6 +371,7 @@ export class SearchIndex {
 
   // Scratch for analysis and impacts: a stamp per term id marks "seen in the current document" without clearing.
   private stamp = 0;
+  private pairHashes: Uint32Array<ArrayBufferLike> = new Uint32Array(1024);
   private seen = new Int32Array(0);
   private seenSurface: Int32Array<ArrayBufferLike> = new Int32Array(0);
   private local = new Int32Array(0);
@@ -741,6 +752,12 @@ export interface PhrasePattern {
   ids: Int32Array;
   bytes: Buffer;
   pairs: Uint32Array;
+}
+
+function grownHashes(a: Uint32Array<ArrayBufferLike>): Uint32Array<ArrayBufferLike> {
+  const next = new Uint32Array(a.length * 2);
+  next.set(a);
+  return next;
 }
 
 export interface RestoreParts {
