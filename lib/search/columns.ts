@@ -74,6 +74,14 @@ export class ByteList {
     }
     this.data[this.length++] = c;
   }
+  /** Appends `n` zero bytes; returns where they start. */
+  extend(n: number): number {
+    this.reserve(n);
+    const at = this.length;
+    this.data.fill(0, at, at + n);
+    this.length += n;
+    return at;
+  }
   append(bytes: Uint8Array): void {
     this.reserve(bytes.length);
     this.data.set(bytes, this.length);

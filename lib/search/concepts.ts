@@ -7,7 +7,7 @@
 // Everything here is computed from what the viewer may read: vocabulary entries come from facet values with a readable
 // document, and the association counts skip every document the viewer may not see.
 import { editDistance } from "../schema/fuzzy";
-import { fold, phraseStems, words } from "../text/analyze";
+import { fold, phraseStems } from "../text/analyze";
 import { FACET, type Facet } from "./fields";
 import type { IndexView } from "./index-view";
 import { RANKING, coverageFactor, idf } from "./ranking";
@@ -42,9 +42,17 @@ interface Lexicon {
   entries: Entry[];
   /** stem → entries having it, so a query only looks at entries sharing one of its words. */
   byStem: Map<string, number[]>;
-  /** The stems by length, for the typo lookup (a stem one edit away is at most one character longer or shorter). */
-  byLength: Map<number, string[]>;
+  /**
+   * The typo lookup's deletion neighbourhoods: for each stem of TYPO_MIN letters or more (its ordinal: its place among
+   * the keys of byStem), the hashes of the stem and of the stem with one letter deleted, sorted. Two words one edit
+   * apart share one of these (the shorter whole, or both with the letter at the edit deleted), so a query word's own
+   * neighbourhood finds every candidate with a few binary searches; each is then checked with `near`.
+   */
+  typo: { hashes: Uint32Array; ordinals: Int32Array; stems: string[] };
 }
+
+/** Stems shorter than this are never matched give or take a typo (see near). */
+const TYPO_MIN = 5;
 
 const lexicons = new WeakMap<SearchIndex, Lexicon>();
 const FACET_OF: Record<ConceptKind, Facet> = { factor: "factor", service: "service", team: "team", severity: "severity" };
@@ -77,20 +85,64 @@ function lexiconOf(index: SearchIndex): Lexicon {
       else byStem.set(s, [i]);
     }
   });
-  const byLength = new Map<number, string[]>();
-  for (const k of byStem.keys()) {
-    const list = byLength.get(k.length);
-    if (list) list.push(k);
-    else byLength.set(k.length, [k]);
-  }
-  const lex = { generation: index.generation, entries, byStem, byLength };
+  const lex = { generation: index.generation, entries, byStem, typo: deletionNeighbourhoods([...byStem.keys()]) };
   lexicons.set(index, lex);
   return lex;
 }
 
 /** Whether two stems are the same word give or take one typo (long words only: short ones collide). */
 function near(a: string, b: string): boolean {
-  return a === b || (a.length >= 5 && b.length >= 5 && editDistance(a, b, 1) <= 1);
+  return a === b || (a.length >= TYPO_MIN && b.length >= TYPO_MIN && editDistance(a, b, 1) <= 1);
+}
+
+/** Hash of `s` with the character at `skip` left out (skip = -1: all of it), computed without building the string. */
+function hashWithout(s: string, skip: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) if (i !== skip) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+function deletionNeighbourhoods(stems: string[]): Lexicon["typo"] {
+  const hs: number[] = [];
+  const os: number[] = [];
+  stems.forEach((k, o) => {
+    if (k.length < TYPO_MIN) return;
+    for (let skip = -1; skip < k.length; skip++) {
+      hs.push(hashWithout(k, skip));
+      os.push(o);
+    }
+  });
+  const order = hs.map((_, i) => i).sort((a, b) => (hs[a] as number) - (hs[b] as number) || (os[a] as number) - (os[b] as number));
+  return { hashes: Uint32Array.from(order, (i) => hs[i] as number), ordinals: Int32Array.from(order, (i) => os[i] as number), stems };
+}
+
+const NO_KEYS: string[] = [];
+
+/**
+ * The stems one edit from `q` (q itself is not a stem), shorter ones first and otherwise in the lexicon's order — the
+ * order a scan of the stems one letter shorter, as long and one longer would give.
+ */
+function typoKeys(lex: Lexicon, q: string): string[] {
+  const { hashes, ordinals, stems } = lex.typo;
+  let found: number[] | null = null;
+  for (let skip = -1; skip < q.length; skip++) {
+    const h = hashWithout(q, skip);
+    let lo = 0;
+    let hi = hashes.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((hashes[mid] as number) < h) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo; i < hashes.length && hashes[i] === h; i++) {
+      const o = ordinals[i] as number;
+      if (found?.includes(o)) continue;
+      if (!near(stems[o] ?? "", q)) continue;
+      (found ??= []).push(o);
+    }
+  }
+  if (!found) return NO_KEYS;
+  return found.sort((a, b) => (stems[a] ?? "").length - (stems[b] ?? "").length || a - b).map((o) => stems[o] ?? "");
 }
 
 /**
@@ -120,43 +172,57 @@ function matchQuality(name: readonly string[], query: readonly string[]): number
 /** The concepts a query's free words name, best first (at most a few). */
 export function recognizeConcepts(view: IndexView, text: string): Concept[] {
   const index = view.index;
-  const found = new Map<string, Concept>();
-  const add = (kind: ConceptKind, value: string, label: string, quality: number) => {
-    const key = `${kind}\u0000${value.toLowerCase()}`;
-    const prev = found.get(key);
-    if (prev) {
-      prev.quality = Math.max(prev.quality, quality);
-      return;
-    }
-    const codes = index.facets[FACET_OF[kind]].find(value).filter((c) => view.facetDf(c) > 0);
-    if (codes.length === 0) return;
-    // Services and teams are shown in the spelling most readable incidents use: the lexicon's spelling may be one only
-    // hidden incidents have, and naming it would tell that they exist.
-    const shown = codes.reduce((best, c) => (view.facetDf(c) > view.facetDf(best) || (view.facetDf(c) === view.facetDf(best) && (index.valueOf[c] ?? "") < (index.valueOf[best] ?? "")) ? c : best));
-    const text = kind === "factor" ? label : (index.valueOf[shown] ?? value);
-    found.set(key, { kind, value: kind === "factor" ? value : text, label: text, quality, named: true, codes });
-  };
+  // Allocated only once something is recognized: most queries name nothing.
+  let found: Map<string, Concept> | null = null;
   const sev = /\bsev(?:erity)?[\s-]*([1-4])\b/.exec(fold(text));
-  if (sev) add("severity", `SEV${sev[1]}`, `SEV${sev[1]}`, 1);
+  if (sev) found = addConcept(view, found, "severity", `SEV${sev[1]}`, `SEV${sev[1]}`, 1);
 
-  const query = words(text).flatMap((w) => phraseStems(w));
+  const query = phraseStems(text);
   if (query.length > 0) {
     const lex = lexiconOf(index);
-    const tried = new Set<number>();
-    for (const q of new Set(query)) {
+    let tried: Set<number> | null = null;
+    for (let qi = 0; qi < query.length; qi++) {
+      const q = query[qi] as string;
+      if (query.indexOf(q) !== qi) continue;
       // A word not spelled like any name may be a typo of one: its near stems are looked at too (long words only).
-      const keys = lex.byStem.has(q) || q.length < 5 ? [q] : [q.length - 1, q.length, q.length + 1].flatMap((n) => (lex.byLength.get(n) ?? []).filter((k) => near(k, q)));
-      for (const e of keys.flatMap((k) => lex.byStem.get(k) ?? [])) {
-        if (tried.has(e)) continue;
-        tried.add(e);
-        const entry = lex.entries[e];
-        if (!entry) continue;
-        const quality = matchQuality(entry.stems, query);
-        if (quality > 0) add(entry.kind, entry.value, entry.label, quality);
+      const keys = lex.byStem.has(q) || q.length < TYPO_MIN ? [q] : typoKeys(lex, q);
+      for (const k of keys) {
+        for (const e of lex.byStem.get(k) ?? NO_ENTRIES) {
+          tried ??= new Set();
+          if (tried.has(e)) continue;
+          tried.add(e);
+          const entry = lex.entries[e];
+          if (!entry) continue;
+          const quality = matchQuality(entry.stems, query);
+          if (quality > 0) found = addConcept(view, found, entry.kind, entry.value, entry.label, quality);
+        }
       }
     }
   }
+  if (!found) return [];
   return [...found.values()].sort((a, b) => b.quality - a.quality || (a.label < b.label ? -1 : a.label > b.label ? 1 : 0)).slice(0, MAX_CONCEPTS);
+}
+
+const NO_ENTRIES: number[] = [];
+
+/** Records a recognized concept (the better quality when it is there already); returns the map, made when needed. */
+function addConcept(view: IndexView, found: Map<string, Concept> | null, kind: ConceptKind, value: string, label: string, quality: number): Map<string, Concept> | null {
+  const index = view.index;
+  const key = `${kind}\u0000${value.toLowerCase()}`;
+  const prev = found?.get(key);
+  if (prev) {
+    prev.quality = Math.max(prev.quality, quality);
+    return found;
+  }
+  const codes = index.facets[FACET_OF[kind]].find(value).filter((c) => view.facetDf(c) > 0);
+  if (codes.length === 0) return found;
+  // Services and teams are shown in the spelling most readable incidents use: the lexicon's spelling may be one only
+  // hidden incidents have, and naming it would tell that they exist.
+  const shown = codes.reduce((best, c) => (view.facetDf(c) > view.facetDf(best) || (view.facetDf(c) === view.facetDf(best) && (index.valueOf[c] ?? "") < (index.valueOf[best] ?? "")) ? c : best));
+  const text = kind === "factor" ? label : (index.valueOf[shown] ?? value);
+  const map = found ?? new Map<string, Concept>();
+  map.set(key, { kind, value: kind === "factor" ? value : text, label: text, quality, named: true, codes });
+  return map;
 }
 
 /**

@@ -54,6 +54,7 @@ export function countFacets(index: SearchIndex, fs: FacetScratch, docs: readonly
  * of the matching documents use; nothing depends on the order values first reached the index.
  */
 export function listFacets(index: SearchIndex, fs: FacetScratch, facetLimit: number): Facets {
+  if (fs.nUsed === 0) return emptyFacets();
   const values = index.valueOf;
   const rank = valueRanks(index);
   const group = index.facetGroup;

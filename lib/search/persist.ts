@@ -16,7 +16,9 @@ import { SearchIndex } from "./search-index";
 // 05: frontmatter text indexed without its inline Markdown markers (an older index is rebuilt).
 // 06: the title tokens results highlight from.
 // 07: written in pieces: sections first, a JSON trailer naming them; postings as varints instead of flexsearch's JSON.
-const MAGIC = "KZSRCH07";
+// 08: the adjacent-pair filters phrases are checked with first (pairOff, pairs).
+// 09: the pair filters' bits placed by multiply-shift of a MurmurHash3-mixed hash (an 08 file would be misread).
+const MAGIC = "KZSRCH09";
 const FILE = "index.bin";
 
 /** Where the index is kept: <dataDir>/search-index. */
@@ -122,6 +124,8 @@ function* pieces(index: SearchIndex, revision: string): Generator<Piece> {
     ["seq", index.seq.data.subarray(0, index.seq.length)],
     ["wholeOff", index.wholeOff.data.subarray(0, index.wholeOff.length)],
     ["wholes", index.wholes.data.subarray(0, index.wholes.length)],
+    ["pairOff", index.pairOff.data.subarray(0, index.pairOff.length)],
+    ["pairs", index.pairs.data.subarray(0, index.pairs.length)],
     ["surfOff", index.surfOff.data.subarray(0, index.surfOff.length)],
     ["surfs", index.surfs.data.subarray(0, index.surfs.length)],
     ["fieldLen", index.fieldLen.data.subarray(0, index.fieldLen.length)],
@@ -315,6 +319,8 @@ export function deserializeIndex(buf: Buffer): { index: SearchIndex; revision: s
     seq: Uint8Array.from(section("seq")),
     wholeOff: i32("wholeOff"),
     wholes: Uint8Array.from(section("wholes")),
+    pairOff: i32("pairOff"),
+    pairs: Uint8Array.from(section("pairs")),
     surfOff: i32("surfOff"),
     surfs: Uint8Array.from(section("surfs")),
     fieldLen: i32("fieldLen"),

@@ -5,7 +5,7 @@ import { recognizeConcepts, type Concept } from "./concepts";
 import type { ParsedQuery } from "./query";
 import { RANKING } from "./ranking";
 import type { IndexView } from "./index-view";
-import { SearchIndex } from "./search-index";
+import { SearchIndex, type PhrasePattern } from "./search-index";
 import { maxEdits, prefixSurfaces, typoSurfaces } from "./vocabulary";
 
 export const MAX_GROUPS = 30;
@@ -28,9 +28,9 @@ export interface Group {
 export interface Plan {
   groups: Group[];
   /** Required phrases and excluded phrases as coded byte patterns (SearchIndex.containsPattern). */
-  phrases: Buffer[];
+  phrases: PhrasePattern[];
   excludeTerms: string[];
-  excludePhrases: Buffer[];
+  excludePhrases: PhrasePattern[];
   /** index term → highlight weight. */
   hitTerms: Map<string, number>;
   corrections: Map<string, string>;
@@ -59,20 +59,14 @@ export function planQuery(view: IndexView, q: ParsedQuery, prefixLast: boolean):
       if (seen.has(u.term) || plan.groups.length >= MAX_GROUPS) continue;
       seen.add(u.term);
       const group: Group = { terms: [], importance: 0, required: false };
-      const add = (term: string, weight: number) => {
-        const id = view.termOf(term);
-        if (id === undefined || group.terms.some((t) => t.id === id)) return;
-        group.terms.push({ id, term, w: weight });
-        plan.hitTerms.set(term, Math.max(plan.hitTerms.get(term) ?? 0, weight));
-      };
-      if (view.termOf(u.term) !== undefined) add(u.term, 1);
+      if (view.termOf(u.term) !== undefined) addTerm(view, plan, group, u.term, 1);
       const asPrefix = w.prefix || (prefixLast && q.openEnd && w === lastWord && u === units[units.length - 1]);
       if (asPrefix && u.surface.length >= 2) {
-        for (const s of prefixSurfaces(view, u.surface, 12)) add(index.terms[index.termOfSurface(s) ?? -1] ?? "", w.prefix ? 1 : RANKING.prefixWeight);
+        for (const s of prefixSurfaces(view, u.surface, 12)) addTerm(view, plan, group, index.terms[index.termOfSurface(s) ?? -1] ?? "", w.prefix ? 1 : RANKING.prefixWeight);
       }
       if (group.terms.length === 0 && maxEdits(u.surface) > 0 && !/^\d+$/.test(u.surface)) {
         const typos = typoSurfaces(view, u.surface, 3);
-        for (const t of typos) add(index.terms[index.termOfSurface(t.surface) ?? -1] ?? "", RANKING.typoWeight[t.distance] ?? 0.5);
+        for (const t of typos) addTerm(view, plan, group, index.terms[index.termOfSurface(t.surface) ?? -1] ?? "", RANKING.typoWeight[t.distance] ?? 0.5);
         const best = typos[0];
         if (best) plan.corrections.set(w.text, best.surface);
         else plan.noTypos.add(u.surface);
@@ -127,6 +121,14 @@ export function planQuery(view: IndexView, q: ParsedQuery, prefixLast: boolean):
   return plan;
 }
 
+/** Adds an index term to a word's group (once) and to the terms results highlight. */
+function addTerm(view: IndexView, plan: Plan, group: Group, term: string, weight: number): void {
+  const id = view.termOf(term);
+  if (id === undefined || group.terms.some((t) => t.id === id)) return;
+  group.terms.push({ id, term, w: weight });
+  plan.hitTerms.set(term, Math.max(plan.hitTerms.get(term) ?? 0, weight));
+}
+
 export function isStopword(word: string): boolean {
   const f = fold(word).replace(/['’]/g, "");
   return STOPWORDS.has(f);
@@ -146,16 +148,20 @@ export function phraseIds(view: IndexView, phrase: string): number[] | null {
 
 /** The query with unknown words replaced by their closest vocabulary words. */
 export function didYouMean(raw: string, plan: Plan, view?: IndexView, q?: ParsedQuery): string | undefined {
-  const corrections = new Map(plan.corrections);
+  // Copied only when a correction is added: a query nothing was found for usually has none.
+  let corrections = plan.corrections;
   if (view && q) {
     for (const w of q.words) {
-      if (corrections.has(w.text) || isStopword(w.text)) continue;
+      // Each test only skips the word, so the cheapest go first: a word planning already looked up finds nothing.
+      if (corrections.has(w.text)) continue;
+      const word = fold(w.text);
+      if (plan.noTypos.has(word) || isStopword(w.text)) continue;
       const known = tokenize(w.text).some((t) => view.termOf(t.term) !== undefined);
       if (known) continue;
-      const word = fold(w.text);
-      if (plan.noTypos.has(word)) continue;
       const best = typoSurfaces(view, word, 1)[0];
-      if (best) corrections.set(w.text, best.surface);
+      if (!best) continue;
+      if (corrections === plan.corrections) corrections = new Map(plan.corrections);
+      corrections.set(w.text, best.surface);
     }
   }
   if (corrections.size === 0) return undefined;

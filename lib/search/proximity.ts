@@ -22,8 +22,14 @@ export function proximityRerank(index: SearchIndex, sc: Scratch, plan: Plan, doc
   const lastPos = new Int32Array(G);
   const pairSeen = new Uint8Array(G * G);
   const window = RANKING.proximityWindow;
-  const { score, cov } = sc;
   try {
+    if (G === 2 && plan.phrases.some((p) => groupsWithin(p.ids, groupOf, window))) {
+      // Every document here has a required phrase holding both groups' words within the window (the phrase filter ran
+      // before), and that pair is the only one: the scan below would find exactly this bonus in each of them.
+      const bonus = Math.min(importance[0] ?? 0, importance[1] ?? 0);
+      if (bonus > 0) for (const d of docs) addBonus(sc, d, bonus, totalImportance);
+      return;
+    }
     const bytes = index.seq.data;
     const off = index.seqOff.data;
     for (const d of docs) {
@@ -56,12 +62,27 @@ export function proximityRerank(index: SearchIndex, sc: Scratch, plan: Plan, doc
         }
         lastPos[g] = p;
       }
-      if (bonus > 0) {
-        const c = totalImportance > 0 ? (cov[d] ?? 0) / totalImportance : 1;
-        score[d] = (score[d] ?? 0) + RANKING.proximityWeight * bonus * coverageFactor(c);
-      }
+      if (bonus > 0) addBonus(sc, d, bonus, totalImportance);
     }
   } finally {
     for (const t of set) groupOf[t] = -1;
   }
+}
+
+function addBonus(sc: Scratch, d: number, bonus: number, totalImportance: number): void {
+  const c = totalImportance > 0 ? (sc.cov[d] ?? 0) / totalImportance : 1;
+  sc.score[d] = (sc.score[d] ?? 0) + RANKING.proximityWeight * bonus * coverageFactor(c);
+}
+
+/** Whether a phrase's words (term ids in order) include a word of group 0 and one of group 1 at most `window` apart. */
+function groupsWithin(ids: Int32Array, groupOf: Int32Array, window: number): boolean {
+  for (let i = 0; i < ids.length; i++) {
+    const g = groupOf[ids[i] as number] ?? -1;
+    if (g < 0) continue;
+    for (let j = Math.max(0, i - window); j <= Math.min(ids.length - 1, i + window); j++) {
+      const h = groupOf[ids[j] as number] ?? -1;
+      if (h >= 0 && h !== g) return true;
+    }
+  }
+  return false;
 }

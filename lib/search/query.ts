@@ -53,12 +53,12 @@ export function parseQuery(input: string): ParsedQuery {
   const n = input.length;
   while (i < n) {
     const c = input[i] ?? "";
-    if (/\s/.test(c)) {
+    if (isSpace(input.charCodeAt(i))) {
       i++;
       continue;
     }
     let negate = false;
-    if (c === "-" && i + 1 < n && !/\s/.test(input[i + 1] ?? "")) {
+    if (c === "-" && i + 1 < n && !isSpace(input.charCodeAt(i + 1))) {
       negate = true;
       i++;
     }
@@ -71,7 +71,7 @@ export function parseQuery(input: string): ParsedQuery {
       continue;
     }
     let j = i;
-    while (j < n && !/\s/.test(input[j] ?? "")) j++;
+    while (j < n && !isSpace(input.charCodeAt(j))) j++;
     let token = input.slice(i, j);
     const filter = /^([a-z_]+):(.*)$/i.exec(token);
     if (filter && filter[2] !== undefined && filter[2] !== "" && !filter[2].startsWith("/")) {
@@ -104,6 +104,12 @@ export function parseQuery(input: string): ParsedQuery {
   const lastWord = q.words[q.words.length - 1];
   q.openEnd = !!lastWord && !lastWord.prefix && !/[\s"*]$/.test(input) && input.trimEnd().endsWith(lastWord.text);
   return q;
+}
+
+/** Whether a UTF-16 code unit is what the regex class \s matches (without a one-character string per test). */
+function isSpace(c: number): boolean {
+  if (c < 128) return c === 32 || (c >= 9 && c <= 13);
+  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
 }
 
 function applyFilter(q: ParsedQuery, key: string, value: string, negate: boolean): void {

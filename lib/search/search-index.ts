@@ -15,6 +15,7 @@ import { FacetDict } from "./facet-dict";
 import { FACET, FACETS, FIELD, NF, SEQ_BREAK, type Facet } from "./fields";
 import { ImpactFlex } from "./impact-flex";
 import { IndexView, MAX_VIEWS } from "./index-view";
+import { appendPairFilter, mayHavePairs, pairHash, phrasePairs } from "./pair-filter";
 import { FALLBACK_AVG_LEN, FIELD_B, FIELD_WEIGHT, impactSlot } from "./ranking";
 import { insertSorted, reverseString } from "./sorted-strings";
 
@@ -71,6 +72,9 @@ export class SearchIndex {
    */
   wholeOff = IntList.from(Int32Array.of(0));
   wholes = new ByteList(1 << 12);
+  /** Adjacent-pair filter of each slot's sequence (pair-filter.ts): pairs[pairOff[s] .. pairOff[s + 1]). */
+  pairOff = IntList.from(Int32Array.of(0));
+  pairs = new ByteList(1 << 14);
   fieldLen = new IntList(1024);
   /**
    * The title's tokens of each slot as the analyzer gave them, (term id, start, end) triples in
@@ -239,6 +243,7 @@ export class SearchIndex {
   private trim(): void {
     this.seq = ByteList.from(this.seq.data.subarray(0, this.seq.length));
     this.wholes = ByteList.from(this.wholes.data.subarray(0, this.wholes.length));
+    this.pairs = ByteList.from(this.pairs.data.subarray(0, this.pairs.length));
     this.surfs = ByteList.from(this.surfs.data.subarray(0, this.surfs.length));
     this.titleToks = IntList.from(this.titleToks.toArray());
     this.flex.trim();
@@ -269,8 +274,12 @@ export class SearchIndex {
     this.changedSinceFreeze = true;
     this.generation++;
     const titleToks = this.titleToks;
+    let nPairs = 0;
+    let tokens = 0;
     for (let f = 0; f < NF; f++) {
       let len = 0;
+      // The previous token of this field: each two that follow each other go into the slot's pair filter.
+      let prev = -1;
       analyze(fieldTexts[f] ?? "", (term, surface, start, end, isSeq) => {
         const id = this.intern(term);
         if (f === FIELD_TITLE) {
@@ -293,13 +302,21 @@ export class SearchIndex {
         if (isSeq) {
           seq.pushToken(id);
           len++;
+          if (prev >= 0) {
+            if (nPairs === this.pairHashes.length) this.pairHashes = grownHashes(this.pairHashes);
+            this.pairHashes[nPairs++] = pairHash(prev, id);
+          }
+          prev = id;
         } else this.wholes.pushVarint(id * NF + f);
       });
       seq.pushToken(SEQ_BREAK);
+      tokens += len + 1;
       this.fieldLen.push(len);
       if (!restricted) this.sumLen[f] = (this.sumLen[f] ?? 0) + len;
     }
     this.seqOff.push(seq.length);
+    appendPairFilter(this.pairHashes, nPairs, tokens, this.pairs);
+    this.pairOff.push(this.pairs.length);
     this.titleOff.push(titleToks.length);
     this.wholeOff.push(this.wholes.length);
     this.surfOff.push(this.surfs.length);
@@ -354,6 +371,7 @@ export class SearchIndex {
 
   // Scratch for analysis and impacts: a stamp per term id marks "seen in the current document" without clearing.
   private stamp = 0;
+  private pairHashes: Uint32Array<ArrayBufferLike> = new Uint32Array(1024);
   private seen = new Int32Array(0);
   private seenSurface: Int32Array<ArrayBufferLike> = new Int32Array(0);
   private local = new Int32Array(0);
@@ -501,6 +519,8 @@ export class SearchIndex {
     const seq = new ByteList(Math.max(64, this.seq.length));
     const wholeOff = IntList.from(Int32Array.of(0));
     const wholes = new ByteList(Math.max(64, this.wholes.length));
+    const pairOff = IntList.from(Int32Array.of(0));
+    const pairs = new ByteList(Math.max(64, this.pairs.length));
     const surfOff = IntList.from(Int32Array.of(0));
     const surfs = new ByteList(Math.max(64, this.surfs.length));
     const fieldLen = new IntList(Math.max(8, this.live * NF));
@@ -521,6 +541,8 @@ export class SearchIndex {
       seqOff.push(seq.length);
       wholes.append(this.wholes.data.subarray(this.wholeOff.data[s] ?? 0, this.wholeOff.data[s + 1] ?? 0));
       wholeOff.push(wholes.length);
+      pairs.append(this.pairs.data.subarray(this.pairOff.data[s] ?? 0, this.pairOff.data[s + 1] ?? 0));
+      pairOff.push(pairs.length);
       surfs.append(this.surfs.data.subarray(this.surfOff.data[s] ?? 0, this.surfOff.data[s + 1] ?? 0));
       surfOff.push(surfs.length);
       for (let i = this.titleOff.data[s] ?? 0, to = this.titleOff.data[s + 1] ?? 0; i < to; i++) titleToks.push(this.titleToks.data[i] ?? 0);
@@ -542,6 +564,8 @@ export class SearchIndex {
     this.seq = seq;
     this.wholeOff = wholeOff;
     this.wholes = wholes;
+    this.pairOff = pairOff;
+    this.pairs = pairs;
     this.surfOff = surfOff;
     this.surfs = surfs;
     this.fieldLen = fieldLen;
@@ -601,9 +625,12 @@ export class SearchIndex {
 
   /**
    * Whether a slot's sequence holds `pattern` (a phrase's varint bytes, see phrasePattern): a byte search (memmem) on
-   * the coded sequence, accepted only where the match starts a varint.
+   * the coded sequence, accepted only where the match starts a varint; documents whose pair filter lacks one of the
+   * phrase's adjacent pairs are answered without it.
    */
-  containsPattern(slot: number, pattern: Buffer): boolean {
+  containsPattern(slot: number, phrase: PhrasePattern): boolean {
+    if (!mayHavePairs(this.pairs.data, this.pairOff.data[slot] ?? 0, this.pairOff.data[slot + 1] ?? 0, phrase.pairs)) return false;
+    const pattern = phrase.bytes;
     if (!this.seqBuf || this.seqBuf.buffer !== this.seq.data.buffer) this.seqBuf = Buffer.from(this.seq.data.buffer, this.seq.data.byteOffset, this.seq.data.byteLength);
     const from = this.seqOff.data[slot] ?? 0;
     const to = this.seqOff.data[slot + 1] ?? 0;
@@ -615,11 +642,11 @@ export class SearchIndex {
     return false;
   }
 
-  /** The coded bytes of a phrase's term ids, for containsPattern. */
-  static phrasePattern(ids: readonly number[]): Buffer {
+  /** The coded bytes of a phrase's term ids and its adjacent pairs, for containsPattern. */
+  static phrasePattern(ids: readonly number[]): PhrasePattern {
     const b = new ByteList(ids.length * 5);
     for (const id of ids) b.pushToken(id);
-    return Buffer.from(b.data.subarray(0, b.length));
+    return { ids: Int32Array.from(ids), bytes: Buffer.from(b.data.subarray(0, b.length)), pairs: phrasePairs(ids) };
   }
 
   /** Live slots having each facet code (built on first use per generation): the postings of a facet value. */
@@ -678,6 +705,8 @@ export class SearchIndex {
     ix.seq = ByteList.from(parts.seq);
     ix.wholeOff = IntList.from(parts.wholeOff);
     ix.wholes = ByteList.from(parts.wholes);
+    ix.pairOff = IntList.from(parts.pairOff);
+    ix.pairs = ByteList.from(parts.pairs);
     ix.surfOff = IntList.from(parts.surfOff);
     ix.surfs = ByteList.from(parts.surfs);
     ix.fieldLen = IntList.from(parts.fieldLen);
@@ -718,6 +747,19 @@ export class SearchIndex {
   }
 }
 
+/** A phrase as containsPattern checks it: its coded term ids and the hashes of its adjacent pairs (pair-filter.ts). */
+export interface PhrasePattern {
+  ids: Int32Array;
+  bytes: Buffer;
+  pairs: Uint32Array;
+}
+
+function grownHashes(a: Uint32Array<ArrayBufferLike>): Uint32Array<ArrayBufferLike> {
+  const next = new Uint32Array(a.length * 2);
+  next.set(a);
+  return next;
+}
+
 export interface RestoreParts {
   meta: (DocMeta | null)[];
   facetOff: Int32Array;
@@ -726,6 +768,8 @@ export interface RestoreParts {
   seq: Uint8Array;
   wholeOff: Int32Array;
   wholes: Uint8Array;
+  pairOff: Int32Array;
+  pairs: Uint8Array;
   surfOff: Int32Array;
   surfs: Uint8Array;
   fieldLen: Int32Array;

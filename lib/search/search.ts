@@ -18,7 +18,7 @@ import { isBlank, parseQuery, type ParsedQuery } from "./query";
 import { RANKING, SLOT_WEIGHT, coverageFactor, idf } from "./ranking";
 import { toResult, type SearchResult } from "./results";
 import { SlotState, admit, beginQuery, classify, enter, scratchFor, type Ctx } from "./scratch";
-import type { SearchIndex } from "./search-index";
+import type { PhrasePattern, SearchIndex } from "./search-index";
 import { byScoreThenRecency, topK } from "./top-k";
 
 export { RANKING } from "./ranking";
@@ -61,21 +61,24 @@ export function search(index: SearchIndex, query: string | ParsedQuery, opts: Se
   const limit = Math.max(0, Math.min(MAX_LIMIT, Math.floor(opts.limit ?? 20)));
   const offset = Math.max(0, Math.floor(opts.offset ?? 0));
   const errors = [...q.errors];
-  const none = (): SearchResponse => ({ total: 0, results: [], facets: emptyFacets(), errors });
-  if (errors.length > 0) return none();
+  if (errors.length > 0) return none(errors);
 
   const view = viewFor(index, opts.canSee);
   const filter = compileFilters(index, view, q, errors);
-  if (errors.length > 0 || filter === null) return none();
+  if (errors.length > 0 || filter === null) return none(errors);
 
   const plan = planQuery(view, q, opts.prefixLast === true);
-  if (plan.impossible) return { ...none(), didYouMean: didYouMean(raw, plan) };
+  if (plan.impossible) return { ...none(errors), didYouMean: didYouMean(raw, plan) };
   const sc = scratchFor(index);
   // Scratch arrays are shared between queries; a slot's entries count only when its epoch is this query's.
   beginQuery(sc);
   const facetLimit = Math.max(0, Math.floor(opts.facetLimit ?? FACET_LIMIT));
   const ctx: Ctx = { index, view, sc, canSee: opts.canSee, filter, plain: !opts.canSee && filter.want === null && filter.after === undefined && filter.before === undefined, facetLimit };
   return run(ctx, q, plan, raw, limit, offset, errors);
+}
+
+function none(errors: string[]): SearchResponse {
+  return { total: 0, results: [], facets: emptyFacets(), errors };
 }
 
 /**
@@ -109,6 +112,7 @@ function run(ctx: Ctx, q: ParsedQuery, plan: Plan, raw: string, limit: number, o
   // A one-word query keeps the fast path: a service or factor it names already matches that field's text, and the
   // concept still gives its reason.
   if (only?.terms.length === 1 && only.terms[0]) return runSingleTerm(ctx, q, plan, only.terms[0], raw, limit, offset, errors);
+  if (plan.groups.length > 0 && plan.groups.every((g) => g.bonus === true || g.terms.length === 0)) return noMatch(ctx, q, plan, raw, errors);
   const { index, view, sc } = ctx;
   const { seen, state, score, cov, mask, gacc, gw } = sc;
   const epoch = sc.epoch;
@@ -165,9 +169,17 @@ function run(ctx: Ctx, q: ParsedQuery, plan: Plan, raw: string, limit: number, o
       if (g.terms.length > 0 && !g.bonus) totalImportance += g.importance;
       if (g.required) restrict = true;
     }
-    if (requiredMask !== 0) cands = cands.filter((d) => ((mask[d] as number) & requiredMask) === requiredMask);
-    if (plan.phrases.length > 0) cands = cands.filter((d) => plan.phrases.every((p) => index.containsPattern(d, p)));
-    if (plan.excludePhrases.length > 0) cands = cands.filter((d) => !plan.excludePhrases.some((p) => index.containsPattern(d, p)));
+    if (requiredMask !== 0 || plan.phrases.length > 0 || plan.excludePhrases.length > 0) {
+      // One pass, in place and in order: every required group, every phrase, no excluded phrase.
+      let n = 0;
+      for (let i = 0; i < cands.length; i++) {
+        const d = cands[i] as number;
+        if (((mask[d] as number) & requiredMask) !== requiredMask) continue;
+        if (!hasEvery(index, d, plan.phrases) || hasAny(index, d, plan.excludePhrases)) continue;
+        cands[n++] = d;
+      }
+      cands.length = n;
+    }
     // One group of one term: every match covers the whole query (factor 1), so the pass is skipped.
     if (totalImportance > 0 && !(plan.groups.length === 1 && plan.groups[0]?.terms.length === 1)) {
       for (let i = 0; i < cands.length; i++) {
@@ -210,6 +222,17 @@ function run(ctx: Ctx, q: ParsedQuery, plan: Plan, raw: string, limit: number, o
   const results = page.map((d) => toResult(index, d, score[d] ?? 0, plan));
   const response: SearchResponse = { total, results, facets, errors };
   const dym = total === 0 || plan.corrections.size > 0 ? didYouMean(raw, plan, total === 0 ? ctx.view : undefined, q) : undefined;
+  if (dym && dym !== raw) response.didYouMean = dym;
+  return response;
+}
+
+/**
+ * No word of the query is in a document the viewer may read (and bonus terms never match on their own): nothing can
+ * match, so the answer is the empty one with its "did you mean", without visiting any posting.
+ */
+function noMatch(ctx: Ctx, q: ParsedQuery, plan: Plan, raw: string, errors: string[]): SearchResponse {
+  const response: SearchResponse = { total: 0, results: [], facets: emptyFacets(), errors };
+  const dym = didYouMean(raw, plan, ctx.view, q);
   if (dym && dym !== raw) response.didYouMean = dym;
   return response;
 }
@@ -272,6 +295,16 @@ function runSingleTerm(ctx: Ctx, q: ParsedQuery, plan: Plan, t: TermRef, raw: st
   const dym = total === 0 || plan.corrections.size > 0 ? didYouMean(raw, plan, total === 0 ? ctx.view : undefined, q) : undefined;
   if (dym && dym !== raw) response.didYouMean = dym;
   return response;
+}
+
+function hasEvery(index: SearchIndex, d: number, phrases: readonly PhrasePattern[]): boolean {
+  for (let i = 0; i < phrases.length; i++) if (!index.containsPattern(d, phrases[i] as PhrasePattern)) return false;
+  return true;
+}
+
+function hasAny(index: SearchIndex, d: number, phrases: readonly PhrasePattern[]): boolean {
+  for (let i = 0; i < phrases.length; i++) if (index.containsPattern(d, phrases[i] as PhrasePattern)) return true;
+  return false;
 }
 
 /** Scores one term of a one-term group straight into each matching document's total (the hot loop of most queries). */

@@ -1,7 +1,21 @@
 // Sorted string arrays behind prefix and suffix lookups of the vocabulary.
 
+/** `s` reversed by code points (a surrogate pair stays in order), without the arrays of Array.from. */
 export function reverseString(s: string): string {
-  return Array.from(s).reverse().join("");
+  let out = "";
+  for (let i = s.length - 1; i >= 0; i--) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xdc00 && c <= 0xdfff && i > 0) {
+      const hi = s.charCodeAt(i - 1);
+      if (hi >= 0xd800 && hi <= 0xdbff) {
+        out += s.slice(i - 1, i + 1);
+        i--;
+        continue;
+      }
+    }
+    out += s[i] ?? "";
+  }
+  return out;
 }
 
 /** Index of the first element ≥ key. */

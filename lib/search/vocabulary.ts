@@ -55,23 +55,24 @@ export function typoSurfaces(view: IndexView, word: string, limit = 8): { surfac
   if (max === 0) return [];
   const half = Math.floor(word.length / 2);
   const third = Math.ceil(word.length / 3);
-  const candidates = new Map<string, number>();
-  const heads = max >= 2 ? [word.slice(0, half), word.slice(0, third)] : [word.slice(0, half)];
-  const tails = max >= 2 ? [word.slice(half), word.slice(word.length - third)] : [word.slice(half)];
+  // Made on the first candidate: a word nothing is near (the usual "not found") costs a few binary searches.
+  let candidates: Map<string, number> | null = null;
+  const ranges = max >= 2 ? 2 : 1;
   const sorted = view.index.sortedSurfaces();
-  for (const head of heads) {
+  for (let k = 0; k < ranges; k++) {
+    const head = word.slice(0, k === 0 ? half : third);
     for (let i = lowerBound(sorted, head), n = 0; i < sorted.length && n < MAX_SCAN; i++) {
       const s = sorted[i] ?? "";
       if (!s.startsWith(head)) break;
       const t = visibleTerm(view, s);
       if (t === undefined) continue;
       n++;
-      if (Math.abs(s.length - word.length) <= max) candidates.set(s, t);
+      if (Math.abs(s.length - word.length) <= max) (candidates ??= new Map()).set(s, t);
     }
   }
   const rev = view.index.sortedReversed();
-  for (const tailWord of tails) {
-    const tail = reverseString(tailWord);
+  for (let k = 0; k < ranges; k++) {
+    const tail = reverseString(word.slice(k === 0 ? half : word.length - third));
     for (let i = lowerBound(rev, tail), n = 0; i < rev.length && n < MAX_SCAN; i++) {
       const r = rev[i] ?? "";
       if (!r.startsWith(tail)) break;
@@ -79,9 +80,10 @@ export function typoSurfaces(view: IndexView, word: string, limit = 8): { surfac
       const t = visibleTerm(view, s);
       if (t === undefined) continue;
       n++;
-      if (Math.abs(s.length - word.length) <= max) candidates.set(s, t);
+      if (Math.abs(s.length - word.length) <= max) (candidates ??= new Map()).set(s, t);
     }
   }
+  if (!candidates) return [];
   const out: { surface: string; distance: number; df: number }[] = [];
   for (const [s, t] of candidates) {
     if (s === word) continue;

@@ -10,21 +10,10 @@ import type { SearchDoc } from "../../lib/search/document";
 import { loadIndex, saveIndex, saveIndexInSteps } from "../../lib/search/persist";
 import { search } from "../../lib/search/search";
 import type { SearchIndex } from "../../lib/search/search-index";
-import { stripMdx } from "../../lib/search/text";
-import { STOPWORDS } from "../../lib/text/analyze";
-import { severityFromText } from "../../lib/import/postmortems-app";
 import { flagString, parseArgs, toolOptions } from "../../scripts/cli-args";
-import { loadCorpus } from "../eval/corpus";
-import { Fts5Peer, FlexsearchPeer, LunrPeer, MiniSearchPeer, type Peer, type PeerDoc, type PeerQuery } from "./peers";
-import { learn, rng, synthesize } from "./synth";
-
-const CLASSES = ["single-term", "three-term", "prefix", "filtered", "phrase", "not-found"] as const;
-type QClass = (typeof CLASSES)[number];
-interface BenchQuery {
-  kaizen: string;
-  peer: PeerQuery & { prefix?: boolean };
-  rg: string[] | null;
-}
+import { CLASSES, docsOfSize, makeQueries, realDocs, type BenchQuery, type QClass } from "./bench-data";
+import { Fts5Peer, FlexsearchPeer, LunrPeer, MiniSearchPeer, type Peer, type PeerDoc } from "./peers";
+import { learn, rng } from "./synth";
 
 const gc = (globalThis as { gc?: () => void }).gc;
 function heap(): number {
@@ -49,49 +38,6 @@ function time<T>(fn: () => T): { ms: number; value: T } {
 
 function toPeerDoc(d: SearchDoc): PeerDoc {
   return { id: d.id, title: d.title, summary: d.summary, body: d.text, tags: d.tags.join(" "), company: [d.company, ...d.services].join(" "), severity: d.severity ?? "" };
-}
-
-function makeQueries(docs: readonly SearchDoc[], perClass: number, seed: number): Record<QClass, BenchQuery[]> {
-  const r = rng(seed);
-  const pickDoc = () => docs[Math.floor(r() * docs.length)] as SearchDoc;
-  const contentWords = (d: SearchDoc) => (d.text.toLowerCase().match(/[a-z]{4,}/g) ?? []).filter((w) => !STOPWORDS.has(w));
-  const word = (min = 4): string => {
-    for (;;) {
-      const ws = contentWords(pickDoc()).filter((w) => w.length >= min);
-      if (ws.length) return ws[Math.floor(r() * ws.length)] as string;
-    }
-  };
-  const out = {} as Record<QClass, BenchQuery[]>;
-  for (const c of CLASSES) out[c] = [];
-  for (let i = 0; i < perClass; i++) {
-    const w = word();
-    out["single-term"].push({ kaizen: w, peer: { text: w }, rg: ["-F", "-e", w] });
-    let three: string[] = [];
-    while (three.length < 3) {
-      const ws = [...new Set(contentWords(pickDoc()))];
-      if (ws.length < 3) continue;
-      three = [0, 1, 2].map(() => ws[Math.floor(r() * ws.length)] as string);
-      if (new Set(three).size < 3) three = [];
-    }
-    out["three-term"].push({ kaizen: three.join(" "), peer: { text: three.join(" ") }, rg: ["-F", ...three.flatMap((t) => ["-e", t])] });
-    const long = word(7);
-    const pre = long.slice(0, 4 + Math.floor(r() * 2));
-    out.prefix.push({ kaizen: `${pre}*`, peer: { text: pre, prefix: true }, rg: ["-e", `\\b${pre}`] });
-    const f = word();
-    out.filtered.push({ kaizen: `severity:SEV1 ${f}`, peer: { text: f, severity: "SEV1" }, rg: null });
-    let phrase = "";
-    while (!phrase) {
-      const ws = pickDoc().text.toLowerCase().match(/[a-z]{3,}/g) ?? [];
-      const k = Math.floor(r() * Math.max(1, ws.length - 1));
-      const a = ws[k];
-      const b = ws[k + 1];
-      if (a && b && !STOPWORDS.has(a) && !STOPWORDS.has(b)) phrase = `${a} ${b}`;
-    }
-    out.phrase.push({ kaizen: `"${phrase}"`, peer: { text: "", phrase }, rg: ["-F", "-e", phrase] });
-    const nonsense = Array.from({ length: 9 }, () => "bcdfghjklmnpqrstvwxz"[Math.floor(r() * 20)]).join("");
-    out["not-found"].push({ kaizen: nonsense, peer: { text: nonsense }, rg: ["-F", "-e", nonsense] });
-  }
-  return out;
 }
 
 interface EngineResult {
@@ -261,31 +207,12 @@ async function main(): Promise<number> {
   const engines = new Set((flagString(args, "engines") ?? "kaizen,sqlite-fts5,minisearch,lunr,flexsearch,rg").split(",").map((s) => s.trim()));
   const sizes = (flagString(args, "sizes") ?? (quick ? "242,1000,10000" : "242,1000,10000,50000")).split(",").map((s) => Number(s.trim())).filter((n) => n > 0);
   if (!gc) console.log("note: run with --expose-gc (npm run bench does) for heap figures after GC");
-  const reports = await loadCorpus(corpusDir);
-  const real: SearchDoc[] = reports.map((r) => ({
-    id: r.uuid.toLowerCase(),
-    blob: r.uuid,
-    title: r.title || [r.company, r.product].filter(Boolean).join(" ") || r.uuid,
-    summary: r.summary,
-    text: stripMdx(r.body),
-    factorIds: [],
-    factorText: "",
-    countermeasures: "",
-    services: r.product ? [r.product] : [],
-    teams: [],
-    tags: r.keywords,
-    company: r.company,
-    severity: severityFromText(`${r.title} ${r.summary} ${r.body}`),
-    status: "published",
-    kind: "incident",
-    startedAt: Number.isNaN(Date.parse(r.start_time)) ? null : new Date(Date.parse(r.start_time)).toISOString(),
-    restricted: false,
-  }));
+  const real = await realDocs(corpusDir);
   const model = learn(real);
   console.log(`Search benchmark on ${os.cpus().length} cores, node ${process.version}; sizes ${sizes.join(", ")}; latency includes snippets and facets for Kaizen (limit 10)`);
   const summary: string[] = [];
   for (const size of sizes) {
-    const docs = size <= real.length ? real.slice(0, size) : [...real, ...synthesize(model, size - real.length, size)];
+    const docs = docsOfSize(real, size, model);
     const textBytes = docs.reduce((a, d) => a + Buffer.byteLength(d.title) + Buffer.byteLength(d.summary) + Buffer.byteLength(d.text) + d.tags.join(" ").length + d.company.length, 0);
     const queries = makeQueries(docs, size >= 50_000 ? 60 : 100, size);
     const passes = size >= 50_000 ? 2 : 3;

@@ -65,4 +65,10 @@ describe("parseQuery", () => {
     const q = parseQuery("repl*");
     expect(q.words).toEqual([{ text: "repl", prefix: true }]);
   });
+
+  it("separates words by every space \\s knows (tabs, no-break and ideographic spaces), and a - before one is no exclusion", () => {
+    const q = parseQuery("disk\tfull\u00a0node\u3000pool\u2009x - y");
+    expect(q.words.map((w) => w.text)).toEqual(["disk", "full", "node", "pool", "x", "-", "y"]);
+    expect(q.excludes).toEqual([]);
+  });
 });
