@@ -1,16 +1,16 @@
 // Search benchmark: Kaizen beside minisearch, lunr, SQLite FTS5, plain flexsearch and ripgrep over files, on the real
 // corpus and on synthetic corpora generated from its vocabulary. Prints each figure with its ratio to the best peer.
-//   npm run bench [-- --corpus DIR --sizes 242,1000,10000,50000 --quick --engines=kaizen,flexsearch]
+//   npm run bench [-- --corpus DIR --sizes 242,1000,10000,50000 --quick --engines=kaizen,flexsearch --engine=bundle|source]
+// Kaizen's engine is timed as the production server compiles it (see tests/bench/engine.ts); --engine=source times it
+// under tsx's own transform instead.
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { buildSearchIndex } from "../../lib/search/build";
 import type { SearchDoc } from "../../lib/search/document";
-import { loadIndex, saveIndex, saveIndexInSteps } from "../../lib/search/persist";
-import { search } from "../../lib/search/search";
 import type { SearchIndex } from "../../lib/search/search-index";
 import { flagString, parseArgs, toolOptions } from "../../scripts/cli-args";
+import { loadEngine, type Engine } from "./engine";
 import { CLASSES, docsOfSize, makeQueries, realDocs, type BenchQuery, type QClass } from "./bench-data";
 import { Fts5Peer, FlexsearchPeer, LunrPeer, MiniSearchPeer, type Peer, type PeerDoc } from "./peers";
 import { learn, rng } from "./synth";
@@ -90,7 +90,8 @@ async function longestStall(work: () => Promise<unknown>): Promise<number> {
   return Math.max(worst, performance.now() - last);
 }
 
-async function benchKaizen(docs: SearchDoc[], queries: Record<QClass, BenchQuery[]>, tmp: string, passes: number): Promise<EngineResult> {
+async function benchKaizen(engine: Engine, docs: SearchDoc[], queries: Record<QClass, BenchQuery[]>, tmp: string, passes: number): Promise<EngineResult> {
+  const { buildSearchIndex, loadIndex, saveIndex, saveIndexInSteps, search } = engine;
   // The index keeps the summary and body text it cuts snippets from: build it from private copies, so the heap figure
   // counts that text, as it is counted in the server (the bench's own `docs` would otherwise hold it for free).
   const before = heap();
@@ -197,7 +198,7 @@ function printTable(size: number, textBytes: number, results: Map<string, Engine
 }
 
 async function main(): Promise<number> {
-  const args = parseArgs(process.argv.slice(2), toolOptions(["corpus", "engines", "sizes"], ["quick"]));
+  const args = parseArgs(process.argv.slice(2), toolOptions(["corpus", "engines", "sizes", "engine"], ["quick"]));
   const corpusDir = path.resolve(flagString(args, "corpus") ?? path.join(process.cwd(), "../shared/corpus/postmortems-app"));
   if (!fs.existsSync(corpusDir)) {
     console.log(`bench skipped: corpus not found at ${corpusDir}`);
@@ -207,9 +208,12 @@ async function main(): Promise<number> {
   const engines = new Set((flagString(args, "engines") ?? "kaizen,sqlite-fts5,minisearch,lunr,flexsearch,rg").split(",").map((s) => s.trim()));
   const sizes = (flagString(args, "sizes") ?? (quick ? "242,1000,10000" : "242,1000,10000,50000")).split(",").map((s) => Number(s.trim())).filter((n) => n > 0);
   if (!gc) console.log("note: run with --expose-gc (npm run bench does) for heap figures after GC");
+  const engineMode = flagString(args, "engine") ?? "bundle";
+  if (engineMode !== "bundle" && engineMode !== "source") throw new Error(`--engine expects bundle or source, got ${engineMode}`);
+  const engine = engines.has("kaizen") ? await loadEngine(engineMode, process.cwd()) : null;
   const real = await realDocs(corpusDir);
   const model = learn(real);
-  console.log(`Search benchmark on ${os.cpus().length} cores, node ${process.version}; sizes ${sizes.join(", ")}; latency includes snippets and facets for Kaizen (limit 10)`);
+  console.log(`Search benchmark on ${os.cpus().length} cores, node ${process.version}; sizes ${sizes.join(", ")}; latency includes snippets and facets for Kaizen (limit 10); Kaizen's engine ${engineMode === "bundle" ? "compiled as the server build compiles it (esbuild, no keepNames)" : "as tsx loads it (--engine=source)"}`);
   const summary: string[] = [];
   for (const size of sizes) {
     const docs = docsOfSize(real, size, model);
@@ -219,7 +223,7 @@ async function main(): Promise<number> {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "kaizen-bench-"));
     const results = new Map<string, EngineResult>();
     try {
-      if (engines.has("kaizen")) results.set("kaizen", await benchKaizen(docs, queries, tmp, passes));
+      if (engine) results.set("kaizen", await benchKaizen(engine, docs, queries, tmp, passes));
       const peers: [string, () => Peer][] = [
         ["sqlite-fts5", () => new Fts5Peer(path.join(tmp, "fts5-live.sqlite"))],
         ["minisearch", () => new MiniSearchPeer()],
