@@ -106,7 +106,7 @@ async function checked(viewer: Viewer, query: string, opts: SearchOptions): Prom
 async function run(viewer: Viewer, snapshot: Snapshot, q: { query: string; limit: number; offset: number; asYouType: boolean }): Promise<SearchPageData> {
   const index = await getSearchIndex(getStore());
   const empty: SearchResponse = { total: 0, results: [], facets: { severity: {}, status: {}, kind: {}, service: {}, team: {}, factor: {}, tag: {} }, errors: [] };
-  const res = q.query.trim() ? search(index, q.query, { limit: q.limit, offset: q.offset, canSee: visibleTo(viewer, snapshot), prefixLast: q.asYouType }) : empty;
+  const res = q.query.trim() ? search(index, q.query, { limit: q.limit, offset: q.offset, canSee: visibleTo(viewer, snapshot, index), prefixLast: q.asYouType }) : empty;
   const factorNames: Record<string, string> = {};
   for (const id of Object.keys(res.facets.factor ?? {})) factorNames[id] = snapshot.taxonomy.get(id)?.name ?? id;
   return { ...res, query: q.query, limit: q.limit, offset: q.offset, factorNames, timeZone: defaultTimeZone() };

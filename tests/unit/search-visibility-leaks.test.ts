@@ -263,6 +263,16 @@ describe("search for a viewer behaves as if unreadable incidents were not indexe
     expect(opened).toBeDefined();
     expect(visibleTo(viewer("reader", []), second)(opened.id)).toBe(true);
     expect(visibleTo(viewer("reader", []), first)(opened.id)).toBe(false);
+    // Borrowing an index's id strings (even an index of another snapshot) never changes an answer.
+    const stale = buildFromSnapshot(first);
+    stale.remove(opened.id);
+    const ids = [...second.byId.keys(), "no-such-incident"];
+    for (const who of [viewer("reader", []), viewer("reader", ["security"]), viewer("admin", [])]) {
+      const plain = visibleTo(who, second);
+      const borrowed = visibleTo(who, second, stale);
+      expect(ids.map(borrowed)).toEqual(ids.map(plain));
+      expect(ids.map(visibleTo(who, first, stale))).toEqual(ids.map(visibleTo(who, first)));
+    }
   });
 
   it("asks nothing of a missing viewer's index: no results, no suggestion", async () => {
