@@ -156,7 +156,7 @@ export async function similarForDraft(viewer: Viewer, raw: unknown, limit = 5): 
   const snapshot = await store.snapshot();
   const index = await getSearchIndex(store);
   const factors = [...new Set(input.factors.map((f) => snapshot.taxonomy.canonicalId(f) ?? f))];
-  const matches = similarToDraft(index, { title: input.title, summary: input.summary, timeline: input.timeline, text: input.text, factors }, { canSee: visibleTo(viewer, snapshot), exclude: input.exclude, limit });
+  const matches = similarToDraft(index, { title: input.title, summary: input.summary, timeline: input.timeline, text: input.text, factors }, { canSee: visibleTo(viewer, snapshot, index), exclude: input.exclude, limit });
   return matches.map((m) => {
     const sharedFactors = m.sharedFactors.map((f) => f.name);
     const reason = [sharedFactors.length ? `shares ${sharedFactors.join(", ")}` : "", m.matchedTerms.length ? `matched: ${m.matchedTerms.join(", ")}` : "", ...m.reasons].filter(Boolean).join("; ");

@@ -80,7 +80,7 @@ async function relatedBySearch(viewer: Viewer, doc: { id: string; frontmatter: {
   const snapshot = await store.snapshot();
   const index = await getSearchIndex(store);
   const fm = doc.frontmatter;
-  const matches = similarToDraft(index, { title: fm.title, summary: fm.summary, timeline: fm.timeline.map((t) => t.event), factors }, { canSee: visibleTo(viewer, snapshot), exclude: doc.id, limit: RELATED_SHOWN });
+  const matches = similarToDraft(index, { title: fm.title, summary: fm.summary, timeline: fm.timeline.map((t) => t.event), factors }, { canSee: visibleTo(viewer, snapshot, index), exclude: doc.id, limit: RELATED_SHOWN });
   return matches.map((m) => ({ id: m.id, title: m.title, started_at: m.started_at, severity: (m.severity as Severity | null) ?? null, sharedFactors: m.sharedFactors, sharedTerms: m.matchedTerms, reasons: m.reasons }));
 }
 

@@ -4,7 +4,7 @@ import type { Viewer } from "../auth/viewer";
 import { getStore } from "../content";
 import type { Snapshot } from "../content/store";
 import { AppError } from "../errors";
-import { MAX_QUERY_LENGTH, search, visibleTo, type SearchResponse } from "../search";
+import { MAX_QUERY_LENGTH, accessKey, search, visibleTo, type SearchResponse } from "../search";
 import { getSearchIndex } from "../search/service";
 import { rateLimiter } from "../shared-state/limits";
 import { defaultTimeZone } from "../knowledge/dates";
@@ -35,9 +35,11 @@ export async function searchFor(viewer: Viewer, query: string, opts: SearchOptio
   return run(viewer, snapshot, q);
 }
 
-// The serialized answers of recent API searches. A key holds the viewer (id, role and groups: all that visibility is
-// decided by, and more), the query and its paging, and the snapshot version the index was synced to, so a save, a pull
-// or a changed taxonomy starts new keys and a viewer never gets another viewer's answer. Bounded by count and bytes
+// The serialized answers of recent API searches. A key holds what the viewer may read (accessKey: admin, or the set of
+// groups; an answer depends on the viewer through nothing else), the query and its paging, and the snapshot version
+// the index was synced to, so a save, a pull or a changed taxonomy starts new keys, and a viewer only ever gets an
+// answer computed for someone who may read exactly the same incidents: a popular query is searched once per team
+// and access level, not once per person. Bounded by count and bytes
 // (a 100-result answer is tens of kB); entries also expire, so nothing stale outlives a minute whatever changes.
 const ANSWERS_MAX = 1000;
 const ANSWERS_MAX_BYTES = 32 * 1024 * 1024;
@@ -54,7 +56,7 @@ export async function searchJsonFor(viewer: Viewer, query: string, opts: SearchO
   const q = await checked(viewer, query, opts);
   const store = getStore();
   const snapshot = await store.snapshot();
-  const key = JSON.stringify([snapshot.version, viewer.id, viewer.role, viewer.groups, q.query, q.limit, q.offset, q.asYouType]);
+  const key = JSON.stringify([snapshot.version, accessKey(viewer), q.query, q.limit, q.offset, q.asYouType]);
   const now = Date.now();
   const hit = answers.get(key);
   if (hit && hit.until > now) {
@@ -104,7 +106,7 @@ async function checked(viewer: Viewer, query: string, opts: SearchOptions): Prom
 async function run(viewer: Viewer, snapshot: Snapshot, q: { query: string; limit: number; offset: number; asYouType: boolean }): Promise<SearchPageData> {
   const index = await getSearchIndex(getStore());
   const empty: SearchResponse = { total: 0, results: [], facets: { severity: {}, status: {}, kind: {}, service: {}, team: {}, factor: {}, tag: {} }, errors: [] };
-  const res = q.query.trim() ? search(index, q.query, { limit: q.limit, offset: q.offset, canSee: visibleTo(viewer, snapshot), prefixLast: q.asYouType }) : empty;
+  const res = q.query.trim() ? search(index, q.query, { limit: q.limit, offset: q.offset, canSee: visibleTo(viewer, snapshot, index), prefixLast: q.asYouType }) : empty;
   const factorNames: Record<string, string> = {};
   for (const id of Object.keys(res.facets.factor ?? {})) factorNames[id] = snapshot.taxonomy.get(id)?.name ?? id;
   return { ...res, query: q.query, limit: q.limit, offset: q.offset, factorNames, timeZone: defaultTimeZone() };

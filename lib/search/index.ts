@@ -4,7 +4,7 @@ export { search, type SearchOptions, type SearchResponse, type SearchResult, typ
 export { buildSearchIndex, buildFromSnapshot, syncWithSnapshot, factorNamesOf, type IndexChanges } from "./build";
 export { toSearchDoc, type SearchDoc } from "./document";
 export { SearchIndex, FIELDS, FACETS } from "./search-index";
-export { visibleTo } from "./visibility";
+export { accessKey, visibleTo } from "./visibility";
 export { stripMdx } from "./text";
 export { tokenize } from "../text/analyze";
 export { escapeHtml, segmentsToHtml, segmentsToText, type Segment } from "./snippet";

@@ -3,11 +3,14 @@
 // a temporary content repository (18: the sample content, with --corpus the public corpus imported into it; more: a
 // synthetic knowledge base, tests/bench/knowledge-base.ts), signs in a reader and drives, with autocannon:
 // - one worker: /api/ping (a constant answer behind the same sign-in), /api/search over 8 queries asked again and
-//   again (answered from its cache once asked) and "search, new" (every query new), at 50 and 10 connections;
+//   again (answered from its cache once asked), "search, new" (every query new) and "search, mix" (a team's mix: 70%
+//   of requests ask one of the 8 popular queries, 30% a new one; the rows under it give each kind's latency), at 50
+//   and 10 connections;
 // - `--workers` workers (default 2) on the same clone and data directory: the same at 50 connections.
 // It prints /api/search's requests per second as a share of /api/ping's in the same run (goal ≥ 90%), /api/search's
 // p99 at 10 connections (goal ≤ 50 ms) and the throughput of N workers against one (goal ≥ 1.6× with 2). The client
-// runs on the same machine and takes CPU from the server: the ratios are what to compare, the load average is printed.
+// runs on the same machine and takes CPU from the server: the ratios are what to compare, the load average is printed,
+// and each row says how much of a core the load generator itself used ("client cpu").
 // `--profile DIR` runs every server process with --cpu-prof (written to DIR when the server stops).
 // `--breakdown` also says where a request's time goes, one worker at 10 connections, `--rounds` times interleaved
 // (median): a bare node:http server, a static file through Next, /api/ping signed out (401 before any session work),
@@ -45,6 +48,11 @@ const ping = () => "/api/ping";
 const search = (i: number) => `/api/search?q=${encodeURIComponent(QUERIES[i % QUERIES.length]!)}&limit=10`;
 const n = WORDS.length;
 const fresh = (i: number) => `/api/search?q=${encodeURIComponent(`${WORDS[i % n]} ${WORDS[Math.floor(i / n) % n]} ${WORDS[Math.floor(i / n / n) % n]}`)}&limit=10`;
+// The mix: of every 10 requests, 7 ask a popular query and 3 a new one (offset past what the "new" rows asked).
+let mixed = 0;
+const MIX_NEW = [1, 4, 8];
+const mix = (i: number): { path: string; kind: string } =>
+  MIX_NEW.includes(i % 10) ? { path: fresh(20_000 + mixed++), kind: "new" } : { path: search(i), kind: "repeated" };
 
 function sh(cmd: string, argv: string[], env: Record<string, string> = {}) {
   execFileSync(cmd, argv, { cwd: root, env: { ...process.env, ...gitEnv, ...env }, stdio: ["ignore", "ignore", "inherit"] });
@@ -70,18 +78,56 @@ interface Run {
   p50: number;
   p99: number;
   errors: number;
+  /** Share of one core the load generator (this process) used during the run. */
+  clientCpu: number;
+  /** Latency per kind of request, when the paths say their kind (the mix). */
+  kinds?: Record<string, { n: number; p50: number; p99: number }>;
 }
 
-async function load(pathFor: (i: number) => string, connections: number, cookie: string, url = base): Promise<Run> {
+type Target = (i: number) => string | { path: string; kind: string };
+
+const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+
+async function load(pathFor: Target, connections: number, cookie: string, url = base): Promise<Run> {
   let i = 0;
+  const times: Record<string, number[]> = {};
+  const cpu = process.cpuUsage();
+  const wall = process.hrtime.bigint();
   const result = await autocannon({
     url,
     connections,
     duration,
     headers: { cookie },
-    requests: [{ setupRequest: (req) => ({ ...req, path: pathFor(i++) }) }],
+    requests: [
+      {
+        setupRequest: (req, context) => {
+          const t = pathFor(i++);
+          if (typeof t === "string") return { ...req, path: t };
+          (context as { kind?: string }).kind = t.kind;
+          return { ...req, path: t.path };
+        },
+      },
+    ],
+    // A client has one request in flight: its context still names the kind of the one that just answered.
+    setupClient: (client) => {
+      const c = client as unknown as { on(e: "response", f: (status: number, bytes: number, ms: number) => void): void; requestIterator: { context: { kind?: string } } };
+      c.on("response", (_status, _bytes, ms) => {
+        const kind = c.requestIterator.context.kind;
+        if (kind) (times[kind] ??= []).push(ms);
+      });
+    },
   });
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.non2xx };
+  const used = process.cpuUsage(cpu);
+  const clientCpu = (used.user + used.system) / (Number(process.hrtime.bigint() - wall) / 1000);
+  const kinds = Object.keys(times).length
+    ? Object.fromEntries(
+        Object.entries(times).map(([k, ts]) => {
+          const s = ts.sort((a, b) => a - b);
+          return [k, { n: s.length, p50: Math.round(quantile(s, 0.5)), p99: Math.round(quantile(s, 0.99)) }];
+        }),
+      )
+    : undefined;
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.non2xx, clientCpu, kinds };
 }
 
 /** Writes the content repository of one size and the bench account; returns a label for the output. */
@@ -174,8 +220,11 @@ async function costBreakdown(cookie: string): Promise<void> {
   }
 }
 
-const row = (name: string, workers: number, c: number, r: Run) =>
-  console.log(`${name.padEnd(12)} ${String(workers).padStart(7)} ${String(c).padStart(11)} ${r.rps.toFixed(0).padStart(7)} ${String(r.p50).padStart(7)} ${String(r.p99).padStart(7)} ${String(r.errors).padStart(7)}`);
+const row = (name: string, workers: number, c: number, r: Run) => {
+  console.log(`${name.padEnd(12)} ${String(workers).padStart(7)} ${String(c).padStart(11)} ${r.rps.toFixed(0).padStart(7)} ${String(r.p50).padStart(7)} ${String(r.p99).padStart(7)} ${String(r.errors).padStart(7)} ${`${(r.clientCpu * 100).toFixed(0)}%`.padStart(11)}`);
+  // Latency only: the requests per second of a kind is its share of the row above.
+  for (const [kind, k] of Object.entries(r.kinds ?? {})) console.log(`${`  ${kind}`.padEnd(12)} ${"".padStart(7)} ${"".padStart(11)} ${`${((k.n / Math.max(1, Object.values(r.kinds ?? {}).reduce((a, b) => a + b.n, 0))) * 100).toFixed(0)}%`.padStart(7)} ${String(k.p50).padStart(7)} ${String(k.p99).padStart(7)}`);
+};
 
 async function runSize(size: number): Promise<void> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "kaizen-http-bench-"));
@@ -185,7 +234,7 @@ async function runSize(size: number): Promise<void> {
     const label = prepare(size, content, data);
     await addUser({ username: "bench", role: "reader", password: "bench-password-123" }, data);
     console.log(`\n${label}, ${duration} s per run, ${os.cpus().length} cores, load average ${os.loadavg().map((l) => l.toFixed(1)).join(" ")} before`);
-    console.log("endpoint     workers connections   req/s  p50 ms  p99 ms  errors");
+    console.log("endpoint     workers connections   req/s  p50 ms  p99 ms  errors  client cpu");
     const at: Record<string, Run> = {};
     for (const workers of [1, manyWorkers]) {
       const server = await startServer(workers, content, data);
@@ -196,8 +245,8 @@ async function runSize(size: number): Promise<void> {
           await fetch(`${base}${search(i)}`, { headers: { cookie } });
           await fetch(`${base}${ping()}`, { headers: { cookie } });
         }
-        const plan: [string, (i: number) => string, number][] = [["/api/ping", ping, 50], ["/api/search", search, 50], ["search, new", fresh, 50]];
-        if (workers === 1) plan.push(["/api/ping", ping, 10], ["/api/search", search, 10], ["search, new", fresh, 10]);
+        const plan: [string, Target, number][] = [["/api/ping", ping, 50], ["/api/search", search, 50], ["search, new", fresh, 50], ["search, mix", mix, 50]];
+        if (workers === 1) plan.push(["/api/ping", ping, 10], ["/api/search", search, 10], ["search, new", fresh, 10], ["search, mix", mix, 10]);
         for (const [name, pathFor, c] of plan) {
           const r = await load(pathFor, c, cookie);
           at[`${name} ${workers} ${c}`] = r;
@@ -211,11 +260,12 @@ async function runSize(size: number): Promise<void> {
     const get = (k: string) => at[k]?.rps ?? NaN;
     const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
     const times = (name: string) => `${(get(`${name} ${manyWorkers} 50`) / get(`${name} 1 50`)).toFixed(2)}×`;
-    for (const name of ["/api/search", "search, new"]) {
+    for (const name of ["/api/search", "search, new", "search, mix"]) {
       console.log(`${name} ÷ /api/ping at 50 connections, 1 worker: ${pct(get(`${name} 1 50`) / get("/api/ping 1 50"))} (goal ≥ 90%); ${manyWorkers} workers: ${pct(get(`${name} ${manyWorkers} 50`) / get(`/api/ping ${manyWorkers} 50`))}`);
     }
-    console.log(`p99 at 10 connections, 1 worker: /api/search ${at["/api/search 1 10"]?.p99 ?? "?"} ms, search, new ${at["search, new 1 10"]?.p99 ?? "?"} ms (goal ≤ 50 ms)`);
-    console.log(`${manyWorkers} workers ÷ 1 at 50 connections: /api/search ${times("/api/search")} (goal ≥ 1.6× with 2), search, new ${times("search, new")}, /api/ping ${times("/api/ping")}`);
+    const mixed10 = at["search, mix 1 10"];
+    console.log(`p99 at 10 connections, 1 worker: /api/search ${at["/api/search 1 10"]?.p99 ?? "?"} ms, search, new ${at["search, new 1 10"]?.p99 ?? "?"} ms, search, mix ${mixed10?.p99 ?? "?"} ms (its new queries ${mixed10?.kinds?.new?.p99 ?? "?"} ms) (goal ≤ 50 ms)`);
+    console.log(`${manyWorkers} workers ÷ 1 at 50 connections: /api/search ${times("/api/search")} (goal ≥ 1.6× with 2), search, new ${times("search, new")}, search, mix ${times("search, mix")}, /api/ping ${times("/api/ping")}`);
     console.log(`load average after: ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}`);
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });

@@ -73,6 +73,25 @@ describe("GET /api/search answers", () => {
     expect(JSON.parse(rae.text)).toMatchObject({ total: 1 });
   });
 
+  it("shares an answer between viewers who may read the same incidents, and only between them", async () => {
+    // Keyed on what a viewer may read (lib/search/visibility.ts accessKey), not on who asks.
+    const ray: Viewer = { ...RAE, id: "ray", name: "Ray", role: "author" };
+    const sam: Viewer = { ...SOL, id: "sam", name: "Sam", groups: ["security", "security"] };
+    const ada: Viewer = { ...RAE, id: "ada", name: "Ada", role: "admin" };
+    const rae = await ask(RAE, "?q=build&limit=7");
+    expect(ids(rae.text)).toEqual(["token-in-ci-logs"]);
+    expect((await ask(ray, "?q=build&limit=7")).text).toBe(rae.text);
+    const sol = await ask(SOL, "?q=build&limit=7");
+    expect(ids(sol.text)).toEqual(["token-in-ci-logs", "vault-token-exfiltrated"]);
+    expect((await ask(sam, "?q=build&limit=7")).text).toBe(sol.text);
+    expect(ids((await ask(ada, "?q=build&limit=7")).text)).toEqual(["token-in-ci-logs", "vault-token-exfiltrated"]);
+    // Asked again after the others, Rae's answer is still hers: no restricted incident, no facet counting it.
+    const again = await ask(RAE, "?q=build&limit=7");
+    expect(again.text).toBe(rae.text);
+    expect(again.text).not.toContain("Vault");
+    expect(JSON.parse(again.text)).toMatchObject({ total: 1 });
+  });
+
   it("answers from the new content once a commit changed it", async () => {
     expect(ids((await ask(RAE, "?q=token")).text)).toEqual(["token-in-ci-logs"]);
     // Another process's save (a second worker, the CLI): a commit to the clone, seen through HEAD.

@@ -235,6 +235,46 @@ describe("search for a viewer behaves as if unreadable incidents were not indexe
     expect(Object.keys(facets.tag)).not.toContain("security");
   });
 
+  it("decides who reads what once per snapshot and access level, each level on its own, each snapshot afresh", async () => {
+    const dir = repo({ ...RESTRICTED, ...INTERNAL });
+    const store = new ContentStore(dir);
+    const first = await store.snapshot();
+    const restricted = first.incidents.filter((i) => i.frontmatter.visibility === "restricted").map((i) => i.id);
+    expect(restricted.length).toBeGreaterThan(0);
+    const outsider = visibleTo(viewer("reader", []), first);
+    const member = visibleTo(viewer("author", ["security"]), first);
+    const admin = visibleTo(viewer("admin", []), first);
+    // Built for the outsider's level first, asked again for the same level and then for others: never mixed up.
+    expect(visibleTo(viewer("author", []), first)(restricted[0]!)).toBe(false);
+    for (const id of restricted) {
+      expect(outsider(id)).toBe(false);
+      expect(member(id)).toBe(true);
+      expect(admin(id)).toBe(true);
+    }
+    expect(outsider("no-such-incident")).toBe(false);
+    expect(admin("no-such-incident")).toBe(false);
+    // The next snapshot: an incident opened up is readable at once for the level decided before.
+    const file = fs.readdirSync(path.join(dir, "incidents")).find((n) => fs.readFileSync(path.join(dir, "incidents", n), "utf8").includes(`visibility: restricted`))!;
+    const text = fs.readFileSync(path.join(dir, "incidents", file), "utf8");
+    fs.writeFileSync(path.join(dir, "incidents", file), text.replace("visibility: restricted", "visibility: internal"));
+    commitAll(dir, "open up");
+    const second = await store.forceRefresh();
+    const opened = second.incidents.find((i) => restricted.includes(i.id) && i.frontmatter.visibility === "internal")!;
+    expect(opened).toBeDefined();
+    expect(visibleTo(viewer("reader", []), second)(opened.id)).toBe(true);
+    expect(visibleTo(viewer("reader", []), first)(opened.id)).toBe(false);
+    // Borrowing an index's id strings (even an index of another snapshot) never changes an answer.
+    const stale = buildFromSnapshot(first);
+    stale.remove(opened.id);
+    const ids = [...second.byId.keys(), "no-such-incident"];
+    for (const who of [viewer("reader", []), viewer("reader", ["security"]), viewer("admin", [])]) {
+      const plain = visibleTo(who, second);
+      const borrowed = visibleTo(who, second, stale);
+      expect(ids.map(borrowed)).toEqual(ids.map(plain));
+      expect(ids.map(visibleTo(who, first, stale))).toEqual(ids.map(visibleTo(who, first)));
+    }
+  });
+
   it("asks nothing of a missing viewer's index: no results, no suggestion", async () => {
     const s = await side({ ...RESTRICTED, ...INTERNAL }, viewer("reader", []));
     const snapNone = visibleTo(null, { byId: new Map() });
