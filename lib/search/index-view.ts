@@ -16,6 +16,8 @@ export class IndexView {
   private readonly termHidden: Int32Array | null = null;
   private readonly surfaceHidden: Int32Array | null = null;
   private readonly facetHidden: Int32Array | null = null;
+  /** 1 at each hidden slot; null when nothing is hidden. */
+  private readonly hiddenMask: Uint8Array | null = null;
 
   constructor(
     readonly index: SearchIndex,
@@ -23,6 +25,9 @@ export class IndexView {
   ) {
     this.live = index.live - hidden.length;
     if (hidden.length === 0) return;
+    const mask = new Uint8Array(index.meta.length);
+    for (const slot of hidden) mask[slot] = 1;
+    this.hiddenMask = mask;
     const terms = new Int32Array(index.terms.length);
     const surfaces = new Int32Array(index.surfaceTerm.length);
     const facets = new Int32Array(index.valueOf.length);
@@ -49,6 +54,11 @@ export class IndexView {
     this.termHidden = terms;
     this.surfaceHidden = surfaces;
     this.facetHidden = facets;
+  }
+
+  /** Whether a slot is one of the hidden ones. */
+  hides(slot: number): boolean {
+    return this.hiddenMask !== null && this.hiddenMask[slot] === 1;
   }
 
   /** Readable documents containing a term. */

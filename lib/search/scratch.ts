@@ -78,6 +78,8 @@ export interface Ctx {
   view: IndexView;
   sc: Scratch;
   canSee: ((id: string) => boolean) | undefined;
+  /** The view's hidden slots decide visibility (the predicate named them for this index); canSee is then unset. */
+  hidden: boolean;
   filter: Filter;
   /** No visibility check and no filters: a slot passes when it is live. */
   plain: boolean;
@@ -88,7 +90,7 @@ export interface Ctx {
 export function classify(ctx: Ctx, d: number): void {
   const { index, sc } = ctx;
   const m = index.meta[d];
-  enter(sc, d, !m ? SlotState.Excluded : ctx.plain ? SlotState.Match : ctx.canSee && !ctx.canSee(m.id) ? SlotState.Excluded : passes(index, ctx.filter, d) ? SlotState.Match : SlotState.FilteredOut);
+  enter(sc, d, !m ? SlotState.Excluded : ctx.plain ? SlotState.Match : (ctx.hidden && ctx.view.hides(d)) || (ctx.canSee && !ctx.canSee(m.id)) ? SlotState.Excluded : passes(index, ctx.filter, d) ? SlotState.Match : SlotState.FilteredOut);
 }
 
 /** Enters a slot not seen yet in this query (the hot path: with no viewer check or filter only removal matters). */

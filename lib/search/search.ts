@@ -20,6 +20,7 @@ import { toResult, type SearchResult } from "./results";
 import { SlotState, admit, beginQuery, classify, enter, scratchFor, type Ctx } from "./scratch";
 import type { PhrasePattern, SearchIndex } from "./search-index";
 import { byScoreThenRecency, topK } from "./top-k";
+import { hiddenSlotsOf } from "./slot-visibility";
 
 export { RANKING } from "./ranking";
 export type { Facets } from "./facet-count";
@@ -73,7 +74,10 @@ export function search(index: SearchIndex, query: string | ParsedQuery, opts: Se
   // Scratch arrays are shared between queries; a slot's entries count only when its epoch is this query's.
   beginQuery(sc);
   const facetLimit = Math.max(0, Math.floor(opts.facetLimit ?? FACET_LIMIT));
-  const ctx: Ctx = { index, view, sc, canSee: opts.canSee, filter, plain: !opts.canSee && filter.want === null && filter.after === undefined && filter.before === undefined, facetLimit };
+  // A predicate that names the slots it hides for this index is answered from the view (the same slots), per slot.
+  const exact = opts.canSee !== undefined && hiddenSlotsOf(opts.canSee, index) !== undefined;
+  const unfiltered = filter.want === null && filter.after === undefined && filter.before === undefined;
+  const ctx: Ctx = { index, view, sc, canSee: exact ? undefined : opts.canSee, hidden: exact && view.hidden.length > 0, filter, plain: (!opts.canSee || (exact && view.hidden.length === 0)) && unfiltered, facetLimit };
   return run(ctx, q, plan, raw, limit, offset, errors);
 }
 
@@ -87,6 +91,8 @@ function none(errors: string[]): SearchResponse {
  */
 function viewFor(index: SearchIndex, canSee: ((id: string) => boolean) | undefined): IndexView {
   if (!canSee) return index.view();
+  const known = hiddenSlotsOf(canSee, index);
+  if (known) return index.view(known);
   const hidden: number[] = [];
   const meta = index.meta;
   let probe = 0;

@@ -2,6 +2,9 @@
 import type { Viewer } from "../auth/viewer";
 import type { IncidentEntry, Snapshot } from "../content/store";
 import { canReadEntry } from "../knowledge/facts";
+import { HIDDEN_SLOTS, type IdSource, type VisibilityPredicate } from "./slot-visibility";
+
+export type { IdSource } from "./slot-visibility";
 
 /**
  * What reading decisions depend on for a viewer (canRead): nobody, an admin, or the set of groups of anyone else.
@@ -23,36 +26,40 @@ export function accessKey(viewer: Viewer | null | undefined): string {
 // the rest); beyond MAX_LEVELS the oldest is dropped and built again when asked for.
 const MAX_LEVELS = 32;
 
-/** What of a search index the set borrows its strings from (SearchIndex has it). */
-export interface IdSource {
-  readonly meta: readonly ({ readonly id: string } | null)[];
-  readonly generation: number;
-}
-
 interface Level {
   ids: ReadonlySet<string>;
   source: IdSource | undefined;
   generation: number;
+  /** The predicate handed out for this level, with the source's slots it hides (see SlotVisibility). */
+  predicate: VisibilityPredicate;
 }
+
 const readable = new WeakMap<ReadonlyMap<string, IncidentEntry>, Map<string, Level>>();
 
-function readableIds(viewer: Viewer | null | undefined, byId: ReadonlyMap<string, IncidentEntry>, source: IdSource | undefined): ReadonlySet<string> {
+function readableLevel(viewer: Viewer | null | undefined, byId: ReadonlyMap<string, IncidentEntry>, source: IdSource | undefined): Level {
   let levels = readable.get(byId);
   if (!levels) readable.set(byId, (levels = new Map()));
   const key = accessKey(viewer);
   const hit = levels.get(key);
-  if (hit && (!source || (hit.source === source && hit.generation === source.generation))) return hit.ids;
+  if (hit && (!source || (hit.source === source && hit.generation === source.generation))) return hit;
   const ids = new Set<string>();
+  const hidden: number[] = [];
   if (source)
-    for (const m of source.meta) {
-      const entry = m && byId.get(m.id);
+    for (let s = 0; s < source.meta.length; s++) {
+      const m = source.meta[s];
+      if (!m) continue;
+      const entry = byId.get(m.id);
       if (entry && canReadEntry(viewer, entry)) ids.add(m.id);
+      else hidden.push(s);
     }
   for (const [id, entry] of byId) if (canReadEntry(viewer, entry)) ids.add(id);
+  const generation = source?.generation ?? -1;
+  const predicate = Object.assign((id: string) => ids.has(id), { [HIDDEN_SLOTS]: { source, generation, slots: hidden } });
+  const level = { ids, source, generation, predicate };
   levels.delete(key);
-  levels.set(key, { ids, source, generation: source?.generation ?? -1 });
+  levels.set(key, level);
   if (levels.size > MAX_LEVELS) levels.delete(levels.keys().next().value as string);
-  return ids;
+  return level;
 }
 
 /**
@@ -62,6 +69,5 @@ function readableIds(viewer: Viewer | null | undefined, byId: ReadonlyMap<string
  */
 export function visibleTo(viewer: Viewer | null | undefined, snapshot: Pick<Snapshot, "byId">, index?: IdSource): (id: string) => boolean {
   if (!viewer) return () => false;
-  const ids = readableIds(viewer, snapshot.byId, index);
-  return (id) => ids.has(id);
+  return readableLevel(viewer, snapshot.byId, index).predicate;
 }

@@ -275,6 +275,28 @@ describe("search for a viewer behaves as if unreadable incidents were not indexe
     }
   });
 
+  it("hides an incident made restricted in the snapshot even while the index still has it as internal", async () => {
+    const dir = repo(INTERNAL);
+    const store = new ContentStore(dir);
+    const first = await store.snapshot();
+    const lagging = buildFromSnapshot(first);
+    const hits = (snap: typeof first, who: Viewer) => search(lagging, "clock skew token", { canSee: visibleTo(who, snap, lagging) }).results.map((r) => r.id);
+    expect(hits(first, viewer("reader", []))).toContain("d-clock");
+    expect(search(lagging, "database", { canSee: visibleTo(viewer("reader", []), first, lagging) }).results.map((r) => r.id)).toContain("d-clock");
+    const file = path.join(dir, "incidents", "d-clock.mdx");
+    fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace("summary:", "visibility: restricted\ngroups: [security]\nsummary:"));
+    commitAll(dir, "restrict");
+    const second = await store.forceRefresh();
+    expect(second.byId.get("d-clock")?.ok && second.byId.get("d-clock")?.frontmatter.visibility).toBe("restricted");
+    // The index has not synced yet: the reader's answers come from the snapshot's decision, not the index's flag.
+    // Words other incidents share too, so the restricted one is a candidate and must be turned away one by one.
+    for (const q of ["database", "database tokens", "nodes database", "clock skew token", "\"the database\""]) {
+      const r = search(lagging, q, { canSee: visibleTo(viewer("reader", []), second, lagging) });
+      expect(r.results.map((x) => x.id)).not.toContain("d-clock");
+    }
+    expect(hits(second, viewer("author", ["security"]))).toContain("d-clock");
+  });
+
   it("asks nothing of a missing viewer's index: no results, no suggestion", async () => {
     const s = await side({ ...RESTRICTED, ...INTERNAL }, viewer("reader", []));
     const snapNone = visibleTo(null, { byId: new Map() });
