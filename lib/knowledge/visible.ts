@@ -20,7 +20,8 @@ export interface VisibleContent {
 const visibleCache = processShared("knowledge.visible", () => new WeakMap<Snapshot, Map<string, VisibleContent>>());
 const incidentsCache = processShared("knowledge.readable", () => new WeakMap<Snapshot, Map<string, IncidentDoc[]>>());
 
-function viewerKey(v: Viewer): string {
+/** What decides a viewer's visible content (role and groups): one VisibleContent per key and snapshot. */
+export function viewerKey(v: Viewer): string {
   return `${v.role}|${[...v.groups].sort().join(",")}`;
 }
 
