@@ -26,14 +26,26 @@ export type { IncidentDoc, BrokenIncident, IncidentEntry, Snapshot } from "./sto
  * parse differently, so it never reads an older build's results). None outside a production build (dev, tests).
  */
 function parseCacheFor(dir: string): ParseCache | undefined {
-  if (process.env.NODE_ENV !== "production" || process.env.KAIZEN_PARSE_CACHE === "off") return undefined;
-  let build: string;
-  try {
-    build = fs.readFileSync(path.join(/*turbopackIgnore: true*/ process.cwd(), process.env.KAIZEN_DIST_DIR ?? ".next", "BUILD_ID"), "utf8").trim();
-  } catch {
-    return undefined;
-  }
+  if (process.env.KAIZEN_PARSE_CACHE === "off") return undefined;
+  const build = buildId();
   if (!build) return undefined;
-  const name = createHash("sha256").update(dir).digest("hex").slice(0, 16);
-  return new ParseCache(path.join(dataDir(), "cache", name), build);
+  return new ParseCache(cacheDirFor(dir), build);
+}
+
+/** Where the server keeps what it derives from one content directory (parse results, page figures). */
+export function cacheDirFor(dir: string = contentDir()): string {
+  return path.join(dataDir(), "cache", createHash("sha256").update(dir).digest("hex").slice(0, 16));
+}
+
+/**
+ * The id of the production build serving, which caches on disk are tied to (a new build may compute differently);
+ * null outside a production build (dev, tests), where nothing derived is kept across restarts.
+ */
+export function buildId(): string | null {
+  if (process.env.NODE_ENV !== "production") return null;
+  try {
+    return fs.readFileSync(path.join(/*turbopackIgnore: true*/ process.cwd(), process.env.KAIZEN_DIST_DIR ?? ".next", "BUILD_ID"), "utf8").trim() || null;
+  } catch {
+    return null;
+  }
 }

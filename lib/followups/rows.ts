@@ -65,6 +65,11 @@ export interface FollowupOptions {
   timeZone?: string;
   /** kaizen.yml `followups:`; without it nothing breaches. */
   policy?: FollowupPolicy;
+  /**
+   * Only the overdue countermeasures' rows (the home page's list): the same rows as in the full list, without paying
+   * for the recurrence, breach and outcome facts of every other countermeasure.
+   */
+  overdueOnly?: boolean;
 }
 
 // Without a taxonomy every factor id is its own canonical id; one shared instance keeps the recurrence index memoized.
@@ -90,8 +95,9 @@ export function buildFollowupRows(incidents: readonly FollowupSource[], taxonomy
       visibility: fm.visibility,
     };
     for (const cm of fm.countermeasures) {
-      const dueDate = toLocalDate(cm.due, timeZone);
       const overdue = isOverdue(cm, now, timeZone);
+      if (options.overdueOnly && !overdue) continue;
+      const dueDate = toLocalDate(cm.due, timeZone);
       const dueInDays = daysBetween(today, dueDate);
       const factors = addressedFactors(cm, taxonomy ?? NO_TAXONOMY);
       const recurrence = countermeasureRecurrence(incidents, taxonomy ?? NO_TAXONOMY, inc.id, cm, timeZone);

@@ -1,8 +1,10 @@
 import "server-only";
 import type { VisibleContent } from "../knowledge/visible";
+import { processShared } from "../process-shared";
 import { buildFollowupRows, type FollowupRow } from "./rows";
 
-const followupCache = new WeakMap<VisibleContent["incidents"], FollowupRow[]>();
+// Shared with the start-up warm-up, which runs in another bundle layer (process-shared.ts).
+const followupCache = processShared("followups.visibleRows", () => new WeakMap<VisibleContent["incidents"], FollowupRow[]>());
 
 /** Countermeasure rows (overdue, recurrence after done) over exactly the incidents this viewer may see. */
 export function followupRowsFor(visible: VisibleContent): FollowupRow[] {
@@ -12,4 +14,9 @@ export function followupRowsFor(visible: VisibleContent): FollowupRow[] {
     followupCache.set(visible.incidents, rows);
   }
   return rows;
+}
+
+/** The rows followupRowsFor has built for this visible content, or null when it has not (nothing is computed). */
+export function followupRowsBuilt(visible: VisibleContent): FollowupRow[] | null {
+  return followupCache.get(visible.incidents) ?? null;
 }

@@ -2,6 +2,7 @@ import type { CountermeasureStatus, CountermeasureType, IncidentFrontmatter, Sev
 import { addressedFactors, countList, emptySeverityMix, incidentFactors, lastMonths, memoByList, monthKey, severityKey, type KnowledgeIncident, type SeverityKey } from "./incident-view";
 import { startedAt, startedMs } from "./facts";
 import type { Taxonomy } from "../schema/taxonomy";
+import { processShared } from "../process-shared";
 
 export interface FactorIncident {
   id: string;
@@ -217,9 +218,11 @@ function computeFactorLinks(incidents: readonly KnowledgeIncident[], taxonomy: T
  * Links for every active factor (and every unknown id in use), most used first. Merged ids count under the factor
  * they were merged into. Memoized on the identity of the list and the taxonomy.
  */
-export const factorLinks: (incidents: readonly KnowledgeIncident[], taxonomy: Taxonomy) => FactorLink[] = memoByList(computeFactorLinks);
+export const factorLinks: (incidents: readonly KnowledgeIncident[], taxonomy: Taxonomy) => FactorLink[] = processShared("knowledge.factorLinks", () => memoByList(computeFactorLinks));
 
-const linkIndex = memoByList((incidents: readonly KnowledgeIncident[], taxonomy: Taxonomy) => new Map(factorLinks(incidents, taxonomy).map((l) => [l.factor, l])));
+const linkIndex = processShared("knowledge.factorLinkIndex", () =>
+  memoByList((incidents: readonly KnowledgeIncident[], taxonomy: Taxonomy) => new Map(factorLinks(incidents, taxonomy).map((l) => [l.factor, l]))),
+);
 
 /** One factor's link; an old merged id resolves to the factor it was merged into; null for an id nobody knows. */
 export function factorLink(incidents: readonly KnowledgeIncident[], taxonomy: Taxonomy, id: string): FactorLink | null {

@@ -15,6 +15,7 @@ import {
 import { suggestFactors, type FactorSuggestion, type SuggestInput, type SuggestOptions } from "./suggest";
 import type { Taxonomy } from "../schema/taxonomy";
 import { taxonomyCare, type TaxonomyCare } from "./taxonomy-care";
+import { processShared } from "../process-shared";
 
 export interface SnapshotLike<T extends KnowledgeIncident = KnowledgeIncident> {
   incidents: readonly T[];
@@ -73,7 +74,8 @@ function create(incidents: readonly KnowledgeIncident[], taxonomy: Taxonomy, now
   };
 }
 
-const byDay = memoByList<readonly KnowledgeIncident[], Taxonomy, Map<string, Knowledge>>(() => new Map());
+// Shared by every bundle layer (process-shared.ts), so the model the start-up warm-up builds is the first page's.
+const byDay = processShared("knowledge.model", () => memoByList<readonly KnowledgeIncident[], Taxonomy, Map<string, Knowledge>>(() => new Map()));
 
 /**
  * The knowledge model for a snapshot-like `{ incidents, taxonomy }`. Memoized on the identity of both and on the UTC

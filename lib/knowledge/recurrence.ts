@@ -3,6 +3,7 @@ import { addressedFactors, incidentFactors, memoByList, type KnowledgeIncident }
 import { doneAtMs, startedAt, startedMs } from "./facts";
 import type { Taxonomy } from "../schema/taxonomy";
 import { defaultTimeZone } from "./dates";
+import { processShared } from "../process-shared";
 
 /** A factor seen again in an incident that started after a countermeasure addressing it was done. */
 export interface Recurrence {
@@ -67,14 +68,17 @@ function computeIndex(incidents: readonly KnowledgeIncident[], taxonomy: Taxonom
   return index;
 }
 
-const indexByZone = memoByList((incidents: readonly KnowledgeIncident[], taxonomy: Taxonomy) => {
-  const byZone = new Map<string, RecurrenceIndex>();
-  return (timeZone: string) => {
-    let index = byZone.get(timeZone);
-    if (!index) byZone.set(timeZone, (index = computeIndex(incidents, taxonomy, timeZone)));
-    return index;
-  };
-});
+// Shared by every bundle layer (process-shared.ts): the index the start-up warm-up builds serves the pages too.
+const indexByZone = processShared("knowledge.recurrenceIndex", () =>
+  memoByList((incidents: readonly KnowledgeIncident[], taxonomy: Taxonomy) => {
+    const byZone = new Map<string, RecurrenceIndex>();
+    return (timeZone: string) => {
+      let index = byZone.get(timeZone);
+      if (!index) byZone.set(timeZone, (index = computeIndex(incidents, taxonomy, timeZone)));
+      return index;
+    };
+  }),
+);
 
 const byStart = (a: DatedIncident, b: DatedIncident) => a.t - b.t || (a.inc.id < b.inc.id ? -1 : a.inc.id > b.inc.id ? 1 : 0);
 
@@ -135,7 +139,7 @@ function computeRecurrences(incidents: readonly KnowledgeIncident[], taxonomy: T
  * The list grows with incidents × countermeasures of each factor: pages use the per-factor, per-incident and counting
  * functions below, which never build it.
  */
-export const recurrences: (incidents: readonly KnowledgeIncident[], taxonomy: Taxonomy) => Recurrence[] = memoByList(computeRecurrences);
+export const recurrences: (incidents: readonly KnowledgeIncident[], taxonomy: Taxonomy) => Recurrence[] = processShared("knowledge.recurrences", () => memoByList(computeRecurrences));
 
 /** Recurrences of one factor (an old merged id resolves to its current factor). */
 export function recurrencesForFactor(incidents: readonly KnowledgeIncident[], taxonomy: Taxonomy, factor: string): Recurrence[] {
@@ -197,7 +201,9 @@ export function recurrencesForCountermeasure(
   return out.sort(byRecurrence);
 }
 
-const allCounts = memoByList((incidents: readonly KnowledgeIncident[], taxonomy: Taxonomy) => recurringIncidentCounts(incidents, taxonomy, null));
+const allCounts = processShared("knowledge.recurringCounts", () =>
+  memoByList((incidents: readonly KnowledgeIncident[], taxonomy: Taxonomy) => recurringIncidentCounts(incidents, taxonomy, null)),
+);
 
 /**
  * Per factor id, how many distinct incidents recurred after one of its countermeasures was done: the same figures as

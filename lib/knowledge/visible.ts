@@ -4,6 +4,7 @@ import type { Viewer } from "../auth/viewer";
 import { getStore, type BrokenIncident, type IncidentDoc, type Snapshot } from "../content";
 import type { ContentStore } from "../content/store";
 import { ID_PATTERN } from "../schema/common";
+import { processShared } from "../process-shared";
 import { canReadEntry } from "./facts";
 import { buildKnowledge, type Knowledge } from "./model";
 
@@ -14,10 +15,13 @@ export interface VisibleContent {
   broken: BrokenIncident[];
 }
 
-const visibleCache = new WeakMap<Snapshot, Map<string, VisibleContent>>();
-const incidentsCache = new WeakMap<Snapshot, Map<string, IncidentDoc[]>>();
+// Shared by every bundle layer (process-shared.ts): the warm-up's visible list is then the first page's, and so is
+// everything memoized on its identity.
+const visibleCache = processShared("knowledge.visible", () => new WeakMap<Snapshot, Map<string, VisibleContent>>());
+const incidentsCache = processShared("knowledge.readable", () => new WeakMap<Snapshot, Map<string, IncidentDoc[]>>());
 
-function viewerKey(v: Viewer): string {
+/** What decides a viewer's visible content (role and groups): one VisibleContent per key and snapshot. */
+export function viewerKey(v: Viewer): string {
   return `${v.role}|${[...v.groups].sort().join(",")}`;
 }
 
@@ -79,7 +83,7 @@ export function knowledgeOf(visible: VisibleContent, now: Date): Knowledge {
   return buildKnowledge({ incidents: visible.incidents, taxonomy: visible.snapshot.taxonomy }, now);
 }
 
-const docIndex = new WeakMap<readonly IncidentDoc[], Map<string, IncidentDoc>>();
+const docIndex = processShared("knowledge.docsById", () => new WeakMap<readonly IncidentDoc[], Map<string, IncidentDoc>>());
 
 export function docsById(incidents: readonly IncidentDoc[]): Map<string, IncidentDoc> {
   let m = docIndex.get(incidents);

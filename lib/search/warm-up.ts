@@ -3,6 +3,9 @@ import { getStore } from "../content";
 import { getSearchIndex } from "./service";
 
 const PROGRESS_EVERY_MS = 2_000;
+// Opening the index holds the event loop (about a second at 10,000 incidents): the requests that came in with the
+// first health check (a deploy's first page) are served first.
+const FIRST_REQUESTS_MS = 1_000;
 
 /**
  * Builds what the first request would otherwise wait for — the content snapshot (parse cache first) and the search
@@ -24,6 +27,7 @@ export async function warmUp(log: (line: string) => void = (l) => console.log(l)
     log(`[kaizen] content ready: ${snap.incidents.length} incidents, ${snap.broken.length} with problems (${p.fromCache} from the parse cache) in ${seconds()} s`);
     // What the first page needs goes first: opening the index holds the event loop while it lasts.
     await opts.beforeIndex?.();
+    await new Promise((r) => setTimeout(r, FIRST_REQUESTS_MS));
     await getSearchIndex(store);
     log(`[kaizen] search index ready in ${seconds()} s`);
   } catch (err) {

@@ -132,7 +132,8 @@ async function runSize(size: number, taxonomy: Taxonomy) {
     ["author", "/countermeasures/review"],
     ["reader", "/api/countermeasures.csv"],
   ];
-  const nodeOptions = [process.env.NODE_OPTIONS ?? "", profileDir ? `--cpu-prof --cpu-prof-dir=${path.resolve(profileDir, String(size))}` : ""].join(" ").trim();
+  // Node refuses --cpu-prof in NODE_OPTIONS: the flags go on the server's own command line.
+  const nodeOptions = profileDir ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(profileDir, String(size))}`] : [];
   const t0 = performance.now();
   let server = start(content, data, nodeOptions);
   try {
@@ -262,12 +263,11 @@ function treeRssMb(pid: number | undefined): number {
 }
 
 /** `next start` over this content on loopback; its stderr is kept (the last 20 kB) to tell why it died. */
-function start(content: string, data: string, nodeOptions: string) {
-  const child = spawn(path.join(root, "node_modules/.bin/next"), ["start", "-p", String(port), "-H", "127.0.0.1"], {
+function start(content: string, data: string, nodeFlags: string[]) {
+  const child = spawn(process.execPath, [...nodeFlags, path.join(root, "node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"], {
     cwd: root,
     env: {
       ...process.env,
-      NODE_OPTIONS: nodeOptions,
       KAIZEN_CONTENT_DIR: content,
       KAIZEN_DATA_DIR: data,
       AUTH_SECRET: "bench-secret-bench-secret-bench-secret-42",

@@ -53,6 +53,19 @@ describe("overdue across time zones", () => {
     expect(rows.map((r) => r.overdue)).toEqual([false, false]);
   });
 
+  it("overdueOnly gives exactly the overdue rows of the full list, recurrence and breaches included", () => {
+    const inc = [
+      incident("db", { started_at: "2026-01-01T00:00:00Z", contributing_factors: [{ factor: "retry-storm" }], countermeasures: [cm("cm-1", { status: "done", done_at: "2026-01-05", addresses: ["retry-storm"] }), cm("cm-2", {}), cm("cm-3", { due: "2026-12-01" })] }),
+      incident("api", { started_at: "2026-02-01T00:00:00Z", contributing_factors: [{ factor: "retry-storm" }], countermeasures: [cm("cm-1", { status: "in-progress", due: "2026-02-10" }), cm("cm-2", { status: "wont-do" })] }),
+    ];
+    const opts = { now: new Date("2026-04-01T00:00:00Z"), timeZone: "UTC" };
+    const all = buildFollowupRows(inc, taxonomy, opts);
+    const overdue = buildFollowupRows(inc, taxonomy, { ...opts, overdueOnly: true });
+    expect(overdue.map((r) => r.key)).toEqual(["db#cm-2", "api#cm-1"]);
+    expect(overdue).toEqual(all.filter((r) => r.overdue));
+    expect(all.find((r) => r.key === "db#cm-1")?.recurrenceCount).toBe(1);
+  });
+
   it("reads KAIZEN_TIME_ZONE when no zone is given", () => {
     const old = process.env.KAIZEN_TIME_ZONE;
     process.env.KAIZEN_TIME_ZONE = "America/Los_Angeles";
