@@ -1,5 +1,6 @@
 import fs from "node:fs/promises";
 import path from "node:path";
+import { internStrings } from "./compact";
 import type { IncidentEntry } from "./store";
 
 /**
@@ -41,7 +42,7 @@ export class ParseCache {
     for (const line of text.split("\n")) {
       if (!line) continue;
       try {
-        const e = JSON.parse(line) as IncidentEntry;
+        const e = internStrings(JSON.parse(line) as IncidentEntry);
         if (e && typeof e.path === "string" && typeof e.blob === "string" && typeof e.ok === "boolean") {
           entries.set(cacheKey(e.path, e.blob), e);
           lines++;

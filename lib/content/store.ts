@@ -3,6 +3,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { Taxonomy } from "../schema/taxonomy";
 import { accessOfText } from "./access";
+import { compactCopy } from "./compact";
 import { ID_PATTERN } from "../schema/common";
 import { taxonomySchema } from "../schema/factors";
 import type { KaizenConfig } from "../schema/kaizen-config";
@@ -327,7 +328,10 @@ async function parseEntry(rel: string, id: string, raw: string, taxonomy: Taxono
     // The body is parsed in a worker: a hostile file pulled from the remote cannot stall the server while it loads.
     const parsed = await parseIncidentTextWith(rel, raw, taxonomy, checkMdxOffThread);
     if (!parsed.ok) return broken(parsed.problems);
-    return { ok: true, id, path: rel, frontmatter: parsed.frontmatter, body: parsed.body, bodyLine: parsed.bodyLine, blob, warnings: parsed.warnings };
+    // Every string the YAML parser returns is a slice of the file's text, and V8 keeps a sliced string's parent alive:
+    // without copies the whole text of every file would stay in memory for as long as its entry does.
+    const { frontmatter, body, id: ownId, rel: ownRel, blob: ownBlob } = compactCopy({ frontmatter: parsed.frontmatter, body: parsed.body, id, rel, blob });
+    return { ok: true, id: ownId, path: ownRel, frontmatter, body, bodyLine: parsed.bodyLine, blob: ownBlob, warnings: parsed.warnings };
   } catch (err) {
     // One broken file never breaks anything else, whatever goes wrong inside the parser.
     return broken([{ file: rel, line: 1, col: 1, field: "file", message: `could not be read: ${(err as Error).message}`, severity: "error", retry: true }]);

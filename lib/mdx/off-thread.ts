@@ -19,11 +19,18 @@ export interface OffThreadCompile {
   json: string | null;
 }
 
+/**
+ * An MDX worker idle this long is stopped. After the first snapshot (every body checked) its heap is hundreds of MB
+ * at 50,000 incidents; a fresh worker starts in a fraction of a second, which only a compile missing from the MDX
+ * cache or a save after a quiet spell pays.
+ */
+const MDX_WORKER_IDLE_MS = 30_000;
+
 let pool: WorkerPool | null = null;
 
 function mdxPool(): WorkerPool {
   // One worker leaves a core to the request thread on a small machine; two are plenty for validating on save.
-  pool ??= new WorkerPool({ size: Math.min(2, Math.max(1, availableParallelism() - 1)), timeoutMs: MDX_TIME_BUDGET_MS, spawn: spawnMdxWorker });
+  pool ??= new WorkerPool({ size: Math.min(2, Math.max(1, availableParallelism() - 1)), timeoutMs: MDX_TIME_BUDGET_MS, spawn: spawnMdxWorker, idleMs: MDX_WORKER_IDLE_MS });
   return pool;
 }
 

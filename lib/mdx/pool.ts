@@ -10,6 +10,11 @@ export interface PoolOptions {
   timeoutMs: number;
   /** Starts one worker that speaks the protocol of `serveJobs`. */
   spawn: () => Worker;
+  /**
+   * Milliseconds a worker may sit without a job before it is stopped (a later job starts a fresh one); unset: kept.
+   * A worker that checked thousands of bodies at start-up holds a heap of its own that nothing else would give back.
+   */
+  idleMs?: number;
 }
 
 interface Job {
@@ -22,6 +27,7 @@ interface Slot {
   ready: boolean;
   job: Job | null;
   timer: ReturnType<typeof setTimeout> | null;
+  idle: ReturnType<typeof setTimeout> | null;
 }
 
 /** The first message of a worker: it has loaded its code, so the time budget of its first job measures only the job. */
@@ -36,6 +42,7 @@ export class WorkerPool {
   timeoutMs: number;
   private readonly size: number;
   private readonly spawn: () => Worker;
+  private readonly idleMs: number | undefined;
   private slots: Slot[] = [];
   private queue: Job[] = [];
 
@@ -43,6 +50,12 @@ export class WorkerPool {
     this.size = Math.max(1, options.size);
     this.timeoutMs = options.timeoutMs;
     this.spawn = options.spawn;
+    this.idleMs = options.idleMs;
+  }
+
+  /** Workers running now (started or starting). */
+  get workers(): number {
+    return this.slots.length;
   }
 
   /** Runs one job on the next free worker; never rejects. */
@@ -72,12 +85,19 @@ export class WorkerPool {
       // Keep the process alive only for work in hand: a running job, or a worker starting for a queued one.
       if (slot.job || (!slot.ready && this.queue.length > 0)) slot.worker.ref();
       else slot.worker.unref();
+      if (slot.ready && !slot.job && this.idleMs !== undefined && !slot.idle) {
+        slot.idle = setTimeout(() => {
+          slot.idle = null;
+          if (!slot.job) void this.retire(slot, { ok: false, reason: "failed", detail: "the worker was idle" });
+        }, this.idleMs);
+        slot.idle.unref();
+      }
     }
   }
 
   private start(): void {
     const worker = this.spawn();
-    const slot: Slot = { worker, ready: false, job: null, timer: null };
+    const slot: Slot = { worker, ready: false, job: null, timer: null, idle: null };
     this.slots.push(slot);
     worker.on("message", (message: unknown) => {
       if (!slot.ready) {
@@ -109,6 +129,8 @@ export class WorkerPool {
   }
 
   private dispatch(slot: Slot, job: Job): void {
+    if (slot.idle) clearTimeout(slot.idle);
+    slot.idle = null;
     slot.job = job;
     slot.timer = setTimeout(() => {
       void this.retire(slot, { ok: false, reason: "timeout", detail: `over its time budget of ${this.timeoutMs} ms` });
@@ -119,6 +141,7 @@ export class WorkerPool {
   private async retire(slot: Slot, outcome: PoolOutcome): Promise<void> {
     this.slots = this.slots.filter((s) => s !== slot);
     if (slot.timer) clearTimeout(slot.timer);
+    if (slot.idle) clearTimeout(slot.idle);
     const job = slot.job;
     slot.job = null;
     job?.resolve(outcome);

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Worker } from "node:worker_threads";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { ContentStore } from "@/lib/content/store";
 import { clearMemoryCache, compileMdxCached, compileStats } from "@/lib/mdx/cache";
 import { checkMdxLimits } from "@/lib/mdx/limits";
@@ -148,6 +148,21 @@ describe("WorkerPool", () => {
       expect(stuck).toEqual({ ok: false, reason: "timeout", detail: "over its time budget of 200 ms" });
       expect(queued).toEqual({ ok: true, value: "next!" });
       expect(await pool.run("again")).toEqual({ ok: true, value: "again!" });
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it("an idle worker is stopped (its memory given back) and the next job starts a fresh one", async () => {
+    let spawned = 0;
+    const pool = new WorkerPool({ size: 1, timeoutMs: 5_000, idleMs: 100, spawn: () => (spawned++, hanging()) });
+    try {
+      expect(await pool.run("a")).toEqual({ ok: true, value: "a!" });
+      expect(await pool.run("b")).toEqual({ ok: true, value: "b!" });
+      expect(spawned).toBe(1);
+      await vi.waitFor(() => expect(pool.workers).toBe(0), { timeout: 10_000, interval: 50 });
+      expect(await pool.run("c")).toEqual({ ok: true, value: "c!" });
+      expect(spawned).toBe(2);
     } finally {
       await pool.close();
     }
