@@ -287,7 +287,8 @@ describe("search for a viewer behaves as if unreadable incidents were not indexe
     fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace("summary:", "visibility: restricted\ngroups: [security]\nsummary:"));
     commitAll(dir, "restrict");
     const second = await store.forceRefresh();
-    expect(second.byId.get("d-clock")?.ok && second.byId.get("d-clock")?.frontmatter.visibility).toBe("restricted");
+    const now = second.byId.get("d-clock");
+    expect(now?.ok && now.frontmatter.visibility).toBe("restricted");
     // The index has not synced yet: the reader's answers come from the snapshot's decision, not the index's flag.
     // Words other incidents share too, so the restricted one is a candidate and must be turned away one by one.
     for (const q of ["database", "database tokens", "nodes database", "clock skew token", "\"the database\""]) {
