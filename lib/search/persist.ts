@@ -16,7 +16,8 @@ import { SearchIndex } from "./search-index";
 // 05: frontmatter text indexed without its inline Markdown markers (an older index is rebuilt).
 // 06: the title tokens results highlight from.
 // 07: written in pieces: sections first, a JSON trailer naming them; postings as varints instead of flexsearch's JSON.
-const MAGIC = "KZSRCH07";
+// 08: the stemmer joins -ation/-ization nouns with their verbs (configured = configuration): terms changed.
+const MAGIC = "KZSRCH08";
 const FILE = "index.bin";
 
 /** Where the index is kept: <dataDir>/search-index. */
