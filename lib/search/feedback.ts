@@ -57,13 +57,19 @@ export function feedback(ctx: Ctx, plan: Plan, cands: number[], totalImportance:
   // Ties go by the term itself: term ids follow the order words first reached the index, hidden documents included.
   terms.sort((a, b) => b.w - a.w || (a.term < b.term ? -1 : a.term > b.term ? 1 : 0));
   const chosen = terms.slice(0, RANKING.feedbackTerms);
-  const max = chosen[0]?.w ?? 1;
+  // The expansion gets a fixed share of the query's own weight (RM3's interpolation), spread over its terms by their
+  // weight: however many terms it has, a document matching all of them at full strength gains feedbackWeight times
+  // what matching every query word would give. Unnormalized, thirty terms outweighed the query itself, and long
+  // incidents that mention a bit of everything rose above short ones that match the query exactly.
+  let mass = 0;
+  for (const e of chosen) mass += e.w * idf(live, view.df(e.id));
+  const norm = mass > 0 && totalImportance > 0 ? totalImportance / mass : 0;
   const epoch = sc.epoch;
   for (const e of chosen) {
     const buckets = index.flex.postings(e.term);
     if (!buckets) continue;
     const df = view.df(e.id);
-    const base = RANKING.feedbackWeight * (e.w / max) * idf(live, df);
+    const base = RANKING.feedbackWeight * norm * e.w * idf(live, df);
     for (let b = 0; b < buckets.length; b++) {
       const ids = buckets[b];
       if (!ids) continue;

@@ -196,7 +196,7 @@ function run(ctx: Ctx, q: ParsedQuery, plan: Plan, raw: string, limit: number, o
   const total = cands.length;
   const facets = countFacets(index, sc.facets, cands, ctx.facetLimit);
   const better = byScoreThenRecency(index, score);
-  const proximity = scoring && plan.groups.length > 1;
+  const proximity = scoring && plan.groups.length > 1 && RANKING.proximityWeight > 0;
   const wanted = Math.min(total, Math.max(offset + limit, proximity ? RANKING.proximityDocs : 0));
   const top = topK(cands, wanted, score, better);
   if (proximity) {

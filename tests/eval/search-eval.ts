@@ -49,8 +49,8 @@ function grid(): Partial<typeof RANKING>[] {
   // factors of the imported corpus are too coarse), so they stay at their shipped 0 and the grid keeps its size.
   for (const coveragePower of uniq([base.coveragePower, 2, 1]))
     for (const coverageFloor of uniq([base.coverageFloor, 0.3, 0.5]))
-      for (const proximityWeight of uniq([base.proximityWeight, 1, 0.5]))
-        for (const feedbackWeight of uniq([base.feedbackWeight, 0.5, 0.3, 0.8]))
+      for (const proximityWeight of uniq([base.proximityWeight, 1, 0.5, 0]))
+        for (const feedbackWeight of uniq([base.feedbackWeight, 0.5, 0.3, 0.7, 1]))
           for (const conceptWeight of uniq([base.conceptWeight, 0, 0.25, 0.5, 1]))
             out.push({ coveragePower, coverageFloor, proximityWeight, feedbackWeight, conceptWeight });
   return out;
