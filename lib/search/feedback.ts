@@ -1,5 +1,5 @@
 // Pseudo-relevance feedback: the second pass of longer queries.
-import { STOPWORDS } from "../text/analyze";
+import { STOPWORDS, fold } from "../text/analyze";
 import { SEQ_BREAK } from "./fields";
 import type { Plan } from "./plan";
 import { RANKING, SLOT_WEIGHT, coverageFactor, idf } from "./ranking";
@@ -11,7 +11,7 @@ import { byScoreThenRecency, topK } from "./top-k";
  * summary and body, by frequency and rarity) are searched too, at a fraction of a query word's weight, to find related
  * incidents that describe the same thing in other words. Documents found only this way count as matches.
  */
-export function feedback(ctx: Ctx, plan: Plan, cands: number[], totalImportance: number): void {
+export function feedback(ctx: Ctx, plan: Plan, cands: number[], totalImportance: number, share: number = RANKING.feedbackWeight): void {
   const { index, view, sc } = ctx;
   const { score, cov, mask, seen, state } = sc;
   const live = Math.max(1, view.live);
@@ -69,7 +69,7 @@ export function feedback(ctx: Ctx, plan: Plan, cands: number[], totalImportance:
     const buckets = index.flex.postings(e.term);
     if (!buckets) continue;
     const df = view.df(e.id);
-    const base = RANKING.feedbackWeight * norm * e.w * idf(live, df);
+    const base = share * norm * e.w * idf(live, df);
     for (let b = 0; b < buckets.length; b++) {
       const ids = buckets[b];
       if (!ids) continue;
@@ -92,3 +92,20 @@ export function feedback(ctx: Ctx, plan: Plan, cands: number[], totalImportance:
     }
   }
 }
+
+/** Words a question opens with: interrogatives and the auxiliaries of yes/no questions ("has a ... ever", "did the ..."). */
+const QUESTION_OPENERS = new Set(["what", "why", "how", "when", "where", "which", "who", "whose", "has", "have", "had", "did", "does", "do", "is", "are", "was", "were", "can", "could", "would", "should", "will"]);
+
+/**
+ * Whether a query is phrased as a question rather than as a description ("why did the ... fail" against "retries
+ * without backoff overwhelmed the service"): a question tells what happened in the asker's words, which are further
+ * from the reports' own, so it gets its own share of feedback (RANKING.questionFeedbackWeight). Read from the query's
+ * own text only.
+ */
+export function isQuestion(raw: string): boolean {
+  const text = fold(raw).trim();
+  if (text.endsWith("?")) return true;
+  const first = /^[a-z]+/.exec(text)?.[0];
+  return first !== undefined && QUESTION_OPENERS.has(first);
+}
+
