@@ -14,7 +14,7 @@ export interface SearchDoc {
   /** The body as plain text (MDX stripped). */
   text: string;
   factorIds: string[];
-  /** Factor ids, names and the notes explaining them. */
+  /** The notes explaining the incident's factors (the factors themselves are factorIds). */
   factorText: string;
   countermeasures: string;
   services: string[];
@@ -40,8 +40,10 @@ export function toSearchDoc(doc: IncidentDoc, taxonomy: Taxonomy): SearchDoc {
     const f = taxonomy.canonical(ref.factor);
     const id = f?.id ?? ref.factor;
     if (!factorIds.includes(id)) factorIds.push(id);
-    // Aliases are left out: they describe the factor in general, not this incident, and mostly add noise.
-    factorText.push(id, f?.name ?? "", stripInline(ref.note ?? ""));
+    // Only the note is text of this incident. The factor's id, name and aliases describe the factor in general: a query
+    // naming it reaches the incidents carrying it through the concept boost (concepts.ts), weighted and cross-validated
+    // like every other signal, instead of matching the label's every word ("configuration", "change") as body text.
+    factorText.push(stripInline(ref.note ?? ""));
   }
   return {
     id: doc.id,

@@ -1,5 +1,5 @@
 // Pseudo-relevance feedback: the second pass of longer queries.
-import { STOPWORDS } from "../text/analyze";
+import { STOPWORDS, fold } from "../text/analyze";
 import { SEQ_BREAK } from "./fields";
 import type { Plan } from "./plan";
 import { RANKING, SLOT_WEIGHT, coverageFactor, idf } from "./ranking";
@@ -11,7 +11,7 @@ import { byScoreThenRecency, topK } from "./top-k";
  * summary and body, by frequency and rarity) are searched too, at a fraction of a query word's weight, to find related
  * incidents that describe the same thing in other words. Documents found only this way count as matches.
  */
-export function feedback(ctx: Ctx, plan: Plan, cands: number[], totalImportance: number): void {
+export function feedback(ctx: Ctx, plan: Plan, cands: number[], totalImportance: number, share: number = RANKING.feedbackWeight): void {
   const { index, view, sc } = ctx;
   const { score, cov, mask, seen, state } = sc;
   const live = Math.max(1, view.live);
@@ -57,13 +57,19 @@ export function feedback(ctx: Ctx, plan: Plan, cands: number[], totalImportance:
   // Ties go by the term itself: term ids follow the order words first reached the index, hidden documents included.
   terms.sort((a, b) => b.w - a.w || (a.term < b.term ? -1 : a.term > b.term ? 1 : 0));
   const chosen = terms.slice(0, RANKING.feedbackTerms);
-  const max = chosen[0]?.w ?? 1;
+  // The expansion gets a fixed share of the query's own weight (RM3's interpolation), spread over its terms by their
+  // weight: however many terms it has, a document matching all of them at full strength gains feedbackWeight times
+  // what matching every query word would give. Unnormalized, thirty terms outweighed the query itself, and long
+  // incidents that mention a bit of everything rose above short ones that match the query exactly.
+  let mass = 0;
+  for (const e of chosen) mass += e.w * idf(live, view.df(e.id));
+  const norm = mass > 0 && totalImportance > 0 ? totalImportance / mass : 0;
   const epoch = sc.epoch;
   for (const e of chosen) {
     const buckets = index.flex.postings(e.term);
     if (!buckets) continue;
     const df = view.df(e.id);
-    const base = RANKING.feedbackWeight * (e.w / max) * idf(live, df);
+    const base = share * norm * e.w * idf(live, df);
     for (let b = 0; b < buckets.length; b++) {
       const ids = buckets[b];
       if (!ids) continue;
@@ -86,3 +92,20 @@ export function feedback(ctx: Ctx, plan: Plan, cands: number[], totalImportance:
     }
   }
 }
+
+/** Words a question opens with: interrogatives and the auxiliaries of yes/no questions ("has a ... ever", "did the ..."). */
+const QUESTION_OPENERS = new Set(["what", "why", "how", "when", "where", "which", "who", "whose", "has", "have", "had", "did", "does", "do", "is", "are", "was", "were", "can", "could", "would", "should", "will"]);
+
+/**
+ * Whether a query is phrased as a question rather than as a description ("why did the ... fail" against "retries
+ * without backoff overwhelmed the service"): a question tells what happened in the asker's words, which are further
+ * from the reports' own, so it gets its own share of feedback (RANKING.questionFeedbackWeight). Read from the query's
+ * own text only.
+ */
+export function isQuestion(raw: string): boolean {
+  const text = fold(raw).trim();
+  if (text.endsWith("?")) return true;
+  const first = /^[a-z]+/.exec(text)?.[0];
+  return first !== undefined && QUESTION_OPENERS.has(first);
+}
+

@@ -16,9 +16,11 @@ import { SearchIndex } from "./search-index";
 // 05: frontmatter text indexed without its inline Markdown markers (an older index is rebuilt).
 // 06: the title tokens results highlight from.
 // 07: written in pieces: sections first, a JSON trailer naming them; postings as varints instead of flexsearch's JSON.
-// 08: the adjacent-pair filters phrases are checked with first (pairOff, pairs).
-// 09: the pair filters' bits placed by multiply-shift of a MurmurHash3-mixed hash (an 08 file would be misread).
-const MAGIC = "KZSRCH09";
+// 08 and 09 (two branches at once): the adjacent-pair filters phrases are checked with first (pairOff, pairs), their
+// bits placed by multiply-shift of a MurmurHash3-mixed hash; the stemmer joins -ation/-ization nouns with their verbs
+// (configured = configuration); the factor field holds the incident's notes only.
+// 10: both of those together (an 08 or 09 file of either kind would be misread).
+const MAGIC = "KZSRCH10";
 const FILE = "index.bin";
 
 /** Where the index is kept: <dataDir>/search-index. */

@@ -9,7 +9,7 @@
 // the incidents they may not read; ties are broken by id, never by a slot number that hidden documents shift.
 import { associatedFactors, boostConcepts } from "./concepts";
 import { countFacets, emptyFacets, listFacets, type Facets } from "./facet-count";
-import { feedback } from "./feedback";
+import { feedback, isQuestion } from "./feedback";
 import { compileFilters } from "./filters";
 import type { IndexView } from "./index-view";
 import { didYouMean, planQuery, type Plan, type TermRef } from "./plan";
@@ -199,8 +199,11 @@ function run(ctx: Ctx, q: ParsedQuery, plan: Plan, raw: string, limit: number, o
       plan.concepts = [...plan.concepts, ...associatedFactors(ctx, terms, plan.concepts)];
     }
     if (plan.concepts.length > 0) boostConcepts(ctx, plan.concepts, cands, totalImportance, requiredMask === 0 && plan.phrases.length === 0);
-    if (RANKING.feedbackWeight > 0 && contentGroups >= RANKING.feedbackMinWords && plan.phrases.length === 0 && cands.length > 0) {
-      feedback(ctx, plan, cands, totalImportance);
+    // A question ("why did the ... fail") and a description ("retries without backoff overwhelmed the service") get
+    // their own feedback share: a question's words are the asker's, further from the reports'.
+    const share = isQuestion(raw) ? RANKING.questionFeedbackWeight : RANKING.feedbackWeight;
+    if (share > 0 && contentGroups >= RANKING.feedbackMinWords && plan.phrases.length === 0 && cands.length > 0) {
+      feedback(ctx, plan, cands, totalImportance, share);
     }
   } else if (!isBlank(q) || plan.phrases.length === 0) {
     const n = index.meta.length;
@@ -214,7 +217,7 @@ function run(ctx: Ctx, q: ParsedQuery, plan: Plan, raw: string, limit: number, o
   const total = cands.length;
   const facets = countFacets(index, sc.facets, cands, ctx.facetLimit);
   const better = byScoreThenRecency(index, score);
-  const proximity = scoring && plan.groups.length > 1;
+  const proximity = scoring && plan.groups.length > 1 && RANKING.proximityWeight > 0;
   const wanted = Math.min(total, Math.max(offset + limit, proximity ? RANKING.proximityDocs : 0));
   const top = topK(cands, wanted, score, better);
   if (proximity) {

@@ -398,5 +398,9 @@ function stemUncached(word: string): string {
     }
   }
   if (w.endsWith("e") && w.length > 4) w = w.slice(0, -1);
+  // A verb that does not end in -ate keeps the "at" its -ation noun gains (configurat, expirat, degradat; authoriz
+  // from -ization): cut it where at least five letters stay, so configured, configure and configuration, or expired
+  // and expiration, are one term. Five, so format stays apart from form and migrat from migr (already joined).
+  if (w.length >= 7 && (w.endsWith("at") || w.endsWith("iz"))) w = w.slice(0, -2);
   return w;
 }

@@ -36,6 +36,16 @@ describe("tokenize", () => {
     expect(new Set(terms("failed failing fails")).size).toBe(1);
   });
 
+  it("joins -ation and -ization nouns with their verbs", () => {
+    expect(new Set(terms("configured configure configuration configurations")).size).toBe(1);
+    expect(new Set(terms("expired expire expiration")).size).toBe(1);
+    expect(new Set(terms("degraded degradation")).size).toBe(1);
+    expect(new Set(terms("authorized authorization")).size).toBe(1);
+    expect(new Set(terms("misconfigured misconfiguration")).size).toBe(1);
+    // Short stems stay apart: a format is not a form.
+    expect(terms("format")).not.toEqual(terms("form"));
+  });
+
   it("reports offsets into the original text", () => {
     const text = "the us-east-1 region";
     for (const t of tokenize(text)) expect(text.slice(t.start, t.end).toLowerCase().replace(/-/g, "")).toBe(t.surface);

@@ -110,11 +110,13 @@ describe("phrases", () => {
     expect(passed / absent).toBeLessThan(0.15);
   });
 
-  it("rebuilds rather than misreads an index file of the previous format", () => {
-    const file = Buffer.from(serializeIndex(built, "r"));
-    file.write("KZSRCH08", 0, "latin1");
-    file.write("KZSRCH08", file.length - 8, "latin1");
-    expect(deserializeIndex(file)).toBeNull();
+  it("rebuilds rather than misreads an index file of an earlier format", () => {
+    for (const old of ["KZSRCH07", "KZSRCH08", "KZSRCH09"]) {
+      const file = Buffer.from(serializeIndex(built, "r"));
+      file.write(old, 0, "latin1");
+      file.write(old, file.length - 8, "latin1");
+      expect(deserializeIndex(file)).toBeNull();
+    }
   });
 });
 
