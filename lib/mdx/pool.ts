@@ -40,7 +40,7 @@ export const WORKER_READY = "kaizen-worker-ready";
  */
 export class WorkerPool {
   timeoutMs: number;
-  private readonly size: number;
+  private size: number;
   private readonly spawn: () => Worker;
   private readonly idleMs: number | undefined;
   private slots: Slot[] = [];
@@ -51,6 +51,21 @@ export class WorkerPool {
     this.timeoutMs = options.timeoutMs;
     this.spawn = options.spawn;
     this.idleMs = options.idleMs;
+  }
+
+  /** Workers that may run at once. */
+  get maxWorkers(): number {
+    return this.size;
+  }
+
+  /**
+   * Changes how many workers may run at once (the first snapshot parses every body on as many workers as cores, then
+   * goes back to one). A larger size starts workers for queued jobs at once; a smaller one stops the idle workers over
+   * it at once and each busy one when its job is done. Jobs still start in the order they were queued.
+   */
+  resize(size: number): void {
+    this.size = Math.max(1, Math.floor(size));
+    this.pump();
   }
 
   /** Workers running now (started or starting). */
@@ -76,6 +91,12 @@ export class WorkerPool {
   }
 
   private pump(): void {
+    // Over the size (after a resize down): a worker without a job is not needed, and memory it holds is given back.
+    for (const slot of this.slots.filter((s) => s.ready && !s.job)) {
+      if (this.slots.length <= this.size) break;
+      if (!this.slots.includes(slot)) continue;
+      void this.retire(slot, { ok: false, reason: "failed", detail: "the worker pool was made smaller" });
+    }
     while (this.slots.length < Math.min(this.size, this.slots.filter((s) => s.job).length + this.queue.length)) this.start();
     for (const slot of this.slots) {
       if (slot.ready && !slot.job) {
