@@ -29,6 +29,12 @@ const MDX_WORKER_IDLE_MS = 30_000;
 /** At most this many MDX workers while many bodies are parsed at once, whatever KAIZEN_MDX_WORKERS or the cores say. */
 const MAX_BULK_WORKERS = 16;
 
+/**
+ * Bodies sent to an MDX worker ahead of its answers. A body takes a few milliseconds; with one at a time a worker
+ * waited (a third of a 10,000-file first start) for the request thread, busy with the frontmatter, to send the next.
+ */
+const MDX_WORKER_DEPTH = 4;
+
 let pool: WorkerPool | null = null;
 /** Scopes of bulkMdxWorkers running now: while there is one, the pool is as wide as bulkWorkerCount(). */
 let bulkScopes = 0;
@@ -40,7 +46,7 @@ function steadySize(): number {
 }
 
 function mdxPool(): WorkerPool {
-  pool ??= new WorkerPool({ size: steadySize(), timeoutMs: MDX_TIME_BUDGET_MS, spawn: spawnMdxWorker, idleMs: MDX_WORKER_IDLE_MS });
+  pool ??= new WorkerPool({ size: steadySize(), timeoutMs: MDX_TIME_BUDGET_MS, spawn: spawnMdxWorker, idleMs: MDX_WORKER_IDLE_MS, depth: MDX_WORKER_DEPTH });
   return pool;
 }
 
