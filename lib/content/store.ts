@@ -11,7 +11,7 @@ import { KAIZEN_CONFIG_FILE, parseKaizenConfig } from "./kaizen-config";
 import type { IncidentFrontmatter } from "../schema/incident";
 import { fieldPath, type Problem } from "../schema/problems";
 import { findGitDir } from "./git-dir";
-import { checkMdxOffThread } from "../mdx/off-thread";
+import { bulkMdxWorkers, checkMdxOffThread, mdxWorkerCount } from "../mdx/off-thread";
 import { parseIncidentTextWith } from "./incident-file";
 import { cacheKey, type ParseCache } from "./parse-cache";
 import { GitRepository, type Author, type ContentRepository, type FileChange, type TreeEntry } from "./repository";
@@ -20,6 +20,10 @@ import { FrontmatterError, parseYamlSafe, type ParsedYaml } from "./yaml";
 export const INCIDENTS_DIR = "incidents";
 export const FACTORS_FILE = "factors.yml";
 const SYMLINK_MODE = "120000";
+/** Files whose frontmatter is parsed between two turns of the event loop while a snapshot is built. */
+const PARSE_CHUNK = 16;
+/** A refresh parsing at least this many files (a new clone, a large pull) uses every core's MDX worker. */
+const BULK_PARSE_FILES = 64;
 
 export interface IncidentDoc {
   ok: true;
@@ -148,9 +152,12 @@ export class ContentStore {
     return this.repo.root;
   }
 
-  /** How far the first snapshot is (for /api/health and the start-up log); `ready` once one has been served. */
-  progress(): LoadProgress & { ready: boolean } {
-    return { ...this.loading, ready: this.current !== null };
+  /**
+   * How far the first snapshot is (for /api/health and the start-up log); `ready` once one has been served; `workers`:
+   * the MDX worker threads checking bodies now.
+   */
+  progress(): LoadProgress & { ready: boolean; workers: number } {
+    return { ...this.loading, ready: this.current !== null, workers: mdxWorkerCount() };
   }
 
   /** Marks the cache stale; the next snapshot() re-reads what changed. */
@@ -241,23 +248,33 @@ export class ContentStore {
     this.loading = { phase: "reading", files: names.length, toParse: toRead.length, parsed: 0, fromCache: changed - toRead.length };
     const texts = await this.repo.readBlobs(toRead.filter(([, e]) => e.mode !== SYMLINK_MODE).map(([, e]) => e.blob));
     this.loading.phase = "parsing";
-    // Parsed concurrently: the bodies go to the MDX worker pool, which queues them.
-    const parsed = await Promise.all(
-      toRead.map(async ([rel, e]): Promise<[string, string, IncidentEntry]> => {
-        const id = path.posix.basename(rel).slice(0, -4);
-        const raw = texts.get(e.blob);
-        if (e.mode === SYMLINK_MODE || raw === undefined) {
-          // git stores a symlink as its target path: never followed, so it cannot expose a file outside the content.
-          // Not cached either way: the cache is keyed by blob, which does not tell a link from a file with that text.
-          const why = e.mode === SYMLINK_MODE ? "is a symbolic link" : "its blob is missing from the repository";
-          const problem: Problem = { file: rel, line: 1, col: 1, field: "file", message: `could not be read: ${why}`, severity: "error", retry: true };
-          return [rel, e.blob, { ok: false, id, path: rel, blob: e.blob, problems: [problem], access: null }];
-        }
-        const entry = await parseEntry(rel, id, raw, taxonomy, e.blob);
-        this.loading.parsed++;
-        return [rel, e.blob, entry];
-      }),
-    );
+    const parseOne = async ([rel, e]: [string, TreeEntry]): Promise<[string, string, IncidentEntry]> => {
+      const id = path.posix.basename(rel).slice(0, -4);
+      const raw = texts.get(e.blob);
+      if (e.mode === SYMLINK_MODE || raw === undefined) {
+        // git stores a symlink as its target path: never followed, so it cannot expose a file outside the content.
+        // Not cached either way: the cache is keyed by blob, which does not tell a link from a file with that text.
+        const why = e.mode === SYMLINK_MODE ? "is a symbolic link" : "its blob is missing from the repository";
+        const problem: Problem = { file: rel, line: 1, col: 1, field: "file", message: `could not be read: ${why}`, severity: "error", retry: true };
+        return [rel, e.blob, { ok: false, id, path: rel, blob: e.blob, problems: [problem], access: null }];
+      }
+      const entry = await parseEntry(rel, id, raw, taxonomy, e.blob);
+      this.loading.parsed++;
+      return [rel, e.blob, entry];
+    };
+    // Parsed concurrently: the bodies go to the MDX worker pool, which queues them (as many workers as cores when
+    // there are many). The frontmatter (YAML, schema) is parsed here, a few files at a time with the event loop let in
+    // between: the workers get their first bodies at once and each next one as soon as they answer, and /api/health
+    // answers meanwhile.
+    const parseAll = async () => {
+      const pending: Promise<[string, string, IncidentEntry]>[] = [];
+      for (let i = 0; i < toRead.length; i += PARSE_CHUNK) {
+        if (i > 0) await new Promise((resolve) => setImmediate(resolve));
+        for (const item of toRead.slice(i, i + PARSE_CHUNK)) pending.push(parseOne(item));
+      }
+      return Promise.all(pending);
+    };
+    const parsed = toRead.length >= BULK_PARSE_FILES ? await bulkMdxWorkers(parseAll) : await parseAll();
     for (const [rel, blob, entry] of parsed) {
       this.files.set(rel, { blob, entry });
     }

@@ -26,12 +26,77 @@ export interface OffThreadCompile {
  */
 const MDX_WORKER_IDLE_MS = 30_000;
 
+/** At most this many MDX workers while many bodies are parsed at once, whatever KAIZEN_MDX_WORKERS or the cores say. */
+const MAX_BULK_WORKERS = 16;
+
+/**
+ * Bodies sent to an MDX worker ahead of its answers. A body takes a few milliseconds; with one at a time a worker
+ * waited (a third of a 10,000-file first start) for the request thread, busy with the frontmatter, to send the next.
+ */
+const MDX_WORKER_DEPTH = 4;
+
 let pool: WorkerPool | null = null;
+/** Scopes of bulkMdxWorkers running now: while there is one, the pool is as wide as bulkWorkerCount(). */
+let bulkScopes = 0;
+
+/** The pool's size outside a bulk parse. */
+function steadySize(): number {
+  // One worker leaves a core to the request thread on a small machine; two are plenty for validating on save.
+  return Math.min(2, Math.max(1, availableParallelism() - 1));
+}
 
 function mdxPool(): WorkerPool {
-  // One worker leaves a core to the request thread on a small machine; two are plenty for validating on save.
-  pool ??= new WorkerPool({ size: Math.min(2, Math.max(1, availableParallelism() - 1)), timeoutMs: MDX_TIME_BUDGET_MS, spawn: spawnMdxWorker, idleMs: MDX_WORKER_IDLE_MS });
+  pool ??= new WorkerPool({ size: steadySize(), timeoutMs: MDX_TIME_BUDGET_MS, spawn: spawnMdxWorker, idleMs: MDX_WORKER_IDLE_MS, depth: MDX_WORKER_DEPTH });
   return pool;
+}
+
+/** MDX worker threads running now (started or starting): the start-up progress shows how many check bodies. */
+export function mdxWorkerCount(): number {
+  return pool?.workers ?? 0;
+}
+
+/**
+ * MDX workers while many bodies are parsed at once (the first snapshot of a new clone checks every body):
+ * KAIZEN_MDX_WORKERS when set (a whole number from 1 to 16), else the cores this process may use — all of them, or
+ * its share when it is one of several `npm start` servers (KAIZEN_WORKERS), since those start together on one clone.
+ */
+export function bulkWorkerCount(env: Record<string, string | undefined> = process.env, cores = availableParallelism()): number {
+  const raw = env.KAIZEN_MDX_WORKERS?.trim();
+  if (raw) {
+    const n = Number(raw);
+    if (Number.isInteger(n) && n >= 1 && n <= MAX_BULK_WORKERS) return n;
+    throw new Error(`KAIZEN_MDX_WORKERS must be a whole number from 1 to ${MAX_BULK_WORKERS} (got "${raw}")`);
+  }
+  const servers = env.KAIZEN_WORKER ? Number(env.KAIZEN_WORKERS?.trim() || cores) || cores : 1;
+  return Math.min(MAX_BULK_WORKERS, Math.max(1, Math.floor(cores / Math.max(1, servers))));
+}
+
+let warnedBulkSize = false;
+
+/** bulkWorkerCount(), or its default (said once on stderr) when KAIZEN_MDX_WORKERS is not a valid count. */
+function bulkSize(): number {
+  try {
+    return bulkWorkerCount();
+  } catch (err) {
+    if (!warnedBulkSize) console.error(`[kaizen] ${(err as Error).message}; using the default`);
+    warnedBulkSize = true;
+    return bulkWorkerCount({ ...process.env, KAIZEN_MDX_WORKERS: "" });
+  }
+}
+
+/**
+ * Runs `work` (which sends many bodies to the workers) with the pool as wide as bulkWorkerCount(); afterwards the pool
+ * goes back to its steady size, stopping the extra workers as they finish, and the idle rule stops the rest.
+ * Results do not depend on the width: each job answers its own caller, in the order they were queued.
+ */
+export async function bulkMdxWorkers<T>(work: () => Promise<T>): Promise<T> {
+  const p = mdxPool();
+  if (bulkScopes++ === 0) p.resize(Math.max(steadySize(), bulkSize()));
+  try {
+    return await work();
+  } finally {
+    if (--bulkScopes === 0) p.resize(steadySize());
+  }
 }
 
 /**

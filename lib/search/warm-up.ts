@@ -18,7 +18,7 @@ export async function warmUp(log: (line: string) => void = (l) => console.log(l)
   const seconds = () => ((Date.now() - t0) / 1000).toFixed(1);
   const timer = setInterval(() => {
     const p = store.progress();
-    if (!p.ready) log(`[kaizen] starting: ${p.phase}, ${p.parsed} of ${p.toParse} files parsed (${p.fromCache} from the parse cache, ${p.files} in all), ${seconds()} s`);
+    if (!p.ready) log(`[kaizen] starting: ${p.phase}, ${p.parsed} of ${p.toParse} files parsed on ${p.workers} MDX worker${p.workers === 1 ? "" : "s"} (${p.fromCache} from the parse cache, ${p.files} in all), ${seconds()} s`);
   }, PROGRESS_EVERY_MS);
   timer.unref();
   try {

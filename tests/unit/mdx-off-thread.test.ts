@@ -7,7 +7,7 @@ import { ContentStore } from "@/lib/content/store";
 import { clearMemoryCache, compileMdxCached, compileStats } from "@/lib/mdx/cache";
 import { checkMdxLimits } from "@/lib/mdx/limits";
 import { MDX_TIME_BUDGET_MS, checkMdxOffThread, setMdxTimeBudget } from "@/lib/mdx/off-thread";
-import { WORKER_READY, WorkerPool } from "@/lib/mdx/pool";
+import { WORKER_READY, WorkerPool, type PoolOutcome } from "@/lib/mdx/pool";
 import { gitRepo } from "../fixtures/git-repo";
 
 // The slowest shape found within MDX_LIMITS: 12-deep lists over and over (0.3 s to seconds of parsing). No timing is
@@ -163,6 +163,76 @@ describe("WorkerPool", () => {
       await vi.waitFor(() => expect(pool.workers).toBe(0), { timeout: 10_000, interval: 50 });
       expect(await pool.run("c")).toEqual({ ok: true, value: "c!" });
       expect(spawned).toBe(2);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  // A worker that takes `ms` of synchronous work per job and says which thread did it; "hang" never answers.
+  const busy = (ms: number) => () =>
+    new Worker(
+      `const { parentPort, threadId } = require("node:worker_threads");
+       const pause = new Int32Array(new SharedArrayBuffer(4));
+       parentPort.on("message", (m) => { if (m === "hang") for (;;); Atomics.wait(pause, 0, 0, ${ms}); parentPort.postMessage({ m: m + "!", threadId }); });
+       parentPort.postMessage(${JSON.stringify(WORKER_READY)});`,
+      { eval: true },
+    );
+  const values = (outcomes: { ok: boolean; value?: unknown }[]) => outcomes.map((o) => (o.ok ? (o.value as { m: string }).m : o));
+
+  it("several workers answer every job as one worker does, each to its own caller, with the budget per job", async () => {
+    const jobs = Array.from({ length: 30 }, (_, i) => (i === 5 ? "hang" : `job-${i}`));
+    const one = new WorkerPool({ size: 1, timeoutMs: 1_000, spawn: busy(40) });
+    const three = new WorkerPool({ size: 1, timeoutMs: 1_000, spawn: busy(40) });
+    three.resize(3);
+    // Four jobs sent to each worker ahead of its answers: those behind the one that hangs are run again elsewhere.
+    const ahead = new WorkerPool({ size: 2, timeoutMs: 1_000, spawn: busy(40), depth: 4 });
+    try {
+      const [a, b, c] = await Promise.all([one, three, ahead].map((pool) => Promise.all(jobs.map((j) => pool.run(j)))));
+      const expected = jobs.map((j) => (j === "hang" ? { ok: false, reason: "timeout", detail: "over its time budget of 1000 ms" } : `${j}!`));
+      expect(values(a!)).toEqual(expected);
+      expect(values(b!)).toEqual(expected);
+      expect(values(c!)).toEqual(expected);
+      const threads = (outcomes: PoolOutcome[]) => new Set(outcomes.filter((o) => o.ok).map((o) => (o.ok ? (o.value as { threadId: number }).threadId : 0)));
+      // One pool used one worker (and its replacement after the timeout); the other spread the jobs over three at a time.
+      expect(threads(a!).size).toBeLessThanOrEqual(2);
+      expect(threads(b!).size).toBeGreaterThanOrEqual(3);
+      expect(three.workers).toBeLessThanOrEqual(3);
+      expect(ahead.workers).toBeLessThanOrEqual(2);
+    } finally {
+      await Promise.all([one.close(), three.close(), ahead.close()]);
+    }
+  });
+
+  it("made smaller, a pool stops its extra workers once they are idle, and the idle stop still takes the last one", async () => {
+    let spawned = 0;
+    const pool = new WorkerPool({ size: 1, timeoutMs: 5_000, idleMs: 300, spawn: () => (spawned++, busy(30)()) });
+    try {
+      pool.resize(4);
+      expect(pool.maxWorkers).toBe(4);
+      const first = await Promise.all(Array.from({ length: 12 }, (_, i) => pool.run(`a${i}`)));
+      expect(values(first)).toEqual(Array.from({ length: 12 }, (_, i) => `a${i}!`));
+      expect(spawned).toBe(4);
+      pool.resize(1);
+      expect(pool.workers).toBe(1);
+      // Later jobs run on the one worker left, in order.
+      expect(values(await Promise.all([pool.run("b0"), pool.run("b1")]))).toEqual(["b0!", "b1!"]);
+      expect(spawned).toBe(4);
+      await vi.waitFor(() => expect(pool.workers).toBe(0), { timeout: 10_000, interval: 50 });
+      expect(values([await pool.run("c")])).toEqual(["c!"]);
+      expect(spawned).toBe(5);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it("a pool made smaller while its workers are busy lets each finish its job first", async () => {
+    const pool = new WorkerPool({ size: 3, timeoutMs: 5_000, spawn: busy(200) });
+    try {
+      const running = Promise.all(Array.from({ length: 6 }, (_, i) => pool.run(`d${i}`)));
+      await vi.waitFor(() => expect(pool.workers).toBe(3), { timeout: 10_000, interval: 10 });
+      pool.resize(1);
+      expect(values(await running)).toEqual(Array.from({ length: 6 }, (_, i) => `d${i}!`));
+      expect(pool.workers).toBe(1);
     } finally {
       await pool.close();
     }

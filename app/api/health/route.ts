@@ -27,8 +27,8 @@ export async function GET() {
     if (!progress.ready) {
       // The first snapshot is still being built (a large knowledge base on a new clone): say how far, do not wait.
       loading.catch(() => undefined);
-      const { phase, files, toParse, parsed, fromCache } = progress;
-      return json({ ...base, status: config.problems.length ? "misconfigured" : "starting", progress: { phase, files, toParse, parsed, fromCache } }, { status: 503 });
+      const { phase, files, toParse, parsed, fromCache, workers } = progress;
+      return json({ ...base, status: config.problems.length ? "misconfigured" : "starting", progress: { phase, files, toParse, parsed, fromCache, workers } }, { status: 503 });
     }
     const viewer = await getViewer();
     if (!viewer) {
