@@ -25,6 +25,14 @@ export interface Concept {
   label: string;
   /** How sure the match is (1 = the name or an alias word for word), scaling the boost. */
   quality: number;
+  /**
+   * How much of the query the concept accounts for, scaling the boost: for a factor, its name's words against those
+   * words plus the query's words that no recognized name accounts for (1 when the query is only names). A factor's
+   * name is a phrase of ordinary words ("health check", "limit", "migration"): in a longer description of a mechanism
+   * it is one part of what the query asks, and carrying the factor says less than the rest of the text matching. A
+   * service, team or severity names one thing wherever it stands in a query: 1.
+   */
+  share: number;
   /** Recognized from the words themselves (false: inferred from the words' associations with the factor). */
   named: boolean;
   codes: number[];
@@ -147,10 +155,10 @@ function typoKeys(lex: Lexicon, q: string): string[] {
 
 /**
  * How well a name's stems occur among the query's: 1 word for word, less when they are apart, out of order or
- * misspelled; 0 when a word of the name is missing.
+ * misspelled; 0 when a word of the name is missing. `at` receives the query position each word of the name matched.
  */
-function matchQuality(name: readonly string[], query: readonly string[]): number {
-  const at: number[] = [];
+function matchQuality(name: readonly string[], query: readonly string[], at: number[] = []): number {
+  at.length = 0;
   let fuzzy = 0;
   for (const s of name) {
     let pos = query.indexOf(s);
@@ -175,9 +183,12 @@ export function recognizeConcepts(view: IndexView, text: string): Concept[] {
   // Allocated only once something is recognized: most queries name nothing.
   let found: Map<string, Concept> | null = null;
   const sev = /\bsev(?:erity)?[\s-]*([1-4])\b/.exec(fold(text));
-  if (sev) found = addConcept(view, found, "severity", `SEV${sev[1]}`, `SEV${sev[1]}`, 1);
+  if (sev) found = addConcept(view, found, "severity", `SEV${sev[1]}`, `SEV${sev[1]}`, 1, 1);
 
   const query = phraseStems(text);
+  // The query's words some recognized name accounts for (typos included: the query's spelling).
+  let covered: Set<string> | null = null;
+  const at: number[] = [];
   if (query.length > 0) {
     const lex = lexiconOf(index);
     let tried: Set<number> | null = null;
@@ -193,25 +204,35 @@ export function recognizeConcepts(view: IndexView, text: string): Concept[] {
           tried.add(e);
           const entry = lex.entries[e];
           if (!entry) continue;
-          const quality = matchQuality(entry.stems, query);
-          if (quality > 0) found = addConcept(view, found, entry.kind, entry.value, entry.label, quality);
+          const quality = matchQuality(entry.stems, query, at);
+          if (quality <= 0) continue;
+          covered ??= new Set();
+          for (const p of at) covered.add(query[p] as string);
+          found = addConcept(view, found, entry.kind, entry.value, entry.label, quality, entry.kind === "factor" ? new Set(entry.stems).size : 1);
         }
       }
     }
   }
   if (!found) return [];
+  // The query's distinct words no name accounts for (a repeated word counts once, as it does for the name).
+  const rest = new Set(query.filter((q) => !covered?.has(q))).size;
+  for (const c of found.values()) if (c.kind === "factor") c.share = c.share / (c.share + rest);
   return [...found.values()].sort((a, b) => b.quality - a.quality || (a.label < b.label ? -1 : a.label > b.label ? 1 : 0)).slice(0, MAX_CONCEPTS);
 }
 
 const NO_ENTRIES: number[] = [];
 
-/** Records a recognized concept (the better quality when it is there already); returns the map, made when needed. */
-function addConcept(view: IndexView, found: Map<string, Concept> | null, kind: ConceptKind, value: string, label: string, quality: number): Map<string, Concept> | null {
+/**
+ * Records a recognized concept (the better quality and the longer name when it is there already; `size` is the name's
+ * word count for a factor, turned into its share once every name is known, else 1); returns the map, made when needed.
+ */
+function addConcept(view: IndexView, found: Map<string, Concept> | null, kind: ConceptKind, value: string, label: string, quality: number, size: number): Map<string, Concept> | null {
   const index = view.index;
   const key = `${kind}\u0000${value.toLowerCase()}`;
   const prev = found?.get(key);
   if (prev) {
     prev.quality = Math.max(prev.quality, quality);
+    prev.share = Math.max(prev.share, size);
     return found;
   }
   const codes = index.facets[FACET_OF[kind]].find(value).filter((c) => view.facetDf(c) > 0);
@@ -221,7 +242,7 @@ function addConcept(view: IndexView, found: Map<string, Concept> | null, kind: C
   const shown = codes.reduce((best, c) => (view.facetDf(c) > view.facetDf(best) || (view.facetDf(c) === view.facetDf(best) && (index.valueOf[c] ?? "") < (index.valueOf[best] ?? "")) ? c : best));
   const text = kind === "factor" ? label : (index.valueOf[shown] ?? value);
   const map = found ?? new Map<string, Concept>();
-  map.set(key, { kind, value: kind === "factor" ? value : text, label: text, quality, named: true, codes });
+  map.set(key, { kind, value: kind === "factor" ? value : text, label: text, quality, share: size, named: true, codes });
   return map;
 }
 
@@ -286,15 +307,15 @@ export function associatedFactors(ctx: Ctx, terms: readonly { id: number; term: 
     if (strength < RANKING.associationThreshold) continue;
     const value = index.valueOf[code] ?? "";
     if (knownValues.has(value)) continue;
-    out.push({ kind: "factor", value, label: index.factorLabels.get(value) ?? value, quality: Math.min(1, strength / (2 * RANKING.associationThreshold)), named: false, codes: [code] });
+    out.push({ kind: "factor", value, label: index.factorLabels.get(value) ?? value, quality: Math.min(1, strength / (2 * RANKING.associationThreshold)), share: 1, named: false, codes: [code] });
   }
   out.sort((a, b) => b.quality - a.quality || (a.value < b.value ? -1 : 1));
   return out.slice(0, RANKING.associationFactors);
 }
 
 /**
- * Adds each concept's boost to the incidents carrying it: the concept's weight times the idf of its value (a rare
- * factor says more than a common one), scaled like every other score by how much of the query's words the incident
+ * Adds each concept's boost to the incidents carrying it: the concept's weight (times its match quality and its share
+ * of the query) times the idf of its value (a rare factor says more than a common one), scaled like every other score by how much of the query's words the incident
  * matches. `admitNew`: incidents matching none of the words join the results on the concept alone (free queries; not
  * when a phrase or a required word must match).
  */
@@ -303,7 +324,7 @@ export function boostConcepts(ctx: Ctx, concepts: readonly Concept[], cands: num
   const { score, cov, mask, seen, state } = sc;
   const live = Math.max(1, view.live);
   for (const c of concepts) {
-    const weight = (c.named ? RANKING.conceptWeight : RANKING.associationWeight) * c.quality;
+    const weight = (c.named ? RANKING.conceptWeight : RANKING.associationWeight) * c.quality * c.share;
     if (weight <= 0) continue;
     for (const code of c.codes) {
       const v = weight * idf(live, view.facetDf(code));

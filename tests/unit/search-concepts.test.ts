@@ -81,6 +81,42 @@ describe("query understanding", () => {
     expect(r.results.find((x) => x.id === "loud-queue")?.why).not.toContain("factor: Missing monitoring");
   });
 
+  it("gives a factor the share of the query its name accounts for; services and other names count as accounted for", () => {
+    const share = (query: string, label: string) => recognizeConcepts(index.view(), query).find((c) => c.label === label)?.share;
+    // The query is the name (or the name and a service): the factor is all it asks about.
+    expect(share("thundering herd", "Retry storm")).toBe(1);
+    expect(share("thundering herd broker", "Retry storm")).toBe(1);
+    expect(share("thundring herd", "Retry storm")).toBe(1);
+    // Two words of the name against two the names do not account for ("clients", "reconnected"): half.
+    expect(share("thundering herd clients reconnected", "Retry storm")).toBeCloseTo(0.5, 9);
+    expect(share("thundering herd clients reconnected", "Retry storm")).toBeGreaterThan(share("thundering herd clients reconnected to the queue backlog", "Retry storm") ?? 1);
+    // A service is a name of one thing wherever it stands.
+    expect(share("thundering herd clients reconnected to the broker", "broker")).toBe(1);
+  });
+
+  it("boosts the incidents carrying a factor less when its name is one part of a longer description", () => {
+    // The boost alone (feedback off, so nothing else moves with it): the score with it less the score without.
+    const gain = (query: string) => {
+      const score = () => search(index, query, { canSee: everyone }).results.find((r) => r.id === "reconnects")?.score ?? 0;
+      const saved = { ...RANKING };
+      try {
+        RANKING.feedbackWeight = 0;
+        const withBoost = score();
+        RANKING.conceptWeight = 0;
+        return withBoost - score();
+      } finally {
+        Object.assign(RANKING, saved);
+      }
+    };
+    const short = "clients reconnected thundering herd";
+    const long = "clients reconnected thundering herd when it came back overloaded";
+    const share = (query: string) => recognizeConcepts(index.view(), query).find((c) => c.label === "Retry storm")?.share ?? 0;
+    expect(share(long)).toBeLessThan(share(short));
+    expect(gain(long)).toBeGreaterThan(0);
+    // Scores come back rounded, hence three places.
+    expect(gain(long) / gain(short)).toBeCloseTo(share(long) / share(short), 3);
+  });
+
   it("says why a result matched: the factor, the service", () => {
     const r = search(index, "thundering herd on the broker", { canSee: everyone });
     const top = r.results.find((x) => x.id === "reconnects");
