@@ -206,9 +206,11 @@ export function recognizeConcepts(view: IndexView, text: string): Concept[] {
           if (!entry) continue;
           const quality = matchQuality(entry.stems, query, at);
           if (quality <= 0) continue;
+          found = addConcept(view, found, entry.kind, entry.value, entry.label, quality, entry.kind === "factor" ? new Set(entry.stems).size : 1);
+          // Only a name the viewer may see accounts for words: one only hidden incidents have is like any other word.
+          if (!found?.has(conceptKey(entry.kind, entry.value))) continue;
           covered ??= new Set();
           for (const p of at) covered.add(query[p] as string);
-          found = addConcept(view, found, entry.kind, entry.value, entry.label, quality, entry.kind === "factor" ? new Set(entry.stems).size : 1);
         }
       }
     }
@@ -222,13 +224,17 @@ export function recognizeConcepts(view: IndexView, text: string): Concept[] {
 
 const NO_ENTRIES: number[] = [];
 
+function conceptKey(kind: ConceptKind, value: string): string {
+  return `${kind}\u0000${value.toLowerCase()}`;
+}
+
 /**
  * Records a recognized concept (the better quality and the longer name when it is there already; `size` is the name's
  * word count for a factor, turned into its share once every name is known, else 1); returns the map, made when needed.
  */
 function addConcept(view: IndexView, found: Map<string, Concept> | null, kind: ConceptKind, value: string, label: string, quality: number, size: number): Map<string, Concept> | null {
   const index = view.index;
-  const key = `${kind}\u0000${value.toLowerCase()}`;
+  const key = conceptKey(kind, value);
   const prev = found?.get(key);
   if (prev) {
     prev.quality = Math.max(prev.quality, quality);

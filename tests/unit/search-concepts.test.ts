@@ -130,4 +130,14 @@ describe("query understanding", () => {
     expect(r.results.map((x) => x.id)).not.toContain("secret-herd");
     expect(JSON.stringify(r)).not.toMatch(/vault|security/i);
   });
+
+  it("counts a name only hidden incidents have like any other word in a factor's share, and scores the same", () => {
+    const hidden = index.view([3]);
+    const share = (query: string) => recognizeConcepts(hidden, query).find((c) => c.label === "Retry storm")?.share;
+    // "vault" is a service of the restricted incident only: to this viewer it is a word no name accounts for.
+    expect(share("thundering herd vault")).toBeCloseTo(share("thundering herd kettle") ?? 0, 9);
+    expect(share("thundering herd vault")).toBeLessThan(1);
+    const scores = (query: string) => search(index, query, { canSee: everyone }).results.map((x) => [x.id, x.score]);
+    expect(scores("clients reconnected thundering herd vault")).toEqual(scores("clients reconnected thundering herd kettle"));
+  });
 });
