@@ -629,7 +629,7 @@ export class SearchIndex {
    * phrase's adjacent pairs are answered without it.
    */
   containsPattern(slot: number, phrase: PhrasePattern): boolean {
-    if (!mayHavePairs(this.pairs.data, this.pairOff.data[slot] ?? 0, this.pairOff.data[slot + 1] ?? 0, phrase.pairs)) return false;
+    if (!this.mayContain(slot, phrase)) return false;
     const pattern = phrase.bytes;
     if (!this.seqBuf || this.seqBuf.buffer !== this.seq.data.buffer) this.seqBuf = Buffer.from(this.seq.data.buffer, this.seq.data.byteOffset, this.seq.data.byteLength);
     const from = this.seqOff.data[slot] ?? 0;
@@ -640,6 +640,11 @@ export class SearchIndex {
       if (j === 0 || (buf[j - 1] as number) < 0x80) return true;
     }
     return false;
+  }
+
+  /** Whether a slot's pair filter has every adjacent pair of the phrase (false: the slot certainly lacks it). */
+  mayContain(slot: number, phrase: PhrasePattern): boolean {
+    return mayHavePairs(this.pairs.data, this.pairOff.data[slot] ?? 0, this.pairOff.data[slot + 1] ?? 0, phrase.pairs);
   }
 
   /** The coded bytes of a phrase's term ids and its adjacent pairs, for containsPattern. */
