@@ -25,13 +25,14 @@ function fmix(v: number): number {
   return h >>> 0;
 }
 
-/** The two bits a pair hash sets in a filter of `bits` bits (multiply-shift: no integer division on the hot path). */
-function firstBit(h: number, bits: number): number {
+/** The bit a hash selects in a filter of `bits` bits (multiply-shift: no integer division on the hot path). */
+function bitOf(h: number, bits: number): number {
   return Math.floor((h * bits) / 4294967296);
 }
 
-function secondBit(h: number, bits: number): number {
-  return Math.floor((fmix(h ^ 0x5bd1e995) * bits) / 4294967296);
+/** The hash of a pair's second bit, derived from its first. */
+function secondHash(h: number): number {
+  return fmix(h ^ 0x5bd1e995);
 }
 
 /**
@@ -45,30 +46,34 @@ export function appendPairFilter(hashes: Uint32Array, count: number, tokens: num
   const bits = n * 8;
   for (let i = 0; i < count; i++) {
     const h = hashes[i] as number;
-    const b1 = firstBit(h, bits);
-    const b2 = secondBit(h, bits);
+    const b1 = bitOf(h, bits);
+    const b2 = bitOf(secondHash(h), bits);
     data[at + (b1 >>> 3)] = (data[at + (b1 >>> 3)] as number) | (1 << (b1 & 7));
     data[at + (b2 >>> 3)] = (data[at + (b2 >>> 3)] as number) | (1 << (b2 & 7));
   }
 }
 
-/** The pair hashes of a phrase's term ids, in order. */
+/**
+ * The two bit hashes of each adjacent pair of a phrase's term ids, in order (pair i at [2i, 2i + 1]): computed once
+ * per query, so checking a document's filter costs two multiplications and two loads per pair.
+ */
 export function phrasePairs(ids: readonly number[]): Uint32Array {
-  const out = new Uint32Array(Math.max(0, ids.length - 1));
-  for (let i = 1; i < ids.length; i++) out[i - 1] = pairHash(ids[i - 1] as number, ids[i] as number);
+  const out = new Uint32Array(Math.max(0, 2 * (ids.length - 1)));
+  for (let i = 1; i < ids.length; i++) {
+    const h = pairHash(ids[i - 1] as number, ids[i] as number);
+    out[2 * i - 2] = h;
+    out[2 * i - 1] = secondHash(h);
+  }
   return out;
 }
 
-/** Whether the filter in data[from .. to) may hold every pair (false: the phrase is certainly not in the document). */
+/** Whether the filter in data[from .. to) may hold every pair of phrasePairs (false: the phrase is certainly not in the document). */
 export function mayHavePairs(data: Uint8Array, from: number, to: number, pairs: Uint32Array): boolean {
   const bits = (to - from) * 8;
   if (bits === 0) return pairs.length === 0;
   for (let i = 0; i < pairs.length; i++) {
-    const h = pairs[i] as number;
-    const b1 = firstBit(h, bits);
-    if (((data[from + (b1 >>> 3)] as number) & (1 << (b1 & 7))) === 0) return false;
-    const b2 = secondBit(h, bits);
-    if (((data[from + (b2 >>> 3)] as number) & (1 << (b2 & 7))) === 0) return false;
+    const b = bitOf(pairs[i] as number, bits);
+    if (((data[from + (b >>> 3)] as number) & (1 << (b & 7))) === 0) return false;
   }
   return true;
 }

@@ -31,6 +31,8 @@ export interface Scratch {
   gacc: Float64Array;
   gw: Float64Array;
   mask: Int32Array;
+  /** Documents having a word of a required group, marked with the query's epoch (search.ts markGroup). */
+  need: Int32Array;
   /** term id → query group (or -1), for the proximity pass. */
   groupOf: Int32Array;
   /** Facet counting (facet-count.ts): matches per facet code, zero outside a query. */
@@ -48,7 +50,7 @@ export function scratchFor(index: SearchIndex): Scratch {
     const size = Math.max(n, Math.ceil((s?.size ?? 0) * 1.25));
     const groupOf = new Int32Array(Math.max(t, Math.ceil((s?.groupOf.length ?? 0) * 1.25)) + 1024).fill(-1);
     const facets = facetScratch(index.valueOf.length + 256);
-    s = { size, seen: new Int32Array(size), epoch: 0, state: new Uint8Array(size), score: new Float64Array(size), cov: new Float64Array(size), gacc: new Float64Array(size), gw: new Float64Array(size), mask: new Int32Array(size), groupOf, facets };
+    s = { size, seen: new Int32Array(size), epoch: 0, state: new Uint8Array(size), score: new Float64Array(size), cov: new Float64Array(size), gacc: new Float64Array(size), gw: new Float64Array(size), mask: new Int32Array(size), need: new Int32Array(size), groupOf, facets };
     scratches.set(index, s);
   }
   return s;
@@ -59,6 +61,7 @@ export function beginQuery(sc: Scratch): void {
   sc.epoch = (sc.epoch + 1) | 0;
   if (sc.epoch === 0) {
     sc.seen.fill(0);
+    sc.need.fill(0);
     sc.epoch = 1;
   }
 }

@@ -194,6 +194,7 @@ export class SearchIndex {
     this.surfaceDfs.push(0);
     if (this.sorted) insertSorted(this.sorted, surface);
     if (this.sortedRev) insertSorted(this.sortedRev, reverseString(surface));
+    if (this.affixBits) addAffixes(this.affixBits, surface);
     return sid;
   }
 
@@ -629,7 +630,7 @@ export class SearchIndex {
    * phrase's adjacent pairs are answered without it.
    */
   containsPattern(slot: number, phrase: PhrasePattern): boolean {
-    if (!mayHavePairs(this.pairs.data, this.pairOff.data[slot] ?? 0, this.pairOff.data[slot + 1] ?? 0, phrase.pairs)) return false;
+    if (!this.mayContain(slot, phrase)) return false;
     const pattern = phrase.bytes;
     if (!this.seqBuf || this.seqBuf.buffer !== this.seq.data.buffer) this.seqBuf = Buffer.from(this.seq.data.buffer, this.seq.data.byteOffset, this.seq.data.byteLength);
     const from = this.seqOff.data[slot] ?? 0;
@@ -640,6 +641,11 @@ export class SearchIndex {
       if (j === 0 || (buf[j - 1] as number) < 0x80) return true;
     }
     return false;
+  }
+
+  /** Whether a slot's pair filter has every adjacent pair of the phrase (false: the slot certainly lacks it). */
+  mayContain(slot: number, phrase: PhrasePattern): boolean {
+    return mayHavePairs(this.pairs.data, this.pairOff.data[slot] ?? 0, this.pairOff.data[slot + 1] ?? 0, phrase.pairs);
   }
 
   /** The coded bytes of a phrase's term ids and its adjacent pairs, for containsPattern. */
@@ -681,6 +687,25 @@ export class SearchIndex {
     this.sorted ??= [...this.surfaceIds.keys()].sort();
     return this.sorted;
   }
+
+  /**
+   * Whether some vocabulary word begins (`end` false) or ends (`end` true) with the first, respectively last, two or
+   * three letters of `s` (a hashed bit set, built on first use, kept on insert; a false "yes" only costs the scan it
+   * would have saved). A typo lookup reads a sorted range only when it can hold a word: a word nothing begins or ends
+   * like, the usual "not found", costs no binary search.
+   */
+  mayHaveAffix(s: string, end: boolean): boolean {
+    if (!this.affixBits) {
+      const bits = new Uint8Array(AFFIX_BITS >>> 3);
+      for (const surface of this.surfaceIds.keys()) addAffixes(bits, surface);
+      this.affixBits = bits;
+    }
+    const n = Math.min(3, s.length);
+    if (n < 2) return true;
+    const b = affixBit(s, end ? s.length - n : 0, n, end);
+    return ((this.affixBits[b >>> 3] as number) & (1 << (b & 7))) !== 0;
+  }
+  private affixBits: Uint8Array | null = null;
 
   /** Reversed surfaces in sorted order, for suffix lookups. */
   sortedReversed(): string[] {
@@ -752,6 +777,30 @@ export interface PhrasePattern {
   ids: Int32Array;
   bytes: Buffer;
   pairs: Uint32Array;
+}
+
+/** Bits of the affix set (32 KB): some ten thousand distinct beginnings and endings leave most bits clear. */
+const AFFIX_BITS = 1 << 18;
+
+/** The bit of the `n` letters of `s` from `at`, as a beginning or an ending. */
+function affixBit(s: string, at: number, n: number, end: boolean): number {
+  let h = end ? 0x9e3779b9 : 0x811c9dc5;
+  h = Math.imul(h ^ n, 0x01000193);
+  for (let i = at; i < at + n; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  h ^= h >>> 15;
+  h = Math.imul(h, 0x2c1b3c6d);
+  h ^= h >>> 12;
+  return (h >>> 0) & (AFFIX_BITS - 1);
+}
+
+/** Records a word's first and last two and three letters in the affix set. */
+function addAffixes(bits: Uint8Array, surface: string): void {
+  for (let n = 2; n <= 3 && n <= surface.length; n++) {
+    const a = affixBit(surface, 0, n, false);
+    const b = affixBit(surface, surface.length - n, n, true);
+    bits[a >>> 3] = (bits[a >>> 3] as number) | (1 << (a & 7));
+    bits[b >>> 3] = (bits[b >>> 3] as number) | (1 << (b & 7));
+  }
 }
 
 function grownHashes(a: Uint32Array<ArrayBufferLike>): Uint32Array<ArrayBufferLike> {

@@ -12,7 +12,7 @@ import { countFacets, emptyFacets, listFacets, type Facets } from "./facet-count
 import { feedback, isQuestion } from "./feedback";
 import { compileFilters } from "./filters";
 import type { IndexView } from "./index-view";
-import { didYouMean, planQuery, type Plan, type TermRef } from "./plan";
+import { didYouMean, planQuery, type Group, type Plan, type TermRef } from "./plan";
 import { proximityRerank } from "./proximity";
 import { isBlank, parseQuery, type ParsedQuery } from "./query";
 import { RANKING, SLOT_WEIGHT, coverageFactor, idf } from "./ranking";
@@ -146,6 +146,14 @@ function run(ctx: Ctx, q: ParsedQuery, plan: Plan, raw: string, limit: number, o
     const order = plan.groups.map((g, gi) => ({ g, gi, rank: g.required ? 0 : g.bonus ? 2 : 1, df: g.required ? Math.min(...g.terms.map((t) => view.df(t.id))) : 0 }));
     order.sort((a, b) => a.rank - b.rank || a.df - b.df || a.gi - b.gi);
     let restrict = false;
+    // Required phrases gate every document before it becomes a candidate: one whose pair filters lack a phrase's pairs
+    // can never match, so it is neither scored nor seen by later groups (the cost follows the phrase's matches, not the
+    // postings of its rarest word).
+    const gate = plan.phrases.length > 0 ? plan.phrases : null;
+    // And before its pair filters are read (scattered over the index, where the postings are not), a document must
+    // have a word of the second required group too: those are marked first, in one pass over that group's postings.
+    const second = order[1]?.g;
+    const need = gate !== null && order[0]?.g.required === true && second?.required === true ? markGroup(ctx, second) : null;
     for (const { g, gi } of order) {
       const bit = 1 << gi;
       if (g.required) requiredMask |= bit;
@@ -160,8 +168,8 @@ function run(ctx: Ctx, q: ParsedQuery, plan: Plan, raw: string, limit: number, o
         // A one-term group (the usual case) scores straight into the document's total; a group of alternatives
         // (prefix completions, typo corrections) keeps each document's best alternative in gacc first.
         const covAdd = g.bonus ? 0 : g.importance * t.w;
-        if (single) accumulateTerm(ctx, buckets, base, bit, covAdd, cands, restrict || g.bonus === true);
-        else accumulateAlternative(ctx, buckets, base, t.w, glist, restrict || g.bonus === true);
+        if (single) accumulateTerm(ctx, buckets, base, bit, covAdd, cands, restrict || g.bonus === true, gate, need);
+        else accumulateAlternative(ctx, buckets, base, t.w, glist, restrict || g.bonus === true, gate, need);
       }
       for (let i = 0; i < glist.length; i++) {
         const d = glist[i] as number;
@@ -316,10 +324,36 @@ function hasAny(index: SearchIndex, d: number, phrases: readonly PhrasePattern[]
   return false;
 }
 
-/** Scores one term of a one-term group straight into each matching document's total (the hot loop of most queries). */
-function accumulateTerm(ctx: Ctx, buckets: ArrayLike<number>[], base: number, bit: number, covAdd: number, cands: number[], restrict: boolean): void {
+/** Marks (with the query's epoch, in the scratch's `need`) every document having a word of the group. */
+function markGroup(ctx: Ctx, g: Group): Int32Array {
+  const need = ctx.sc.need;
+  const epoch = ctx.sc.epoch;
+  for (const t of g.terms) {
+    const buckets = ctx.index.flex.postings(t.term);
+    if (!buckets) continue;
+    for (let b = 0; b < buckets.length; b++) {
+      const ids = buckets[b];
+      if (!ids) continue;
+      for (let i = 0; i < ids.length; i++) need[ids[i] as number] = epoch;
+    }
+  }
+  return need;
+}
+
+/** Whether a document's pair filters may hold every required phrase (false: it certainly lacks one). */
+function mayHaveAll(index: SearchIndex, d: number, phrases: readonly PhrasePattern[]): boolean {
+  for (let i = 0; i < phrases.length; i++) if (!index.mayContain(d, phrases[i] as PhrasePattern)) return false;
+  return true;
+}
+
+/**
+ * Scores one term of a one-term group straight into each matching document's total (the hot loop of most queries).
+ * With a `gate` (the required phrases), a document not seen yet is entered only when its pair filters may hold them.
+ */
+function accumulateTerm(ctx: Ctx, buckets: ArrayLike<number>[], base: number, bit: number, covAdd: number, cands: number[], restrict: boolean, gate: readonly PhrasePattern[] | null, need: Int32Array | null): void {
   const { seen, state, score, cov, mask } = ctx.sc;
   const epoch = ctx.sc.epoch;
+  const index = ctx.index;
   for (let b = 0; b < buckets.length; b++) {
     const ids = buckets[b];
     if (!ids) continue;
@@ -329,6 +363,7 @@ function accumulateTerm(ctx: Ctx, buckets: ArrayLike<number>[], base: number, bi
       if (seen[d] !== epoch) {
         // Restricted to documents an earlier required group matched: one not seen yet cannot be among them.
         if (restrict) continue;
+        if (gate !== null && ((need !== null && need[d] !== epoch) || !mayHaveAll(index, d, gate))) continue;
         admit(ctx, d);
       }
       if (state[d] !== SlotState.Match) continue;
@@ -344,9 +379,10 @@ function accumulateTerm(ctx: Ctx, buckets: ArrayLike<number>[], base: number, bi
 }
 
 /** Keeps each document's best alternative of a group (prefix completions, typo corrections) in gacc. */
-function accumulateAlternative(ctx: Ctx, buckets: ArrayLike<number>[], base: number, w: number, glist: number[], restrict: boolean): void {
+function accumulateAlternative(ctx: Ctx, buckets: ArrayLike<number>[], base: number, w: number, glist: number[], restrict: boolean, gate: readonly PhrasePattern[] | null, need: Int32Array | null): void {
   const { seen, state, gacc, gw, mask } = ctx.sc;
   const epoch = ctx.sc.epoch;
+  const index = ctx.index;
   for (let b = 0; b < buckets.length; b++) {
     const ids = buckets[b];
     if (!ids) continue;
@@ -355,6 +391,7 @@ function accumulateAlternative(ctx: Ctx, buckets: ArrayLike<number>[], base: num
       const d = ids[i] as number;
       if (seen[d] !== epoch) {
         if (restrict) continue;
+        if (gate !== null && ((need !== null && need[d] !== epoch) || !mayHaveAll(index, d, gate))) continue;
         admit(ctx, d);
       }
       if (state[d] !== SlotState.Match || (restrict && mask[d] === 0)) continue;

@@ -58,9 +58,11 @@ export function typoSurfaces(view: IndexView, word: string, limit = 8): { surfac
   // Made on the first candidate: a word nothing is near (the usual "not found") costs a few binary searches.
   let candidates: Map<string, number> | null = null;
   const ranges = max >= 2 ? 2 : 1;
-  const sorted = view.index.sortedSurfaces();
+  const index = view.index;
+  const sorted = index.sortedSurfaces();
   for (let k = 0; k < ranges; k++) {
     const head = word.slice(0, k === 0 ? half : third);
+    if (!index.mayHaveAffix(head, false)) continue;
     for (let i = lowerBound(sorted, head), n = 0; i < sorted.length && n < MAX_SCAN; i++) {
       const s = sorted[i] ?? "";
       if (!s.startsWith(head)) break;
@@ -70,9 +72,11 @@ export function typoSurfaces(view: IndexView, word: string, limit = 8): { surfac
       if (Math.abs(s.length - word.length) <= max) (candidates ??= new Map()).set(s, t);
     }
   }
-  const rev = view.index.sortedReversed();
+  const rev = index.sortedReversed();
   for (let k = 0; k < ranges; k++) {
-    const tail = reverseString(word.slice(k === 0 ? half : word.length - third));
+    const end = word.slice(k === 0 ? half : word.length - third);
+    if (!index.mayHaveAffix(end, true)) continue;
+    const tail = reverseString(end);
     for (let i = lowerBound(rev, tail), n = 0; i < rev.length && n < MAX_SCAN; i++) {
       const r = rev[i] ?? "";
       if (!r.startsWith(tail)) break;

@@ -181,6 +181,37 @@ describe("did you mean", () => {
     expect(suggested).toBeGreaterThan(20);
   });
 
+  it("answers words of letters the vocabulary hardly has as the scan does (the lookup skips ranges no word begins or ends like)", () => {
+    const odd = "bcdfghjkmpqvwxyz";
+    let suggested = 0;
+    for (let i = 0; i < 300; i++) {
+      const w = words[Math.floor(r() * words.length)] as string;
+      // Some letters of a vocabulary word kept, others replaced: halves and thirds that begin or end no word, or some.
+      const typo = [...w].map((c) => (r() < 0.35 ? (odd[Math.floor(r() * odd.length)] as string) : c)).join("");
+      if (tokenize(typo).some((t) => ix.view().termOf(t.term) !== undefined)) continue;
+      const want = reference(typo);
+      expect(search(ix, typo).didYouMean, typo).toBe(want);
+      if (want) suggested++;
+    }
+    expect(suggested).toBeGreaterThan(5);
+  });
+
+  it("finds words added after the first lookup, built and loaded", () => {
+    const small = buildSearchIndex(docs.slice(0, 50));
+    const loaded = deserializeIndex(serializeIndex(small, "r"))?.index;
+    if (!loaded) throw new Error("round trip failed");
+    for (const target of [small, loaded]) {
+      // The first lookups build the vocabulary's beginnings and endings; later words must join them.
+      expect(search(target, "kubrnetes").didYouMean).toBeUndefined();
+      expect(search(target, "gubernetes").didYouMean).toBeUndefined();
+      target.add(sdoc("k8s", { title: "Cluster", text: "kubernetes upgrade" }));
+      // One edit in the first half (found by its ending), one in the second (found by its beginning).
+      expect(search(target, "gubernetes").didYouMean).toBe("kubernetes");
+      expect(search(target, "kubernetxs").didYouMean).toBe("kubernetes");
+      expect(search(target, "kubrnetes").results.map((x) => x.id)).toEqual(["k8s"]);
+    }
+  });
+
   it("recognizes a service give or take one typo exactly as comparing every name would", () => {
     const names = [...new Set(words.slice(0, 200))];
     for (let i = 0; i < 200; i++) {
