@@ -1,7 +1,7 @@
 import "server-only";
 import type { Viewer } from "../auth/viewer";
 import { getStore } from "../content";
-import { followupRowsFor } from "../followups/visible-rows";
+import { buildFollowupRowsInSteps } from "../followups/visible-rows";
 import { knowledgeOf, visibleContent } from "../knowledge/visible";
 import { getOverview } from "./overview";
 
@@ -17,6 +17,7 @@ let warming: Promise<void> | null = null;
 // each lets the requests that arrived meanwhile (a first page, a sign-in) be served first instead of waiting for all.
 const BREATHER_MS = 250;
 const breather = () => new Promise((r) => setTimeout(r, BREATHER_MS));
+const nextTurn = () => new Promise((r) => setImmediate(r));
 let again = false;
 
 /** The home page's figures (knowledge model overview, countermeasure rows) for the typical viewer; never throws. */
@@ -38,9 +39,10 @@ async function warm(log: (line: string) => void): Promise<void> {
     const tLinks = Date.now();
     knowledgeOf(visible, new Date()).factorLinks();
     await breather();
-    // The dashboard's rows: the overview builds only the overdue ones, so the first page does not wait for these.
+    // The dashboard's rows: the overview builds only the overdue ones, so the first page does not wait for these. Built
+    // a slice of incidents per turn of the event loop, so requests interleave; one that needs them finishes the build.
     const tRows = Date.now();
-    followupRowsFor(visible);
+    await buildFollowupRowsInSteps(visible, nextTurn);
     const s = (from: number, to: number) => `${((to - from) / 1000).toFixed(1)} s`;
     log(`[kaizen] page models ready for ${visible.incidents.length} incidents: overview in ${s(t0, tLinks)}, factor links in ${s(tLinks, tRows)}, countermeasure rows in ${s(tRows, Date.now())}`);
   } catch (err) {
