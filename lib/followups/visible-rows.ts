@@ -1,4 +1,5 @@
 import "server-only";
+import { performance } from "node:perf_hooks";
 import type { VisibleContent } from "../knowledge/visible";
 import { processShared } from "../process-shared";
 import { buildFollowupRows, followupRowBuilder, type FollowupRow, type FollowupRowBuilder } from "./rows";
@@ -38,11 +39,11 @@ export function followupRowsOfIncident(visible: VisibleContent, incidentId: stri
 }
 
 /**
- * Builds followupRowsFor's rows in slices of `slice` incidents with `pause()` awaited between them (the start-up
- * warm-up: requests are served between slices). A request that needs the rows meanwhile finishes the build itself;
- * this then stops. Resolves when the rows are built, by either.
+ * Builds followupRowsFor's rows in slices of about `sliceMs` (`chunk` incidents at a time, at least one chunk) with
+ * `pause()` awaited before each (the start-up warm-up: requests are served between slices). A request that needs the
+ * rows meanwhile finishes the build itself; this then stops. Resolves when the rows are built, by either.
  */
-export async function buildFollowupRowsInSteps(visible: VisibleContent, pause: () => Promise<unknown>, slice = 200): Promise<void> {
+export async function buildFollowupRowsInSteps(visible: VisibleContent, pause: () => Promise<unknown>, { sliceMs = 10, chunk = 16 } = {}): Promise<void> {
   if (followupCache.has(visible.incidents) || underWay.has(visible.incidents)) return;
   const builder = followupRowBuilder(visible.incidents, visible.snapshot.taxonomy, { policy: visible.snapshot.config.followups });
   underWay.set(visible.incidents, builder);
@@ -50,7 +51,10 @@ export async function buildFollowupRowsInSteps(visible: VisibleContent, pause: (
     await pause();
     // Finished by a request meanwhile (followupRowsFor), or taken over by nobody: either way this one is done.
     if (underWay.get(visible.incidents) !== builder) return;
-    if (!builder.step(slice)) break;
+    const until = performance.now() + sliceMs;
+    let more = builder.step(chunk);
+    while (more && performance.now() < until) more = builder.step(chunk);
+    if (!more) break;
   }
   underWay.delete(visible.incidents);
   followupCache.set(visible.incidents, builder.rows);

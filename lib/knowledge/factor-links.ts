@@ -1,3 +1,4 @@
+import { performance } from "node:perf_hooks";
 import type { CountermeasureStatus, CountermeasureType, IncidentFrontmatter, Severity } from "../schema/incident";
 import { addressedFactors, countList, emptySeverityMix, incidentFactors, lastMonths, memoByList, monthKey, severityKey, type KnowledgeIncident, type SeverityKey } from "./incident-view";
 import { startedAt, startedMs } from "./facts";
@@ -288,18 +289,21 @@ export function monthlySeries(monthly: readonly { month: string; count: number }
 }
 
 /**
- * Builds factorLinks(incidents, taxonomy) in slices of `slice` incidents with `pause()` awaited before each (the
- * start-up warm-up: requests are served between slices). A request that needs the links meanwhile finishes the build
- * itself; this then stops. Resolves once the links are memoized, by either.
+ * Builds factorLinks(incidents, taxonomy) in slices of about `sliceMs` (`chunk` incidents at a time, at least one
+ * chunk) with `pause()` awaited before each (the start-up warm-up: requests are served between slices). A request
+ * that needs the links meanwhile finishes the build itself; this then stops. Resolves once the links are memoized.
  */
-export async function factorLinksInSteps(incidents: readonly KnowledgeIncident[], taxonomy: Taxonomy, pause: () => Promise<unknown>, slice = 500): Promise<void> {
+export async function factorLinksInSteps(incidents: readonly KnowledgeIncident[], taxonomy: Taxonomy, pause: () => Promise<unknown>, { sliceMs = 10, chunk = 64 } = {}): Promise<void> {
   if (linksUnderWay.has(incidents) || linksBuilt.get(incidents) === taxonomy) return;
   const entry = { taxonomy, builder: factorLinksBuilder(incidents, taxonomy) };
   linksUnderWay.set(incidents, entry);
   for (;;) {
     await pause();
     if (linksUnderWay.get(incidents) !== entry) return;
-    if (entry.builder.step(slice)) break;
+    const until = performance.now() + sliceMs;
+    let links = entry.builder.step(chunk);
+    while (!links && performance.now() < until) links = entry.builder.step(chunk);
+    if (links) break;
   }
   // The memo takes the finished links from the builder (computeFactorLinks), so both paths memoize the same array.
   factorLinks(incidents, taxonomy);

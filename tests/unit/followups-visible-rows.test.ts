@@ -68,7 +68,7 @@ describe("the viewer's countermeasure rows built in steps", () => {
     restart();
     const visible = await visibleContent(RAE);
     let pauses = 0;
-    await buildFollowupRowsInSteps(visible, async () => void pauses++, 4);
+    await buildFollowupRowsInSteps(visible, async () => void pauses++, { sliceMs: 0, chunk: 4 });
     expect(pauses).toBeGreaterThanOrEqual(Math.ceil(visible.incidents.length / 4));
     expect(followupRowsBuilt(visible)).toEqual(await reference(RAE));
     expect(followupRowsFor(visible)).toBe(followupRowsBuilt(visible));
@@ -85,7 +85,7 @@ describe("the viewer's countermeasure rows built in steps", () => {
         pauses++;
         if (pauses === 3) fromRequest = followupRowsFor(visible);
       },
-      4,
+      { sliceMs: 0, chunk: 4 },
     );
     expect(pauses).toBe(3);
     expect(fromRequest).toEqual(await reference(RAE));

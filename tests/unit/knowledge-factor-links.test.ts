@@ -99,7 +99,7 @@ describe("factor links built in steps", () => {
   it("give the links of one build, a slice per pause, memoized for the pages", async () => {
     const list = [...many];
     let pauses = 0;
-    await factorLinksInSteps(list, tax, async () => void pauses++, 7);
+    await factorLinksInSteps(list, tax, async () => void pauses++, { sliceMs: 0, chunk: 7 });
     expect(pauses).toBe(Math.ceil(list.length / 7));
     const links = factorLinks(list, tax);
     expect(links).toEqual(factorLinks([...many], tax));
@@ -118,7 +118,7 @@ describe("factor links built in steps", () => {
         pauses++;
         if (pauses === 2) fromRequest = factorLinks(list, tax);
       },
-      7,
+      { sliceMs: 0, chunk: 7 },
     );
     expect(pauses).toBe(2);
     expect(fromRequest).toEqual(factorLinks([...many], tax));
@@ -129,7 +129,7 @@ describe("factor links built in steps", () => {
     const list = [...many];
     const links = factorLinks(list, tax);
     let pauses = 0;
-    await factorLinksInSteps(list, tax, async () => void pauses++, 7);
+    await factorLinksInSteps(list, tax, async () => void pauses++, { sliceMs: 0, chunk: 7 });
     expect(pauses).toBe(0);
     expect(factorLinks(list, tax)).toBe(links);
   });
