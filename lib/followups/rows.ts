@@ -70,18 +70,35 @@ export interface FollowupOptions {
    * for the recurrence, breach and outcome facts of every other countermeasure.
    */
   overdueOnly?: boolean;
+  /**
+   * Only the rows of these incidents (an incident page's own countermeasures); recurrence is still counted over the
+   * whole list.
+   */
+  incidentIds?: ReadonlySet<string>;
 }
 
 // Without a taxonomy every factor id is its own canonical id; one shared instance keeps the recurrence index memoized.
 const NO_TAXONOMY = Taxonomy.empty();
 
-/** Flattens every incident's countermeasures into rows with due-date and recurrence facts, as plain data. */
-export function buildFollowupRows(incidents: readonly FollowupSource[], taxonomy?: Taxonomy, options: FollowupOptions = {}): FollowupRow[] {
+/**
+ * Builds the rows of a list a slice at a time: `step(n)` adds the rows of the next `n` incidents and says whether any
+ * are left, so a background build can let requests in between slices and a request that needs the rows can finish
+ * what the background started instead of starting over. The rows come out as buildFollowupRows gives them.
+ */
+export interface FollowupRowBuilder {
+  readonly rows: FollowupRow[];
+  step(incidents: number): boolean;
+}
+
+export function followupRowBuilder(incidents: readonly FollowupSource[], taxonomy?: Taxonomy, options: FollowupOptions = {}): FollowupRowBuilder {
   const now = options.now ?? new Date();
   const timeZone = options.timeZone ?? defaultTimeZone();
   const today = localDate(now, timeZone);
+  const tax = taxonomy ?? NO_TAXONOMY;
   const rows: FollowupRow[] = [];
-  for (const inc of incidents) {
+  const only = options.incidentIds ?? null;
+  let next = 0;
+  const add = (inc: FollowupSource) => {
     const fm = inc.frontmatter;
     const createdAt = startedAt(inc);
     const incident: FollowupIncident = {
@@ -99,8 +116,8 @@ export function buildFollowupRows(incidents: readonly FollowupSource[], taxonomy
       if (options.overdueOnly && !overdue) continue;
       const dueDate = toLocalDate(cm.due, timeZone);
       const dueInDays = daysBetween(today, dueDate);
-      const factors = addressedFactors(cm, taxonomy ?? NO_TAXONOMY);
-      const recurrence = countermeasureRecurrence(incidents, taxonomy ?? NO_TAXONOMY, inc.id, cm, timeZone);
+      const factors = addressedFactors(cm, tax);
+      const recurrence = countermeasureRecurrence(incidents, tax, inc.id, cm, timeZone);
       const createdDate = createdAt ? localDate(Date.parse(createdAt), timeZone) : null;
       const facts = { status: cm.status, done_at: cm.done_at, evidence: cm.evidence, verify_by: cm.verify_by, recurrenceCount: recurrence.count, recurredAfterDone: recurrence.hits };
       rows.push({
@@ -121,6 +138,23 @@ export function buildFollowupRows(incidents: readonly FollowupSource[], taxonomy
         outcome: countermeasureOutcome(facts, today, timeZone),
       });
     }
-  }
-  return rows;
+  };
+  return {
+    rows,
+    step(count) {
+      const end = Math.min(incidents.length, next + count);
+      for (; next < end; next++) {
+        const inc = incidents[next] as FollowupSource;
+        if (!only || only.has(inc.id)) add(inc);
+      }
+      return next < incidents.length;
+    },
+  };
+}
+
+/** Flattens every incident's countermeasures into rows with due-date and recurrence facts, as plain data. */
+export function buildFollowupRows(incidents: readonly FollowupSource[], taxonomy?: Taxonomy, options: FollowupOptions = {}): FollowupRow[] {
+  const builder = followupRowBuilder(incidents, taxonomy, options);
+  builder.step(incidents.length);
+  return builder.rows;
 }

@@ -1,3 +1,4 @@
+import { performance } from "node:perf_hooks";
 import type { CountermeasureStatus, CountermeasureType, IncidentFrontmatter, Severity } from "../schema/incident";
 import { addressedFactors, countList, emptySeverityMix, incidentFactors, lastMonths, memoByList, monthKey, severityKey, type KnowledgeIncident, type SeverityKey } from "./incident-view";
 import { startedAt, startedMs } from "./facts";
@@ -81,53 +82,73 @@ function byStart(a: KnowledgeIncident, b: KnowledgeIncident): number {
   return ta - tb || a.id.localeCompare(b.id);
 }
 
+/** Counts of factors and of factor pairs, one incident at a time; `result` ranks each factor's partners by lift. */
+function coOccurrenceCounter(taxonomy: Taxonomy) {
+  let n = 0;
+  const single = new Map<string, number>();
+  const pair = new Map<string, Map<string, number>>();
+  return {
+    add(ids: readonly string[]) {
+      n++;
+      for (const a of ids) {
+        single.set(a, (single.get(a) ?? 0) + 1);
+        for (const b of ids) {
+          if (a === b) continue;
+          let m = pair.get(a);
+          if (!m) pair.set(a, (m = new Map()));
+          m.set(b, (m.get(b) ?? 0) + 1);
+        }
+      }
+    },
+    result(minSupport: number): Map<string, FactorCoOccurrence[]> {
+      const out = new Map<string, FactorCoOccurrence[]>();
+      for (const [a, m] of pair) {
+        const na = single.get(a) ?? 0;
+        const list: FactorCoOccurrence[] = [];
+        for (const [b, count] of m) {
+          if (count < minSupport) continue;
+          const nb = single.get(b) ?? 0;
+          list.push({
+            factor: b,
+            name: taxonomy.get(b)?.name ?? b,
+            count,
+            lift: round((count * n) / (na * nb)),
+            jaccard: round(count / (na + nb - count)),
+          });
+        }
+        list.sort((x, y) => y.lift - x.lift || y.count - x.count || x.factor.localeCompare(y.factor));
+        out.set(a, list);
+      }
+      return out;
+    },
+  };
+}
+
 /** Co-occurring factors per factor, by lift with a minimum support of `minSupport` shared incidents. */
 export function coOccurrences(
   incidents: readonly KnowledgeIncident[],
   taxonomy: Taxonomy,
   minSupport = MIN_CO_SUPPORT,
 ): Map<string, FactorCoOccurrence[]> {
-  const n = incidents.length;
-  const single = new Map<string, number>();
-  const pair = new Map<string, Map<string, number>>();
-  for (const inc of incidents) {
-    const ids = incidentFactors(inc, taxonomy).map((f) => f.factor);
-    for (const a of ids) {
-      single.set(a, (single.get(a) ?? 0) + 1);
-      for (const b of ids) {
-        if (a === b) continue;
-        let m = pair.get(a);
-        if (!m) pair.set(a, (m = new Map()));
-        m.set(b, (m.get(b) ?? 0) + 1);
-      }
-    }
-  }
-  const out = new Map<string, FactorCoOccurrence[]>();
-  for (const [a, m] of pair) {
-    const na = single.get(a) ?? 0;
-    const list: FactorCoOccurrence[] = [];
-    for (const [b, count] of m) {
-      if (count < minSupport) continue;
-      const nb = single.get(b) ?? 0;
-      list.push({
-        factor: b,
-        name: taxonomy.get(b)?.name ?? b,
-        count,
-        lift: round((count * n) / (na * nb)),
-        jaccard: round(count / (na + nb - count)),
-      });
-    }
-    list.sort((x, y) => y.lift - x.lift || y.count - x.count || x.factor.localeCompare(y.factor));
-    out.set(a, list);
-  }
-  return out;
+  const counter = coOccurrenceCounter(taxonomy);
+  for (const inc of incidents) counter.add(incidentFactors(inc, taxonomy).map((f) => f.factor));
+  return counter.result(minSupport);
 }
 
 function round(x: number): number {
   return Math.round(x * 1000) / 1000;
 }
 
-function computeFactorLinks(incidents: readonly KnowledgeIncident[], taxonomy: Taxonomy): FactorLink[] {
+/**
+ * Builds the factor links of a list a slice of incidents at a time: `step(n)` goes through the next `n` incidents and
+ * gives the links once every incident is in (null before), so a background build lets requests in between slices and
+ * a request that needs the links finishes what the background started.
+ */
+interface FactorLinksBuilder {
+  step(incidents: number): FactorLink[] | null;
+}
+
+function factorLinksBuilder(incidents: readonly KnowledgeIncident[], taxonomy: Taxonomy): FactorLinksBuilder {
   const links = new Map<string, FactorLink>();
   const ensure = (id: string): FactorLink => {
     let link = links.get(id);
@@ -157,10 +178,14 @@ function computeFactorLinks(incidents: readonly KnowledgeIncident[], taxonomy: T
   };
   for (const f of taxonomy.active) ensure(f.id);
 
-  const sorted = [...incidents].sort(byStart);
-  for (const inc of sorted) {
+  let sorted: KnowledgeIncident[] | null = null;
+  let next = 0;
+  let done: FactorLink[] | null = null;
+  const co = coOccurrenceCounter(taxonomy);
+  const add = (inc: KnowledgeIncident) => {
     const fm = inc.frontmatter;
-    for (const { factor, note } of incidentFactors(inc, taxonomy)) {
+    const own = incidentFactors(inc, taxonomy);
+    for (const { factor, note } of own) {
       const link = ensure(factor);
       link.incidents.push({
         id: inc.id,
@@ -174,6 +199,7 @@ function computeFactorLinks(incidents: readonly KnowledgeIncident[], taxonomy: T
       });
       link.severity[severityKey(inc)]++;
     }
+    co.add(own.map((f) => f.factor));
     for (const cm of fm.countermeasures) {
       for (const factor of addressedFactors(cm, taxonomy)) {
         const link = ensure(factor);
@@ -193,25 +219,52 @@ function computeFactorLinks(incidents: readonly KnowledgeIncident[], taxonomy: T
         else link.countermeasureCounts.open++;
       }
     }
-  }
-
-  const co = coOccurrences(incidents, taxonomy);
-  for (const link of links.values()) {
-    link.teams = countList(link.incidents.flatMap((i) => i.teams));
-    link.services = countList(link.incidents.flatMap((i) => i.services));
-    const months = new Map<string, number>();
-    for (const i of link.incidents) {
-      if (!i.started_at) continue;
-      const k = monthKey(Date.parse(i.started_at));
-      months.set(k, (months.get(k) ?? 0) + 1);
+  };
+  const finish = (): FactorLink[] => {
+    const pairs = co.result(MIN_CO_SUPPORT);
+    for (const link of links.values()) {
+      link.teams = countList(link.incidents.flatMap((i) => i.teams));
+      link.services = countList(link.incidents.flatMap((i) => i.services));
+      const months = new Map<string, number>();
+      for (const i of link.incidents) {
+        if (!i.started_at) continue;
+        const k = monthKey(Date.parse(i.started_at));
+        months.set(k, (months.get(k) ?? 0) + 1);
+      }
+      link.monthly = [...months].map(([month, count]) => ({ month, count })).sort((a, b) => a.month.localeCompare(b.month));
+      const dated = link.incidents.filter((i) => i.started_at);
+      link.firstSeen = dated[0]?.started_at ?? null;
+      link.lastSeen = dated.at(-1)?.started_at ?? null;
+      link.coOccurring = pairs.get(link.factor) ?? [];
     }
-    link.monthly = [...months].map(([month, count]) => ({ month, count })).sort((a, b) => a.month.localeCompare(b.month));
-    const dated = link.incidents.filter((i) => i.started_at);
-    link.firstSeen = dated[0]?.started_at ?? null;
-    link.lastSeen = dated.at(-1)?.started_at ?? null;
-    link.coOccurring = co.get(link.factor) ?? [];
-  }
-  return [...links.values()].sort((a, b) => b.incidents.length - a.incidents.length || a.factor.localeCompare(b.factor));
+    return [...links.values()].sort((a, b) => b.incidents.length - a.incidents.length || a.factor.localeCompare(b.factor));
+  };
+  return {
+    step(count) {
+      if (done) return done;
+      // The sort is the first slice's work: every later slice walks the list oldest first.
+      sorted ??= [...incidents].sort(byStart);
+      const end = Math.min(sorted.length, next + count);
+      for (; next < end; next++) add(sorted[next] as KnowledgeIncident);
+      if (next < sorted.length) return null;
+      done = finish();
+      return done;
+    },
+  };
+}
+
+/** Builds under way in the background (factorLinksInSteps), by list and taxonomy: a request finishes them. */
+const linksUnderWay = processShared("knowledge.factorLinksUnderWay", () => new WeakMap<readonly KnowledgeIncident[], { taxonomy: Taxonomy; builder: FactorLinksBuilder }>());
+
+/** The taxonomy each list's links were last computed for (factorLinksInSteps skips a list whose links are memoized). */
+const linksBuilt = processShared("knowledge.factorLinksBuilt", () => new WeakMap<readonly KnowledgeIncident[], Taxonomy>());
+
+function computeFactorLinks(incidents: readonly KnowledgeIncident[], taxonomy: Taxonomy): FactorLink[] {
+  linksBuilt.set(incidents, taxonomy);
+  const started = linksUnderWay.get(incidents);
+  const builder = started?.taxonomy === taxonomy ? started.builder : factorLinksBuilder(incidents, taxonomy);
+  if (started?.taxonomy === taxonomy) linksUnderWay.delete(incidents);
+  return builder.step(Infinity) ?? [];
 }
 
 /**
@@ -233,4 +286,25 @@ export function factorLink(incidents: readonly KnowledgeIncident[], taxonomy: Ta
 export function monthlySeries(monthly: readonly { month: string; count: number }[], now: Date, months = 12): { month: string; count: number }[] {
   const counts = new Map(monthly.map((m) => [m.month, m.count]));
   return lastMonths(now, months).map((month) => ({ month, count: counts.get(month) ?? 0 }));
+}
+
+/**
+ * Builds factorLinks(incidents, taxonomy) in slices of about `sliceMs` (`chunk` incidents at a time, at least one
+ * chunk) with `pause()` awaited before each (the start-up warm-up: requests are served between slices). A request
+ * that needs the links meanwhile finishes the build itself; this then stops. Resolves once the links are memoized.
+ */
+export async function factorLinksInSteps(incidents: readonly KnowledgeIncident[], taxonomy: Taxonomy, pause: () => Promise<unknown>, { sliceMs = 10, chunk = 64 } = {}): Promise<void> {
+  if (linksUnderWay.has(incidents) || linksBuilt.get(incidents) === taxonomy) return;
+  const entry = { taxonomy, builder: factorLinksBuilder(incidents, taxonomy) };
+  linksUnderWay.set(incidents, entry);
+  for (;;) {
+    await pause();
+    if (linksUnderWay.get(incidents) !== entry) return;
+    const until = performance.now() + sliceMs;
+    let links = entry.builder.step(chunk);
+    while (!links && performance.now() < until) links = entry.builder.step(chunk);
+    if (links) break;
+  }
+  // The memo takes the finished links from the builder (computeFactorLinks), so both paths memoize the same array.
+  factorLinks(incidents, taxonomy);
 }

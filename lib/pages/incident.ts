@@ -3,7 +3,7 @@ import { canEdit, type Viewer } from "../auth/viewer";
 import type { BrokenIncident, IncidentDoc } from "../content";
 import { getStore } from "../content";
 import { INCIDENTS_DIR } from "../content/store";
-import { followupRowsFor } from "../followups/visible-rows";
+import { followupRowsOfIncident } from "../followups/visible-rows";
 import type { Verification } from "../followups/effectiveness";
 import { incidentMetrics, type IncidentMetrics } from "../knowledge/metrics";
 import { canReadEntry } from "../knowledge/facts";
@@ -54,7 +54,8 @@ export async function getIncidentPage(viewer: Viewer, id: string): Promise<Incid
   const visible = await visibleContent(viewer);
   const { taxonomy } = visible.snapshot;
   const fm = entry.frontmatter;
-  const rows = followupRowsFor(visible).filter((r) => r.incident.id === entry.id);
+  // Its own countermeasures' rows only: the first incident page after a restart does not build everyone's.
+  const rows = followupRowsOfIncident(visible, entry.id);
   // The page always shows the contributing factors; summary and impact only when they are filled in.
   const shown = new Set<FieldSection>(["factors", ...(fm.summary ? (["summary"] as const) : []), ...(fm.impact ? (["impact"] as const) : [])]);
   const { compiled, extra } = splitFieldSections(await readableLinks(viewer, visible.snapshot, entry.body), fm, shown);

@@ -1,8 +1,9 @@
 import "server-only";
 import type { Viewer } from "../auth/viewer";
 import { getStore } from "../content";
-import { followupRowsFor } from "../followups/visible-rows";
-import { knowledgeOf, visibleContent } from "../knowledge/visible";
+import { buildFollowupRowsInSteps } from "../followups/visible-rows";
+import { factorLinksInSteps } from "../knowledge/factor-links";
+import { visibleContent } from "../knowledge/visible";
 import { getOverview } from "./overview";
 
 // Most people are readers or authors in no group: they share one visible incident list, and with it the knowledge
@@ -13,10 +14,12 @@ const TYPICAL: Viewer = { id: "kaizen-warm-up", name: "warm-up", email: "", role
 
 let warming: Promise<void> | null = null;
 
-// Each model below holds the event loop while it is built (seconds at 10,000 incidents under load): a pause before
-// each lets the requests that arrived meanwhile (a first page, a sign-in) be served first instead of waiting for all.
+// The overview holds the event loop while it is built: a pause after it lets the requests that arrived meanwhile (a
+// first page, a sign-in) be served first. The factor links and the countermeasure rows are built a slice of incidents
+// per turn of the event loop, so requests are served between slices, and one that needs them finishes the build.
 const BREATHER_MS = 250;
 const breather = () => new Promise((r) => setTimeout(r, BREATHER_MS));
+const nextTurn = () => new Promise((r) => setImmediate(r));
 let again = false;
 
 /** The home page's figures (knowledge model overview, countermeasure rows) for the typical viewer; never throws. */
@@ -36,11 +39,10 @@ async function warm(log: (line: string) => void): Promise<void> {
     await warmOverview();
     await breather();
     const tLinks = Date.now();
-    knowledgeOf(visible, new Date()).factorLinks();
-    await breather();
+    await factorLinksInSteps(visible.incidents, visible.snapshot.taxonomy, nextTurn);
     // The dashboard's rows: the overview builds only the overdue ones, so the first page does not wait for these.
     const tRows = Date.now();
-    followupRowsFor(visible);
+    await buildFollowupRowsInSteps(visible, nextTurn);
     const s = (from: number, to: number) => `${((to - from) / 1000).toFixed(1)} s`;
     log(`[kaizen] page models ready for ${visible.incidents.length} incidents: overview in ${s(t0, tLinks)}, factor links in ${s(tLinks, tRows)}, countermeasure rows in ${s(tRows, Date.now())}`);
   } catch (err) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { coOccurrences, factorLink, factorLinks, monthlySeries } from "../../lib/knowledge/factor-links";
+import { coOccurrences, factorLink, factorLinks, factorLinksInSteps, monthlySeries } from "../../lib/knowledge/factor-links";
 import { doneCm, factors, inc, makeTaxonomy } from "./knowledge-fixtures";
 
 const tax = makeTaxonomy();
@@ -83,5 +83,54 @@ describe("co-occurrence", () => {
   it("needs a minimum support of two shared incidents", () => {
     expect((coOccurrences(list, tax).get("alert-fatigue") ?? []).length).toBe(0);
     expect((coOccurrences(list, tax, 1).get("alert-fatigue") ?? []).map((c) => c.factor)).toEqual(["retry-storm"]);
+  });
+});
+
+describe("factor links built in steps", () => {
+  const many = Array.from({ length: 30 }, (_, n) =>
+    inc(`i${n}`, {
+      started_at: `2026-01-${String((n % 28) + 1).padStart(2, "0")}T10:00:00Z`,
+      teams: [n % 2 ? "search" : "payments"],
+      contributing_factors: factors(...(n % 3 ? ["retry-storm", "missing-monitoring"] : ["bad-config-push", "retry-storm"])),
+      countermeasures: n % 4 ? [] : [doneCm(`cm-${n}`, "2026-01-03", ["retry-storm"])],
+    }),
+  );
+
+  it("give the links of one build, a slice per pause, memoized for the pages", async () => {
+    const list = [...many];
+    let pauses = 0;
+    await factorLinksInSteps(list, tax, async () => void pauses++, { sliceMs: 0, chunk: 7 });
+    expect(pauses).toBe(Math.ceil(list.length / 7));
+    const links = factorLinks(list, tax);
+    expect(links).toEqual(factorLinks([...many], tax));
+    expect(factorLinks(list, tax)).toBe(links);
+    expect(links.find((l) => l.factor === "retry-storm")?.coOccurring).toEqual(coOccurrences(list, tax).get("retry-storm"));
+  });
+
+  it("a request during the build finishes it and the background build stops", async () => {
+    const list = [...many];
+    let pauses = 0;
+    let fromRequest: ReturnType<typeof factorLinks> | null = null;
+    await factorLinksInSteps(
+      list,
+      tax,
+      async () => {
+        pauses++;
+        if (pauses === 2) fromRequest = factorLinks(list, tax);
+      },
+      { sliceMs: 0, chunk: 7 },
+    );
+    expect(pauses).toBe(2);
+    expect(fromRequest).toEqual(factorLinks([...many], tax));
+    expect(factorLinks(list, tax)).toBe(fromRequest);
+  });
+
+  it("does nothing for a list whose links are memoized", async () => {
+    const list = [...many];
+    const links = factorLinks(list, tax);
+    let pauses = 0;
+    await factorLinksInSteps(list, tax, async () => void pauses++, { sliceMs: 0, chunk: 7 });
+    expect(pauses).toBe(0);
+    expect(factorLinks(list, tax)).toBe(links);
   });
 });
