@@ -2,18 +2,18 @@
 import { reasonsFor } from "./concepts";
 import type { Plan } from "./plan";
 import type { SearchIndex } from "./search-index";
-import { bestWindow, findHitSpans, hitSpansOfTokens, markAll, segmentsToHtml, type Segment } from "./snippet";
+import { bestWindow, findHitSpans, hitSpansOfTokens, markAll, type Segment } from "./snippet";
 
 export interface SearchResult {
   id: string;
   title: string;
   score: number;
-  /** Best-matching window of the summary or body; render each segment as text, `hit` ones highlighted. */
+  /**
+   * Best-matching window of the summary or body; render each segment as text, `hit` ones highlighted
+   * (segmentsToHtml gives HTML with everything escaped; it is not sent, to keep answers small).
+   */
   snippet: Segment[];
-  /** The same snippet as HTML: all text escaped, hits wrapped in <mark>. */
-  snippetHtml: string;
   titleSegments: Segment[];
-  titleHtml: string;
   /** Distinct matched words as they appear in the text. */
   highlights: string[];
   severity: string | null;
@@ -52,9 +52,7 @@ export function toResult(index: SearchIndex, d: number, score: number, plan: Pla
     title: m.title,
     score: Math.round(score * 10_000) / 10_000,
     snippet,
-    snippetHtml: segmentsToHtml(snippet),
     titleSegments,
-    titleHtml: segmentsToHtml(titleSegments),
     highlights: [...highlights],
     severity: m.severity,
     status: m.status,

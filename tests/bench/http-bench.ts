@@ -10,7 +10,9 @@
 // It prints /api/search's requests per second as a share of /api/ping's in the same run (goal ≥ 90%), /api/search's
 // p99 at 10 connections (goal ≤ 50 ms) and the throughput of N workers against one (goal ≥ 1.6× with 2). The client
 // runs on the same machine and takes CPU from the server: the ratios are what to compare, the load average is printed,
-// and each row says how much of a core the load generator itself used ("client cpu").
+// and each row says how much of a core the load generator itself used ("client cpu") and how much CPU time the
+// server's processes spent per request ("server µs/req", from /proc: far steadier than req/s on a shared machine).
+// Rows start once every worker has built its start-up page models, so no row shares the CPU with them.
 // `--profile DIR` runs every server process with --cpu-prof (written to DIR when the server stops).
 // `--breakdown` also says where a request's time goes, one worker at 10 connections, `--rounds` times interleaved
 // (median): a bare node:http server, a static file through Next, /api/ping signed out (401 before any session work),
@@ -80,6 +82,8 @@ interface Run {
   errors: number;
   /** Share of one core the load generator (this process) used during the run. */
   clientCpu: number;
+  /** CPU time the server's processes (all workers and their threads) spent per request, in µs: what a request costs, whatever else the machine runs. */
+  serverUs: number;
   /** Latency per kind of request, when the paths say their kind (the mix). */
   kinds?: Record<string, { n: number; p50: number; p99: number }>;
 }
@@ -88,9 +92,35 @@ type Target = (i: number) => string | { path: string; kind: string };
 
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
 
+/** CPU seconds used so far by a process and its descendants (Linux /proc; NaN elsewhere). */
+function treeCpuSeconds(pid: number | undefined): number {
+  if (pid === undefined || process.platform !== "linux") return NaN;
+  const tick = 100; // USER_HZ, 100 on every Linux this runs on
+  let total = 0;
+  const stack = [pid];
+  while (stack.length > 0) {
+    const p = stack.pop()!;
+    try {
+      const stat = fs.readFileSync(`/proc/${p}/stat`, "utf8");
+      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      total += (Number(f[11]) + Number(f[12])) / tick;
+      for (const t of fs.readdirSync(`/proc/${p}/task`)) {
+        const children = fs.readFileSync(`/proc/${p}/task/${t}/children`, "utf8").trim();
+        if (children) stack.push(...children.split(" ").map(Number));
+      }
+    } catch {
+      // The process ended meanwhile: its time is no longer counted anywhere, nor needed.
+    }
+  }
+  return total;
+}
+
+let serverPid: number | undefined;
+
 async function load(pathFor: Target, connections: number, cookie: string, url = base): Promise<Run> {
   let i = 0;
   const times: Record<string, number[]> = {};
+  const serverCpu = url === base ? treeCpuSeconds(serverPid) : NaN;
   const cpu = process.cpuUsage();
   const wall = process.hrtime.bigint();
   const result = await autocannon({
@@ -118,6 +148,8 @@ async function load(pathFor: Target, connections: number, cookie: string, url = 
     },
   });
   const used = process.cpuUsage(cpu);
+  const served = result.requests.total || NaN;
+  const serverUs = ((treeCpuSeconds(serverPid) - serverCpu) / served) * 1e6;
   const clientCpu = (used.user + used.system) / (Number(process.hrtime.bigint() - wall) / 1000);
   const kinds = Object.keys(times).length
     ? Object.fromEntries(
@@ -127,7 +159,7 @@ async function load(pathFor: Target, connections: number, cookie: string, url = 
         }),
       )
     : undefined;
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.non2xx, clientCpu, kinds };
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.non2xx, clientCpu, serverUs, kinds };
 }
 
 /** Writes the content repository of one size and the bench account; returns a label for the output. */
@@ -164,15 +196,30 @@ async function startServer(workers: number, content: string, data: string): Prom
       NEXTAUTH_URL: base,
       KAIZEN_SEARCH_RATE: "100000000",
     },
-    stdio: ["ignore", "ignore", "inherit"],
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  serverPid = server.pid;
+  // Each worker says when its start-up work (content, search index, the typical viewer's page models) is done.
+  let warm = 0;
+  let tail = "";
+  server.stdout!.on("data", (chunk: Buffer) => {
+    const text = tail + chunk.toString();
+    warm += text.split("\n").slice(0, -1).filter((l) => l.includes("page models ready")).length;
+    tail = text.slice(text.lastIndexOf("\n") + 1);
   });
   for (let t = 0; ; t++) {
     const ok = await fetch(`${base}/api/health`).then((r) => r.ok, () => false);
-    if (ok) return server;
+    if (ok) break;
     if (server.exitCode !== null) throw new Error(`server exited with ${server.exitCode}`);
     if (t > 1200) throw new Error("server did not start within 10 minutes");
     await new Promise((r) => setTimeout(r, 500));
   }
+  // Health answers before the page models are built (seconds of CPU at 10,000 incidents): a row measured meanwhile,
+  // the first one (/api/ping), would share the CPU with them and flatter every ratio over it.
+  const t0 = Date.now();
+  while (warm < workers && server.exitCode === null && Date.now() - t0 < 300_000) await new Promise((r) => setTimeout(r, 250));
+  if (warm < workers) console.log(`(${workers - warm} of ${workers} workers did not report their page models within 5 minutes; measuring anyway)`);
+  return server;
 }
 
 async function stopServer(server: ChildProcess): Promise<void> {
@@ -221,7 +268,7 @@ async function costBreakdown(cookie: string): Promise<void> {
 }
 
 const row = (name: string, workers: number, c: number, r: Run) => {
-  console.log(`${name.padEnd(12)} ${String(workers).padStart(7)} ${String(c).padStart(11)} ${r.rps.toFixed(0).padStart(7)} ${String(r.p50).padStart(7)} ${String(r.p99).padStart(7)} ${String(r.errors).padStart(7)} ${`${(r.clientCpu * 100).toFixed(0)}%`.padStart(11)}`);
+  console.log(`${name.padEnd(12)} ${String(workers).padStart(7)} ${String(c).padStart(11)} ${r.rps.toFixed(0).padStart(7)} ${String(r.p50).padStart(7)} ${String(r.p99).padStart(7)} ${String(r.errors).padStart(7)} ${`${(r.clientCpu * 100).toFixed(0)}%`.padStart(11)} ${r.serverUs.toFixed(0).padStart(14)}`);
   // Latency only: the requests per second of a kind is its share of the row above.
   for (const [kind, k] of Object.entries(r.kinds ?? {})) console.log(`${`  ${kind}`.padEnd(12)} ${"".padStart(7)} ${"".padStart(11)} ${`${((k.n / Math.max(1, Object.values(r.kinds ?? {}).reduce((a, b) => a + b.n, 0))) * 100).toFixed(0)}%`.padStart(7)} ${String(k.p50).padStart(7)} ${String(k.p99).padStart(7)}`);
 };
@@ -234,7 +281,7 @@ async function runSize(size: number): Promise<void> {
     const label = prepare(size, content, data);
     await addUser({ username: "bench", role: "reader", password: "bench-password-123" }, data);
     console.log(`\n${label}, ${duration} s per run, ${os.cpus().length} cores, load average ${os.loadavg().map((l) => l.toFixed(1)).join(" ")} before`);
-    console.log("endpoint     workers connections   req/s  p50 ms  p99 ms  errors  client cpu");
+    console.log("endpoint     workers connections   req/s  p50 ms  p99 ms  errors  client cpu  server µs/req");
     const at: Record<string, Run> = {};
     for (const workers of [1, manyWorkers]) {
       const server = await startServer(workers, content, data);

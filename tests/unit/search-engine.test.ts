@@ -3,7 +3,7 @@ import { buildSearchIndex } from "../../lib/search/build";
 import { deserializeIndex, serializeIndex } from "../../lib/search/persist";
 import { search } from "../../lib/search/search";
 import type { SearchIndex } from "../../lib/search/search-index";
-import { segmentsToText } from "../../lib/search/snippet";
+import { segmentsToHtml, segmentsToText } from "../../lib/search/snippet";
 import { FIXTURE, sdoc } from "./search-fixtures";
 
 const index = buildSearchIndex(FIXTURE, new Map([["config-push", "config-push"], ["unvalidated-config-push", "config-push"]]));
@@ -134,9 +134,10 @@ describe("snippets", () => {
     const r = search(index, "script alert");
     const hit = r.results.find((x) => x.id === "cert-expiry");
     expect(hit).toBeDefined();
-    expect(hit?.snippetHtml).not.toContain("<script>");
-    expect(hit?.snippetHtml).toContain("&lt;<mark>script</mark>&gt;");
-    expect(hit?.snippetHtml.replace(/<\/?mark>/g, "")).not.toMatch(/<|>/);
+    const html = segmentsToHtml(hit?.snippet ?? []);
+    expect(html).not.toContain("<script>");
+    expect(html).toContain("&lt;<mark>script</mark>&gt;");
+    expect(html.replace(/<\/?mark>/g, "")).not.toMatch(/<|>/);
     expect(hit?.snippet.some((s) => s.hit && s.text === "script")).toBe(true);
     expect(segmentsToText(hit?.snippet ?? [])).toContain("<script>alert(1)</script>");
   });
@@ -152,7 +153,7 @@ describe("snippets", () => {
       sdoc("other", { title: "Killed jobs", text: "memory" }),
     ];
     const built = buildSearchIndex(docs);
-    const title = (ix: SearchIndex, q: string) => search(ix, q).results.find((r) => r.id === "oom")?.titleHtml;
+    const title = (ix: SearchIndex, q: string) => segmentsToHtml(search(ix, q).results.find((r) => r.id === "oom")?.titleSegments ?? []);
     expect(title(built, "killed")).toBe("OOM<mark>Killed</mark> pods in us-east-1 after the HTTP/3 rollout");
     expect(title(built, "oomkilled")).toBe("<mark>OOMKilled</mark> pods in us-east-1 after the HTTP/3 rollout");
     expect(title(built, "us-east-1 http3")).toBe("OOMKilled pods in <mark>us-east-1</mark> after the <mark>HTTP/3</mark> rollout");
